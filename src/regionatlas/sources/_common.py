@@ -1,0 +1,134 @@
+"""Helpers every reader shares: reading (gzip) bytes, strict decoding, provenance, dates."""
+
+from __future__ import annotations
+
+import calendar
+import gzip
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from regionatlas.errors import SourceFormatError
+
+DL_DE_BY_2_0 = "Datenlizenz Deutschland – Namensnennung – 2.0 (dl-de/by-2-0)"
+SYNTHETIC_MARKER = "SYNTHETIC.txt"
+SYNTHETIC_PUBLISHER = "regionatlas synth (synthetische Daten / synthetic data)"
+SYNTHETIC_LICENCE = "CC0-1.0"
+
+GERMAN_MONTHS = {
+    "januar": 1,
+    "februar": 2,
+    "märz": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "dezember": 12,
+}
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; ``.gz`` files are decompressed (a cut gzip stream is an error)."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise SourceFormatError(
+                path, f"gzip stream is damaged or truncated ({exc})", expected="a complete .gz file"
+            ) from None
+    return data
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def decode(path: Path, data: bytes, encoding: str = "utf-8", what: str = "UTF-8") -> str:
+    """Decode strictly; a bad byte is reported with its 1-based line and character column."""
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line = head.count(b"\n") + 1
+        line_start = head.rfind(b"\n") + 1
+        column = len(data[line_start : exc.start].decode(encoding, errors="replace")) + 1
+        raise SourceFormatError(
+            path,
+            f"byte 0x{data[exc.start]:02x} is not valid {encoding} (a Latin-1/Windows-1252 file?)",
+            line=line,
+            column=column,
+            value=data[exc.start : exc.start + 1],
+            expected=f"{what} text",
+        ) from None
+
+
+def find_synthetic_marker(path: Path) -> Path | None:
+    """``SYNTHETIC.txt`` in the file's directory or one of its two parents (synthetic.md)."""
+    start = path if path.is_dir() else path.parent
+    for folder in [start, *list(start.parents)[:2]]:
+        marker = folder / SYNTHETIC_MARKER
+        if marker.is_file():
+            return marker
+    return None
+
+
+@dataclass(frozen=True)
+class Provenance:
+    publisher: str
+    licence: str
+    attribution: str
+    synthetic: bool = False
+
+
+def synthetic_provenance(marker: Path) -> Provenance:
+    text = marker.read_text(encoding="utf-8", errors="replace")
+    m = re.search(r"seed\W{0,3}(\d+)", text, re.IGNORECASE)
+    seed = m.group(1) if m else "?"
+    return Provenance(
+        SYNTHETIC_PUBLISHER,
+        SYNTHETIC_LICENCE,
+        f"Synthetische Daten, erzeugt von regionatlas synth (Seed {seed}) – synthetic data, "
+        "not official statistics",
+        synthetic=True,
+    )
+
+
+def provenance(path: Path, official: Provenance) -> Provenance:
+    """The official provenance, or the synthetic one when a SYNTHETIC.txt marker is present."""
+    marker = find_synthetic_marker(path)
+    return synthetic_provenance(marker) if marker else official
+
+
+def month_end(year: int, month: int) -> str:
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+
+
+def german_month_to_date(text: str) -> str | None:
+    """'Juni 2023' -> '2023-06-30' (the BA's reference day is the month's last day)."""
+    m = re.fullmatch(r"\s*([A-Za-zÄÖÜäöü]+)\s+(\d{4})\s*", text)
+    if not m or m.group(1).lower() not in GERMAN_MONTHS:
+        return None
+    return month_end(int(m.group(2)), GERMAN_MONTHS[m.group(1).lower()])
+
+
+def german_date_to_iso(text: str) -> str | None:
+    """'01.01.2021' -> '2021-01-01'; None when the text is not such a date."""
+    m = re.search(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if not m:
+        return None
+    return f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+
+
+def strip_archive_suffix(path: Path) -> str:
+    """File name without a trailing .gz (used for sniffing by name)."""
+    name = path.name
+    return name[:-3] if name.lower().endswith(".gz") else name
