@@ -1,0 +1,277 @@
+"""Data commands: build, import, batches, rollback, info, export, bundle."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from regionatlas.cli.common import (
+    DatabaseUrlOption,
+    DbOption,
+    QuietOption,
+    console,
+    opened_store,
+    out,
+    user_errors,
+)
+from regionatlas.errors import InputError, NotFoundError
+from regionatlas.store.base import BatchInfo, ImportResult, Store
+
+RegionOption = Annotated[
+    Path | None,
+    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+]
+
+
+class ExportWhat(StrEnum):
+    units = "units"
+    observations = "observations"
+    flows = "flows"
+    indicators = "indicators"
+    batches = "batches"
+
+
+class ExportFormat(StrEnum):
+    gpkg = "gpkg"
+    csv = "csv"
+    xlsx = "xlsx"
+    geojson = "geojson"
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=True,
+    )
+
+
+def _batch_table(batches: list[BatchInfo], title: str) -> Table:
+    table = Table(title=title)
+    for col in ("id", "source", "file", "vintage", "rows", "imported (UTC)", "synthetic"):
+        table.add_column(col)
+    for b in batches:
+        rows = ", ".join(f"{k} {v:,}".replace(",", ".") for k, v in b.row_counts.items())
+        table.add_row(
+            str(b.id),
+            b.source,
+            b.file_name,
+            b.vintage or "",
+            rows,
+            b.imported_at[:19],
+            "ja/yes" if b.synthetic else "",
+        )
+    return table
+
+
+def _import_with_progress(
+    store: Store, paths: list[Path], fmt: str | None, quiet: bool
+) -> list[ImportResult]:
+    from regionatlas.build import read_all
+
+    with _progress(quiet) as progress:
+        task = progress.add_task("Dateien lesen / reading files", total=None)
+        datas = read_all(paths, fmt)
+        progress.update(task, total=len(datas), completed=0, description="Importieren / importing")
+        results = []
+        for data in datas:
+            results.append(store.import_source(data))
+            progress.advance(task)
+    return results
+
+
+def build(
+    region: RegionOption = None,
+    db: DbOption = None,
+    database_url: DatabaseUrlOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Datenbank der Region aufbauen – build the region's database from its source files."""
+    from regionatlas.build import load_catalogue_into
+    from regionatlas.region import load_region
+    from regionatlas.settings import load_settings
+
+    settings = load_settings(db=db, database_url=database_url)
+    reg = load_region(region or settings.region_file)
+    with opened_store(db, database_url) as store:
+        results = _import_with_progress(store, list(reg.source_files), None, quiet)
+        load_catalogue_into(store)
+        new = [r.batch for r in results if r.created]
+        if not quiet:
+            out.print(_batch_table(new, f"{reg.name_de}: {len(new)} neue Batches / new batches"))
+            out.print(
+                f"{len(results) - len(new)} Dateien bereits importiert / already imported; "
+                f"Datenbank / database: {store.url}"
+            )
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Files or folders to import")],
+    format: Annotated[
+        str | None, typer.Option("--format", help="Reader id; default: recognised from content")
+    ] = None,
+    db: DbOption = None,
+    database_url: DatabaseUrlOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Dateien importieren – import files, one batch each (all or nothing per file)."""
+    with opened_store(db, database_url) as store:
+        results = _import_with_progress(store, files, format, quiet)
+        for r in results:
+            state = "neu/new" if r.created else "unverändert/unchanged (already imported)"
+            out.print(f"batch {r.batch.id}: {r.batch.file_name} – {state}", highlight=False)
+
+
+def batches(
+    db: DbOption = None,
+    database_url: DatabaseUrlOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Importierte Batches auflisten – list imported batches."""
+    with opened_store(db, database_url) as store:
+        items = store.batches()
+    if as_json:
+        out.print_json(json.dumps([b.__dict__ for b in items], ensure_ascii=False))
+    else:
+        out.print(_batch_table(items, f"{len(items)} Batches"))
+
+
+def rollback(
+    batch: Annotated[int, typer.Argument(help="Batch id (see `regionatlas batches`)")],
+    db: DbOption = None,
+    database_url: DatabaseUrlOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Einen Batch entfernen – remove one batch and all its rows."""
+    with opened_store(db, database_url) as store:
+        info = store.rollback(batch)
+    if not quiet:
+        out.print(f"Batch {info.id} ({info.file_name}) entfernt / removed.", highlight=False)
+
+
+def info(db: DbOption = None, database_url: DatabaseUrlOption = None) -> None:
+    """Überblick über die Datenbank – summary of the store."""
+    with opened_store(db, database_url) as store:
+        units = store.units()
+        table = Table(title=f"{store.engine}: {store.url}")
+        table.add_column("Tabelle / table")
+        table.add_column("Inhalt / content")
+        table.add_row("batches", str(len(store.batches())))
+        by_level = units.groupby("level").size() if len(units) else {}
+        table.add_row("units", ", ".join(f"{k} {v}" for k, v in dict(by_level).items()))
+        table.add_row("observation periods", ", ".join(store.periods("observation")))
+        table.add_row("flow periods", ", ".join(store.periods("flow")))
+        table.add_row("indicators", str(len(store.indicators())))
+    out.print(table)
+
+
+def export(
+    what: Annotated[ExportWhat, typer.Argument(help="What to export")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file")],
+    format: Annotated[
+        ExportFormat | None, typer.Option("--format", help="Default: from the file suffix")
+    ] = None,
+    level: Annotated[str | None, typer.Option(help="Unit level, e.g. kreis, gemeinde")] = None,
+    indicator: Annotated[list[str] | None, typer.Option(help="Indicator id(s)")] = None,
+    period: Annotated[str | None, typer.Option(help="Period YYYY-MM-DD")] = None,
+    db: DbOption = None,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """Daten exportieren (GeoPackage, CSV, XLSX, GeoJSON) mit Quellenangaben – export data."""
+    from regionatlas.store.export import export_table
+
+    fmt = (format.value if format else output.suffix.lstrip(".").lower()) or "csv"
+    if fmt == "json":
+        fmt = "geojson"
+    if fmt not in {f.value for f in ExportFormat}:
+        raise InputError(f"{output}: unknown export format {fmt!r}; use gpkg, csv, xlsx, geojson")
+    with opened_store(db, database_url) as store:
+        frame, batch_ids = _export_frame(store, what, level, indicator, period, fmt)
+        attribution = _attribution(store, batch_ids)
+    export_table(frame, output, attribution, fmt)
+    out.print(f"{len(frame)} Zeilen / rows → {output}", highlight=False)
+
+
+def _export_frame(
+    store: Store,
+    what: ExportWhat,
+    level: str | None,
+    indicator: list[str] | None,
+    period: str | None,
+    fmt: str,
+) -> tuple[pd.DataFrame, set[int]]:
+
+    if what is ExportWhat.units:
+        frame = store.units(level=level, geometry=fmt in ("gpkg", "geojson"))
+    elif what is ExportWhat.observations:
+        frame = store.observations(indicators=indicator, periods=[period] if period else None)
+        if level:
+            codes = set(store.units(level=level)["ags"])
+            frame = frame[frame["ags"].isin(codes)]
+    elif what is ExportWhat.flows:
+        frame = store.flows(level=level, period=period)
+    elif what is ExportWhat.indicators:
+        frame = store.indicators()
+    else:
+        frame = pd.DataFrame([b.__dict__ for b in store.batches()])
+    if what is not ExportWhat.batches and len(frame) == 0:
+        raise NotFoundError(f"nothing to export for {what.value} with these filters")
+    ids = set(frame["batch_id"].dropna().astype(int)) if "batch_id" in frame else set()
+    return frame, ids
+
+
+def _attribution(store: Store, batch_ids: set[int]) -> list[str]:
+    batches = store.batches()
+    chosen = [b for b in batches if b.id in batch_ids] or batches
+    seen: dict[str, None] = {}
+    for b in chosen:
+        seen.setdefault(f"{b.attribution} ({b.licence})", None)
+    return list(seen)
+
+
+def bundle(
+    shared: Annotated[
+        Path | None, typer.Option(help="Folder with the official files (../shared/data)")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Bundle folder (default data/bundle)")
+    ] = None,
+    region: RegionOption = None,
+) -> None:
+    """Datenpaket aus den amtlichen Dateien bauen – rebuild the shipped data bundle."""
+    from regionatlas.bundle.build import build_bundle
+    from regionatlas.region import load_region
+    from regionatlas.settings import load_settings
+
+    settings = load_settings()
+    summary = build_bundle(
+        shared or settings.shared_data,
+        load_region(region or settings.region_file),
+        out_dir or settings.bundle_dir,
+    )
+    out.print(
+        f"{summary.files} Dateien / files, {summary.bytes / 1e6:.1f} MB, "
+        f"{summary.municipalities} Gemeinden / municipalities → {summary.out_dir}",
+        highlight=False,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(user_errors(build))
+    app.command("import")(user_errors(import_))
+    app.command("batches")(user_errors(batches))
+    app.command("rollback")(user_errors(rollback))
+    app.command("info")(user_errors(info))
+    app.command("export")(user_errors(export))
+    app.command("bundle")(user_errors(bundle))
