@@ -1,0 +1,378 @@
+"""BKG administrative boundaries, products VG5000/VG250 "Ebenen" (one shapefile per level).
+
+File names ``VG5000_GEM.shp``, ``VG250_KRS.shp`` … give the level (STA staat, LAN land,
+RBZ rbz, KRS kreis, VWG vwg, GEM gemeinde). Keys (schema.py): staat "DE", land SN_L, rbz
+SN_L+SN_R, kreis ARS[:5], vwg ARS[:5]+ARS[5:9], gemeinde AGS (8 chars). The CRS comes from
+the ``.prj`` (EPSG:31467 for VG5000, EPSG:25832 for VG250); a missing or unreadable ``.prj``
+is an error, never a guess. Output geometry: one MultiPolygon per key in ``STORE_CRS``.
+
+Several features per key are normal: land (GF 3/4/9) and water (GF 1/2/8) parts, and the
+several sea/lake pieces of Germany and its Länder. They are dissolved per key. The same key
+twice with the same *land* GF is a duplicate-key error; water pieces may repeat. Features
+outside Germany (the Swiss and Austrian Bodensee parts of VG5000_STA, key ``--``) are skipped.
+
+Geometry: every feature must be valid. The one kind of OGC-invalidity BKG's files do contain
+(a ring touching itself in a single point, "Ring Self-intersection", valid in the ESRI model)
+is repaired with ``shapely.make_valid`` when that keeps the area (relative change < 1e-9) and
+counted in ``notes``; anything else (a crossing "Self-intersection", too few points …) is a
+SourceFormatError naming the feature number (``line``, 1-based) and the key.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+
+from regionatlas.errors import SourceFormatError
+from regionatlas.sources._common import (
+    DL_DE_BY_2_0,
+    Provenance,
+    german_date_to_iso,
+    provenance,
+)
+from regionatlas.sources.base import SourceData, sha256_of
+from regionatlas.store.schema import STORE_CRS, UNIT_COLUMNS
+
+FORMAT_ID = "bkg-vg"
+LEVEL_OF = {
+    "STA": "staat",
+    "LAN": "land",
+    "RBZ": "rbz",
+    "KRS": "kreis",
+    "VWG": "vwg",
+    "GEM": "gemeinde",
+}
+NAME_RE = re.compile(r"VG(\d+)_(STA|LAN|RBZ|KRS|VWG|GEM)", re.IGNORECASE)
+LAND_GF = {3, 4, 9}
+REQUIRED = ("ARS", "AGS", "GEN", "BEZ", "GF", "SN_L", "SN_R", "WSK", "BEGINN")
+LICENCE = DL_DE_BY_2_0
+PUBLISHER = "Bundesamt für Kartographie und Geodäsie (BKG)"
+KEY_LENGTH = {"land": 2, "rbz": 3, "kreis": 5, "vwg": 9, "gemeinde": 8}
+
+
+def sniff(path: Path) -> bool:
+    return path.suffix.lower() == ".shp" and NAME_RE.search(path.stem) is not None
+
+
+def side_files(path: Path) -> list[Path]:
+    """The shapefile's parts that the batch hash covers (.shp, .shx, .dbf, .prj, .cpg)."""
+    return [
+        p
+        for ext in (".shp", ".shx", ".dbf", ".prj", ".cpg")
+        if (p := path.with_suffix(ext)).exists()
+    ]
+
+
+def read(path: Path) -> SourceData:
+    path = Path(path)
+    m = NAME_RE.search(path.stem)
+    if path.suffix.lower() != ".shp" or m is None:
+        raise SourceFormatError(
+            path,
+            "not a BKG VG Ebenen shapefile",
+            value=path.name,
+            expected="a file named like VG5000_GEM.shp or VG250_KRS.shp",
+        )
+    level = LEVEL_OF[m.group(2).upper()]
+    _check_parts(path)
+    frame = _read_frame(path)
+    vintage = _vintage(path, frame)
+    units, notes = _units(path, frame, level, vintage)
+    prov = provenance(path, _official(path, vintage))
+    return SourceData(
+        source=FORMAT_ID,
+        file=path,
+        sha256=sha256_of(*side_files(path)),
+        publisher=prov.publisher,
+        licence=prov.licence,
+        attribution=prov.attribution,
+        vintage=vintage,
+        units=units,
+        synthetic=prov.synthetic,
+        notes=notes,
+    )
+
+
+def _check_parts(path: Path) -> None:
+    for ext, what in ((".shx", "index"), (".dbf", "attribute table"), (".prj", "CRS (.prj)")):
+        if not path.with_suffix(ext).exists():
+            raise SourceFormatError(
+                path,
+                f"the shapefile's {what} is missing",
+                value=path.with_suffix(ext).name,
+                expected=f"{path.stem}{ext} next to {path.name}"
+                + ("; the CRS is never guessed" if ext == ".prj" else ""),
+            )
+    for ext in (".shp", ".shx"):
+        part = path.with_suffix(ext)
+        data = part.read_bytes()[:28]
+        size = part.stat().st_size
+        if len(data) < 28 or struct.unpack(">i", data[:4])[0] != 9994:
+            raise SourceFormatError(
+                part, "not a shapefile header", expected="file code 9994 in bytes 1-4"
+            )
+        declared = struct.unpack(">i", data[24:28])[0] * 2
+        if declared != size:
+            raise SourceFormatError(
+                part,
+                f"file has {size} bytes but its header declares {declared} (truncated?)",
+                expected="a complete file",
+            )
+
+
+def _read_frame(path: Path) -> gpd.GeoDataFrame:
+    try:
+        info = pyogrio.read_info(path)
+        frame = pyogrio.read_dataframe(path)
+    except (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        UnicodeDecodeError,
+    ) as exc:
+        raise SourceFormatError(path, f"cannot read the shapefile: {exc}") from None
+    if frame.crs is None:
+        raise SourceFormatError(
+            path.with_suffix(".prj"),
+            "the .prj holds no CRS that can be read",
+            expected="a CRS definition, e.g. EPSG:31467 (VG5000) or EPSG:25832 (VG250)",
+        )
+    if len(frame) != info["features"]:
+        raise SourceFormatError(
+            path,
+            f"read {len(frame)} of {info['features']} features (truncated?)",
+            expected="every feature of the index",
+        )
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise SourceFormatError(
+            path.with_suffix(".dbf"),
+            "attribute columns are missing",
+            value=", ".join(missing),
+            expected="the BKG VG attribute layout (" + ", ".join(REQUIRED) + ")",
+        )
+    for col in ("GEN", "BEZ"):
+        bad = frame[col].astype(str).str.contains("\ufffd", regex=False)
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise SourceFormatError(
+                path.with_suffix(".dbf"),
+                "text is not valid in the declared encoding",
+                line=i + 1,
+                column=col,
+                value=frame[col].iloc[i],
+                expected="UTF-8 text as the .cpg declares",
+            )
+    return frame
+
+
+def _vintage(path: Path, frame: pd.DataFrame) -> str:
+    for folder in (path.parent, path.parent.parent):
+        f = folder / "aktualitaet.txt"
+        if f.is_file():
+            iso = german_date_to_iso(f.read_bytes().decode("latin-1"))
+            if iso:
+                return iso
+    beginn = pd.to_datetime(frame["BEGINN"], errors="coerce").max()
+    if pd.isna(beginn):
+        raise SourceFormatError(
+            path, "no reference date", expected="aktualitaet.txt or BEGINN dates"
+        )
+    return beginn.strftime("%Y-%m-%d")
+
+
+def _official(path: Path, vintage: str) -> Provenance:
+    year = vintage[:4]
+    for folder in (path.parent, path.parent.parent):
+        f = folder / "quellenvermerk_datenlizenz_deutschland.txt"
+        if f.is_file():
+            text = f.read_bytes().decode("latin-1")  # BKG ships this file Latin-1 encoded
+            m = re.search(r"©\s*GeoBasis-DE\s*/\s*BKG", text)
+            if m:
+                break
+    return Provenance(PUBLISHER, LICENCE, f"© GeoBasis-DE / BKG {year}")
+
+
+def _key_column(frame: pd.DataFrame, level: str) -> pd.Series:
+    ars = frame["ARS"].fillna("").astype(str)
+    if level == "staat":
+        return ars.map(lambda a: "DE" if a.strip("0") == "" and a else a)
+    if level == "land":
+        return frame["SN_L"].fillna("").astype(str)
+    if level == "rbz":
+        return frame["SN_L"].fillna("").astype(str) + frame["SN_R"].fillna("").astype(str)
+    if level == "kreis":
+        return ars.str[:5]
+    if level == "vwg":
+        return ars.str[:5] + ars.str[5:9]
+    return frame["AGS"].fillna("").astype(str)
+
+
+def _valid_key(key: str, level: str) -> bool:
+    if level == "staat":
+        return key == "DE"
+    return len(key) == KEY_LENGTH[level] and key.isdigit()
+
+
+def _units(
+    path: Path, frame: gpd.GeoDataFrame, level: str, vintage: str
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    notes: list[str] = []
+    keys = _key_column(frame, level)
+    foreign = (
+        (frame["ARS"].fillna("").astype(str).str.strip("-") == "") if level == "staat" else None
+    )
+    keep = np.ones(len(frame), dtype=bool) if foreign is None else ~foreign.to_numpy()
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} features outside Germany skipped")
+    for i in np.flatnonzero(keep):
+        if not _valid_key(keys.iloc[i], level):
+            raise SourceFormatError(
+                path,
+                f"unknown AGS: not a {level} key",
+                line=int(i) + 1,
+                column="AGS" if level == "gemeinde" else "ARS",
+                value=keys.iloc[i],
+                expected="DE" if level == "staat" else f"{KEY_LENGTH[level]} digits",
+            )
+    gf = frame["GF"].to_numpy()
+    land = np.isin(gf, list(LAND_GF))
+    dup = pd.DataFrame({"k": keys, "gf": gf})[keep & land].duplicated()
+    if dup.any():
+        i = int(dup[dup].index[0])
+        raise SourceFormatError(
+            path,
+            "duplicate key",
+            line=i + 1,
+            column="AGS" if level == "gemeinde" else "ARS",
+            value=f"{keys.iloc[i]} (GF {gf[i]})",
+            expected="each key once per land-area GF",
+        )
+    geoms = frame.geometry.to_numpy()
+    repaired = 0
+    for i in np.flatnonzero(keep):
+        geom = geoms[i]
+        if geom is None or geom.is_empty:
+            raise SourceFormatError(
+                path,
+                "feature has no geometry",
+                line=int(i) + 1,
+                value=keys.iloc[i],
+                expected="a polygon",
+            )
+        if geom.geom_type not in ("Polygon", "MultiPolygon"):
+            raise SourceFormatError(
+                path,
+                f"feature is a {geom.geom_type}",
+                line=int(i) + 1,
+                value=keys.iloc[i],
+                expected="a Polygon or MultiPolygon",
+            )
+        if not shapely.is_valid(geom):
+            reason = shapely.is_valid_reason(geom)
+            fixed = _repair_touching_ring(geom, reason)
+            if fixed is None:
+                raise SourceFormatError(
+                    path,
+                    f"invalid geometry: {reason}",
+                    line=int(i) + 1,
+                    value=keys.iloc[i],
+                    expected="a valid polygon (no self-intersection)",
+                )
+            geoms[i] = fixed
+            repaired += 1
+    if repaired:
+        notes.append(f"{repaired} self-touching rings repaired (area unchanged)")
+    work = gpd.GeoDataFrame(
+        {
+            "key": keys.to_numpy()[keep],
+            "land": land[keep],
+            "GEN": frame["GEN"].to_numpy()[keep],
+            "BEZ": frame["BEZ"].to_numpy()[keep],
+            "ARS": _ars12(frame, level)[keep],
+            "SN_L": frame["SN_L"].to_numpy()[keep],
+            "WSK": pd.to_datetime(frame["WSK"], errors="coerce").to_numpy()[keep],
+        },
+        geometry=gpd.GeoSeries(geoms[keep], crs=frame.crs).to_numpy(),
+        crs=frame.crs,
+    )
+    units = _dissolve(work)
+    units = units.to_crs(STORE_CRS)
+    out = gpd.GeoDataFrame(
+        {
+            "ags": units["key"].astype("str"),
+            "as_of": vintage,
+            "name": units["GEN"].astype("str"),
+            "level": level,
+            "parent": [_parent(k, level) for k in units["key"]],
+            "state": None if level == "staat" else units["key"].str[:2].astype("str"),
+            "ars": None if level == "staat" else units["ARS"],
+            "kind": units["BEZ"],
+            "valid_from": [None if pd.isna(w) else w.strftime("%Y-%m-%d") for w in units["WSK"]],
+            "valid_to": None,
+        },
+        geometry=units.geometry.to_numpy(),
+        crs=STORE_CRS,
+    )
+    return out[UNIT_COLUMNS].reset_index(drop=True), notes
+
+
+def _ars12(frame: pd.DataFrame, level: str) -> np.ndarray:
+    if "ARS_0" in frame.columns:
+        return frame["ARS_0"].fillna("").astype(str).to_numpy()
+    return frame["ARS"].fillna("").astype(str).str.ljust(12, "0").to_numpy()
+
+
+def _parent(key: str, level: str) -> str | None:
+    return {
+        "staat": None,
+        "land": "DE",
+        "rbz": key[:2],
+        "kreis": key[:2],
+        "vwg": key[:5],
+        "gemeinde": key[:5],
+    }[level]
+
+
+def _repair_touching_ring(geom: Polygon | MultiPolygon, reason: str) -> MultiPolygon | None:
+    if not reason.startswith("Ring Self-intersection"):
+        return None
+    fixed = shapely.make_valid(geom)
+    polys = shapely.get_parts(fixed)
+    polys = [p for p in polys if p.geom_type == "Polygon"]
+    if not polys:
+        return None
+    out = MultiPolygon(polys)
+    if abs(out.area - geom.area) > 1e-9 * max(geom.area, 1.0) or not out.is_valid:
+        return None
+    return out
+
+
+def _as_multi(geom: Polygon | MultiPolygon) -> MultiPolygon:
+    return MultiPolygon([geom]) if geom.geom_type == "Polygon" else geom
+
+
+def _dissolve(work: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """One row per key; attributes from the land-area feature; geometry the union."""
+    work = work.sort_values(["key", "land"], ascending=[True, False], kind="stable")
+    first = work.drop_duplicates("key", keep="first").set_index("key")
+    counts = work["key"].value_counts()
+    multi = counts[counts > 1].index
+    geoms = {k: _as_multi(g) for k, g in zip(first.index, first.geometry, strict=True)}
+    for key in multi:
+        parts = work.geometry[work["key"] == key].to_numpy()
+        union = shapely.union_all(parts)
+        geoms[key] = MultiPolygon([p for p in shapely.get_parts(union) if p.geom_type == "Polygon"])
+    first = first.reset_index()
+    return gpd.GeoDataFrame(
+        first.drop(columns="geometry"),
+        geometry=[geoms[k] for k in first["key"]],
+        crs=work.crs,
+    )
