@@ -1,0 +1,30 @@
+"""Every CLI command is documented in the README."""
+
+from __future__ import annotations
+
+import re
+
+from regionatlas.cli.main import app
+from regionatlas.settings import PROJECT_ROOT
+
+
+def _commands() -> set[str]:
+    import typer.main
+
+    click_app = typer.main.get_command(app)
+    names = set()
+    for name, cmd in click_app.commands.items():  # type: ignore[attr-defined]
+        sub = getattr(cmd, "commands", None)
+        names |= {f"{name} {s}" for s in sub} if sub else {name}
+    return names
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`regionatlas ([a-z-]+(?: [a-z-]+)?)", readme))
+    missing = sorted(_commands() - documented)
+    assert not missing, f"commands not documented in README: {missing}"
+
+
+def test_core_commands_exist() -> None:
+    assert {"build", "import", "batches", "rollback", "info", "export", "bundle"} <= _commands()
