@@ -8,6 +8,8 @@ import pytest
 
 from regionatlas.settings import SHARED_DATA
 
+pytest_plugins = ["store_fixtures"]
+
 TESTS_DIR = Path(__file__).resolve().parent
 TEST_DATA = TESTS_DIR / "data"
 
