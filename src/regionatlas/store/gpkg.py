@@ -24,7 +24,7 @@ from regionatlas.store.schema import STORE_SRID, TABLES, Table
 from regionatlas.store.sql import Dialect, quote
 
 _BY_NAME = {t.name: t for t in TABLES}
-_CACHE_KIB = 512 * 1024  # page cache during imports: 512 MiB keeps big imports in memory
+IMPORT_CACHE_KIB = 512 * 1024  # page cache during writes: big imports stay in memory until COMMIT
 
 
 def _column_values(frame: pd.DataFrame, table: Table) -> list[Any]:
@@ -101,7 +101,7 @@ class GeoPackageStore(SqlStore):
     @contextmanager
     def _write(self) -> Iterator[None]:
         con = self.con
-        con.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+        con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         try:
             con.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
