@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import xlsxwriter
-
 from xlsb_writer import Cell, write_xlsb
 
 VALUE_HEADER = ["Insgesamt", "Männer", "Frauen", "Deutsche", "Ausländer", "Auszubildende"]

@@ -1,0 +1,111 @@
+"""One reader per real-world format, and the registry that picks the right one.
+
+    FORMATS                      format id -> reader module (FORMAT_ID, sniff, read)
+    detect(path) -> module       by content (sniffing), not only by the file name
+    read(path, format=None)      -> list[SourceData]; a directory expands recursively to the
+                                 readable files in it (files no reader knows are skipped there,
+                                 but a single unknown file is an UnknownFormatError)
+
+Readers: ``bkg-vg`` (bkg_vg), ``destatis-gv100ad`` (destatis_gv100ad), ``ba-pendleratlas-csv``
+(ba_pendleratlas), ``ba-krpend`` (ba_krpend), ``bbsr-reference`` (bbsr_reference, where
+present) and the project's curated central-place file (central_places_curated, where present).
+Synthetic files are recognised by a ``SYNTHETIC.txt`` marker (docs/formats/synthetic.md): each
+reader then sets ``SourceData.synthetic`` and the synthetic provenance.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from types import ModuleType
+
+from regionatlas.errors import UnknownFormatError
+from regionatlas.sources.base import SourceData
+
+_MODULES = (
+    "bkg_vg",
+    "destatis_gv100ad",
+    "ba_pendleratlas",
+    "ba_krpend",
+    "bbsr_reference",
+    "central_places_curated",
+)
+# side files of a shapefile and documentation that a folder scan passes over silently
+_SIDE_SUFFIXES = {".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".pdf", ".md"}
+_SIDE_NAMES = {"SYNTHETIC.txt", "aktualitaet.txt", "quellenvermerk_datenlizenz_deutschland.txt"}
+
+
+def _load() -> dict[str, ModuleType]:
+    formats: dict[str, ModuleType] = {}
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:  # an optional reader not (yet) in this checkout
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        formats[module.FORMAT_ID] = module
+    return formats
+
+
+FORMATS: dict[str, ModuleType] = _load()
+
+
+def detect(path: Path) -> ModuleType:
+    """The reader whose sniff() accepts the file; UnknownFormatError lists the formats."""
+    path = Path(path)
+    for module in FORMATS.values():
+        if module.sniff(path):
+            return module
+    raise UnknownFormatError(
+        f"{path}: no reader recognises this file; known formats: {', '.join(FORMATS)}",
+        file=str(path),
+        formats=list(FORMATS),
+    )
+
+
+def _module_for(fmt: str) -> ModuleType:
+    if fmt not in FORMATS:
+        raise UnknownFormatError(
+            f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}",
+            value=fmt,
+            formats=list(FORMATS),
+        )
+    return FORMATS[fmt]
+
+
+def read(path: Path, format: str | None = None) -> list[SourceData]:
+    """Read one file, or every readable file below a directory (sorted by path)."""
+    path = Path(path)
+    if not path.exists():
+        raise UnknownFormatError(f"{path}: no such file or directory", file=str(path))
+    if path.is_dir():
+        return _read_dir(path, format)
+    module = _module_for(format) if format else detect(path)
+    return [module.read(path)]
+
+
+def _read_dir(folder: Path, fmt: str | None) -> list[SourceData]:
+    out: list[SourceData] = []
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if file.suffix.lower() in _SIDE_SUFFIXES or file.name in _SIDE_NAMES:
+            continue
+        if file.name.startswith("."):
+            continue
+        if fmt:
+            module = _module_for(fmt)
+            if not module.sniff(file):
+                continue
+        else:
+            try:
+                module = detect(file)
+            except UnknownFormatError:
+                continue
+        out.append(module.read(file))
+    if not out:
+        raise UnknownFormatError(
+            f"{folder}: no readable file in this directory; known formats: {', '.join(FORMATS)}",
+            file=str(folder),
+            formats=list(FORMATS),
+        )
+    return out
