@@ -1,0 +1,477 @@
+"""Central-place comparison: designated central places (state plans, BBSR) against what the
+commuter figures say a place does.
+
+Two inputs, both one row per municipality (AGS, 8 characters):
+
+``designations``  columns ``ags``, ``level``, ``category``, ``source`` — the designation in the
+    state's own words (``category``) and on the harmonised scale ``level`` (3 Oberzentrum,
+    2 Mittelzentrum, 1 Grundzentrum, 0 explicitly no central place). Build it with
+    :func:`curated_designations` (the cited file ``data/central-places``) or
+    :func:`bbsr_designations` (the BBSR column "Zentralörtliche Einstufung (zusammengefasst)").
+    A municipality without a cited designation is *absent*, never level 0.
+
+``functional``  columns ``ags`` and a centrality score (default ``net_in_commuters`` =
+    in-commuters − out-commuters, i.e. Christaller's "Bedeutungsüberschuss" measured by jobs),
+    optionally ``name``, ``jobs``, ``employed_residents``, ``in_commuters``, ``out_commuters``,
+    ``job_centrality`` (jobs / employed residents), ``catchment_population`` and ``rank``;
+    :func:`functional_from_flows` derives most of them from a municipal flows frame.
+
+Functional level (documented method, parameters explicit):
+
+``method="matched"`` (default)  cut points are read off the designated places themselves: the
+    places with a designation are ranked by score, and the k-th cut is the score of the last
+    place inside the top (n3 + … + nk) places, nk being the number designated at level k. So the
+    functional classes have the sizes the plans give, and a deviation means "ranks above/below
+    places designated higher/lower". The same cuts then classify every place.
+``method="thresholds"``  explicit ascending cut points ``(grund, mittel, ober)`` on the score.
+``method="quantiles"``  shares of places per level from the top, e.g. ``{3: .02, 2: .1, 1: .4}``.
+
+A missing score (suppressed or unknown figures) gives "no functional data", never level 0.
+
+The result carries ``estimate_basis``, a caller-supplied label saying what the functional
+figures rest on (e.g. "modelled estimate: municipal flows from a spatial-interaction model
+fitted to the BA's Kreis × Kreis totals, 30.06.2023"), and every table repeats it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from regionatlas.errors import ParameterError
+
+LEVEL_LABELS = {3: "Oberzentrum", 2: "Mittelzentrum", 1: "Grundzentrum", 0: "kein zentraler Ort"}
+NO_DESIGNATION = "no cited designation"
+NO_FUNCTIONAL = "no functional data"
+
+# Each state's own vocabulary -> harmonised level. Keys are two-digit Land keys.
+STATE_CATEGORIES: dict[str, dict[str, int]] = {
+    "06": {  # Hessen: LEP Hessen 2000 / 2020 (4. Änderung), Regionalplan Nordhessen 2009
+        "Oberzentrum": 3,
+        "Mittelzentrum mit Teilfunktion eines Oberzentrums": 2,
+        "Mittelzentrum": 2,
+        "Grundzentrum": 1,
+        "Grundzentrum (Unterzentrum)": 1,
+        "Grundzentrum (Kleinzentrum)": 1,
+        "keine zentralörtliche Funktion": 0,
+    },
+    "05": {  # Nordrhein-Westfalen: LEP NRW, Regionalplan Detmold
+        "Oberzentrum": 3,
+        "Mittelzentrum": 2,
+        "Grundzentrum": 1,
+        "keine zentralörtliche Funktion": 0,
+    },
+    "03": {  # Niedersachsen: LROP (Ober-/Mittelzentren), RROP der Landkreise (Grundzentren)
+        "Oberzentrum": 3,
+        "Mittelzentrum mit oberzentralen Teilfunktionen": 2,
+        "Mittelzentrum": 2,
+        "Grundzentrum": 1,
+        "keine zentralörtliche Funktion": 0,
+    },
+}
+STATE_NAMES = {"03": "Niedersachsen", "05": "Nordrhein-Westfalen", "06": "Hessen"}
+
+# BBSR Raumabgrenzungen, "Zentralörtliche Einstufung (zusammengefasst) Name".
+BBSR_CATEGORIES: dict[str, int] = {
+    "Oberzentrum und höher": 3,
+    "Mittelzentrum": 2,
+    "Grundzentrum und niedriger": 1,
+    "keine zentralörtliche Einstufung": 0,
+}
+BBSR_SOURCE = "BBSR Raumabgrenzungen: Zentralörtliche Einstufung (zusammengefasst)"
+
+DESIGNATION_COLUMNS = ["ags", "level", "category", "source"]
+SCORE_DEFAULT = "net_in_commuters"
+METHODS = ("matched", "thresholds", "quantiles")
+_AGS = re.compile(r"\d{8}")
+
+
+def level_label(level: object) -> str:
+    """'Oberzentrum' for 3 … ; NO_DESIGNATION / NO_FUNCTIONAL strings pass through."""
+    if isinstance(level, str):
+        return level
+    if level is None or (isinstance(level, float) and math.isnan(level)):
+        raise ParameterError("a level is missing", expected="0, 1, 2 or 3")
+    return f"{int(level)} {LEVEL_LABELS[int(level)]}"
+
+
+# --------------------------------------------------------------------------- designations
+
+
+def check_designations(designations: pd.DataFrame) -> pd.DataFrame:
+    """Validated copy: str AGS (8 digits), int level 0..3, one row per AGS."""
+    missing = [c for c in DESIGNATION_COLUMNS if c not in designations.columns]
+    if missing:
+        raise ParameterError(
+            f"designations: missing columns {missing}",
+            value=list(designations.columns),
+            expected=DESIGNATION_COLUMNS,
+        )
+    out = designations[DESIGNATION_COLUMNS].copy()
+    out["ags"] = out["ags"].astype(str)
+    bad = out.loc[~out["ags"].str.fullmatch(_AGS), "ags"]
+    if len(bad):
+        raise ParameterError(
+            "designations: AGS must be 8 digits (text with leading zeros)",
+            value=bad.iloc[0],
+            expected="e.g. '06611000'",
+        )
+    levels = pd.to_numeric(out["level"], errors="coerce")
+    bad_level = out.loc[~levels.isin([0, 1, 2, 3]), "level"]
+    if len(bad_level):
+        raise ParameterError(
+            "designations: level outside the harmonised scale",
+            value=bad_level.iloc[0],
+            expected="0, 1, 2 or 3 (a place without a cited designation is left out)",
+        )
+    out["level"] = levels.astype(int)
+    dup = out.loc[out["ags"].duplicated(), "ags"]
+    if len(dup):
+        raise ParameterError(
+            "designations: an AGS appears twice (select one source first)",
+            value=dup.iloc[0],
+            expected="one designation per municipality",
+        )
+    out["category"] = out["category"].astype(str)
+    out["source"] = out["source"].astype(str)
+    return out.reset_index(drop=True)
+
+
+def bbsr_designations(
+    frame: pd.DataFrame,
+    *,
+    ags_column: str = "ags",
+    category_column: str = "Zentralörtliche Einstufung (zusammengefasst) Name",
+    source: str = BBSR_SOURCE,
+) -> pd.DataFrame:
+    """Designations from the BBSR harmonised column; unknown category texts are an error."""
+    for col in (ags_column, category_column):
+        if col not in frame.columns:
+            raise ParameterError(
+                f"BBSR designations: column {col!r} missing",
+                value=list(frame.columns),
+                expected=[ags_column, category_column],
+            )
+    cats = frame[category_column].astype(str).str.strip()
+    unknown = cats.loc[~cats.isin(BBSR_CATEGORIES)]
+    if len(unknown):
+        raise ParameterError(
+            "BBSR designations: unknown category",
+            value=unknown.iloc[0],
+            expected=list(BBSR_CATEGORIES),
+        )
+    out = pd.DataFrame(
+        {
+            "ags": frame[ags_column].astype(str).str.zfill(8).to_numpy(),
+            "level": cats.map(BBSR_CATEGORIES).astype(int).to_numpy(),
+            "category": cats.to_numpy(),
+            "source": source,
+        }
+    )
+    return check_designations(out)
+
+
+def curated_designations(curated: pd.DataFrame) -> pd.DataFrame:
+    """Designations from the cited file (rows as read by sources.central_places_curated)."""
+    needed = ["ags", "level", "category_state", "plan", "source_kind"]
+    missing = [c for c in needed if c not in curated.columns]
+    if missing:
+        raise ParameterError(
+            f"curated designations: missing columns {missing}",
+            value=list(curated.columns),
+            expected=needed,
+        )
+    out = pd.DataFrame(
+        {
+            "ags": curated["ags"].astype(str).to_numpy(),
+            "level": curated["level"].to_numpy(),
+            "category": curated["category_state"].astype(str).to_numpy(),
+            "source": (
+                curated["plan"].astype(str) + " (" + curated["source_kind"].astype(str) + ")"
+            ).to_numpy(),
+        }
+    )
+    return check_designations(out)
+
+
+# ----------------------------------------------------------------------------- functional
+
+
+def _check_functional(functional: pd.DataFrame, score: str) -> pd.DataFrame:
+    if "ags" not in functional.columns:
+        raise ParameterError(
+            "functional: column 'ags' missing", value=list(functional.columns), expected="ags"
+        )
+    out = functional.copy()
+    out["ags"] = out["ags"].astype(str)
+    if out["ags"].duplicated().any():
+        raise ParameterError(
+            "functional: an AGS appears twice",
+            value=out.loc[out["ags"].duplicated(), "ags"].iloc[0],
+            expected="one row per municipality",
+        )
+    if score not in out.columns:
+        if score == SCORE_DEFAULT and {"in_commuters", "out_commuters"} <= set(out.columns):
+            out[score] = pd.to_numeric(out["in_commuters"]) - pd.to_numeric(out["out_commuters"])
+        else:
+            raise ParameterError(
+                f"functional: score column {score!r} missing",
+                value=list(functional.columns),
+                expected=f"{score!r} (or in_commuters and out_commuters for {SCORE_DEFAULT!r})",
+            )
+    out[score] = pd.to_numeric(out[score], errors="coerce").astype(float)
+    if "job_centrality" not in out.columns and {"jobs", "employed_residents"} <= set(out.columns):
+        jobs = pd.to_numeric(out["jobs"]).astype(float)
+        emp = pd.to_numeric(out["employed_residents"]).astype(float)
+        out["job_centrality"] = jobs / emp.where(emp > 0)
+    if "rank" not in out.columns:
+        out["rank"] = out[score].rank(ascending=False, method="min").astype("Int64")
+    return out
+
+
+def _matched_cuts(scores: pd.Series, levels: pd.Series) -> tuple[float, float, float]:
+    """Cut points so the top places by score fill each level as often as it is designated."""
+    order = scores.sort_values(ascending=False, kind="mergesort")
+    counts = levels.value_counts()
+    cuts: list[float] = []
+    taken = 0
+    for lvl in (3, 2, 1):
+        taken += int(counts.get(lvl, 0))
+        cuts.append(float(order.iloc[taken - 1]) if taken > 0 else math.inf)
+    ober, mittel, grund = cuts
+    return (grund, mittel, ober)
+
+
+def _quantile_cuts(scores: pd.Series, shares: Mapping[int, float]) -> tuple[float, float, float]:
+    if set(shares) - {1, 2, 3} or any(not 0 <= s <= 1 for s in shares.values()):
+        raise ParameterError(
+            "quantile shares must be given for levels 1..3 as fractions",
+            value=dict(shares),
+            expected="e.g. {3: 0.02, 2: 0.1, 1: 0.4}",
+        )
+    total = sum(shares.values())
+    if total > 1 + 1e-12:
+        raise ParameterError(
+            "quantile shares add up to more than 1", value=total, expected="sum <= 1"
+        )
+    order = scores.sort_values(ascending=False, kind="mergesort")
+    cuts: list[float] = []
+    cum = 0.0
+    for lvl in (3, 2, 1):
+        cum += shares.get(lvl, 0.0)
+        n = round(cum * len(order))
+        cuts.append(float(order.iloc[n - 1]) if n > 0 else math.inf)
+    ober, mittel, grund = cuts
+    return (grund, mittel, ober)
+
+
+def classify(scores: pd.Series, cuts: Sequence[float]) -> pd.Series:
+    """Level = number of ascending cut points the score reaches; NaN score -> <NA>."""
+    if len(cuts) != 3 or any(b < a for a, b in itertools.pairwise(cuts)):
+        raise ParameterError(
+            "thresholds must be three ascending cut points (grund, mittel, ober)",
+            value=list(cuts),
+            expected="e.g. (0, 1000, 20000)",
+        )
+    arr = scores.to_numpy(dtype=float)
+    level = np.zeros(len(arr), dtype=int)
+    for cut in cuts:
+        level += arr >= cut
+    out = pd.Series(level, index=scores.index, dtype="Int64")
+    return out.mask(np.isnan(arr))
+
+
+# ----------------------------------------------------------------------------- comparison
+
+
+@dataclass(frozen=True)
+class CentralPlaceComparison:
+    """Designated × functional level, and the places that deviate."""
+
+    matrix: pd.DataFrame  # counts; rows designated, columns functional (labels incl. unknowns)
+    places: pd.DataFrame  # every place: designation, score, functional level, deviation
+    deviations: pd.DataFrame  # places functioning above (deviation > 0) or below (< 0)
+    cuts: tuple[float, float, float]  # score needed for Grund-, Mittel-, Oberzentrum
+    method: str
+    score: str
+    estimate_basis: str
+    designation_sources: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def above(self) -> pd.DataFrame:
+        return self.deviations.loc[self.deviations["deviation"] > 0].reset_index(drop=True)
+
+    @property
+    def below(self) -> pd.DataFrame:
+        return self.deviations.loc[self.deviations["deviation"] < 0].reset_index(drop=True)
+
+
+FIGURES = (
+    "jobs",
+    "employed_residents",
+    "in_commuters",
+    "out_commuters",
+    "job_centrality",
+    "catchment_population",
+)
+
+
+def central_place_comparison(
+    designations: pd.DataFrame,
+    functional: pd.DataFrame,
+    *,
+    estimate_basis: str,
+    score: str = SCORE_DEFAULT,
+    method: str = "matched",
+    thresholds: Sequence[float] | None = None,
+    shares: Mapping[int, float] | None = None,
+) -> CentralPlaceComparison:
+    """Cross the designated level with the functional level (see module doc for the method)."""
+    if not isinstance(estimate_basis, str) or not estimate_basis.strip():
+        raise ParameterError(
+            "estimate_basis must say what the functional figures rest on",
+            value=estimate_basis,
+            expected="e.g. 'modelled estimate: municipal flows fitted to Kreis totals'",
+        )
+    if method not in METHODS:
+        raise ParameterError("unknown method", value=method, expected=list(METHODS))
+    des = check_designations(designations)
+    fun = _check_functional(functional, score)
+
+    places = fun.merge(des, on="ags", how="outer", indicator=True)
+    places["designated_level"] = places["level"].astype("Int64")
+    places = places.drop(columns=["level"])
+
+    scores = places[score]
+    known = scores.notna()
+    if method == "thresholds":
+        if thresholds is None:
+            raise ParameterError("method 'thresholds' needs thresholds", expected="3 cut points")
+        cuts = tuple(float(t) for t in thresholds)
+    elif method == "quantiles":
+        if shares is None:
+            raise ParameterError(
+                "method 'quantiles' needs shares", expected="{3: .., 2: .., 1: ..}"
+            )
+        if not known.any():
+            raise ParameterError("no place has a score", expected="at least one numeric score")
+        cuts = _quantile_cuts(scores[known], shares)
+    else:
+        both = known & places["designated_level"].notna()
+        if not both.any():
+            raise ParameterError(
+                "method 'matched' needs places with both a designation and a score",
+                expected="designations and functional frames that share AGS",
+            )
+        cuts = _matched_cuts(scores[both], places.loc[both, "designated_level"])
+    places["functional_level"] = classify(scores, cuts)
+    places["deviation"] = (places["functional_level"] - places["designated_level"]).astype("Int64")
+    places["estimate_basis"] = estimate_basis
+
+    row_lab = places["designated_level"].map(level_label, na_action="ignore").fillna(NO_DESIGNATION)
+    col_lab = places["functional_level"].map(level_label, na_action="ignore").fillna(NO_FUNCTIONAL)
+    rows = [level_label(k) for k in (3, 2, 1, 0)] + [NO_DESIGNATION]
+    cols = [level_label(k) for k in (3, 2, 1, 0)] + [NO_FUNCTIONAL]
+    matrix = (
+        pd.crosstab(row_lab, col_lab).reindex(index=rows, columns=cols, fill_value=0).astype(int)
+    )
+    matrix.index.name = "designated"
+    matrix.columns.name = "functional"
+
+    keep = ["ags"]
+    if "name" in places.columns:
+        keep.append("name")
+    keep += ["category", "source", "designated_level", "functional_level", "deviation", score]
+    keep += [c for c in (*FIGURES, "rank") if c in places.columns and c not in keep]
+    keep.append("estimate_basis")
+    places = places.drop(columns=["_merge"])
+    dev = places.loc[places["deviation"].notna() & (places["deviation"] != 0), keep]
+    dev = dev.assign(_abs=dev["deviation"].abs()).sort_values(
+        ["_abs", score], ascending=[False, False], kind="mergesort"
+    )
+    dev = dev.drop(columns="_abs").reset_index(drop=True)
+    dev.insert(
+        dev.columns.get_loc("deviation") + 1,
+        "direction",
+        np.where(dev["deviation"] > 0, "above designation", "below designation"),
+    )
+    sources = tuple(sorted(des["source"].unique()))
+    return CentralPlaceComparison(
+        matrix=matrix,
+        places=places[keep].sort_values("ags").reset_index(drop=True),
+        deviations=dev,
+        cuts=cuts,  # type: ignore[arg-type]
+        method=method,
+        score=score,
+        estimate_basis=estimate_basis,
+        designation_sources=sources,
+    )
+
+
+# ------------------------------------------------------------------ figures from flow tables
+
+
+def functional_from_flows(flows: pd.DataFrame, residents: pd.Series | None = None) -> pd.DataFrame:
+    """Per-municipality commuter figures from a municipal flows frame (one period, one group).
+
+    ``in_commuters``/``out_commuters`` sum the published persons over real partners and pooled
+    "Übrige …" rows alike (they are commuters, only their partner is unknown); rows with a
+    marker instead of a number are not counted, and ``suppressed_flows`` says how many there
+    were, so the sums are lower bounds where it is > 0. ``dominant_destination`` is the real
+    partner (no pseudo key, not the place itself) with the largest published outflow;
+    ``catchment_population`` (needs ``residents``, a Series indexed by AGS) is the place's own
+    residents plus those of every origin whose dominant destination it is.
+    """
+    for col in ("origin", "destination", "persons"):
+        if col not in flows.columns:
+            raise ParameterError(
+                f"flows: column {col!r} missing",
+                value=list(flows.columns),
+                expected=["origin", "destination", "persons"],
+            )
+    f = pd.DataFrame(
+        {
+            "origin": flows["origin"].astype(str).to_numpy(),
+            "destination": flows["destination"].astype(str).to_numpy(),
+            "persons": pd.to_numeric(flows["persons"], errors="coerce").astype(float).to_numpy(),
+        }
+    )
+    if (f["persons"] < 0).any():
+        raise ParameterError("flows: negative persons", expected="persons >= 0 or NaN")
+    f = f.loc[f["origin"] != f["destination"]]
+    pseudo_o = f["origin"].str.contains("x")
+    pseudo_d = f["destination"].str.contains("x")
+    places = sorted(set(f.loc[~pseudo_o, "origin"]) | set(f.loc[~pseudo_d, "destination"]))
+    idx = pd.Index(places, name="ags")
+    inc = f.loc[~pseudo_d].groupby("destination")["persons"].sum(min_count=1)
+    out = f.loc[~pseudo_o].groupby("origin")["persons"].sum(min_count=1)
+    missing = f["persons"].isna()
+    sup = pd.concat(
+        [f.loc[missing & ~pseudo_d, "destination"], f.loc[missing & ~pseudo_o, "origin"]]
+    ).value_counts()
+    res = pd.DataFrame(index=idx)
+    res["in_commuters"] = inc.reindex(idx).fillna(0.0)
+    res["out_commuters"] = out.reindex(idx).fillna(0.0)
+    res["net_in_commuters"] = res["in_commuters"] - res["out_commuters"]
+    res["suppressed_flows"] = sup.reindex(idx).fillna(0).astype(int)
+    real = f.loc[~pseudo_o & ~pseudo_d & f["persons"].notna()]
+    top = real.sort_values(["persons", "destination"], ascending=[False, True], kind="mergesort")
+    dominant = top.drop_duplicates("origin").set_index("origin")["destination"]
+    res["dominant_destination"] = dominant.reindex(idx).astype(object)
+    if residents is not None:
+        pop = pd.to_numeric(residents, errors="coerce").astype(float)
+        pop.index = pop.index.astype(str)
+        drawn = (
+            pd.DataFrame({"dest": dominant, "pop": pop.reindex(dominant.index)})
+            .groupby("dest")["pop"]
+            .sum(min_count=1)
+        )
+        res["catchment_population"] = pop.reindex(idx).fillna(0.0) + drawn.reindex(idx).fillna(0.0)
+        res.loc[pop.reindex(idx).isna(), "catchment_population"] = np.nan
+    return res.reset_index()
