@@ -321,11 +321,11 @@ def _long_flows(
             "reported_by": direction,
             "level": "kreis",
             "persons": values[mask].T.reshape(-1),
-            "flag": flag.T.reshape(-1),
+            "flag": pd.Series(flag.T.reshape(-1), dtype=object),
         }
     )
-    for c in ("origin", "destination", "period", "grp", "reported_by", "level", "flag"):
-        out[c] = out[c].astype("str" if c != "flag" else object)
+    for c in ("origin", "destination", "period", "grp", "reported_by", "level"):
+        out[c] = out[c].astype("str")
     return out[FLOW_COLUMNS]
 
 
@@ -347,8 +347,7 @@ def _long_totals(
             "indicator": np.repeat(np.array(names, dtype=object), n).astype(str),
             "period": period,
             "value": values[mask].T.reshape(-1),
-            "flag": flags[mask].T.reshape(-1),
+            "flag": pd.Series(flags[mask].T.reshape(-1), dtype=object),
         }
     )
-    out["flag"] = out["flag"].astype(object)
     return out[OBSERVATION_COLUMNS]
