@@ -81,7 +81,8 @@ def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
 
 def is_pseudo_key(keys: pd.Series | np.ndarray) -> np.ndarray:
     """True for the BA's pooled pseudo keys (``"010xx"``, ``"06611xxx"``)."""
-    return pd.Series(np.asarray(keys, dtype=object)).astype(str).str.contains("x").to_numpy()
+    k = pd.Series(np.asarray(keys, dtype=object)).astype(str)
+    return k.str.fullmatch(r"\d+x+").to_numpy(dtype=bool)
 
 
 def pooled_mask(flows: pd.DataFrame) -> np.ndarray:
