@@ -1,0 +1,162 @@
+"""A scenario as a saved object: a TOML file with name, version, levers and weights.
+
+[scenario]
+name = "Satellitenbüros in Knotenpunkten"
+version = "1"
+description = "…"
+region = "region-der-mitte"
+order = ["job_relocation", "remote_work", "satellite_offices", "ride_sharing"]  # optional
+
+[parameters]                    # overrides of parameters/defaults.toml (dotted names)
+"occupancy.commute" = 1.3
+
+[levers.satellite_offices]      # one table per lever, see the lever modules
+k = 10
+
+[weights]                       # goals -> weight (>= 0), see scoring.py
+climate = 0.4
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from regionatlas.errors import ScenarioError
+
+LEVERS = ("job_relocation", "remote_work", "satellite_offices", "ride_sharing")
+GOALS = ("climate", "digitalisation", "accessibility", "costs")
+TOP_KEYS = {"scenario", "parameters", "levers", "weights"}
+SCENARIO_KEYS = {"name", "version", "description", "region", "order", "estimate_basis_note"}
+
+
+@dataclass(frozen=True)
+class ScenarioDefinition:
+    name: str
+    version: str
+    description: str = ""
+    region: str | None = None
+    levers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    order: tuple[str, ...] = LEVERS
+    parameters: dict[str, Any] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    file: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "region": self.region,
+            "order": list(self.order),
+            "levers": self.levers,
+            "parameters": self.parameters,
+            "weights": self.weights,
+            "file": self.file,
+        }
+
+
+def load_definition(path: str | Path) -> ScenarioDefinition:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"scenario file not found: {path}", file=str(path)) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}", file=str(path)) from None
+    return parse_definition(raw, where=str(path))
+
+
+def parse_definition(raw: dict[str, Any], where: str = "scenario") -> ScenarioDefinition:
+    """Validate the structure; lever values are checked when the lever runs."""
+    unknown = set(raw) - TOP_KEYS
+    if unknown:
+        raise ScenarioError(
+            f"{where}: unknown table(s) {sorted(unknown)}; expected {sorted(TOP_KEYS)}",
+            file=where,
+            key=sorted(unknown)[0],
+        )
+    head = raw.get("scenario")
+    if not isinstance(head, dict):
+        raise ScenarioError(f"{where}: table [scenario] is missing", file=where, key="scenario")
+    bad = set(head) - SCENARIO_KEYS
+    if bad:
+        raise ScenarioError(
+            f"{where}: unknown key(s) scenario.{sorted(bad)[0]}; expected {sorted(SCENARIO_KEYS)}",
+            file=where,
+            key=f"scenario.{sorted(bad)[0]}",
+        )
+    for key in ("name", "version"):
+        value = head.get(key)
+        if isinstance(value, int) and key == "version":
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise ScenarioError(
+                f"{where}: scenario.{key} must be a non-empty text (found {value!r})",
+                file=where,
+                key=f"scenario.{key}",
+            )
+    levers = raw.get("levers", {})
+    if not isinstance(levers, dict):
+        raise ScenarioError(f"{where}: [levers] must be a table", file=where, key="levers")
+    for name, spec in levers.items():
+        if name not in LEVERS:
+            raise ScenarioError(
+                f"{where}: unknown lever levers.{name}; expected one of {', '.join(LEVERS)}",
+                file=where,
+                key=f"levers.{name}",
+            )
+        if not isinstance(spec, dict):
+            raise ScenarioError(
+                f"{where}: levers.{name} must be a table", file=where, key=f"levers.{name}"
+            )
+        enabled = spec.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ScenarioError(
+                f"{where}: levers.{name}.enabled must be true or false",
+                file=where,
+                key=f"levers.{name}.enabled",
+            )
+    order = head.get("order", list(LEVERS))
+    if not isinstance(order, list) or sorted(order) != sorted(LEVERS):
+        raise ScenarioError(
+            f"{where}: scenario.order must list each lever once: {', '.join(LEVERS)}",
+            file=where,
+            key="scenario.order",
+        )
+    weights = raw.get("weights", {})
+    if not isinstance(weights, dict):
+        raise ScenarioError(f"{where}: [weights] must be a table", file=where, key="weights")
+    clean_w: dict[str, float] = {}
+    for goal, w in weights.items():
+        if goal not in GOALS:
+            raise ScenarioError(
+                f"{where}: unknown goal weights.{goal}; expected one of {', '.join(GOALS)}",
+                file=where,
+                key=f"weights.{goal}",
+            )
+        if isinstance(w, bool) or not isinstance(w, int | float) or w < 0:
+            raise ScenarioError(
+                f"{where}: weights.{goal} must be a number >= 0 (found {w!r})",
+                file=where,
+                key=f"weights.{goal}",
+            )
+        clean_w[goal] = float(w)
+    params = raw.get("parameters", {})
+    if not isinstance(params, dict):
+        raise ScenarioError(f"{where}: [parameters] must be a table", file=where, key="parameters")
+    return ScenarioDefinition(
+        name=head["name"].strip(),
+        version=str(head["version"]).strip(),
+        description=str(head.get("description", "")),
+        region=head.get("region"),
+        levers={k: dict(v) for k, v in levers.items()},
+        order=tuple(order),
+        parameters=params,
+        weights=clean_w,
+        file=where,
+    )
