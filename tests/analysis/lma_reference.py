@@ -60,11 +60,7 @@ def _all_validities(rows, assign, par):
 def _regroup(rows, assign, idx):
     """Strongest-tie positive cluster for the (negative) cluster idx, or None."""
     lw, live, work = _tables(rows, assign)
-    dis = [
-        (k1, k2, x)
-        for (k1, k2), x in lw.items()
-        if (k1 == idx) != (k2 == idx) and k1 * k2 < 0
-    ]
+    dis = [(k1, k2, x) for (k1, k2), x in lw.items() if (k1 == idx) != (k2 == idx) and k1 * k2 < 0]
     if not dis:
         return None
     # merge order of the reference: sorted by cluster_work, then cluster_live

@@ -65,8 +65,7 @@ class LmaParams:
             )
         if self.min_sc > self.target_sc:
             raise ParameterError(
-                f"LMA parameter min_sc ({self.min_sc}) must not exceed target_sc "
-                f"({self.target_sc})"
+                f"LMA parameter min_sc ({self.min_sc}) must not exceed target_sc ({self.target_sc})"
             )
         if self.target_sc > 1:
             raise ParameterError(
@@ -154,8 +153,7 @@ def _check_flows(flows: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in FLOW_COLUMNS if c not in flows.columns]
     if missing:
         raise ParameterError(
-            f"flow table lacks column(s) {', '.join(missing)}; "
-            f"expected {', '.join(FLOW_COLUMNS)}"
+            f"flow table lacks column(s) {', '.join(missing)}; expected {', '.join(FLOW_COLUMNS)}"
         )
     df = flows.loc[:, list(FLOW_COLUMNS)]
     for col in ("community_live", "community_work"):
@@ -167,8 +165,7 @@ def _check_flows(flows: pd.DataFrame) -> pd.DataFrame:
     if bad.any():
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         raise ParameterError(
-            f"flow table row {pos}: amount {df['amount'].iloc[pos]!r} is not a "
-            "non-negative integer"
+            f"flow table row {pos}: amount {df['amount'].iloc[pos]!r} is not a non-negative integer"
         )
     dup = df.duplicated(["community_live", "community_work"], keep=False)
     if dup.any():
@@ -442,7 +439,11 @@ def _run(eng: _Engine, max_iterations: int) -> tuple[list[tuple], int, list[int]
 
 
 def _state(
-    ids: np.ndarray, clus: np.ndarray, live: np.ndarray, work: np.ndarray, amount: np.ndarray,
+    ids: np.ndarray,
+    clus: np.ndarray,
+    live: np.ndarray,
+    work: np.ndarray,
+    amount: np.ndarray,
     residents: np.ndarray,
 ) -> LmaState:
     cl = pd.DataFrame({"community": ids, "cluster": clus, "residents": residents})
@@ -476,9 +477,7 @@ def find_lma(
     if not isinstance(params, LmaParams):
         raise ParameterError("params must be an LmaParams")
     df = _check_flows(flows)
-    all_ids = np.array(
-        sorted(set(df["community_live"]).union(df["community_work"])), dtype=object
-    )
+    all_ids = np.array(sorted(set(df["community_live"]).union(df["community_work"])), dtype=object)
     df = df[df["amount"] > 0]
     n_all = len(all_ids)
     pos = {v: i for i, v in enumerate(all_ids)}
@@ -504,14 +503,16 @@ def find_lma(
     before_state = _state(ids, before_arr, live, work, amount, residents)
 
     reserve_df = pd.DataFrame(
-        [
-            (t, i, k, v, ids[c], None if nxt is None else ids[nxt])
-            for (t, i, k, v, c, nxt) in reserve
-        ],
-        columns=["type", "iteration", "cluster", "validity", "community", "next_community"],
-    )
-    reserve_df = reserve_df.astype(
-        {"type": "str", "iteration": "int64", "cluster": "int64", "validity": "float64"}
+        {
+            "type": pd.Series([e[0] for e in reserve], dtype="str"),
+            "iteration": pd.Series([e[1] for e in reserve], dtype="int64"),
+            "cluster": pd.Series([e[2] for e in reserve], dtype="int64"),
+            "validity": pd.Series([e[3] for e in reserve], dtype="float64"),
+            "community": pd.Series([ids[e[4]] for e in reserve], dtype=object),
+            "next_community": pd.Series(
+                [None if e[5] is None else ids[e[5]] for e in reserve], dtype=object
+            ),
+        }
     )
     not_assigned = [ids[c] for c in np.flatnonzero(final == RESERVE)]
     movements = pd.DataFrame({"community": ids, "moves": np.asarray(eng.moves, np.int64)})

@@ -107,25 +107,23 @@ def lma_statistics(
     n_between_links = between.size().reindex(out.index, fill_value=0)
     between_flow = between["a"].sum().reindex(out.index, fill_value=0)
 
-    R = out["residents"].astype(float)
-    J = out["jobs"].astype(float)
-    I = out["internal"].astype(float)
+    res = out["residents"].astype(float)
+    jobs = out["jobs"].astype(float)
+    inn = out["internal"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["sc_supply_side"] = I / R
-        out["sc_demand_side"] = I / J
-        out["commuter_percent"] = ((R - I) + (J - I)) / (2 * I)
-        out["home_work_ratio"] = ((R - I) - (J - I)) / I
+        out["sc_supply_side"] = inn / res
+        out["sc_demand_side"] = inn / jobs
+        out["commuter_percent"] = ((res - inn) + (jobs - inn)) / (2 * inn)
+        out["home_work_ratio"] = ((res - inn) - (jobs - inn)) / inn
         ncom = out["n_com"].astype(float)
         out["internal_cohesion_link"] = n_between_links / (ncom * (ncom - 1))
-        out["internal_cohesion_flows"] = 100 * between_flow / I
+        out["internal_cohesion_flows"] = 100 * between_flow / inn
     out["validity"] = [
         validity(float(r), float(j), float(i), params)
-        for r, j, i in zip(R, J, I, strict=True)
+        for r, j, i in zip(res, jobs, inn, strict=True)
     ]
     lw = (
-        pd.DataFrame({"l": cl, "w": cw, "a": amount})
-        .groupby(["l", "w"], as_index=False)["a"]
-        .sum()
+        pd.DataFrame({"l": cl, "w": cw, "a": amount}).groupby(["l", "w"], as_index=False)["a"].sum()
     )
     lw = lw[~((lw["l"] == 0) & (lw["w"] == 0))]
     out["n_links_in"] = lw.groupby("w").size().reindex(out.index, fill_value=0)
