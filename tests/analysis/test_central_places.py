@@ -18,9 +18,10 @@ from regionatlas.analysis.central_places import (
     check_designations,
     classify,
     curated_designations,
-    functional_from_flows,
+    functional_figures,
     level_label,
 )
+from regionatlas.analysis.flow_indicators import flow_indicators
 from regionatlas.errors import ParameterError
 
 BASIS = "synthetic test figures"
@@ -39,7 +40,7 @@ def des(rows: list[tuple[str, int]]) -> pd.DataFrame:
 
 
 def fun(rows: list[tuple[str, float]], **extra: list[float]) -> pd.DataFrame:
-    frame = pd.DataFrame({"ags": [a for a, _ in rows], "net_in_commuters": [s for _, s in rows]})
+    frame = pd.DataFrame({"ags": [a for a, _ in rows], "balance": [s for _, s in rows]})
     for col, values in extra.items():
         frame[col] = values
     return frame
@@ -100,7 +101,7 @@ def test_above_and_below_lists_carry_the_figures() -> None:
     assert above.loc["01000003", "direction"] == "above designation"
     assert sorted(below.index) == ["01000002", "01000004"]
     assert below.loc["01000004", "deviation"] == -1
-    assert below.loc["01000002", "net_in_commuters"] == 200.0
+    assert below.loc["01000002", "balance"] == 200.0
     # no designation (E) and no score (F) never count as deviations
     assert not {"01000005", "01000006"} & set(res.deviations["ags"])
     assert (res.deviations["estimate_basis"] == BASIS).all()
@@ -146,8 +147,8 @@ def test_score_derived_from_in_and_out_commuters() -> None:
         thresholds=(-1000, 0, 1000),
     )
     p = res.places.set_index("ags")
-    assert p.loc["01000001", "net_in_commuters"] == 400
-    assert p.loc["01000002", "net_in_commuters"] == -290
+    assert p.loc["01000001", "balance"] == 400
+    assert p.loc["01000002", "balance"] == -290
     assert res.above["ags"].tolist() == ["01000001"]
     assert res.below["ags"].tolist() == ["01000002"]
 
@@ -217,30 +218,46 @@ def test_curated_designations_keep_the_state_category() -> None:
     assert out.loc[0, "source"] == "LROP (plan)"
 
 
-def test_functional_from_flows_hand_case() -> None:
-    # A->B 100, A->C 40, C->B 30, B->A 20, A->pool 10 (pooled), C->A '*' (suppressed), B->B 5
+def test_functional_figures_from_flow_indicators_hand_case() -> None:
+    # A->B 100, A->C 40, C->B 30, B->A 20, A->pool 10 (pooled), C->A '*' (suppressed),
+    # self-flows A 50, B 200, C 5
     flows = pd.DataFrame(
         {
-            "origin": ["A", "A", "C", "B", "A", "C", "B"],
-            "destination": ["B", "C", "B", "A", "010xx", "A", "B"],
-            "persons": [100, 40, 30, 20, 10, np.nan, 5],
+            "origin": ["A", "A", "C", "B", "A", "C", "A", "B", "C"],
+            "destination": ["B", "C", "B", "A", "010xx", "A", "A", "B", "C"],
+            "persons": [100, 40, 30, 20, 10, np.nan, 50, 200, 5],
+            "flag": [None, None, None, None, "pooled", "*", None, None, None],
         }
     )
+    ind = flow_indicators(flows, ["A", "B", "C"])
     residents = pd.Series({"A": 1000.0, "B": 5000.0, "C": 300.0})
-    out = functional_from_flows(flows, residents).set_index("ags")
-    assert out.loc["A", "out_commuters"] == 150  # 100 + 40 + 10 pooled
-    assert out.loc["A", "in_commuters"] == 20  # the suppressed C->A is not counted
-    assert out.loc["A", "suppressed_flows"] == 1
-    assert out.loc["B", "in_commuters"] == 130  # self-flow B->B left out
-    assert out.loc["B", "net_in_commuters"] == 130 - 20
-    assert out.loc["A", "dominant_destination"] == "B"
-    assert out.loc["C", "dominant_destination"] == "B"  # its only published real outflow
-    assert out.loc["B", "dominant_destination"] == "A"
+    out = functional_figures(ind, flows, residents).set_index("ags")
+    assert out.loc["B", "in_commuters"] == 130  # 100 + 30, self-flow left out
+    assert out.loc["B", "balance"] == 130 - 20
+    assert out.loc["B", "jobs"] == 200 + 130
+    # A's in-commuters are unknown (C->A suppressed): the balance is NaN, never a number
+    assert np.isnan(out.loc["A", "balance"])
+    # dominant destinations: A->B (100), C->B (30, its only published flow), B->A (20)
     # B draws A and C: 5000 + 1000 + 300; A draws B: 1000 + 5000; C draws nobody
     assert out.loc["B", "catchment_population"] == 6300
     assert out.loc["A", "catchment_population"] == 6000
     assert out.loc["C", "catchment_population"] == 300
-    assert "010xx" not in out.index
+    # C's out-commuters are unknown too (its flow to A is suppressed): only B has a score
+    assert np.isnan(out.loc["C", "balance"])
+    keyed = out.reset_index().assign(ags=["01000001", "01000002", "01000003"])
+    res = central_place_comparison(
+        des([("01000002", 1), ("01000003", 1)]),
+        keyed,
+        estimate_basis=BASIS,
+        method="thresholds",
+        thresholds=(0, 50, 1000),
+    )
+    assert res.above["ags"].tolist() == ["01000002"]  # balance 110 >= 50: Mittelzentrum
+    assert res.above.loc[0, "catchment_population"] == 6300
+    assert res.matrix.loc[NO_DESIGNATION, NO_FUNCTIONAL] == 1  # A
+    assert res.matrix.loc[GZ, NO_FUNCTIONAL] == 1  # C
+    with pytest.raises(ParameterError, match="balance"):
+        functional_figures(ind.drop(columns="balance"))
 
 
 @settings(max_examples=60, deadline=None)
@@ -266,3 +283,13 @@ def test_matched_levels_reproduce_the_designated_counts(rows: list[tuple[int, in
     # a deviation is always functional minus designated level
     p = res.places
     assert ((p["functional_level"] - p["designated_level"]) == p["deviation"]).all()
+
+
+def test_functional_frame_keyed_by_index_and_matched_needs_overlap() -> None:
+    indexed = FUNCTIONAL.set_index("ags")
+    res = central_place_comparison(
+        DESIGNATED, indexed, estimate_basis=BASIS, method="thresholds", thresholds=(0, 1000, 20000)
+    )
+    assert res.above["ags"].tolist() == ["01000003"]
+    with pytest.raises(ParameterError, match="share AGS"):
+        central_place_comparison(des([("09000001", 2)]), FUNCTIONAL, estimate_basis=BASIS)

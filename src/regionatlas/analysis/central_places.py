@@ -10,11 +10,13 @@ Two inputs, both one row per municipality (AGS, 8 characters):
     :func:`bbsr_designations` (the BBSR column "Zentralörtliche Einstufung (zusammengefasst)").
     A municipality without a cited designation is *absent*, never level 0.
 
-``functional``  columns ``ags`` and a centrality score (default ``net_in_commuters`` =
-    in-commuters − out-commuters, i.e. Christaller's "Bedeutungsüberschuss" measured by jobs),
-    optionally ``name``, ``jobs``, ``employed_residents``, ``in_commuters``, ``out_commuters``,
-    ``job_centrality`` (jobs / employed residents), ``catchment_population`` and ``rank``;
-    :func:`functional_from_flows` derives most of them from a municipal flows frame.
+``functional``  one row per municipality, AGS in column ``ags`` or in the index, and a
+    centrality score (default ``balance`` = in-commuters − out-commuters, the jobs-based
+    "Bedeutungsüberschuss" of Christaller's centrality), optionally ``name``, ``jobs``,
+    ``employed_residents``, ``in_commuters``, ``out_commuters``, ``job_centrality`` (jobs /
+    employed residents), ``catchment_population`` and ``rank``. :func:`functional_figures`
+    builds it from ``analysis.flow_indicators.flow_indicators`` (+ catchments from a flows
+    frame); any other numeric column can serve as ``score``.
 
 Functional level (documented method, parameters explicit):
 
@@ -44,6 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from regionatlas.analysis.hubs import catchments
 from regionatlas.errors import ParameterError
 
 LEVEL_LABELS = {3: "Oberzentrum", 2: "Mittelzentrum", 1: "Grundzentrum", 0: "kein zentraler Ort"}
@@ -87,7 +90,7 @@ BBSR_CATEGORIES: dict[str, int] = {
 BBSR_SOURCE = "BBSR Raumabgrenzungen: Zentralörtliche Einstufung (zusammengefasst)"
 
 DESIGNATION_COLUMNS = ["ags", "level", "category", "source"]
-SCORE_DEFAULT = "net_in_commuters"
+SCORE_DEFAULT = "balance"
 METHODS = ("matched", "thresholds", "quantiles")
 _AGS = re.compile(r"\d{8}")
 
@@ -205,9 +208,7 @@ def curated_designations(curated: pd.DataFrame) -> pd.DataFrame:
 
 def _check_functional(functional: pd.DataFrame, score: str) -> pd.DataFrame:
     if "ags" not in functional.columns:
-        raise ParameterError(
-            "functional: column 'ags' missing", value=list(functional.columns), expected="ags"
-        )
+        functional = functional.rename_axis("ags").reset_index()
     out = functional.copy()
     out["ags"] = out["ags"].astype(str)
     if out["ags"].duplicated().any():
@@ -290,6 +291,14 @@ def classify(scores: pd.Series, cuts: Sequence[float]) -> pd.Series:
 # ----------------------------------------------------------------------------- comparison
 
 
+def _labels(levels: pd.Series, missing: str) -> pd.Series:
+    return pd.Series(
+        [missing if pd.isna(v) else level_label(int(v)) for v in levels],
+        index=levels.index,
+        dtype=object,
+    )
+
+
 @dataclass(frozen=True)
 class CentralPlaceComparison:
     """Designated × functional level, and the places that deviate."""
@@ -313,6 +322,7 @@ class CentralPlaceComparison:
 
 
 FIGURES = (
+    "balance",
     "jobs",
     "employed_residents",
     "in_commuters",
@@ -374,8 +384,8 @@ def central_place_comparison(
     places["deviation"] = (places["functional_level"] - places["designated_level"]).astype("Int64")
     places["estimate_basis"] = estimate_basis
 
-    row_lab = places["designated_level"].map(level_label, na_action="ignore").fillna(NO_DESIGNATION)
-    col_lab = places["functional_level"].map(level_label, na_action="ignore").fillna(NO_FUNCTIONAL)
+    row_lab = _labels(places["designated_level"], NO_DESIGNATION)
+    col_lab = _labels(places["functional_level"], NO_FUNCTIONAL)
     rows = [level_label(k) for k in (3, 2, 1, 0)] + [NO_DESIGNATION]
     cols = [level_label(k) for k in (3, 2, 1, 0)] + [NO_FUNCTIONAL]
     matrix = (
@@ -417,61 +427,50 @@ def central_place_comparison(
 # ------------------------------------------------------------------ figures from flow tables
 
 
-def functional_from_flows(flows: pd.DataFrame, residents: pd.Series | None = None) -> pd.DataFrame:
-    """Per-municipality commuter figures from a municipal flows frame (one period, one group).
-
-    ``in_commuters``/``out_commuters`` sum the published persons over real partners and pooled
-    "Übrige …" rows alike (they are commuters, only their partner is unknown); rows with a
-    marker instead of a number are not counted, and ``suppressed_flows`` says how many there
-    were, so the sums are lower bounds where it is > 0. ``dominant_destination`` is the real
-    partner (no pseudo key, not the place itself) with the largest published outflow;
-    ``catchment_population`` (needs ``residents``, a Series indexed by AGS) is the place's own
-    residents plus those of every origin whose dominant destination it is.
+def functional_figures(
+    indicators: pd.DataFrame,
+    flows: pd.DataFrame | None = None,
+    residents: pd.Series | None = None,
+) -> pd.DataFrame:
+    """The ``functional`` frame from ``analysis.flow_indicators.flow_indicators`` output (index
+    ags; jobs, employed_residents, in/out_commuters, balance, job_centrality), plus
+    ``catchment_population`` when ``flows`` and ``residents`` (Series indexed by AGS) are given:
+    the place's own residents plus those of every place whose largest published out-flow to a
+    real partner goes there (``hubs.catchments``' primary centre). A place whose residents are
+    unknown gets NaN, never 0.
     """
-    for col in ("origin", "destination", "persons"):
-        if col not in flows.columns:
-            raise ParameterError(
-                f"flows: column {col!r} missing",
-                value=list(flows.columns),
-                expected=["origin", "destination", "persons"],
-            )
-    f = pd.DataFrame(
-        {
-            "origin": flows["origin"].astype(str).to_numpy(),
-            "destination": flows["destination"].astype(str).to_numpy(),
-            "persons": pd.to_numeric(flows["persons"], errors="coerce").astype(float).to_numpy(),
-        }
-    )
-    if (f["persons"] < 0).any():
-        raise ParameterError("flows: negative persons", expected="persons >= 0 or NaN")
-    f = f.loc[f["origin"] != f["destination"]]
-    pseudo_o = f["origin"].str.contains("x")
-    pseudo_d = f["destination"].str.contains("x")
-    places = sorted(set(f.loc[~pseudo_o, "origin"]) | set(f.loc[~pseudo_d, "destination"]))
-    idx = pd.Index(places, name="ags")
-    inc = f.loc[~pseudo_d].groupby("destination")["persons"].sum(min_count=1)
-    out = f.loc[~pseudo_o].groupby("origin")["persons"].sum(min_count=1)
-    missing = f["persons"].isna()
-    sup = pd.concat(
-        [f.loc[missing & ~pseudo_d, "destination"], f.loc[missing & ~pseudo_o, "origin"]]
-    ).value_counts()
-    res = pd.DataFrame(index=idx)
-    res["in_commuters"] = inc.reindex(idx).fillna(0.0)
-    res["out_commuters"] = out.reindex(idx).fillna(0.0)
-    res["net_in_commuters"] = res["in_commuters"] - res["out_commuters"]
-    res["suppressed_flows"] = sup.reindex(idx).fillna(0).astype(int)
-    real = f.loc[~pseudo_o & ~pseudo_d & f["persons"].notna()]
-    top = real.sort_values(["persons", "destination"], ascending=[False, True], kind="mergesort")
-    dominant = top.drop_duplicates("origin").set_index("origin")["destination"]
-    res["dominant_destination"] = dominant.reindex(idx).astype(object)
-    if residents is not None:
+    cols = [
+        c
+        for c in (
+            "jobs",
+            "employed_residents",
+            "in_commuters",
+            "out_commuters",
+            "balance",
+            "job_centrality",
+        )
+        if c in indicators.columns
+    ]
+    if "balance" not in cols:
+        raise ParameterError(
+            "indicators: column 'balance' missing",
+            value=list(indicators.columns),
+            expected="the frame returned by analysis.flow_indicators.flow_indicators",
+        )
+    out = indicators[cols].copy()
+    out.index = out.index.astype(str)
+    out.index.name = "ags"
+    if flows is not None and residents is not None:
         pop = pd.to_numeric(residents, errors="coerce").astype(float)
         pop.index = pop.index.astype(str)
+        c = catchments(flows, list(out.index))
+        primary = c.loc[c["primary"], ["origin", "centre"]]
+        primary = primary[primary["origin"] != primary["centre"]]
         drawn = (
-            pd.DataFrame({"dest": dominant, "pop": pop.reindex(dominant.index)})
-            .groupby("dest")["pop"]
+            primary.assign(pop=pop.reindex(primary["origin"]).to_numpy())
+            .groupby("centre")["pop"]
             .sum(min_count=1)
         )
-        res["catchment_population"] = pop.reindex(idx).fillna(0.0) + drawn.reindex(idx).fillna(0.0)
-        res.loc[pop.reindex(idx).isna(), "catchment_population"] = np.nan
-    return res.reset_index()
+        own = pop.reindex(out.index)
+        out["catchment_population"] = own + drawn.reindex(out.index).fillna(0.0)
+    return out.reset_index()
