@@ -132,11 +132,15 @@ def _read_frame(path: Path) -> gpd.GeoDataFrame:
     try:
         info = pyogrio.read_info(path)
         frame = pyogrio.read_dataframe(path)
-    except (
-        pyogrio.errors.DataSourceError,
-        pyogrio.errors.DataLayerError,
-        UnicodeDecodeError,
-    ) as exc:
+    except UnicodeDecodeError as exc:
+        record, field = _locate_bad_text(path.with_suffix(".dbf"), exc.encoding)
+        raise SourceFormatError(
+            path.with_suffix(".dbf"),
+            f"text is not valid {exc.encoding} (a Latin-1 file with a UTF-8 .cpg?)",
+            line=record, column=field, value=exc.object[exc.start : exc.start + 1],
+            expected=f"{exc.encoding} text as the .cpg declares",
+        ) from None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise SourceFormatError(path, f"cannot read the shapefile: {exc}") from None
     if frame.crs is None:
         raise SourceFormatError(
@@ -171,6 +175,27 @@ def _read_frame(path: Path) -> gpd.GeoDataFrame:
                 expected="UTF-8 text as the .cpg declares",
             )
     return frame
+
+
+def _locate_bad_text(dbf: Path, encoding: str) -> tuple[int | None, str | None]:
+    """(1-based record, field name) of the first text cell that does not decode."""
+    data = dbf.read_bytes()
+    header_len, record_len = struct.unpack("<HH", data[8:12])
+    fields, pos, offset = [], 32, 1  # each record starts with a deletion flag byte
+    while pos + 32 <= header_len and data[pos] != 0x0D:
+        name = data[pos : pos + 11].split(b"\0", 1)[0].decode("ascii", "replace")
+        fields.append((name, offset, data[pos + 16]))
+        offset += data[pos + 16]
+        pos += 32
+    n = (len(data) - header_len) // max(record_len, 1)
+    for r in range(n):
+        rec = data[header_len + r * record_len : header_len + (r + 1) * record_len]
+        for name, start, length in fields:
+            try:
+                rec[start : start + length].decode(encoding)
+            except UnicodeDecodeError:
+                return r + 1, name
+    return None, None
 
 
 def _vintage(path: Path, frame: pd.DataFrame) -> str:
