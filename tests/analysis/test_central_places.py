@@ -291,5 +291,5 @@ def test_functional_frame_keyed_by_index_and_matched_needs_overlap() -> None:
         DESIGNATED, indexed, estimate_basis=BASIS, method="thresholds", thresholds=(0, 1000, 20000)
     )
     assert res.above["ags"].tolist() == ["01000003"]
-    with pytest.raises(ParameterError, match="share AGS"):
+    with pytest.raises(ParameterError, match="both a designation and a score"):
         central_place_comparison(des([("09000001", 2)]), FUNCTIONAL, estimate_basis=BASIS)
