@@ -1,0 +1,11 @@
+"""The JSON API, one module per resource; all routers mounted under /api/v1."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from regionatlas.web.api import about, downloads, flows, indicators, maps, units
+
+router = APIRouter()
+for _module in (units, indicators, maps, flows, downloads, about):
+    router.include_router(_module.router)

@@ -1,0 +1,89 @@
+"""Commuter flows: lines for the flow map, filtered tables, one unit's in- and out-flows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from regionatlas.web import flowmap
+from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period
+
+router = APIRouter(tags=["flows"], responses=ERRORS)
+KeyQuery = Annotated[
+    str | None, Query(pattern=r"^(\d{2}|\d{5}|\d{8})$", description="AGS of a Land/Kreis/Gemeinde")
+]
+
+
+@router.get("/flows.json", summary="Flow periods and levels available")
+def flow_meta(atlas: AtlasDep) -> dict[str, Any]:
+    return {"periods": atlas.flow_periods(), "levels": atlas.flow_levels()}
+
+
+@router.get(
+    "/flows/{level}/{period}.geojson",
+    summary="All flows of a level as curved lines (o, d, p = persons, ck/cl = cross-border)",
+)
+def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> dict[str, Any]:
+    return atlas.flow_lines(level, period)
+
+
+@router.get("/flows/{level}/{period}.json", summary="Flows as rows, filtered and ranked")
+def flow_rows(
+    level: FlowLevel,
+    period: Period,
+    atlas: AtlasDep,
+    min: Annotated[float, Query(ge=0, description="minimum persons")] = 0,
+    origin: KeyQuery = None,
+    destination: KeyQuery = None,
+    unit: KeyQuery = None,
+    cross: Annotated[str, Query(pattern="^(any|kreis|land)$")] = "any",
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+) -> dict[str, Any]:
+    for key in (origin, destination, unit):
+        if key:
+            atlas.check_key(key)
+    f = flowmap.select(
+        atlas.flows(level, period),
+        min_persons=min,
+        origin=origin,
+        destination=destination,
+        unit=unit,
+        cross=cross,
+    )
+    f = f.sort_values("persons", ascending=False, na_position="last")
+    names = atlas.all_names(level)
+    rows = [
+        {
+            "origin": r["origin"],
+            "origin_name": names.get(r["origin"], r["origin"]),
+            "destination": r["destination"],
+            "destination_name": names.get(r["destination"], r["destination"]),
+            "persons": None if r["persons"] != r["persons"] else float(r["persons"]),
+            "flag": r["flag"] if isinstance(r["flag"], str) else None,
+            "cross_kreis": bool(r["cross_kreis"]),
+            "cross_land": bool(r["cross_land"]),
+        }
+        for r in f.head(limit).to_dict("records")
+    ]
+    return {
+        "level": level,
+        "period": atlas.resolve_flow_period(period),
+        "total_rows": len(f),
+        "rows": rows,
+    }
+
+
+@router.get(
+    "/flows/{level}/{period}/units/{ags}.json",
+    summary="In- and out-flows of one unit, ranked (the 'spider')",
+)
+def unit_flows(
+    level: FlowLevel,
+    period: Period,
+    ags: AgsPath,
+    atlas: AtlasDep,
+    top: Annotated[int, Query(ge=1, le=500)] = 20,
+) -> dict[str, Any]:
+    atlas.unit(ags)
+    return flowmap.ranked(atlas.flows(level, period), ags, atlas.all_names(level), top)

@@ -1,0 +1,29 @@
+"""The indicator catalogue and the indicator values by level and period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period
+
+router = APIRouter(tags=["indicators"], responses=ERRORS)
+
+
+@router.get("/indicators.json", summary="The indicator catalogue with periods and levels")
+def list_indicators(atlas: AtlasDep) -> list[dict[str, Any]]:
+    return atlas.indicators()
+
+
+@router.get("/indicators/{indicator}.json", summary="One indicator")
+def get_indicator(indicator: str, atlas: AtlasDep) -> dict[str, Any]:
+    return atlas.indicator(indicator)
+
+
+@router.get(
+    "/values/{indicator}/{level}/{period}.json",
+    summary="Values of an indicator for every unit of a level, with preset class breaks",
+)
+def get_values(indicator: str, level: MapLevel, period: Period, atlas: AtlasDep) -> dict[str, Any]:
+    return atlas.values(indicator, level, period)

@@ -1,0 +1,76 @@
+"""The web atlas: ``create_app(store_url)`` builds the FastAPI app (pages + JSON API).
+
+The app keeps no state beyond caches (``Atlas``); any number of workers can serve one store.
+Everything the browser loads comes from the app itself: no CDN, no tile or font server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+
+from regionatlas.settings import DEFAULT_REGION
+from regionatlas.web import errors
+from regionatlas.web.atlas import Atlas
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """Open data of the atlas as JSON, GeoJSON and downloads (CSV, XLSX, GeoJSON,
+GeoPackage). Every error is answered as `{"error": {"type", "message", "details"}}`: unknown
+AGS, indicator or period → 404, bad parameters → 422. Paths end in `.json`/`.geojson` so that
+the static export can write the same URLs as files."""
+
+
+def create_app(store_url: str, region_file: Path | None = DEFAULT_REGION) -> FastAPI:
+    """The atlas app for the store at ``store_url`` (GeoPackage path or PostgreSQL URL).
+
+    ``region_file`` limits the atlas to the region's districts (core and ring); ``None`` shows
+    every unit in the store (e.g. the synthetic Germany).
+    """
+    from regionatlas.web.api import router as api_router
+    from regionatlas.web.pages import router as pages_router
+
+    app = FastAPI(
+        title="regionatlas API",
+        version="1",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.atlas = Atlas(store_url, region_file)
+    app.add_middleware(GZipMiddleware, minimum_size=800)
+    errors.install(app)
+
+    @app.middleware("http")
+    async def refresh_caches(request: Request, call_next):
+        if not request.url.path.startswith("/static/"):
+            app.state.atlas.refresh()
+        return await call_next(request)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(pages_router)
+
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="regionatlas API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/de/", status_code=307)
+
+    return app

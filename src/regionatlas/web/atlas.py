@@ -1,0 +1,454 @@
+"""The atlas' read model: what pages, API and static export show, computed from the store.
+
+``Atlas`` wraps one store URL and the region definition. It holds no state of its own beyond
+caches keyed by the store's batch list (a new import or a rollback invalidates them), so any
+number of workers can serve one database. Every store call goes through a per-thread store
+handle (SQLite connections are not shared between threads).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.web import flowmap
+from regionatlas.web.classify import classify, palette
+from regionatlas.web.geo import TOLERANCE_M, bbox, feature_collection, label_points, to_web
+
+MAP_LEVELS = ("gemeinde", "kreis")
+PRESET_K = (3, 4, 5, 6, 7)  # class counts precomputed for the map (and the static export)
+FLOW_LEVELS = ("land", "kreis", "gemeinde")
+LEVEL_ORDER = {"staat": 0, "land": 1, "rbz": 2, "kreis": 3, "vwg": 4, "gemeinde": 5}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which units the atlas shows: the region's districts (core + ring) or everything."""
+
+    region_id: str | None
+    name_de: str
+    name_en: str
+    districts: frozenset[str]  # empty: every unit in the store
+    core: frozenset[str]
+
+    def contains(self, ags: str) -> bool:
+        return (
+            not self.districts
+            or ags[:5] in self.districts
+            or (len(ags) == 2 and any(d.startswith(ags) for d in self.districts))
+        )
+
+
+def load_scope(region_file: Path | None) -> Scope:
+    if region_file is None:
+        return Scope(None, "Deutschland", "Germany", frozenset(), frozenset())
+    from regionatlas.region import load_region
+
+    r = load_region(region_file)
+    return Scope(r.id, r.name_de, r.name_en, r.all_district_codes, r.core_codes)
+
+
+class Atlas:
+    def __init__(self, store_url: str, region_file: Path | None = None) -> None:
+        self.store_url = store_url
+        self.scope = load_scope(region_file)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: dict[Any, Any] = {}
+        self._version: tuple = ()
+
+    # -- store access and cache -------------------------------------------------------------
+    @property
+    def store(self):
+        st = getattr(self._local, "store", None)
+        if st is None:
+            from regionatlas.store import open_store
+
+            st = self._local.store = open_store(self.store_url)
+        return st
+
+    def refresh(self) -> None:
+        """Drop caches when the store's batches changed (import or rollback)."""
+        version = tuple(b.id for b in self.store.batches())
+        if version != self._version:
+            with self._lock:
+                self._cache.clear()
+                self._version = version
+
+    def _cached(self, key: Any, compute):
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = compute()
+            self._cache[key] = value
+            return value
+
+    # -- units ------------------------------------------------------------------------------
+    def units(self) -> pd.DataFrame:
+        """Every unit in scope (all levels, no geometry), plus land and staat rows."""
+
+        def compute() -> pd.DataFrame:
+            u = self.store.units()
+            u = u[[c for c in u.columns if c != "geometry"]].copy()
+            u["ags"] = u["ags"].astype(str)
+            keep = u["ags"].map(self.scope.contains) | u["level"].isin(["staat", "land"])
+            u = u[keep.to_numpy()]
+            u = u.assign(_o=u["level"].map(LEVEL_ORDER)).sort_values(["_o", "ags"])
+            return u.drop(columns="_o").reset_index(drop=True)
+
+        return self._cached("units", compute)
+
+    def names(self) -> dict[str, str]:
+        return self._cached(
+            "names", lambda: dict(zip(self.units()["ags"], self.units()["name"], strict=True))
+        )
+
+    def unit(self, ags: str) -> dict[str, Any]:
+        u = self.units()
+        row = u[u["ags"] == ags]
+        if row.empty:
+            raise NotFoundError(
+                f"unknown AGS {ags!r}: no such unit in this atlas",
+                value=ags,
+                expected="a key of /api/v1/units",
+            )
+        return _clean(row.iloc[0].to_dict())
+
+    def check_key(self, ags: str) -> str:
+        """A known key: a unit in scope or any stored unit (flow partners outside the region)."""
+        level = {2: "land", 5: "kreis", 8: "gemeinde"}.get(len(ags))
+        if ags in self.names() or (level and ags in self.all_names(level)):
+            return ags
+        raise NotFoundError(f"unknown AGS {ags!r}", value=ags, expected="a key of /api/v1/units")
+
+    def levels(self) -> list[str]:
+        present = set(self.units()["level"])
+        return [lv for lv in MAP_LEVELS if lv in present]
+
+    def check_level(self, level: str, allowed=MAP_LEVELS) -> str:
+        if level not in allowed:
+            raise ParameterError(
+                f"unknown level {level!r}", value=level, expected=", ".join(allowed)
+            )
+        return level
+
+    def geometry(self, level: str) -> dict[str, Any]:
+        """Simplified WGS84 GeoJSON of the level's units in scope (ags, name, parent, state)."""
+        self.check_level(level, ("land", *MAP_LEVELS))
+
+        def compute() -> dict[str, Any]:
+            g = self.store.units(level=level, geometry=True)
+            g = g[g["ags"].astype(str).map(self.scope.contains).to_numpy()]
+            g = g[g.geometry.notna().to_numpy()].sort_values("ags")
+            if g.empty:
+                return feature_collection(np.array([]), [], {"bbox": None})
+            geoms = to_web(g.geometry.to_numpy(), TOLERANCE_M.get(level, 100.0))
+            props = [
+                {"ags": a, "name": n, "parent": p if isinstance(p, str) else None}
+                for a, n, p in zip(g["ags"], g["name"], g["parent"], strict=True)
+            ]
+            return feature_collection(geoms, props, {"bbox": bbox(geoms)})
+
+        return self._cached(("geometry", level), compute)
+
+    def points(self, level: str) -> dict[str, tuple[float, float]]:
+        """A point inside each unit of a level (for flow ends), WGS84."""
+
+        def compute() -> dict[str, tuple[float, float]]:
+            g = self.store.units(level=level, geometry=True)
+            g = g[g.geometry.notna().to_numpy()]
+            if g.empty:
+                return {}
+            pts = label_points(g.geometry.to_numpy())
+            return {a: (float(x), float(y)) for a, (x, y) in zip(g["ags"], pts, strict=True)}
+
+        return self._cached(("points", level), compute)
+
+    def outline(self) -> dict[str, Any]:
+        """The region outline (union of the core districts) and the state borders, WGS84."""
+
+        def compute() -> dict[str, Any]:
+            import shapely
+
+            g = self.store.units(level="kreis", geometry=True)
+            g = g[g.geometry.notna().to_numpy()]
+            core = self.scope.core or frozenset(g["ags"])
+            sel = g[g["ags"].isin(core).to_numpy()]
+            if sel.empty:
+                return feature_collection(np.array([]), [])
+            union = shapely.union_all(sel.geometry.to_numpy())
+            geoms = to_web(np.array([shapely.boundary(union)]), 250.0)
+            return feature_collection(geoms, [{"kind": "region"}])
+
+        return self._cached("outline", compute)
+
+    # -- indicators and observations --------------------------------------------------------
+    def indicators(self) -> list[dict[str, Any]]:
+        def compute() -> list[dict[str, Any]]:
+            cat = self.store.indicators()
+            obs_periods = self._indicator_periods()
+            out = []
+            for row in cat.to_dict("records"):
+                row = _clean(row)
+                info = obs_periods.get(row["id"], {})
+                row["periods"] = sorted(info.get("periods", []))
+                row["levels"] = [lv for lv in MAP_LEVELS if lv in info.get("levels", set())]
+                out.append(row)
+            return out
+
+        return self._cached("indicators", compute)
+
+    def _indicator_periods(self) -> dict[str, dict[str, set]]:
+        obs = self.observations_all()
+        u = self.units().set_index("ags")["level"]
+        lv = obs["ags"].map(u)
+        out: dict[str, dict[str, set]] = {}
+        for (ind, per, level), _ in obs.assign(level=lv).groupby(
+            ["indicator", "period", "level"], sort=False
+        ):
+            d = out.setdefault(ind, {"periods": set(), "levels": set()})
+            d["periods"].add(per)
+            d["levels"].add(level)
+        return out
+
+    def observations_all(self) -> pd.DataFrame:
+        def compute() -> pd.DataFrame:
+            o = self.store.observations()
+            o = o.assign(ags=o["ags"].astype(str))
+            names = set(self.units()["ags"])
+            return o[o["ags"].isin(names).to_numpy()].reset_index(drop=True)
+
+        return self._cached("observations", compute)
+
+    def indicator(self, indicator_id: str) -> dict[str, Any]:
+        for row in self.indicators():
+            if row["id"] == indicator_id:
+                return row
+        raise NotFoundError(
+            f"unknown indicator {indicator_id!r}",
+            value=indicator_id,
+            expected="an id of /api/v1/indicators",
+        )
+
+    def resolve_period(self, ind: dict[str, Any], period: str | None) -> str:
+        if not ind["periods"]:
+            raise NotFoundError(f"indicator {ind['id']!r} has no data in this atlas")
+        if period is None or period == "latest":
+            return ind["periods"][-1]
+        if period not in ind["periods"]:
+            raise NotFoundError(
+                f"indicator {ind['id']!r} has no data for period {period!r}",
+                value=period,
+                expected=", ".join(ind["periods"]),
+            )
+        return period
+
+    def values(self, indicator_id: str, level: str, period: str | None = None) -> dict[str, Any]:
+        """Values of one indicator at one level and period, with state and Germany references."""
+        self.check_level(level)
+        ind = self.indicator(indicator_id)
+        per = self.resolve_period(ind, period)
+
+        def compute() -> dict[str, Any]:
+            obs = self.observations_all()
+            obs = obs[(obs["indicator"] == indicator_id) & (obs["period"] == per)]
+            u = self.units()
+            lvl_units = u[u["level"] == level][["ags", "name", "parent"]]
+            merged = lvl_units.merge(obs[["ags", "value", "flag"]], on="ags", how="left")
+            rows = [
+                {
+                    "ags": r["ags"],
+                    "name": r["name"],
+                    "value": None if pd.isna(r["value"]) else float(r["value"]),
+                    "flag": r["flag"] if isinstance(r["flag"], str) else None,
+                }
+                for r in merged.to_dict("records")
+            ]
+            refs = obs[obs["ags"].str.len() <= 2]
+            names = self.names()
+            references = [
+                {
+                    "ags": a,
+                    "name": names.get(a, "Deutschland" if a == "DE" else a),
+                    "value": None if pd.isna(v) else float(v),
+                    "flag": f if isinstance(f, str) else None,
+                }
+                for a, v, f in zip(refs["ags"], refs["value"], refs["flag"], strict=True)
+            ]
+            nums = [r["value"] for r in rows]
+            breaks = {
+                m: {str(k): classify(nums, m, k).breaks for k in PRESET_K}
+                for m in ("quantiles", "natural_breaks", "equal_interval")
+            }
+            return {
+                "indicator": indicator_id,
+                "level": level,
+                "period": per,
+                "unit": ind["unit"],
+                "rows": rows,
+                "references": references,
+                "breaks": breaks,
+            }
+
+        return self._cached(("values", indicator_id, level, per), compute)
+
+    def classified(
+        self,
+        indicator_id: str,
+        level: str,
+        period: str | None,
+        method: str = "quantiles",
+        k: int = 5,
+        breaks: list[float] | None = None,
+        scheme: str = "viridis",
+    ) -> dict[str, Any]:
+        v = self.values(indicator_id, level, period)
+        c = classify([r["value"] for r in v["rows"]], method, k, breaks)
+        colours = list(palette(scheme, max(c.k, 1)))
+        return {
+            **v,
+            "classification": {**c.to_dict(), "colours": colours, "scheme": scheme},
+            "classes": c.classes,
+        }
+
+    # -- flows ------------------------------------------------------------------------------
+    def flow_periods(self) -> list[str]:
+        return self._cached("flow_periods", lambda: self.store.periods("flow"))
+
+    def resolve_flow_period(self, period: str | None) -> str:
+        periods = self.flow_periods()
+        if not periods:
+            raise NotFoundError("this atlas holds no commuter flows")
+        if period is None or period == "latest":
+            return periods[-1]
+        if period not in periods:
+            raise NotFoundError(
+                f"no flows for period {period!r}", value=period, expected=", ".join(periods)
+            )
+        return period
+
+    def flow_levels(self) -> list[str]:
+        """Levels flows can be shown at: the stored ones and everything coarser."""
+        f = self.raw_flows(None)
+        stored = set(f["level"]) if "level" in f else set()
+        finest = max((LEVEL_ORDER[s] for s in stored if s in LEVEL_ORDER), default=-1)
+        return [lv for lv in FLOW_LEVELS if LEVEL_ORDER[lv] <= finest]
+
+    def raw_flows(self, period: str | None) -> pd.DataFrame:
+        per = self.resolve_flow_period(period)
+
+        def compute() -> pd.DataFrame:
+            f = self.store.flows(period=per, grp="total")
+            f = f.assign(origin=f["origin"].astype(str), destination=f["destination"].astype(str))
+            if self.scope.districts:
+                inside = f["origin"].str.slice(0, 5).isin(self.scope.districts) | f[
+                    "destination"
+                ].str.slice(0, 5).isin(self.scope.districts)
+                f = f[inside.to_numpy()]
+            # The finest level available for every pair: municipal flows if present.
+            return f.reset_index(drop=True)
+
+        return self._cached(("raw_flows", per), compute)
+
+    def flows(self, level: str, period: str | None = None) -> pd.DataFrame:
+        self.check_level(level, FLOW_LEVELS)
+        if level not in self.flow_levels():
+            raise NotFoundError(
+                f"no flows at level {level!r} in this atlas",
+                value=level,
+                expected=", ".join(self.flow_levels()),
+            )
+        per = self.resolve_flow_period(period)
+
+        def compute() -> pd.DataFrame:
+            raw = self.raw_flows(per)
+            stored = raw[raw["level"] == level] if level in set(raw["level"]) else None
+            if stored is not None and not stored.empty:
+                src = stored
+            else:  # aggregate the finest stored level
+                finest = max(set(raw["level"]), key=lambda s: LEVEL_ORDER.get(s, -1))
+                src = raw[raw["level"] == finest]
+            agg = flowmap.aggregate(src, level)
+            if self.scope.districts:
+                d = self.scope.districts
+                n = flowmap.PREFIX[level]
+                if n >= 5:
+                    inside = agg["origin"].str.slice(0, 5).isin(d) | agg["destination"].str.slice(
+                        0, 5
+                    ).isin(d)
+                else:
+                    states = {x[:2] for x in d}
+                    inside = agg["origin"].isin(states) | agg["destination"].isin(states)
+                agg = agg[inside.to_numpy()]
+            return agg.reset_index(drop=True)
+
+        return self._cached(("flows", level, per), compute)
+
+    def flow_lines(self, level: str, period: str | None = None) -> dict[str, Any]:
+        per = self.resolve_flow_period(period)
+
+        def compute() -> dict[str, Any]:
+            f = self.flows(level, per)
+            feats = flowmap.line_features(f, self.points(level), self.all_names(level))
+            return {
+                "type": "FeatureCollection",
+                "features": feats,
+                "level": level,
+                "period": per,
+                "suppressed": int(f["persons"].isna().sum()),
+            }
+
+        return self._cached(("flow_lines", level, per), compute)
+
+    def all_names(self, level: str) -> dict[str, str]:
+        """Names of every unit of a level in the store (flow partners outside the scope too)."""
+
+        def compute() -> dict[str, str]:
+            u = self.store.units(level=level)
+            return dict(zip(u["ags"].astype(str), u["name"], strict=True))
+
+        return self._cached(("all_names", level), compute)
+
+    # -- batches ----------------------------------------------------------------------------
+    def batches(self) -> list[dict[str, Any]]:
+        from dataclasses import asdict
+
+        return [asdict(b) for b in self.store.batches()]
+
+    def attributions(self) -> list[str]:
+        seen: list[str] = []
+        for b in self.store.batches():
+            if b.attribution and b.attribution not in seen:
+                seen.append(b.attribution)
+        return seen
+
+    @cached_property
+    def region_name(self) -> dict[str, str]:
+        return {"de": self.scope.name_de, "en": self.scope.name_en}
+
+    def close(self) -> None:
+        st = getattr(self._local, "store", None)
+        if st is not None:
+            st.close()
+            self._local.store = None
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    """NaN -> None, numpy scalars -> Python, so rows serialise as JSON."""
+    out = {}
+    for k, v in row.items():
+        if isinstance(v, float) and np.isnan(v):
+            v = None
+        elif isinstance(v, np.generic):
+            v = v.item()
+        elif v is pd.NA or v is pd.NaT:
+            v = None
+        out[k] = v
+    return out

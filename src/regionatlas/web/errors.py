@@ -1,0 +1,76 @@
+"""Every error the web app answers, in one JSON shape: ``{"error": {type, message, details}}``.
+
+RegionAtlasError subclasses carry their HTTP status; request validation errors become 422,
+unknown routes 404, anything unexpected 500 with a generic message (the traceback goes to the
+server log, never to the client). Pages (HTML) get the same information as an HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from regionatlas.errors import RegionAtlasError
+
+log = logging.getLogger("regionatlas.web")
+
+
+def error_body(type_: str, message: str, details: dict[str, Any] | None = None) -> dict:
+    return {"error": {"type": type_, "message": message, "details": details or {}}}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _respond(request: Request, status: int, body: dict) -> Response:
+    if _wants_html(request):
+        from regionatlas.web.pages.render import render_error
+
+        return render_error(request, status, body["error"])
+    return JSONResponse(body, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RegionAtlasError)
+    async def atlas_error(request: Request, exc: RegionAtlasError) -> Response:
+        if exc.status >= 500:
+            log.error("%s: %s", type(exc).__name__, exc.message)
+        return _respond(request, exc.status, {"error": exc.to_dict()})
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "path"))
+            problems.append(
+                {
+                    "parameter": loc,
+                    "problem": err.get("msg", ""),
+                    "value": str(err.get("input")) if err.get("input") is not None else None,
+                }
+            )
+        names = ", ".join(p["parameter"] for p in problems) or "request"
+        msg = f"invalid parameter(s): {names}: " + "; ".join(p["problem"] for p in problems)
+        return _respond(request, 422, error_body("ParameterError", msg, {"problems": problems}))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            msg = f"no such page or endpoint: {request.url.path}"
+            return _respond(request, 404, error_body("NotFoundError", msg))
+        return _respond(request, exc.status_code, error_body("HTTPError", str(exc.detail)))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return _respond(
+            request, 500, error_body("InternalError", "internal error; see the server log")
+        )

@@ -1,0 +1,50 @@
+"""Message catalogues (one TOML file per language) and the translator the templates use."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from regionatlas.errors import NotFoundError
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+_DIR = Path(__file__).resolve().parent
+
+
+def _flatten(doc: Mapping, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in doc.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalogue(lang: str) -> dict[str, str]:
+    """All messages of one language as ``{"section.key": text}``."""
+    if lang not in LANGUAGES:
+        raise NotFoundError(f"unknown language {lang!r}", value=lang, expected=", ".join(LANGUAGES))
+    with open(_DIR / f"{lang}.toml", "rb") as fh:
+        return _flatten(tomllib.load(fh))
+
+
+class Translator:
+    """``t("nav.map")`` -> text; ``t("x", n=3)`` formats ``{n}``. Unknown keys raise KeyError."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.messages = catalogue(lang)
+
+    def __call__(self, key: str, **kwargs: object) -> str:
+        text = self.messages[key]
+        return text.format(**kwargs) if kwargs else text
+
+    def name(self, row: Mapping, field: str = "name") -> str:
+        """The language's variant of a bilingual field (``name_de``/``name_en``)."""
+        return str(row.get(f"{field}_{self.lang}") or row.get(f"{field}_de") or row.get(field))

@@ -1,0 +1,15 @@
+"""Server-rendered pages, one module per view; thin over the same Atlas the API uses.
+
+Every page lives at ``/{lang}/…/`` and links with relative URLs, so the static export can
+write the same pages as files.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from regionatlas.web.pages import about, flows, maps, profiles, search
+
+router = APIRouter(include_in_schema=False)
+for _module in (maps, flows, profiles, search, about):
+    router.include_router(_module.router)

@@ -1,0 +1,48 @@
+"""The flow map page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.pages.render import check_lang, html, page
+
+router = APIRouter()
+
+
+def flows_page_body(atlas, lang: str) -> str:
+    periods = atlas.flow_periods()
+    levels = atlas.flow_levels() if periods else []
+    top = None
+    if periods:
+        f = atlas.flows("kreis" if "kreis" in levels else levels[-1])
+        names = atlas.all_names("kreis" if "kreis" in levels else levels[-1])
+        f = f.sort_values("persons", ascending=False, na_position="last").head(25)
+        top = [
+            {
+                "o": r["origin"],
+                "on": names.get(r["origin"], r["origin"]),
+                "d": r["destination"],
+                "dn": names.get(r["destination"], r["destination"]),
+                "p": None if r["persons"] != r["persons"] else float(r["persons"]),
+                "f": r["flag"] if isinstance(r["flag"], str) else None,
+            }
+            for r in f.to_dict("records")
+        ]
+    config = {"lang": lang, "periods": periods, "levels": levels}
+    return page(
+        None,
+        "flows.html",
+        lang,
+        "flows/",
+        atlas,
+        config=config,
+        top=top,
+        levels=levels,
+        periods=periods,
+    )
+
+
+@router.get("/{lang}/flows/")
+def flows_page(lang: str, atlas: AtlasDep):
+    return html(flows_page_body(atlas, check_lang(lang)))

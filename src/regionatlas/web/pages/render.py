@@ -1,0 +1,98 @@
+"""Template rendering shared by all pages: language, relative base path, attribution."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+
+from regionatlas.errors import NotFoundError
+from regionatlas.web.classify import MAX_K, PALETTES, palette
+from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = format_number
+    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def format_number(value: float | None, lang: str = "de", digits: int | None = None) -> str:
+    if value is None:
+        return "–"
+    if digits is None:
+        digits = 0 if abs(value) >= 100 or float(value).is_integer() else 1
+    text = f"{value:,.{digits}f}"
+    if lang == "de":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    else:
+        text = text.replace(",", "\u202f")
+    return text
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise NotFoundError(f"unknown language {lang!r}", value=lang, expected=", ".join(LANGUAGES))
+    return lang
+
+
+def palettes() -> dict[str, dict[str, list[str]]]:
+    return {p: {str(k): list(palette(p, k)) for k in range(1, MAX_K + 1)} for p in PALETTES}
+
+
+def page(
+    request: Request | None,
+    template: str,
+    lang: str,
+    path: str,
+    atlas,
+    **context: Any,
+) -> str:
+    """Render a page; ``path`` is the page's path below the language (e.g. 'flows/')."""
+    t = Translator(lang)
+    depth = 1 + path.count("/")
+    base = "../" * depth
+    other = "en" if lang == "de" else "de"
+    ctx = {
+        "t": t,
+        "lang": lang,
+        "base": base,
+        "path": path,
+        "other_lang": other,
+        "other_url": f"{base}{other}/{path}",
+        "region": atlas.region_name[lang],
+        "attributions": atlas.attributions(),
+        "num": lambda v, d=None: format_number(v, lang, d),
+        **context,
+    }
+    return environment().get_template(template).render(**ctx)
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
+
+
+def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
+    parts = request.url.path.strip("/").split("/")
+    lang = parts[0] if parts and parts[0] in LANGUAGES else DEFAULT_LANGUAGE
+    path = "/".join(parts[1:]) + "/" if len(parts) > 1 else ""
+    atlas = request.app.state.atlas
+    try:
+        body = page(request, "error.html", lang, path, atlas, status=status, error=error)
+    except Exception:  # the error page must never fail itself
+        body = f"<!doctype html><title>{status}</title><p>{error.get('message')}</p>"
+    return html(body, status)

@@ -1,0 +1,23 @@
+"""The search page (server-side results; the static export filters in the browser)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.search import search_units
+
+router = APIRouter()
+
+
+def search_page_body(atlas, lang: str, q: str = "") -> str:
+    results = search_units(atlas.units(), q, 50) if q else None
+    return page(None, "search.html", lang, "search/", atlas, q=q, results=results)
+
+
+@router.get("/{lang}/search/")
+def search_page(lang: str, atlas: AtlasDep, q: Annotated[str, Query(max_length=100)] = ""):
+    return html(search_page_body(atlas, check_lang(lang), q))

@@ -1,0 +1,100 @@
+// Shared helpers: configuration embedded in the page, messages, data URLs, number format,
+// the view state kept in the URL hash (shareable links).
+export const ROOT = new URL("../../", import.meta.url).href; // site root (server or static)
+export const config = JSON.parse(document.getElementById("atlas-config")?.textContent || "{}");
+export const messages = JSON.parse(document.getElementById("atlas-messages")?.textContent || "{}");
+export const lang = document.documentElement.lang || "de";
+
+export function t(key, vars = {}) {
+  let text = messages[key] ?? key;
+  for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, v);
+  return text;
+}
+
+const cache = new Map();
+export async function getJSON(path) {
+  if (!cache.has(path)) {
+    cache.set(path, fetch(ROOT + path).then((r) => {
+      if (!r.ok) throw new Error(`${r.status} ${path}`);
+      return r.json();
+    }));
+  }
+  return cache.get(path);
+}
+
+const nf = new Intl.NumberFormat(lang === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: 1 });
+export function fmt(v) {
+  return v === null || v === undefined ? "–" : nf.format(v);
+}
+
+export function readHash() {
+  const out = {};
+  for (const [k, v] of new URLSearchParams(location.hash.slice(1))) out[k] = v;
+  return out;
+}
+
+export function writeHash(state) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(state)) if (v !== null && v !== undefined && v !== "") p.set(k, v);
+  history.replaceState(null, "", "#" + p.toString());
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+// A hatch pattern for suppressed / unknown values (no sprite server needed).
+export function hatchImage(size = 8) {
+  const c = document.createElement("canvas");
+  c.width = c.height = size;
+  const g = c.getContext("2d");
+  g.fillStyle = "#e6e6e6";
+  g.fillRect(0, 0, size, size);
+  g.strokeStyle = "#8a8a8a";
+  g.lineWidth = 1.5;
+  g.beginPath();
+  g.moveTo(0, size); g.lineTo(size, 0);
+  g.moveTo(-size / 2, size / 2); g.lineTo(size / 2, -size / 2);
+  g.moveTo(size / 2, size * 1.5); g.lineTo(size * 1.5, size / 2);
+  g.stroke();
+  return g.getImageData(0, 0, size, size);
+}
+
+export function arrowImage(size = 24) {
+  const c = document.createElement("canvas");
+  c.width = c.height = size;
+  const g = c.getContext("2d");
+  g.fillStyle = "#000";
+  g.beginPath();
+  g.moveTo(size * 0.2, size * 0.2); g.lineTo(size * 0.85, size / 2); g.lineTo(size * 0.2, size * 0.8);
+  g.closePath();
+  g.fill();
+  return g.getImageData(0, 0, size, size);
+}
+
+export const BASE_STYLE = {
+  version: 8,
+  sources: {},
+  layers: [{ id: "background", type: "background", paint: { "background-color": "#eef2f3" } }],
+};
+
+export function mapOptions(container, bbox) {
+  return {
+    container,
+    style: BASE_STYLE,
+    bounds: bbox || [5.8, 47.2, 15.1, 55.1],
+    fitBoundsOptions: { padding: 20 },
+    attributionControl: false,
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+    dragRotate: false,
+    pitchWithRotate: false,
+    fadeDuration: 0,
+  };
+}

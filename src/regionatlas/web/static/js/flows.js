@@ -1,0 +1,152 @@
+// Flow map: curved lines (width by persons, arrow for direction), filters, zoom-dependent
+// aggregation (Land -> Kreis -> Gemeinde), a "spider" of one unit's in- and out-flows.
+import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
+import { arrowImage, config, el, fmt, getJSON, mapOptions, readHash, t, writeHash } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+const h = readHash();
+const state = {
+  min: h.min !== undefined ? +h.min : 100,
+  cross: ["any", "kreis", "land"].includes(h.cross) ? h.cross : "any",
+  o: h.o || "", d: h.d || "", sel: h.sel || "",
+  lvl: h.lvl || "auto",
+  per: config.periods.includes(h.per) ? h.per : config.periods[config.periods.length - 1],
+};
+let map, lines = null, level = null, names = {};
+
+function autoLevel(z) {
+  const lv = config.levels;
+  if (z >= 9.5 && lv.includes("gemeinde")) return "gemeinde";
+  if (z >= 6.8 && lv.includes("kreis")) return "kreis";
+  return lv.includes("land") ? "land" : lv[0];
+}
+
+function keyExpr(prop, key) {
+  const n = { land: 2, kreis: 5, gemeinde: 8 }[level];
+  const m = Math.min(n, key.length);
+  return ["==", ["slice", ["get", prop], 0, m], key.slice(0, m)];
+}
+
+function filterExpr(withMin = true) {
+  const f = ["all"];
+  if (withMin && state.min > 0) f.push([">=", ["get", "p"], state.min]);
+  if (state.o) f.push(keyExpr("o", state.o));
+  if (state.d) f.push(keyExpr("d", state.d));
+  if (state.cross === "kreis") f.push(["get", "ck"]);
+  if (state.cross === "land") f.push(["get", "cl"]);
+  if (state.sel) f.push(["any", keyExpr("o", state.sel), keyExpr("d", state.sel)]);
+  return f;
+}
+
+function matches(p) {
+  const n = { land: 2, kreis: 5, gemeinde: 8 }[level];
+  const eq = (a, key) => { const m = Math.min(n, key.length); return a.slice(0, m) === key.slice(0, m); };
+  return (state.min <= 0 || p.p >= state.min) && (!state.o || eq(p.o, state.o)) && (!state.d || eq(p.d, state.d))
+    && (state.cross !== "kreis" || p.ck) && (state.cross !== "land" || p.cl)
+    && (!state.sel || eq(p.o, state.sel) || eq(p.d, state.sel));
+}
+
+async function setLevel(lv) {
+  if (lv === level && lines) return apply();
+  level = lv;
+  lines = await getJSON(`api/v1/flows/${lv}/${state.per}.geojson`);
+  map.getSource("flows").setData(lines);
+  apply();
+}
+
+function apply() {
+  writeHash(state);
+  $("min-out").textContent = fmt(state.min);
+  const f = filterExpr();
+  map.setFilter("flows", f);
+  map.setFilter("arrows", f);
+  const shown = lines.features.filter((x) => matches(x.properties));
+  $("flow-status").textContent = `${t("flows.shown", { n: shown.length })} (${t("level." + level)})`;
+  $("flow-suppressed").textContent = lines.suppressed ? t("flows.suppressed", { n: lines.suppressed }) : "";
+  table(shown);
+  spider();
+  for (const a of document.querySelectorAll("#flow-downloads a")) {
+    a.href = new URL(`../../api/v1/downloads/flows/${level}/${state.per}.${a.dataset.fmt}`, import.meta.url).href;
+  }
+  map.setFilter("sel-line", ["==", ["get", "ags"], state.sel ? state.sel.slice(0, 5) : ""]);
+  map.once("idle", () => { document.body.dataset.mapReady = `${level}/${shown.length}`; });
+}
+
+function table(shown) {
+  const body = document.querySelector("#flow-table tbody");
+  const rows = [...shown].sort((a, b) => b.properties.p - a.properties.p).slice(0, 50);
+  body.replaceChildren(...rows.map(({ properties: p }) => el("tr", {},
+    el("td", {}, unitButton(p.o, p.on)), el("td", {}, unitButton(p.d, p.dn)),
+    el("td", { class: "num", text: fmt(p.p) }), el("td", { text: p.f || "" }))));
+}
+
+function unitButton(ags, name) {
+  const b = el("button", { type: "button", class: "linkish", text: `${name} (${ags})` });
+  b.addEventListener("click", () => { state.sel = ags; apply(); });
+  return b;
+}
+
+function spider() {
+  const box = $("spider");
+  box.replaceChildren();
+  if (!state.sel) { box.append(el("p", { class: "hint", text: t("flows.click_hint") })); return; }
+  const n = { land: 2, kreis: 5, gemeinde: 8 }[level];
+  const key = state.sel.slice(0, n);
+  const all = lines.features.map((f) => f.properties);
+  const name = names[state.sel] || all.find((p) => p.o === key)?.on || all.find((p) => p.d === key)?.dn || key;
+  box.append(el("h2", { text: t("flows.spider", { name }) }));
+  for (const [side, title, partner, pname] of [["d", "flows.inflows", "o", "on"], ["o", "flows.outflows", "d", "dn"]]) {
+    const rows = all.filter((p) => p[side] === key).sort((a, b) => b.p - a.p).slice(0, 10);
+    const tb = el("tbody", {}, ...rows.map((p) => el("tr", {}, el("td", { text: p[pname] }), el("td", { class: "num", text: fmt(p.p) }))));
+    box.append(el("table", {}, el("caption", { text: t(title) }),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col", text: t("flows.partner") }), el("th", { scope: "col", class: "num", text: t("flows.persons") }))), tb));
+  }
+  const reset = el("button", { type: "button", text: t("flows.reset") });
+  reset.addEventListener("click", () => { state.sel = ""; apply(); });
+  box.append(reset);
+}
+
+async function init() {
+  const kreise = await getJSON("api/v1/geometry/kreis.geojson");
+  for (const f of kreise.features) names[f.properties.ags] = f.properties.name;
+  for (const id of ["origin", "destination"]) {
+    const s = $(id);
+    for (const f of [...kreise.features].sort((a, b) => a.properties.name.localeCompare(b.properties.name))) {
+      s.append(el("option", { value: f.properties.ags, text: `${f.properties.name} (${f.properties.ags})` }));
+    }
+  }
+  $("origin").value = state.o; $("destination").value = state.d;
+  $("min").value = String(state.min); $("flow-level").value = state.lvl; $("flow-period").value = state.per;
+  for (const r of document.querySelectorAll("input[name=cross]")) r.checked = r.value === state.cross;
+  map = new maplibregl.Map(mapOptions("map", kreise.bbox));
+  window.atlasMap = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  map.on("load", async () => {
+    map.addImage("arrow", arrowImage(), { sdf: true });
+    map.addSource("kreise", { type: "geojson", data: kreise });
+    map.addSource("laender", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addSource("flows", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addLayer({ id: "kreis-fill", type: "fill", source: "kreise", paint: { "fill-color": "#fbfbfb", "fill-opacity": 0.9 } });
+    map.addLayer({ id: "kreis-line", type: "line", source: "kreise", paint: { "line-color": "#8a8a8a", "line-width": 0.8 } });
+    map.addLayer({ id: "land-line", type: "line", source: "laender", paint: { "line-color": "#222", "line-width": 2.2 } });
+    map.addLayer({ id: "sel-line", type: "line", source: "kreise", filter: ["==", ["get", "ags"], ""], paint: { "line-color": "#e69f00", "line-width": 3.5 } });
+    const width = ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.6, 30, 2.5, 100, 7, 300, 16];
+    const colour = ["case", ["get", "cl"], "#d55e00", "#0072b2"];
+    map.addLayer({ id: "flows", type: "line", source: "flows", layout: { "line-cap": "round" }, paint: { "line-color": colour, "line-width": width, "line-opacity": 0.72 } });
+    map.addLayer({ id: "arrows", type: "symbol", source: "flows", layout: { "symbol-placement": "line-center", "icon-image": "arrow", "icon-size": ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.45, 100, 0.9, 300, 1.4], "icon-allow-overlap": true, "icon-rotation-alignment": "map" }, paint: { "icon-color": colour } });
+    map.on("click", "kreis-fill", (e) => { state.sel = e.features[0].properties.ags; apply(); });
+    map.on("mouseenter", "kreis-fill", () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", "kreis-fill", () => { map.getCanvas().style.cursor = ""; });
+    map.on("zoomend", () => { if (state.lvl === "auto") setLevel(autoLevel(map.getZoom())); });
+    getJSON("api/v1/geometry/land.geojson").then((l) => map.getSource("laender").setData(l)).catch(() => {});
+    await setLevel(state.lvl === "auto" ? autoLevel(map.getZoom()) : state.lvl);
+  });
+}
+
+$("min").addEventListener("input", (e) => { state.min = +e.target.value; apply(); });
+for (const r of document.querySelectorAll("input[name=cross]")) r.addEventListener("change", (e) => { state.cross = e.target.value; apply(); });
+$("origin").addEventListener("change", (e) => { state.o = e.target.value; apply(); });
+$("destination").addEventListener("change", (e) => { state.d = e.target.value; apply(); });
+$("flow-level").addEventListener("change", (e) => { state.lvl = e.target.value; setLevel(state.lvl === "auto" ? autoLevel(map.getZoom()) : state.lvl); });
+$("flow-period").addEventListener("change", (e) => { state.per = e.target.value; lines = null; setLevel(level); });
+init();

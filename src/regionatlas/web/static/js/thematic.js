@@ -1,0 +1,236 @@
+// Thematic maps: one indicator, level and period; classified, with legend, details, table.
+import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
+import { ROOT, config, el, fmt, getJSON, hatchImage, lang, mapOptions, readHash, t, writeHash } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+const indicators = Object.fromEntries(config.indicators.map((i) => [i.id, i]));
+
+const h = readHash();
+const state = {
+  i: indicators[h.i] ? h.i : config.default,
+  l: h.l || document.querySelector("input[name=level]:checked")?.value || "gemeinde",
+  p: h.p || null,
+  m: config.methods.includes(h.m) ? h.m : "quantiles",
+  k: +h.k >= 3 && +h.k <= 7 ? +h.k : 5,
+  s: config.palettes.includes(h.s) ? h.s : "viridis",
+  b: h.b || "",
+  sel: h.sel || "",
+};
+let values = null; // the current /values payload
+let geo = {}; // level -> geojson
+let map;
+
+function syncControls() {
+  $("indicator").value = state.i;
+  for (const r of document.querySelectorAll("input[name=level]")) {
+    r.checked = r.value === state.l;
+    r.disabled = !indicators[state.i].levels.includes(r.value);
+  }
+  $("method").value = state.m;
+  $("k").value = String(state.k);
+  $("scheme").value = state.s;
+  $("breaks").value = state.b;
+  $("breaks-field").hidden = state.m !== "manual";
+  const periods = indicators[state.i].periods;
+  $("period").max = String(periods.length - 1);
+  $("period").value = String(Math.max(0, periods.indexOf(state.p)));
+  $("period-field").hidden = periods.length < 2;
+  $("period-out").textContent = state.p;
+}
+
+function breaksFor(v) {
+  const vals = v.rows.map((r) => r.value).filter((x) => x !== null);
+  if (state.m === "manual") {
+    const inner = state.b.split(/[;,\s]+/).map(Number).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    if (!inner.length || !vals.length) return v.breaks.quantiles[String(state.k)];
+    return [Math.min(...vals, inner[0]), ...inner, Math.max(...vals, inner[inner.length - 1])];
+  }
+  return v.breaks[state.m][String(state.k)];
+}
+
+function classOf(x, edges) {
+  if (x === null || !edges.length) return -1;
+  for (let i = 1; i < edges.length - 1; i++) if (x <= edges[i]) return i - 1;
+  return edges.length - 2;
+}
+
+function colours(n) {
+  return config.paletteColours[state.s][String(Math.max(1, n))];
+}
+
+async function load() {
+  const ind = indicators[state.i];
+  if (!ind.levels.includes(state.l)) state.l = ind.levels[0];
+  if (!ind.periods.includes(state.p)) state.p = ind.periods[ind.periods.length - 1];
+  syncControls();
+  writeHash(state);
+  const [g, v] = await Promise.all([
+    geo[state.l] || getJSON(`api/v1/geometry/${state.l}.geojson`),
+    getJSON(`api/v1/values/${state.i}/${state.l}/${state.p}.json`),
+  ]);
+  geo[state.l] = g;
+  values = v;
+  render();
+}
+
+function render() {
+  const edges = breaksFor(values);
+  const nClasses = Math.max(edges.length - 1, 1);
+  const cols = colours(nClasses);
+  const byAgs = new Map(values.rows.map((r) => [r.ags, r]));
+  const counts = new Array(nClasses).fill(0);
+  let missing = 0;
+  const data = {
+    type: "FeatureCollection",
+    features: geo[state.l].features.map((f) => {
+      const r = byAgs.get(f.properties.ags) || { value: null, flag: null };
+      const c = classOf(r.value, edges);
+      if (c < 0) missing++; else counts[c]++;
+      return { ...f, properties: { ...f.properties, v: r.value, f: r.flag, c } };
+    }),
+  };
+  map.getSource("units").setData(data);
+  const match = ["match", ["get", "c"]];
+  cols.forEach((c, i) => match.push(i, c));
+  match.push("#cccccc");
+  map.setPaintProperty("units-fill", "fill-color", match);
+  map.setLayoutProperty("kreis-line", "visibility", state.l === "gemeinde" ? "visible" : "none");
+  highlight();
+  legend(edges, cols, counts, missing);
+  comparison();
+  table();
+  downloads();
+  const ind = indicators[state.i];
+  $("indicator-definition").textContent = `${ind.definition} (${ind.unit}; ${ind.source})`;
+  map.once("idle", () => { document.body.dataset.mapReady = `${state.i}/${state.l}/${state.p}`; });
+}
+
+function legend(edges, cols, counts, missing) {
+  const box = $("legend");
+  box.replaceChildren();
+  const ind = indicators[state.i];
+  box.append(el("p", { class: "meta", text: `${ind.name} (${ind.unit}), ${t("level." + state.l)}, ${state.p}` }));
+  counts.forEach((n, i) => {
+    const label = t("js.class_range", { lo: fmt(edges[i]), hi: fmt(edges[i + 1]) });
+    box.append(el("div", { class: "legend-row" },
+      el("span", { class: "swatch", style: `background:${cols[i]}`, "aria-hidden": "true" }),
+      el("span", { text: label }), el("span", { class: "count", text: `${n}` })));
+  });
+  box.append(el("div", { class: "legend-row" },
+    el("span", { class: "swatch hatch", "aria-hidden": "true" }),
+    el("span", { text: t("js.hatched") }), el("span", { class: "count", text: `${missing}` })));
+}
+
+function comparison() {
+  const box = $("comparison");
+  box.replaceChildren();
+  if (!values.references.length) { box.append(el("p", { class: "meta", text: "–" })); return; }
+  const ul = el("ul");
+  for (const r of values.references) {
+    const name = r.ags === "DE" ? t("js.germany") : r.name;
+    ul.append(el("li", { text: `${name}: ${r.value === null ? (r.flag || "–") : fmt(r.value)}` }));
+  }
+  box.append(ul);
+}
+
+function table() {
+  const ind = indicators[state.i];
+  $("table-caption").textContent = `${ind.name} (${ind.unit}), ${t("level." + state.l)}, ${state.p}`;
+  const body = document.querySelector("#values-table tbody");
+  const frag = document.createDocumentFragment();
+  for (const r of values.rows) {
+    const a = el("a", { href: `${ROOT}${lang}/profile/${r.ags}/`, text: r.name });
+    const tr = el("tr", { "data-ags": r.ags }, el("th", { scope: "row" }, a), el("td", { text: r.ags }),
+      el("td", { class: "num", text: fmt(r.value) }), el("td", { text: r.flag || "" }));
+    if (r.ags === state.sel) tr.className = "selected";
+    frag.append(tr);
+  }
+  body.replaceChildren(frag);
+}
+
+function downloads() {
+  for (const a of document.querySelectorAll("#downloads a")) {
+    a.href = `${ROOT}api/v1/downloads/indicator/${state.i}/${state.l}/${state.p}.${a.dataset.fmt}`;
+  }
+}
+
+function details(ags) {
+  const box = $("details");
+  box.replaceChildren();
+  const r = values.rows.find((x) => x.ags === ags);
+  if (!r) return;
+  const ind = indicators[state.i];
+  box.append(el("p", {}, el("strong", { text: r.name }), ` (${r.ags})`));
+  box.append(el("p", { text: `${ind.name}: ${r.value === null ? `${t("js.no_value")} (${r.flag || "–"})` : fmt(r.value) + " " + ind.unit}` }));
+  box.append(el("p", {}, el("a", { href: `${ROOT}${lang}/profile/${r.ags}/`, text: t("map.profile") })));
+}
+
+function highlight() {
+  map.setFilter("sel-line", ["==", ["get", "ags"], state.sel || ""]);
+}
+
+function select(ags) {
+  state.sel = ags;
+  writeHash(state);
+  highlight();
+  details(ags);
+  for (const tr of document.querySelectorAll("#values-table tbody tr")) tr.classList.toggle("selected", tr.dataset.ags === ags);
+}
+
+async function init() {
+  const first = await getJSON(`api/v1/geometry/kreis.geojson`);
+  map = new maplibregl.Map(mapOptions("map", first.bbox));
+  window.atlasMap = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  map.on("load", async () => {
+    map.addImage("hatch", hatchImage(), { pixelRatio: 1 });
+    const empty = { type: "FeatureCollection", features: [] };
+    map.addSource("units", { type: "geojson", data: empty });
+    map.addSource("kreise", { type: "geojson", data: first });
+    map.addSource("laender", { type: "geojson", data: empty });
+    map.addSource("outline", { type: "geojson", data: empty });
+    map.addLayer({ id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": "#ccc" } });
+    map.addLayer({ id: "units-hatch", type: "fill", source: "units", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } });
+    map.addLayer({ id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } });
+    map.addLayer({ id: "kreis-line", type: "line", source: "kreise", paint: { "line-color": "#404040", "line-width": 1.2 } });
+    map.addLayer({ id: "land-line", type: "line", source: "laender", paint: { "line-color": "#111111", "line-width": 2.6 } });
+    map.addLayer({ id: "outline", type: "line", source: "outline", paint: { "line-color": "#d55e00", "line-width": 2.2, "line-dasharray": [2, 1] } });
+    map.addLayer({ id: "sel-line", type: "line", source: "units", filter: ["==", ["get", "ags"], ""], paint: { "line-color": "#e69f00", "line-width": 3.5 } });
+    const tip = el("div", { class: "tooltip", hidden: "" });
+    document.querySelector(".map-wrap").append(tip);
+    map.on("mousemove", "units-fill", hover(tip));
+    map.on("mousemove", "units-hatch", hover(tip));
+    for (const id of ["units-fill", "units-hatch"]) {
+      map.on("mouseleave", id, () => { tip.hidden = true; map.getCanvas().style.cursor = ""; });
+      map.on("click", id, (e) => select(e.features[0].properties.ags));
+    }
+    await load();
+    if (state.sel) select(state.sel);
+    Promise.all([getJSON("api/v1/geometry/land.geojson"), getJSON("api/v1/outline.geojson")]).then(([l, o]) => {
+      map.getSource("laender").setData(l);
+      map.getSource("outline").setData(o);
+    }).catch(() => {});
+  });
+}
+
+function hover(tip) {
+  return (e) => {
+    const p = e.features[0].properties;
+    map.getCanvas().style.cursor = "pointer";
+    const v = p.v === null || p.v === undefined || p.v === "null" ? `${t("js.no_value")} (${p.f || "–"})` : fmt(+p.v);
+    tip.textContent = `${p.name}: ${v}`;
+    tip.style.left = `${e.point.x + 12}px`;
+    tip.style.top = `${e.point.y + 12}px`;
+    tip.hidden = false;
+  };
+}
+
+$("indicator").addEventListener("change", (e) => { state.i = e.target.value; state.p = null; load(); });
+for (const r of document.querySelectorAll("input[name=level]")) r.addEventListener("change", (e) => { state.l = e.target.value; load(); });
+$("period").addEventListener("input", (e) => { state.p = indicators[state.i].periods[+e.target.value]; load(); });
+$("method").addEventListener("change", (e) => { state.m = e.target.value; syncControls(); writeHash(state); render(); });
+$("k").addEventListener("change", (e) => { state.k = +e.target.value; writeHash(state); render(); });
+$("scheme").addEventListener("change", (e) => { state.s = e.target.value; writeHash(state); render(); });
+$("breaks").addEventListener("change", (e) => { state.b = e.target.value; writeHash(state); render(); });
+
+init();
