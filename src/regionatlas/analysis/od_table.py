@@ -1,0 +1,201 @@
+"""The I/O edge of the LMA command: a plain OD table in, areas and summaries out.
+
+The OD table is a CSV (``,``, ``;`` or tab separated; UTF-8 or Latin-1; optionally
+gzip-compressed) with the columns ``community_live,community_work,amount`` as statistical
+offices publish it, intra-community flows included. Ids stay strings (AGS with leading
+zeros). Every problem is a :class:`~regionatlas.errors.SourceFormatError` naming the file,
+the CSV line, the value and what was expected; nothing is written when reading fails, and
+the writers replace their files atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from regionatlas.errors import SourceFormatError
+
+if TYPE_CHECKING:
+    from regionatlas.analysis.lma import LmaResult
+
+OD_COLUMNS = ("community_live", "community_work", "amount")
+SUPPRESSED = {"-", ".", "x", "X", "*", "…", "/", "()"}
+_INT = re.compile(r"^\+?\d+$")
+
+
+def _text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceFormatError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise SourceFormatError(path, "broken gzip file") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _amount(raw: str, file: Path, line: int) -> int:
+    s = raw.strip()
+    if _INT.match(s):
+        return int(s)
+    expected = "a non-negative integer number of commuters"
+    if s == "" or s in SUPPRESSED:
+        raise SourceFormatError(
+            file,
+            "amount is missing or suppressed; the LMA method needs complete counts "
+            "(remove the row or give the value)",
+            line=line, column="amount", value=raw, expected=expected,
+        )  # fmt: skip
+    if re.match(r"^-\s*\d", s):
+        raise SourceFormatError(
+            file, "negative amount", line=line, column="amount", value=raw, expected=expected
+        )
+    raise SourceFormatError(
+        file, "amount is not an integer (no decimals or thousands separators)", line=line,
+        column="amount", value=raw, expected=expected,
+    )  # fmt: skip
+
+
+def read_units(path: str | Path) -> set[str]:
+    """Known community ids: one per line, or a CSV with a column ``community``."""
+    path = Path(path)
+    lines = _text(path).splitlines()
+    rows = [ln.strip() for ln in lines]
+    if not rows:
+        return set()
+    header = rows[0]
+    delim = _delimiter(header)
+    if "community" in [h.strip() for h in header.split(delim)]:
+        reader = csv.DictReader(io.StringIO("\n".join(lines)), delimiter=delim)
+        return {(r.get("community") or "").strip() for r in reader} - {""}
+    return {r for r in rows if r}
+
+
+def read_od_csv(path: str | Path, units: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read and validate an OD table; returns community_live, community_work (str) and
+    amount (int64). ``units``: if given, every id must be one of them."""
+    path = Path(path)
+    text = _text(path)
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise SourceFormatError(path, "file is empty", line=1) from None
+    missing = [c for c in OD_COLUMNS if c not in header]
+    if missing:
+        raise SourceFormatError(
+            path, f"missing column(s) {', '.join(missing)}", line=1, value=",".join(header),
+            expected="a header with " + ",".join(OD_COLUMNS),
+        )  # fmt: skip
+    pos = [header.index(c) for c in OD_COLUMNS]
+    width = len(header)
+    known = None if units is None else set(units)
+    live: list[str] = []
+    work: list[str] = []
+    amount: list[int] = []
+    seen: dict[tuple[str, str], int] = {}
+    for fields in reader:
+        line = reader.line_num
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) < width:
+            raise SourceFormatError(
+                path, f"row has {len(fields)} fields, header has {width}", line=line,
+                value=",".join(fields), expected=",".join(header),
+            )  # fmt: skip
+        a, b = fields[pos[0]].strip(), fields[pos[1]].strip()
+        for col, v in (("community_live", a), ("community_work", b)):
+            if not v:
+                raise SourceFormatError(
+                    path, f"{col} is empty", line=line, column=col, expected="a community id"
+                )
+            if known is not None and v not in known:
+                raise SourceFormatError(
+                    path, f"unknown unit in {col}", line=line, column=col, value=v,
+                    expected="an id listed in the units file",
+                )  # fmt: skip
+        x = _amount(fields[pos[2]], path, line)
+        key = (a, b)
+        if key in seen:
+            raise SourceFormatError(
+                path, f"duplicate pair ({a}, {b}); first on line {seen[key]}", line=line,
+                value=f"{a},{b}", expected="each (community_live, community_work) pair once",
+            )  # fmt: skip
+        seen[key] = line
+        live.append(a)
+        work.append(b)
+        amount.append(x)
+    return pd.DataFrame(
+        {
+            "community_live": pd.Series(live, dtype="str"),
+            "community_work": pd.Series(work, dtype="str"),
+            "amount": np.asarray(amount, dtype=np.int64),
+        }
+    )
+
+
+def areas_table(result: LmaResult) -> pd.DataFrame:
+    """community, cluster, status for every community of the input (cluster 0 =
+    not assigned or removed by the pre-filter)."""
+    cl = result.cluster_list
+    status = np.where(cl["cluster"].to_numpy() == 0, "not_assigned", "lma")
+    parts = [
+        pd.DataFrame({"community": cl["community"], "cluster": cl["cluster"], "status": status})
+    ]
+    if result.zero_list:
+        parts.append(
+            pd.DataFrame({"community": result.zero_list, "cluster": 0, "status": "zero_list"})
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["community"] = out["community"].astype(str)
+    return out.sort_values("community", kind="stable").reset_index(drop=True)
+
+
+def _atomic_csv(df: pd.DataFrame, target: Path) -> Path:
+    """Write to a temporary file next to target; the caller renames it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    df.to_csv(tmp, index=False, lineterminator="\n")
+    return Path(tmp)
+
+
+def write_lma_outputs(
+    result: LmaResult, out_csv: str | Path, summary_path: str | Path | None = None
+) -> None:
+    """Write areas (community, cluster, status) and, if asked, the per-area summary.
+
+    Both files are first written to temporary files and then renamed, so a failure
+    leaves no half-written output."""
+    tmps: list[tuple[Path, Path]] = []
+    try:
+        tmps.append((_atomic_csv(areas_table(result), Path(out_csv)), Path(out_csv)))
+        if summary_path is not None:
+            tmps.append((_atomic_csv(result.stats, Path(summary_path)), Path(summary_path)))
+    except BaseException:
+        for tmp, _ in tmps:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in tmps:
+        os.replace(tmp, target)
