@@ -29,6 +29,7 @@ UNIT_OPTIONAL = {
     "central_place": "str",
     "settlement_type": "str",
     "hub_score": "float64",
+    "in_region": "bool",
 }
 OD_REQUIRED = ("origin", "destination", "persons")
 
@@ -44,6 +45,7 @@ class ScenarioContext:
     period: str | None = None
     region: str | None = None
     notes: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False)  # e.g. gravity fits, per parameters
 
     @cached_property
     def position(self) -> pd.Series:
@@ -135,7 +137,10 @@ def build_context(
         u = u.loc[~no_xy]
     for col, dtype in UNIT_OPTIONAL.items():
         if col in u:
-            u[col] = pd.to_numeric(u[col], errors="coerce") if dtype == "float64" else u[col]
+            if dtype == "float64":
+                u[col] = pd.to_numeric(u[col], errors="coerce")
+            elif dtype == "bool":
+                u[col] = u[col].fillna(False).astype(bool)
     keep = ["x", "y", *[c for c in UNIT_OPTIONAL if c in u.columns]]
     u = u[keep]
 
@@ -160,6 +165,17 @@ def build_context(
     kept = kept.groupby(["origin", "destination"], as_index=False, sort=False).agg(
         persons=("persons", "sum"), flag=("flag", "first")
     )
+    if "hub_score" not in u.columns:
+        # functional centrality ("Bedeutungsüberschuss" by jobs): net in-commuters, scaled
+        # to 0..1 over the places with a surplus; 0 for places that send more than they get
+        net = (
+            kept.groupby("destination")["persons"]
+            .sum()
+            .sub(kept.groupby("origin")["persons"].sum(), fill_value=0.0)
+        )
+        net = net.reindex(u.index, fill_value=0.0).clip(lower=0.0)
+        u["hub_score"] = net / net.max() if net.max() > 0 else net
+        notes.append("hub_score = net in-commuters of the flows, scaled to the largest (1.0)")
     if estimate_basis is None:
         flags = od["flag"].astype("str") if "flag" in od else pd.Series([], dtype="str")
         estimate_basis = "modelled estimate" if (flags == "estimated").any() else "official"

@@ -7,7 +7,8 @@ Selector forms (TOML):
     { top = 20, by = "hub_score" }                    the 20 places with the highest score
     { places = [...], exclude = [...] }               explicit list, minus some
 Any table may add ``exclude = [...]`` and ``within = ["06", "05"]`` (AGS prefixes, e.g.
-states or districts).
+states or districts). Rules and "all" choose among the region's own places only (column
+``in_region`` where the context also holds outside partners); explicit lists may name any.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ def select_places(ctx: ScenarioContext, selector: Any, what: str) -> list[str]:
     """AGS chosen by ``selector``; errors name the lever key ``what``."""
     units = ctx.units
     if selector == "all" or selector is None:
-        chosen = list(units.index)
+        chosen = list(_home(units).index)
     elif isinstance(selector, list):
         chosen = ctx.require([str(s) for s in selector], what)
     elif isinstance(selector, dict):
@@ -48,7 +49,7 @@ def _from_table(ctx: ScenarioContext, sel: dict[str, Any], what: str) -> list[st
             f"{what}: unknown selector key(s) {sorted(unknown)}; expected {sorted(known)}",
             parameter=what,
         )
-    index = pd.Index(units.index)
+    index = pd.Index(_home(units).index)
     if "within" in sel:
         prefixes = tuple(str(p) for p in sel["within"])
         index = index[index.str.startswith(prefixes)]
@@ -80,3 +81,9 @@ def _from_table(ctx: ScenarioContext, sel: dict[str, Any], what: str) -> list[st
         chosen = list(index)
     exclude = {str(e) for e in sel.get("exclude", [])}
     return [c for c in chosen if c not in exclude]
+
+
+def _home(units: pd.DataFrame) -> pd.DataFrame:
+    if "in_region" in units:
+        return units.loc[units["in_region"].astype(bool)]
+    return units

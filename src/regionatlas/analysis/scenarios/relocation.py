@@ -70,8 +70,16 @@ def apply_job_relocation(
     sources = select_places(ctx, spec.get("sources", "all"), f"{what}.sources")
     sources = [s for s in sources if s not in set(targets)]
 
-    obs, cost = observed_matrix(ctx, params)
-    fit, bal0, f = gravity.calibrate(obs, np.where(np.isfinite(cost), cost, np.inf), decay=decay)
+    key = (
+        "gravity",
+        decay,
+        params["distance.detour_factor"],
+        params["distance.internal_radius_factor"],
+    )
+    if key not in ctx.cache:  # the fit depends only on the observed flows and distances
+        obs, cost = observed_matrix(ctx, params)
+        ctx.cache[key] = (obs, cost, *gravity.calibrate(obs, cost, decay=decay))
+    obs, cost, fit, bal0, f = ctx.cache[key]
     origins = obs.sum(axis=1)
     dest = obs.sum(axis=0)
     pos = ctx.position
@@ -92,25 +100,59 @@ def apply_job_relocation(
         weight = np.ones(len(t_idx))
     np.add.at(new_dest, t_idx, jobs * weight / weight.sum())
     bal1 = gravity.furness(origins, new_dest, f)
-    delta = gravity.flows(bal1, f) - gravity.flows(bal0, f)
-
-    ii, jj = np.nonzero(np.abs(delta) > 1e-9)
+    t1 = gravity.flows(bal1, f)
+    delta = t1 - gravity.flows(bal0, f)
+    n = len(ctx.units)
     ags = ctx.units.index.to_numpy()
-    change = pd.DataFrame(
-        {"origin": ags[ii], "destination": ags[jj], "delta": delta[ii, jj], "km": cost[ii, jj]}
-    )
-    merged = trips.merge(change, on=["origin", "destination"], how="outer", suffixes=("", "_new"))
-    merged["km"] = merged["km"].fillna(merged["km_new"])
-    merged["occupancy"] = merged["occupancy"].fillna(params["occupancy.commute"])
-    raw = merged["persons"].fillna(0.0) + merged["delta"].fillna(0.0)
-    cut = float(-raw[raw < 0].sum())
-    merged["persons"] = raw.clip(lower=0.0)
-    out = merged[trips.columns].loc[merged["persons"] > 0].reset_index(drop=True)
 
-    moved = change.assign(
-        origin_name=ctx.names(pd.Index(change["origin"])).to_numpy(),
-        destination_name=ctx.names(pd.Index(change["destination"])).to_numpy(),
-    ).sort_values("delta", key=np.abs, ascending=False, ignore_index=True)
+    # apply the increment cell by cell on integer codes (origin row * n + destination row)
+    code = (
+        pos.reindex(trips["origin"]).to_numpy() * n + pos.reindex(trips["destination"]).to_numpy()
+    )
+    uniq, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    persons = np.bincount(inverse, weights=trips["persons"].to_numpy(), minlength=len(uniq))
+    car_w = np.bincount(
+        inverse,
+        weights=trips["persons"].to_numpy() * trips["occupancy"].to_numpy(),
+        minlength=len(uniq),
+    )
+    occupancy = np.where(
+        persons > 0,
+        car_w / np.where(persons > 0, persons, 1.0),
+        trips["occupancy"].to_numpy()[first],
+    )
+    flat = delta.ravel()
+    raw_old = persons + flat[uniq]
+    fresh = np.setdiff1d(np.nonzero(flat > 1e-9)[0], uniq, assume_unique=True)
+    raw = np.concatenate([raw_old, flat[fresh]])
+    codes = np.concatenate([uniq, fresh])
+    cut = float(-raw[raw < 0].sum())
+    keep = raw > 0
+    codes, raw = codes[keep], raw[keep]
+    out = pd.DataFrame(
+        {
+            "origin": ags[codes // n],
+            "destination": ags[codes % n],
+            "persons": raw,
+            "km": np.concatenate([trips["km"].to_numpy()[first], cost.ravel()[fresh]])[keep],
+            "occupancy": np.concatenate(
+                [occupancy, np.full(len(fresh), params["occupancy.commute"])]
+            )[keep],
+        }
+    )
+
+    big = np.argsort(-np.abs(flat))[:500]
+    big = big[np.abs(flat[big]) > 1e-9]
+    moved = pd.DataFrame(
+        {
+            "origin": ags[big // n],
+            "destination": ags[big % n],
+            "delta": flat[big],
+            "km": cost.ravel()[big],
+        }
+    )
+    moved["origin_name"] = ctx.names(pd.Index(moved["origin"])).to_numpy()
+    moved["destination_name"] = ctx.names(pd.Index(moved["destination"])).to_numpy()
     job_change = (
         pd.DataFrame(
             {
@@ -135,9 +177,9 @@ def apply_job_relocation(
             "gravity": fit.to_dict(),
             "margins_check": {
                 "max_row_error": float(np.abs(delta.sum(axis=1)).max()),
-                "max_col_error": float(np.abs(gravity.flows(bal1, f).sum(axis=0) - new_dest).max()),
+                "max_col_error": float(np.abs(t1.sum(axis=0) - new_dest).max()),
             },
             "persons_cut_at_zero": round(cut, 3),
         },
-        tables={"flow_changes": moved.head(500), "job_changes": job_change},
+        tables={"flow_changes": moved, "job_changes": job_change},
     )

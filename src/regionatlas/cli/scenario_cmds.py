@@ -1,0 +1,108 @@
+"""``regionatlas scenario run|compare``: the scenario lab "Region der kurzen Wege" on the store.
+
+Results are printed as JSON on stdout; ``--out FILE`` (.csv, .xlsx, .pdf) also exports them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regionatlas.cli.common import DatabaseUrlOption, DbOption, opened_store, user_errors
+
+OutOption = Annotated[
+    Path | None, typer.Option("--out", help="Export to FILE (.csv, .xlsx or .pdf)")
+]
+ParamsOption = Annotated[
+    Path | None,
+    typer.Option("--parameters", help="Parameter file (default: the shipped, cited defaults)"),
+]
+PeriodOption = Annotated[str | None, typer.Option("--period", help="Flow period (default latest)")]
+RingOption = Annotated[
+    bool, typer.Option("--include-ring", help="Also treat the context ring as the region")
+]
+RegionOption = Annotated[
+    Path | None, typer.Option("--region", help="Region TOML (default from settings)")
+]
+
+
+def _context(db, database_url, region, period, include_ring):  # type: ignore[no-untyped-def]
+    from regionatlas.analysis.scenarios.store_glue import context_from_store
+    from regionatlas.region import load_region
+    from regionatlas.settings import load_settings
+
+    settings = load_settings(db=db, database_url=database_url)
+    reg = load_region(region or settings.region_file)
+    with opened_store(db, database_url) as store:
+        return context_from_store(store, reg, period=period, include_ring=include_ring)
+
+
+def _print(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    scenario = typer.Typer(
+        help="Szenarien „Region der kurzen Wege“ – commuting scenarios (km, CO2, hours).",
+        no_args_is_help=True,
+    )
+
+    @scenario.command("run")
+    @user_errors
+    def run(
+        scenario_file: Annotated[Path, typer.Argument(help="Scenario TOML")],
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+        out_file: OutOption = None,
+        parameters: ParamsOption = None,
+        period: PeriodOption = None,
+        include_ring: RingOption = False,
+        region: RegionOption = None,
+    ) -> None:
+        """Baseline vs. scenario (commuter-km, CO2, hours, per lever) as JSON."""
+        from regionatlas.analysis.scenarios.definition import load_definition
+        from regionatlas.analysis.scenarios.engine import run_scenario
+        from regionatlas.analysis.scenarios.export import export
+        from regionatlas.analysis.scenarios.parameters import load_parameters
+
+        definition = load_definition(scenario_file)
+        params = load_parameters(parameters)
+        ctx = _context(db, database_url, region, period, include_ring)
+        result = run_scenario(definition, ctx, params)
+        if out_file:
+            export(out_file, result)
+        _print(result.to_dict())
+
+    @scenario.command("compare")
+    @user_errors
+    def compare_cmd(
+        scenario_a: Annotated[Path, typer.Argument(help="Scenario A (TOML)")],
+        scenario_b: Annotated[Path, typer.Argument(help="Scenario B (TOML)")],
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+        out_file: OutOption = None,
+        parameters: ParamsOption = None,
+        period: PeriodOption = None,
+        include_ring: RingOption = False,
+        region: RegionOption = None,
+    ) -> None:
+        """Two scenarios side by side (totals, score, per-municipality differences) as JSON."""
+        from regionatlas.analysis.scenarios.definition import load_definition
+        from regionatlas.analysis.scenarios.engine import compare_to_dict, run_scenario
+        from regionatlas.analysis.scenarios.export import export
+        from regionatlas.analysis.scenarios.parameters import load_parameters
+
+        a_def, b_def = load_definition(scenario_a), load_definition(scenario_b)
+        params = load_parameters(parameters)
+        ctx = _context(db, database_url, region, period, include_ring)
+        a = run_scenario(a_def, ctx, params)
+        b = run_scenario(b_def, ctx, params)
+        if out_file:
+            export(out_file, a, b)
+        _print(compare_to_dict(a, b))
+
+    app.add_typer(scenario, name="scenario")
