@@ -1,0 +1,125 @@
+"""The data commands end to end on the shipped bundle: build, batches, rollback, export, info."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from regionatlas.cli.main import app
+from regionatlas.store import open_store
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "region.gpkg"
+    result = runner.invoke(app, ["build", "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_build_twice_is_a_no_op(built_db: Path) -> None:
+    store = open_store(built_db)
+    before = [b.id for b in store.batches()]
+    store.close()
+    result = runner.invoke(app, ["build", "--db", str(built_db)])
+    assert result.exit_code == 0, result.output
+    assert "0 neue Batches" in result.output
+    store = open_store(built_db)
+    assert [b.id for b in store.batches()] == before
+    store.close()
+
+
+def test_region_unit_counts_match_the_official_files(built_db: Path) -> None:
+    """Every municipality of the 25 districts in the bundle's VG5000 is in the store."""
+    import pyogrio
+
+    from regionatlas.settings import BUNDLE_DIR
+
+    gem = pyogrio.read_dataframe(BUNDLE_DIR / "vg5000" / "VG5000_GEM.shp", read_geometry=False)
+    store = open_store(built_db)
+    units = store.units(level="gemeinde", geometry=True)
+    store.close()
+    with_geom = units[units.geometry.notna()]
+    assert set(gem["AGS"]) <= set(with_geom["ags"])
+    assert units["ags"].str.len().eq(8).all()
+    # the core districts' municipalities: Kassel (Stadt) is one municipality, 06611000
+    assert "06611000" in set(units["ags"])
+
+
+def test_batches_json_lists_sources_and_licences(built_db: Path) -> None:
+    result = runner.invoke(app, ["batches", "--db", str(built_db), "--json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    sources = {b["source"] for b in items}
+    assert {"bkg-vg", "destatis-gv100ad", "ba-pendleratlas-csv"} <= sources
+    assert all(b["licence"] and b["attribution"] and len(b["file_sha256"]) == 64 for b in items)
+
+
+def test_export_csv_keeps_ags_and_attribution(built_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pop.csv"
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            "observations",
+            "-o",
+            str(out),
+            "--indicator",
+            "population",
+            "--db",
+            str(built_db),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "Destatis" in text or Path(str(out) + ".attribution.txt").exists()
+    rows = [r for r in csv.reader(line for line in text.splitlines() if not line.startswith("#"))]
+    header = rows[0]
+    ags = [r[header.index("ags")] for r in rows[1:]]
+    assert "06611000" in ags and all(len(a) == 8 for a in ags)
+
+
+def test_rollback_removes_exactly_one_batch(tmp_path: Path, built_db: Path) -> None:
+    db = tmp_path / "copy.gpkg"
+    db.write_bytes(built_db.read_bytes())
+    store = open_store(db)
+    batches = store.batches()
+    target = next(b for b in batches if b.source == "ba-pendleratlas-csv")
+    flows_before = len(store.flows(level="kreis"))
+    store.close()
+    result = runner.invoke(app, ["rollback", str(target.id), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    store = open_store(db)
+    assert [b.id for b in store.batches()] == [b.id for b in batches if b.id != target.id]
+    assert len(store.flows(level="kreis")) <= flows_before
+    store.close()
+    with sqlite3.connect(db) as con:
+        (n,) = con.execute("SELECT count(*) FROM flow WHERE batch_id = ?", (target.id,)).fetchone()
+    assert n == 0
+
+
+def test_rollback_unknown_batch_exits_3(built_db: Path) -> None:
+    result = runner.invoke(app, ["rollback", "99999", "--db", str(built_db)])
+    assert result.exit_code == 3
+    assert "99999" in result.output
+
+
+def test_import_unknown_file_exits_2(tmp_path: Path, built_db: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_text("hello\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", str(junk), "--db", str(built_db)])
+    assert result.exit_code == 2
+    assert "junk.txt" in result.output
+
+
+def test_info_summarises(built_db: Path) -> None:
+    result = runner.invoke(app, ["info", "--db", str(built_db)])
+    assert result.exit_code == 0, result.output
+    assert "gemeinde" in result.output and "2023-06-30" in result.output
