@@ -58,3 +58,14 @@ def test_readme_coverage_table_matches_the_file() -> None:
     for (state, level), n in rows.groupby(["state", "level"]).size().items():
         assert f"| {state} | {level} | {n} |" in text, f"README lacks coverage row {state}/{level}"
     assert f"Total: {len(rows)} rows" in text
+
+
+def test_curated_file_feeds_the_comparison() -> None:
+    from regionatlas.analysis.central_places import curated_designations
+
+    rows = read_rows(CURATED)
+    des = curated_designations(rows)
+    assert len(des) == len(rows)
+    assert set(des["level"]) <= {0, 1, 2, 3}
+    # the sources name only Kassel, Göttingen and Paderborn as Oberzentren in the region
+    assert set(des.loc[des["level"] == 3, "ags"]) <= {"06611000", "03159016", "05774032"}
