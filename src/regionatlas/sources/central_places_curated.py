@@ -28,7 +28,7 @@ import pandas as pd
 
 from regionatlas.analysis.central_places import STATE_CATEGORIES
 from regionatlas.errors import SourceFormatError
-from regionatlas.sources._common import decode, read_bytes, sha256_bytes
+from regionatlas.sources._common import Provenance, decode, provenance, read_bytes, sha256_bytes
 from regionatlas.sources.base import SourceData
 from regionatlas.store.schema import OBSERVATION_COLUMNS
 
@@ -60,6 +60,7 @@ ATTRIBUTION = (
     "Regionalplan Detmold, LROP Niedersachsen, RROP der Landkreise – zusammengestellt von "
     "regionatlas, Quellen je Zeile"
 )
+OFFICIAL = Provenance(publisher=PUBLISHER, licence=LICENCE, attribution=ATTRIBUTION)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -185,13 +186,15 @@ def read(path: Path) -> SourceData:
         }
     )[OBSERVATION_COLUMNS]
     secondary = int((rows["source_kind"] != "plan").sum())
+    prov = provenance(path, OFFICIAL)  # a SYNTHETIC.txt marker beside the file wins
     out = SourceData(
         source=FORMAT_ID,
         file=path,
         sha256=sha256_bytes(data),
-        publisher=PUBLISHER,
-        licence=LICENCE,
-        attribution=ATTRIBUTION,
+        publisher=prov.publisher,
+        licence=prov.licence,
+        attribution=prov.attribution,
+        synthetic=prov.synthetic,
         vintage=max(rows["checked"]) if len(rows) else None,
         observations=obs,
         notes=[
