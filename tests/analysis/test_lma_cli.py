@@ -1,0 +1,80 @@
+"""The ``regionatlas lma`` command, run through typer's CliRunner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from regionatlas.cli.main import app
+
+runner = CliRunner()
+OD = (
+    "community_live,community_work,amount\n"
+    "A,A,800\nA,B,50\nA,V,5\nB,B,900\nB,A,40\nV,V,30\nV,A,120\nV,B,60\n"
+)
+def flat(text: str) -> str:
+    """Console output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+ARGS = ["--min-size", "100", "--min-sc", "0.6", "--target-size", "200", "--target-sc", "0.75"]
+
+
+def test_lma_command_writes_areas_and_prints_summary(tmp_path: Path) -> None:
+    od = tmp_path / "OD.csv"
+    od.write_text(OD)
+    out = tmp_path / "areas.csv"
+    res = runner.invoke(app, ["lma", str(od), *ARGS, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    areas = pd.read_csv(out, dtype=str)
+    # the village V commutes mostly to A and joins it (see test_lma.py for the numbers)
+    assert dict(zip(areas["community"], areas["cluster"], strict=True)) == {
+        "A": "1", "B": "2", "V": "1"
+    }  # fmt: skip
+    assert "2 LMAs" in flat(res.output)
+    assert "Labour-market areas" in res.output
+
+
+def test_lma_command_summary_file_and_leiden(tmp_path: Path) -> None:
+    od = tmp_path / "OD.csv"
+    od.write_text(OD)
+    out, summary = tmp_path / "areas.csv", tmp_path / "summary.csv"
+    res = runner.invoke(
+        app, ["lma", str(od), *ARGS, "-o", str(out), "--summary", str(summary), "--leiden"]
+    )
+    assert res.exit_code == 0, res.output
+    stats = pd.read_csv(summary, dtype={"main_centre": str})
+    assert stats["main_centre"].tolist() == ["A", "B"]
+    assert "adjusted Rand 1.0000" in flat(res.output)
+
+
+def test_malformed_table_exits_2_names_the_row_and_writes_nothing(tmp_path: Path) -> None:
+    od = tmp_path / "OD.csv"
+    od.write_text(OD + "B,V,1.5\n")
+    out, summary = tmp_path / "areas.csv", tmp_path / "summary.csv"
+    res = runner.invoke(app, ["lma", str(od), "-o", str(out), "--summary", str(summary)])
+    assert res.exit_code == 2
+    assert "line 10" in flat(res.output)
+    assert "1.5" in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()
+    assert not summary.exists()
+    assert list(tmp_path.iterdir()) == [od]
+
+
+def test_unknown_unit_and_bad_parameters(tmp_path: Path) -> None:
+    od = tmp_path / "OD.csv"
+    od.write_text(OD)
+    units = tmp_path / "units.txt"
+    units.write_text("A\nB\n")
+    out = tmp_path / "areas.csv"
+    res = runner.invoke(app, ["lma", str(od), "-o", str(out), "--units", str(units)])
+    assert res.exit_code == 2
+    assert "unknown unit" in flat(res.output)
+    assert "line 4" in flat(res.output)  # A,V,5: the first row naming V
+    res = runner.invoke(app, ["lma", str(od), "-o", str(out), "--min-size", "20000"])
+    assert res.exit_code == 2
+    assert "min_size" in res.output
+    assert not out.exists()
