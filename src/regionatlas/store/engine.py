@@ -51,23 +51,12 @@ def canonical_frame(
 ) -> pd.DataFrame:
     """Rows from a query -> frame with canonical dtypes (text 'str', real float64, int int64)."""
     kinds = {c.name: c.type for c in table.columns}
-    cols = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    data: dict[str, Any] = {}
-    for name, values in zip(columns, cols, strict=True):
-        kind = kinds[name]
-        if kind == "real":
-            data[name] = (
-                pd.array(np.array(values, dtype="float64"), dtype="float64")
-                if values
-                else pd.array([], dtype="float64")
-            )
-        elif kind == "integer":
-            data[name] = pd.array(np.array(values, dtype="int64"), dtype="int64")
-        elif kind == "geometry":
-            data[name] = np.array(values, dtype=object)
-        else:
-            data[name] = pd.array(np.array(values, dtype=object), dtype="str")
-    return pd.DataFrame(data, columns=columns)
+    frame = pd.DataFrame.from_records(rows, columns=columns, coerce_float=False)
+    dtypes = {
+        name: {"real": "float64", "integer": "int64", "geometry": object}.get(kinds[name], "str")
+        for name in columns
+    }
+    return frame.astype(dtypes)
 
 
 class SqlStore:
@@ -97,6 +86,12 @@ class SqlStore:
     ) -> None:
         """Insert a validated frame (with batch_id); call on_chunk(rows) after each chunk."""
         raise NotImplementedError
+
+    def _frame(
+        self, sql: str, params: Sequence[object], table: Table, columns: list[str]
+    ) -> pd.DataFrame:
+        """A query's result as a canonical frame (engines may stream it faster)."""
+        return canonical_frame(self._rows(sql, params), table, columns)
 
     def _geometry_expr(self, column: str) -> str:
         return quote(column)
@@ -246,8 +241,9 @@ class SqlStore:
             where = (where + " AND " if where else " WHERE ") + extra_where
             params.extend(extra_params)
         select = ", ".join(self._geometry_expr(c) if c == "geometry" else quote(c) for c in columns)
-        rows = self._rows(f"SELECT {select} FROM {quote(table.name)}{where}", params)
-        frame = canonical_frame(rows, table, columns)
+        frame = self._frame(
+            f"SELECT {select} FROM {quote(table.name)}{where}", params, table, columns
+        )
         for col, vals in post:
             frame = frame[frame[col].isin(vals)]
         return frame.reset_index(drop=True)

@@ -127,6 +127,30 @@ class PostgisStore(SqlStore):
                     copy.write(_copy_text(chunk, table))
                 on_chunk(len(chunk))
 
+    def _frame(
+        self, sql: str, params: Sequence[object], table: Table, columns: list[str]
+    ) -> pd.DataFrame:
+        """Stream the result with COPY … TO STDOUT (CSV): much faster than row fetching."""
+        query = psycopg.ClientCursor(self.con).mogrify(sql, params or None)  # type: ignore[arg-type]
+        buf = io.BytesIO()
+        with self.con.cursor() as cur:
+            copy_sql = f"COPY ({query}) TO STDOUT (FORMAT csv, NULL '{_NULL}')"
+            with cur.copy(copy_sql) as copy:  # type: ignore[arg-type]
+                for block in copy:
+                    buf.write(block)
+        buf.seek(0)
+        kinds = {c.name: c.type for c in table.columns}
+        dtypes = {n: {"real": "float64", "integer": "int64"}.get(kinds[n], "str") for n in columns}
+        frame = pd.read_csv(
+            buf, header=None, names=columns, dtype=dtypes, keep_default_na=False,
+            na_values=[_NULL], encoding="utf-8",
+        )  # fmt: skip
+        if "geometry" in columns:  # bytea arrives as "\x<hex>"
+            frame["geometry"] = [
+                None if pd.isna(v) else bytes.fromhex(v[2:]) for v in frame["geometry"]
+            ]
+        return frame
+
     def _geometry_expr(self, column: str) -> str:
         return f"ST_AsBinary({quote(column)})"
 

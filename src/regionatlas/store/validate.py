@@ -54,7 +54,10 @@ def _text(data: SourceData, table: Table, name: str, col: pd.Series) -> pd.Serie
             data, table.name, "column holds numbers, not text", column=name,
             value=col.dropna().iloc[0], expected="text (AGS keys keep their leading zeros)",
         )  # fmt: skip
-    if col.dtype == object:
+    if col.dtype == object and pd.api.types.infer_dtype(col, skipna=True) not in (
+        "string",
+        "empty",
+    ):
         bad = ~col.map(lambda v: v is None or isinstance(v, str) or v is pd.NA or v != v)
         if bad.any():
             row = _row_of(bad.to_numpy())
