@@ -3,7 +3,8 @@ predict the new flows with a doubly-constrained gravity model calibrated on the 
 flows (residences stay where they are).
 
 The change is applied as an increment: scenario flow = observed + (model with new
-workplace totals − model with observed totals), cut at 0 (the amount cut is reported).
+workplace totals − model with observed totals), cut at 0 (the amount cut is reported), then
+balanced (Furness) to the residences' totals and the new workplace totals.
 
 Parameters (TOML ``[levers.job_relocation]``):
     jobs = 2000                       workplaces to move
@@ -122,24 +123,33 @@ def apply_job_relocation(
         trips["occupancy"].to_numpy()[first],
     )
     flat = delta.ravel()
-    raw_old = persons + flat[uniq]
-    fresh = np.setdiff1d(np.nonzero(flat > 1e-9)[0], uniq, assume_unique=True)
-    raw = np.concatenate([raw_old, flat[fresh]])
-    codes = np.concatenate([uniq, fresh])
-    cut = float(-raw[raw < 0].sum())
-    keep = raw > 0
-    codes, raw = codes[keep], raw[keep]
+    # seed = current flows + model increment, cut at 0; then balanced (Furness) to the
+    # residences' totals and the new workplace totals, so both margins hold exactly
+    current = np.zeros(n * n)
+    current[uniq] = persons
+    seed = np.maximum(current + flat, 0.0)
+    cut = float(-np.minimum(current + flat, 0.0).sum())
+    rows_total = current.reshape(n, n).sum(axis=1)
+    cols_total = np.maximum(current.reshape(n, n).sum(axis=0) + (new_dest - dest), 0.0)
+    cols_total *= rows_total.sum() / cols_total.sum()
+    seed_m = seed.reshape(n, n)
+    balanced = gravity.flows(gravity.furness(rows_total, cols_total, seed_m, tol=1e-10), seed_m)
+    result = balanced.ravel()
+    codes = np.nonzero(result > 1e-9)[0]
+    km = cost.ravel().copy()
+    km[uniq] = trips["km"].to_numpy()[first]
+    occ = np.full(n * n, params["occupancy.commute"])
+    occ[uniq] = occupancy
     out = pd.DataFrame(
         {
             "origin": ags[codes // n],
             "destination": ags[codes % n],
-            "persons": raw,
-            "km": np.concatenate([trips["km"].to_numpy()[first], cost.ravel()[fresh]])[keep],
-            "occupancy": np.concatenate(
-                [occupancy, np.full(len(fresh), params["occupancy.commute"])]
-            )[keep],
+            "persons": result[codes],
+            "km": km[codes],
+            "occupancy": occ[codes],
         }
     )
+    flat = result - current  # the change actually applied
 
     big = np.argsort(-np.abs(flat))[:500]
     big = big[np.abs(flat[big]) > 1e-9]
@@ -179,7 +189,7 @@ def apply_job_relocation(
                 "max_row_error": float(np.abs(delta.sum(axis=1)).max()),
                 "max_col_error": float(np.abs(t1.sum(axis=0) - new_dest).max()),
             },
-            "persons_cut_at_zero": round(cut, 3),
+            "persons_cut_at_zero_before_balancing": round(cut, 3),
         },
         tables={"flow_changes": moved, "job_changes": job_change},
     )
