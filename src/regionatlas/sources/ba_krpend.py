@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -231,7 +232,9 @@ def _read_sheet(
         stop -= 1
     if stop == start:
         raise SourceFormatError(where, "no data rows", line=start + 1, expected="data rows")
-    block = [r[:10] if len(r) >= 10 else (list(r) + [""] * 10)[:10] for r in rows[start:stop]]
+    block = rows[start:stop]
+    if any(len(r) < 10 for r in (block[0], block[-1])):  # calamine rows are rectangular
+        block = [(list(r) + [""] * 10)[:10] for r in block]
     f, o = _canonical(where, block, start + 1, level, direction, key_len, period)
     return f, o, period, seed
 
@@ -319,6 +322,13 @@ def _key(v: object, key_len: int) -> str:
     return "" if v is None else str(v).strip()
 
 
+def _key_series(col: np.ndarray, key_len: int) -> pd.Series:
+    """Key column as text; all-text columns (the normal case) pass without per-cell work."""
+    if pd.api.types.infer_dtype(col, skipna=False) == "string":
+        return pd.Series(col, dtype=object)
+    return pd.Series([_key(v, key_len) for v in col], dtype=object)
+
+
 def _canonical(
     where: str,
     block: list[list[object]],
@@ -328,8 +338,9 @@ def _canonical(
     key_len: int,
     period: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cols = [np.array(col, dtype=object) for col in zip(*block, strict=True)]
-    blank = np.logical_and.reduce([(col == "") | (col == None) for col in cols])  # noqa: E711
+    cols = [np.array(col, dtype=object) for col in islice(zip(*block, strict=True), 10)]
+    # a row without partner name and total is blank (anything else in it fails below)
+    blank = np.logical_and.reduce([(col == "") | (col == None) for col in (cols[3], cols[4])])  # noqa: E711
     _raise_first(
         where,
         blank,
@@ -339,7 +350,7 @@ def _canonical(
         "blank row inside the data",
         "data rows up to the footer",
     )
-    a = pd.Series([_key(v, key_len) for v in cols[0]], dtype=object)
+    a = _key_series(cols[0], key_len)
     a = a.where(a != "").ffill()
     if pd.isna(a.iloc[0]):
         raise SourceFormatError(
@@ -349,7 +360,7 @@ def _canonical(
             column="A",
             expected=f"a {key_len}-digit key",
         )
-    c = pd.Series([_key(v, key_len) for v in cols[2]], dtype=object)
+    c = _key_series(cols[2], key_len)
     key_ok = _is_key(a, key_len)
     _raise_first(
         where, ~key_ok, first_line, "A", a, "bad block key (unknown AGS)", f"{key_len} digits"
@@ -472,10 +483,10 @@ def _flows(
     flag[np.repeat(pooled[:, None], 6, axis=1) & (flag == None)] = FLAG_POOLED  # noqa: E711
     out = pd.DataFrame(
         {
-            "origin": pd.array(np.tile(origin, 6), dtype="str"),
-            "destination": pd.array(np.tile(destination, 6), dtype="str"),
+            "origin": np.tile(origin, 6),
+            "destination": np.tile(destination, 6),
             "period": period,
-            "grp": pd.array(np.repeat(np.array(FLOW_GROUPS, dtype=object), n), dtype="str"),
+            "grp": np.repeat(np.array(FLOW_GROUPS, dtype=object), n),
             "reported_by": direction,
             "level": level,
             "persons": values.T.reshape(-1),
