@@ -30,6 +30,7 @@ class Region:
     ring: tuple[District, ...]
     source_files: tuple[Path, ...]
     colour: str = "#1b6f8c"
+    former: tuple[District, ...] = ()
     file: Path | None = None
     extra: dict = field(default_factory=dict)
 
@@ -44,6 +45,11 @@ class Region:
     @property
     def all_district_codes(self) -> frozenset[str]:
         return self.core_codes | self.ring_codes
+
+    @property
+    def boundary_district_codes(self) -> frozenset[str]:
+        """Districts whose municipal boundaries the bundle keeps (incl. former ones)."""
+        return self.all_district_codes | frozenset(d.ags for d in self.former)
 
     @property
     def states(self) -> frozenset[str]:
@@ -99,6 +105,7 @@ def load_region(path: Path, root: Path | None = None) -> Region:
         )
     core = _districts(path, reg.get("core"), "core")
     ring = _districts(path, reg.get("ring", []) or [], "ring") if reg.get("ring") else ()
+    former = _districts(path, reg["former"], "former") if reg.get("former") else ()
     overlap = {d.ags for d in core} & {d.ags for d in ring}
     if overlap:
         raise RegionDefinitionError(f"{path}: {sorted(overlap)} are both core and ring")
@@ -114,5 +121,6 @@ def load_region(path: Path, root: Path | None = None) -> Region:
         ring=ring,
         source_files=files,
         colour=str(reg.get("colour", "#1b6f8c")),
+        former=former,
         file=path,
     )

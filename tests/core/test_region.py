@@ -54,3 +54,9 @@ def test_bad_region_files_are_refused(tmp_path: Path, body: str, message: str) -
     f.write_text(body, encoding="utf-8")
     with pytest.raises(RegionDefinitionError, match=message):
         load_region(f)
+
+
+def test_former_districts_are_kept_for_boundaries() -> None:
+    region = load_region(DEFAULT_REGION)
+    assert "16056" in region.boundary_district_codes
+    assert "16056" not in region.all_district_codes

@@ -93,7 +93,7 @@ def build_bundle(shared_data: Path, region: Region, out_dir: Path) -> BundleSumm
 
     gem = _require(shared_data / VG_LAYERS / "VG5000_GEM.shp")
     inputs += [gem.with_suffix(ext) for ext in SHP_PARTS]
-    districts = sorted(region.all_district_codes)
+    districts = sorted(region.boundary_district_codes)
     where = "SUBSTR(AGS, 1, 5) IN ({})".format(",".join(f"'{d}'" for d in districts))
     n_gem = _write_shapefile_subset(gem, vg_out / gem.name, where)
     for extra in ("aktualitaet.txt", "quellenvermerk_datenlizenz_deutschland.txt"):

@@ -29,6 +29,7 @@ _MODULES = (
     "ba_krpend",
     "bbsr_reference",
     "central_places_curated",
+    "unit_changes",
 )
 # side files of a shapefile and documentation that a folder scan passes over silently
 _SIDE_SUFFIXES = {".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".pdf", ".md"}
