@@ -207,6 +207,7 @@ def baseline_report(
 def compare(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame:
     """Totals of two scenarios side by side (same baseline expected)."""
     rows = []
+    col_a, col_b = f"A: {a.definition.name}", f"B: {b.definition.name}"
     base = a.baseline.to_dict()
     ra, rb = a.scenario.to_dict(), b.scenario.to_dict()
     for key in base:
@@ -214,8 +215,8 @@ def compare(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame:
             {
                 "indicator": key,
                 "baseline": base[key],
-                a.definition.name: ra[key],
-                b.definition.name: rb[key],
+                col_a: ra[key],
+                col_b: rb[key],
                 "difference_b_minus_a": rb[key] - ra[key],
             }
         )
@@ -223,8 +224,8 @@ def compare(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame:
         {
             "indicator": "score",
             "baseline": 0.0,
-            a.definition.name: a.score["score"],
-            b.definition.name: b.score["score"],
+            col_a: a.score["score"],
+            col_b: b.score["score"],
             "difference_b_minus_a": b.score["score"] - a.score["score"],
         }
     )
