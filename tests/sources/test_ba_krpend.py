@@ -213,3 +213,9 @@ def test_no_data_sheet(tmp_path: Path) -> None:
     err = _error(_book(tmp_path, "xlsx", {"Impressum": [["x"]]}))
     assert "Auspendler Gemeinden" in err.expected
     assert not reader.sniff(tmp_path / "krpend-06-0-202306.xlsx")
+
+
+def test_blank_row_inside_the_data(tmp_path: Path) -> None:
+    rows = [*AUS_GEMEINDEN[:3], [None] * 10, *AUS_GEMEINDEN[3:]]
+    err = _error(_book(tmp_path, "xlsx", _one_sheet(rows)))
+    assert err.line == FIRST_DATA + 3 and "blank" in err.message

@@ -258,3 +258,9 @@ def test_real_files_cover_the_region_and_keep_pooled_rows(real) -> None:
         assert d.vintage == "2023-06-30"
         assert not d.flows.persons.isna().any()  # the files hold no markers: no NaN appears
         assert d.flows.origin.str.len().isin([1, 2, 3, 5]).all()
+
+
+def test_topic_that_contradicts_the_column_row(tmp_path: Path) -> None:
+    text = csv_text().replace("Auspendler Kreise", "Einpendler Kreise")
+    err = _error(tmp_path, text)
+    assert err.line == 12 and err.value == "Einpendler Kreise"

@@ -67,6 +67,7 @@ COUNTRY_KEY = re.compile(r"[A-Z]{1,3}")  # partner abroad, international vehicle
 _PARTNER = re.compile(r"\d{5}|\d{3}xx|[A-Z]{1,3}|0")
 NUMBER = re.compile(r"\d{1,3}(\.\d{3})+|\d+")
 N_COLS = 10
+_ANY_MARKER = re.compile(r"[^\d.\n]|(?:^|\n)\.(?:\n|$)")
 
 
 def sniff(path: Path) -> bool:
@@ -285,10 +286,14 @@ def _canonical(
             expected="each pair once",
         )
     raw = rows[:, 4:]
-    is_marker = np.isin(raw, list(MARKERS))
-    cleaned = np.where(is_marker, "nan", raw)
-    joined = "\n".join(cleaned.reshape(-1)).replace(".", "")
-    values = np.array(joined.split("\n")).astype(float).reshape(raw.shape)
+    joined = "\n".join(raw.reshape(-1).tolist())
+    if _ANY_MARKER.search(joined):  # the regex admitted digits, dotted digits or a marker
+        is_marker = np.isin(raw, list(MARKERS))
+        joined = "\n".join(np.where(is_marker, "nan", raw).reshape(-1).tolist())
+    else:
+        is_marker = np.zeros(raw.shape, dtype=bool)
+    parts = joined.replace(".", "").split("\n")
+    values = np.fromiter(map(float, parts), dtype=float, count=len(parts)).reshape(raw.shape)
     flags = np.where(is_marker, raw, None)
     total_mask = is_total
     flows = _long_flows(rows, values, flags, ~total_mask, is_pooled, direction, period)
