@@ -137,7 +137,9 @@ def _read_frame(path: Path) -> gpd.GeoDataFrame:
         raise SourceFormatError(
             path.with_suffix(".dbf"),
             f"text is not valid {exc.encoding} (a Latin-1 file with a UTF-8 .cpg?)",
-            line=record, column=field, value=exc.object[exc.start : exc.start + 1],
+            line=record,
+            column=field,
+            value=exc.object[exc.start : exc.start + 1],
             expected=f"{exc.encoding} text as the .cpg declares",
         ) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
