@@ -145,6 +145,23 @@ def test_duplicate_key_with_the_same_land_gf(tmp_path: Path) -> None:
     assert err.line == 4 and "06633001" in err.value
 
 
+def test_duplicate_water_part_of_a_gemeinde(tmp_path: Path) -> None:
+    water = feature("GEM", "066330003003", "Baunatal", square(X0 + 3000, Y0, 100), gf=2)
+    err = _error(write_vg(tmp_path, "VG250_GEM", [*gem_features(), water]))
+    assert err.line == 4 and "GF 2" in err.value
+
+
+def test_several_water_pieces_of_a_land_are_dissolved(tmp_path: Path) -> None:
+    feats = [
+        feature("LAN", "03", "Niedersachsen", square(X0, Y0), gf=9),
+        feature("LAN", "03", "Niedersachsen", square(X0 + 1000, Y0), gf=8),
+        feature("LAN", "03", "Niedersachsen", square(X0 + 3000, Y0), gf=8),
+    ]
+    data = reader.read(write_vg(tmp_path, "VG5000_LAN", feats))
+    assert list(data.units.ags) == ["03"]
+    assert data.units.geometry.iloc[0].area == pytest.approx(3 * 1000 * 1000)
+
+
 @pytest.mark.parametrize("ags", ["0663300", "06633ABC", ""])
 def test_unknown_ags(tmp_path: Path, ags: str) -> None:
     feats = gem_features()

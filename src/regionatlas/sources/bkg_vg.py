@@ -8,7 +8,8 @@ is an error, never a guess. Output geometry: one MultiPolygon per key in ``STORE
 
 Several features per key are normal: land (GF 3/4/9) and water (GF 1/2/8) parts, and the
 several sea/lake pieces of Germany and its Länder. They are dissolved per key. The same key
-twice with the same *land* GF is a duplicate-key error; water pieces may repeat. Features
+twice with the same GF is a duplicate-key error (only in STA and LAN may water pieces, GF
+1/2/8, repeat: the sea and lake parts of Germany and its Länder). Features
 outside Germany (the Swiss and Austrian Bodensee parts of VG5000_STA, key ``--``) are skipped.
 
 Geometry: every feature must be valid. The one kind of OGC-invalidity BKG's files do contain
@@ -271,7 +272,9 @@ def _units(
             )
     gf = frame["GF"].to_numpy()
     land = np.isin(gf, list(LAND_GF))
-    dup = pd.DataFrame({"k": keys, "gf": gf})[keep & land].duplicated()
+    # Germany's and the Länder's sea and lake parts come in several water features
+    checked = keep & (land if level in ("staat", "land") else True)
+    dup = pd.DataFrame({"k": keys, "gf": gf})[checked].duplicated()
     if dup.any():
         i = int(dup[dup].index[0])
         raise SourceFormatError(
@@ -280,7 +283,7 @@ def _units(
             line=i + 1,
             column="AGS" if level == "gemeinde" else "ARS",
             value=f"{keys.iloc[i]} (GF {gf[i]})",
-            expected="each key once per land-area GF",
+            expected="each key once per GF (Gebietsform)",
         )
     geoms = frame.geometry.to_numpy()
     repaired = 0
