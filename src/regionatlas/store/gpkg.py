@@ -40,7 +40,7 @@ def _column_values(frame: pd.DataFrame, table: Table) -> list[Any]:
         elif kind == "integer":
             cols.append([int(v) for v in s.to_numpy()])
         else:
-            arr = s.to_numpy(dtype=object)
+            arr = s.to_numpy(dtype=object, copy=True)
             arr[pd.isna(arr)] = None
             cols.append(arr.tolist())
     return cols
@@ -62,6 +62,7 @@ class GeoPackageStore(SqlStore):
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open {self.path}: {exc}", path=str(self.path)) from exc
         self.con.execute("PRAGMA foreign_keys = OFF")
+        self.con.execute("PRAGMA busy_timeout = 30000")  # readers wait while an import commits
         gpkg_meta.register_functions(self.con)
         self._check_or_create(create)
 

@@ -25,7 +25,9 @@ def latest_units(frame: pd.DataFrame, geometry: bool = False) -> pd.DataFrame:
     if geometry and "geometry" in frame.columns:
         with_geom = ordered[ordered["geometry"].notna()].drop_duplicates("ags", keep="last")
         geom = with_geom.set_index("ags")["geometry"]
-        latest = latest.assign(geometry=latest["ags"].map(geom).to_numpy(dtype=object))
+        mapped = latest["ags"].map(geom).to_numpy(dtype=object, copy=True)
+        mapped[pd.isna(mapped)] = None
+        latest = latest.assign(geometry=mapped)
     return latest.sort_values("ags", kind="stable").reset_index(drop=True)
 
 
