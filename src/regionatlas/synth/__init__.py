@@ -8,6 +8,7 @@ The output directory appears complete or not at all.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -59,12 +60,14 @@ def generate(
     states: int = 16,
     districts: int | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> SynthSummary:
     """Generate the synthetic country and write all its files into ``out_dir``.
 
     ``districts=None`` chooses about one district per 27 municipalities (400 at 10,800).
     Files are written into a temporary sibling directory that replaces ``out_dir`` only
-    when everything succeeded.
+    when everything succeeded. ``workers`` processes write the workbooks (default: up to
+    2, fewer for small countries); the bytes do not depend on it.
     """
     from regionatlas.synth.krpend import publish_all
     from regionatlas.synth.publish import KIND_PARTNER, suppressed_share
@@ -82,7 +85,9 @@ def generate(
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         step("write")
-        files = write_all(country, tmp, sheets)
+        if workers is None:
+            workers = min(2, os.cpu_count() or 1) if municipalities >= 2_000 else 1
+        files = write_all(country, tmp, sheets, workers)
         if out.exists():
             shutil.rmtree(out)
         tmp.chmod(0o755)

@@ -16,11 +16,30 @@ import pandas as pd
 
 # (name, type, width) exactly as in BKG's VG5000 Ebenen files
 VG5000_DBF_FIELDS: tuple[tuple[str, str, int], ...] = (
-    ("OBJID", "C", 16), ("BEGINN", "D", 8), ("ADE", "N", 2), ("GF", "N", 2), ("BSG", "N", 2),
-    ("ARS", "C", 12), ("AGS", "C", 8), ("SDV_ARS", "C", 12), ("GEN", "C", 60),
-    ("BEZ", "C", 75), ("IBZ", "N", 2), ("BEM", "C", 75), ("NBD", "C", 4), ("SN_L", "C", 2),
-    ("SN_R", "C", 1), ("SN_K", "C", 2), ("SN_V1", "C", 2), ("SN_V2", "C", 2), ("SN_G", "C", 3),
-    ("FK_S3", "C", 2), ("NUTS", "C", 5), ("ARS_0", "C", 12), ("AGS_0", "C", 8), ("WSK", "D", 8),
+    ("OBJID", "C", 16),
+    ("BEGINN", "D", 8),
+    ("ADE", "N", 2),
+    ("GF", "N", 2),
+    ("BSG", "N", 2),
+    ("ARS", "C", 12),
+    ("AGS", "C", 8),
+    ("SDV_ARS", "C", 12),
+    ("GEN", "C", 60),
+    ("BEZ", "C", 75),
+    ("IBZ", "N", 2),
+    ("BEM", "C", 75),
+    ("NBD", "C", 4),
+    ("SN_L", "C", 2),
+    ("SN_R", "C", 1),
+    ("SN_K", "C", 2),
+    ("SN_V1", "C", 2),
+    ("SN_V2", "C", 2),
+    ("SN_G", "C", 3),
+    ("FK_S3", "C", 2),
+    ("NUTS", "C", 5),
+    ("ARS_0", "C", 12),
+    ("AGS_0", "C", 8),
+    ("WSK", "D", 8),
 )
 
 
@@ -48,8 +67,14 @@ def write_dbf(
     header_len = 32 + 32 * len(fields) + 1
     out = bytearray()
     out += struct.pack(
-        "<BBBBIHH20x", 3, updated.year - 1900, updated.month, updated.day, len(frame),
-        header_len, record_len,
+        "<BBBBIHH20x",
+        3,
+        updated.year - 1900,
+        updated.month,
+        updated.day,
+        len(frame),
+        header_len,
+        record_len,
     )
     for name, kind, width in fields:
         out += struct.pack("<11sc4xBB14x", name.encode("ascii"), kind.encode("ascii"), width, 0)

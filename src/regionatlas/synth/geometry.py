@@ -18,10 +18,30 @@ VG5000_CRS = "EPSG:31467"
 # A coarse, hand-drawn outline of roughly Germany's size and shape (lon, lat; WGS84).
 # Only its size and shape matter: the synthetic country is "Germany-sized", not Germany.
 _OUTLINE_LONLAT = (
-    (6.0, 51.9), (7.0, 53.3), (8.6, 53.9), (8.9, 54.9), (9.9, 54.8), (11.0, 54.4),
-    (12.3, 54.2), (13.8, 54.6), (14.2, 53.9), (14.4, 53.3), (14.7, 52.6), (14.6, 51.6),
-    (15.0, 51.1), (14.3, 50.9), (12.6, 50.4), (12.1, 50.3), (13.8, 48.8), (13.0, 47.5),
-    (10.5, 47.5), (9.6, 47.5), (7.6, 47.6), (8.2, 49.0), (6.4, 49.2), (6.1, 50.2),
+    (6.0, 51.9),
+    (7.0, 53.3),
+    (8.6, 53.9),
+    (8.9, 54.9),
+    (9.9, 54.8),
+    (11.0, 54.4),
+    (12.3, 54.2),
+    (13.8, 54.6),
+    (14.2, 53.9),
+    (14.4, 53.3),
+    (14.7, 52.6),
+    (14.6, 51.6),
+    (15.0, 51.1),
+    (14.3, 50.9),
+    (12.6, 50.4),
+    (12.1, 50.3),
+    (13.8, 48.8),
+    (13.0, 47.5),
+    (10.5, 47.5),
+    (9.6, 47.5),
+    (7.6, 47.6),
+    (8.2, 49.0),
+    (6.4, 49.2),
+    (6.1, 50.2),
     (6.0, 50.8),
 )
 
@@ -49,26 +69,25 @@ def points_in(poly: BaseGeometry, n: int, rng: np.random.Generator) -> np.ndarra
     have = 0
     while have < n:
         m = max(64, 2 * (n - have))
-        cand = np.column_stack(
-            [rng.uniform(minx, maxx, m), rng.uniform(miny, maxy, m)]
-        )
+        cand = np.column_stack([rng.uniform(minx, maxx, m), rng.uniform(miny, maxy, m)])
         inside = cand[shapely.contains_xy(poly, cand[:, 0], cand[:, 1])]
         out.append(inside)
         have += len(inside)
     return np.concatenate(out)[:n]
 
 
-def voronoi_cells(points: np.ndarray, clip: BaseGeometry) -> np.ndarray:
+def voronoi_cells(points: np.ndarray, clip: BaseGeometry, snap: bool = True) -> np.ndarray:
     """Voronoi cells of ``points`` clipped to ``clip``, in the order of ``points``.
 
-    The cells partition ``clip``: each holds its point and no two overlap.
+    The cells partition ``clip``: each holds its point and no two overlap. ``snap`` puts
+    all vertices on a 1 m grid (so that unions of neighbours are exact).
     """
     if len(points) == 1:
         return np.array([clip], dtype=object)
     mp = shapely.multipoints(points)
     regions = shapely.voronoi_polygons(mp, extend_to=clip, ordered=True)
     cells = np.asarray(shapely.get_parts(regions), dtype=object)
-    cells = shapely.intersection(cells, clip, grid_size=1.0)
+    cells = shapely.intersection(cells, clip, grid_size=1.0 if snap else None)
     return polygonal(cells)
 
 
@@ -90,7 +109,7 @@ def relaxed_points(
     """n points inside ``poly`` made more even by a few Lloyd iterations."""
     pts = points_in(poly, n, rng)
     for _ in range(iterations if n > 2 else 0):
-        cells = voronoi_cells(pts, poly)
+        cells = voronoi_cells(pts, poly, snap=False)
         cent = shapely.get_coordinates(shapely.point_on_surface(cells))
         # point_on_surface keeps the point inside non-convex cells; mix with centroids
         centroid = shapely.get_coordinates(shapely.centroid(cells))
@@ -132,7 +151,9 @@ def power_assign(
     return best
 
 
-def kmeans(points: np.ndarray, k: int, rng: np.random.Generator, iterations: int = 25) -> np.ndarray:
+def kmeans(
+    points: np.ndarray, k: int, rng: np.random.Generator, iterations: int = 25
+) -> np.ndarray:
     """Labels of a plain k-means (k-means++ start); every cluster keeps at least one point."""
     n = len(points)
     if k >= n:

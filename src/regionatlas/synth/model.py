@@ -39,7 +39,7 @@ EMPLOYED_SHARE = 0.415  # SV-Beschäftigte am Wohnort per inhabitant (about 35 o
 JOB_CONCENTRATION = 1.12  # jobs grow faster than population with the size of a place
 KREISFREI_SHARE = 0.25  # about a quarter of Germany's districts are kreisfreie Städte
 VERBAND_MAX_POPULATION = 5_000  # smaller municipalities join a Gemeindeverband
-BACKGROUND_POINTS = 6_000
+BACKGROUND_POINTS = 2_500
 
 
 @dataclass
@@ -71,9 +71,7 @@ def _largest_remainder(weights: np.ndarray, total: int, minimum: np.ndarray) -> 
     return base + add
 
 
-def allocate(
-    profiles: tuple[StateProfile, ...], n: int, d: int
-) -> tuple[np.ndarray, np.ndarray]:
+def allocate(profiles: tuple[StateProfile, ...], n: int, d: int) -> tuple[np.ndarray, np.ndarray]:
     """Municipalities and districts per state; city states keep one municipality per district."""
     city = np.array([p.key in CITY_STATES for p in profiles])
     muni_real = np.array([p.municipalities for p in profiles], dtype=float)
@@ -131,7 +129,7 @@ def _districts_of_state(
     n = len(pts)
     if n == n_dist:
         return np.arange(n), np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
-    k_free = int(round(KREISFREI_SHARE * n_dist)) if n_dist > 1 else 0
+    k_free = round(KREISFREI_SHARE * n_dist) if n_dist > 1 else 0
     k_free = min(k_free, n_dist - 1)
     n_lk = n_dist - k_free
     labels = geo.kmeans(pts, n_lk, rng)
@@ -155,7 +153,10 @@ def _districts_of_state(
 
 
 def _assign_populations(
-    total: float, labels: np.ndarray, kreisfrei: np.ndarray, central: np.ndarray,
+    total: float,
+    labels: np.ndarray,
+    kreisfrei: np.ndarray,
+    central: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Largest populations to kreisfreie Städte, then to Landkreis seats, rest at random."""
@@ -170,9 +171,7 @@ def _assign_populations(
     return out
 
 
-def _verband_groups(
-    pts: np.ndarray, pops: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
+def _verband_groups(pts: np.ndarray, pops: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Verband number per municipality of one Landkreis (0 = Einheitsgemeinde)."""
     small = np.flatnonzero(pops < VERBAND_MAX_POPULATION)
     out = np.zeros(len(pts), dtype=np.int64)
@@ -213,7 +212,6 @@ def build_country(
     rows: list[dict] = []
     dist_rows: list[dict] = []
     rb_rows: list[dict] = []
-    cells_all: list[np.ndarray] = []
     for s, prof in enumerate(profiles):
         poly = state_polys[s]
         pts = geo.relaxed_points(poly, int(muni_n[s]), rng)
@@ -257,8 +255,13 @@ def build_country(
             members = np.flatnonzero(labels == k)
             kk = kreis_key[k]
             dist_rows.append(
-                {"kreis": kk, "land": prof.key, "rbz": kk[:3], "kreisfrei": bool(kreisfrei[k]),
-                 "_state": s}
+                {
+                    "kreis": kk,
+                    "land": prof.key,
+                    "rbz": kk[:3],
+                    "kreisfrei": bool(kreisfrei[k]),
+                    "_state": s,
+                }
             )
             if kreisfrei[k]:
                 gem = {members[0]: "000"}
@@ -280,11 +283,18 @@ def build_country(
                 vkey = "0000" if kreisfrei[k] else (f"{5000 + vnum}" if vnum else f"0{g}")
                 rows.append(
                     {
-                        "ags": f"{kk}{g}", "ars": f"{kk}{vkey}{g}", "vwg": f"{kk}{vkey}",
-                        "kreis": kk, "land": prof.key, "rbz": kk[:3],
-                        "kreisfrei": bool(kreisfrei[k]), "in_verband": vnum > 0,
-                        "population": int(pops[m]), "x": float(pts[m, 0]),
-                        "y": float(pts[m, 1]), "_cell": cells[m],
+                        "ags": f"{kk}{g}",
+                        "ars": f"{kk}{vkey}{g}",
+                        "vwg": f"{kk}{vkey}",
+                        "kreis": kk,
+                        "land": prof.key,
+                        "rbz": kk[:3],
+                        "kreisfrei": bool(kreisfrei[k]),
+                        "in_verband": vnum > 0,
+                        "population": int(pops[m]),
+                        "x": float(pts[m, 0]),
+                        "y": float(pts[m, 1]),
+                        "_cell": cells[m],
                     }
                 )
     muni = pd.DataFrame(rows).sort_values("ags", ignore_index=True)
@@ -292,9 +302,15 @@ def build_country(
 
 
 def _finish(
-    muni: pd.DataFrame, dist_rows: list[dict], rb_rows: list[dict],
-    profiles: tuple[StateProfile, ...], seed: int, n: int, districts: int,
-    flow_params: FlowParams | None, rng: np.random.Generator,
+    muni: pd.DataFrame,
+    dist_rows: list[dict],
+    rb_rows: list[dict],
+    profiles: tuple[StateProfile, ...],
+    seed: int,
+    n: int,
+    districts: int,
+    flow_params: FlowParams | None,
+    rng: np.random.Generator,
 ) -> Country:
     from regionatlas.synth.naming import name_units
 
@@ -319,9 +335,14 @@ def _finish(
     scode = pd.Categorical(gd["land"], categories=keys)
     sgeom = geo.union_by(dgeom, np.asarray(scode.codes), len(keys))
     gs = gpd.GeoDataFrame(
-        {"land": keys, "bez": [p.bez for p in profiles], "ibz": [p.ibz for p in profiles],
-         "nuts": [p.nuts1 for p in profiles]},
-        geometry=sgeom, crs=crs,
+        {
+            "land": keys,
+            "bez": [p.bez for p in profiles],
+            "ibz": [p.ibz for p in profiles],
+            "nuts": [p.nuts1 for p in profiles],
+        },
+        geometry=sgeom,
+        crs=crs,
     )
     vw = gm.dissolve(by="vwg", as_index=False, sort=True)[["vwg", "kreis", "geometry"]]
     rbs = pd.DataFrame(rb_rows, columns=["rbz", "land", "name"]).sort_values(
@@ -330,8 +351,13 @@ def _finish(
 
     xy_km = gm[["x", "y"]].to_numpy() / 1000.0
     fl = commuter_flows(
-        xy_km, gm["area_km2"].to_numpy(), gm["employed"].to_numpy(), jobs.astype(np.int64),
-        gm["foreign_share"].to_numpy(), rng, flow_params,
+        xy_km,
+        gm["area_km2"].to_numpy(),
+        gm["employed"].to_numpy(),
+        jobs.astype(np.int64),
+        gm["foreign_share"].to_numpy(),
+        rng,
+        flow_params,
     )
     ags = gm["ags"].to_numpy()
     fl.insert(0, "origin", ags[fl.pop("origin").to_numpy()])
@@ -339,9 +365,19 @@ def _finish(
     gm["jobs"] = fl.groupby("destination")["total"].sum().reindex(ags, fill_value=0).to_numpy()
     country = Country(
         seed=seed,
-        params={"municipalities": n, "districts": districts, "states": len(profiles),
-                "seed": seed, "generator_version": GENERATOR_VERSION},
-        states=gs, rbs=rbs, districts=gd, verbaende=vw, municipalities=gm, flows=fl,
+        params={
+            "municipalities": n,
+            "districts": districts,
+            "states": len(profiles),
+            "seed": seed,
+            "generator_version": GENERATOR_VERSION,
+        },
+        states=gs,
+        rbs=rbs,
+        districts=gd,
+        verbaende=vw,
+        municipalities=gm,
+        flows=fl,
     )
     name_units(country, profiles)
     return country

@@ -35,9 +35,7 @@ def name_units(country: Country, profiles: tuple[StateProfile, ...]) -> None:
         [60, 61, 62, 63],
         64,
     )
-    gm["bem"] = np.select(
-        [kreisfrei, in_verband], ["kreisfrei", "gemeinschaftsangehörig"], "--"
-    )
+    gm["bem"] = np.select([kreisfrei, in_verband], ["kreisfrei", "gemeinschaftsangehörig"], "--")
     gm["gv_tk"] = np.select([kreisfrei, town], ["61", "63"], "64")
 
     d = country.districts
@@ -54,7 +52,9 @@ def name_units(country: Country, profiles: tuple[StateProfile, ...]) -> None:
     v = country.verbaende
     by_prof = {p.key: p for p in profiles}
     first = gm.groupby("vwg", sort=True).agg(
-        name=("name", "first"), members=("ags", "size"), kreisfrei=("kreisfrei", "first"),
+        name=("name", "first"),
+        members=("ags", "size"),
+        kreisfrei=("kreisfrei", "first"),
         in_verband=("in_verband", "first"),
     )
     first = first.reindex(v["vwg"])

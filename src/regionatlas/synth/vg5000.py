@@ -19,8 +19,29 @@ from regionatlas.synth.dbf import write_dbf
 from regionatlas.synth.model import Country
 
 VG5000_FIELDS = (
-    "OBJID", "BEGINN", "ADE", "GF", "BSG", "ARS", "AGS", "SDV_ARS", "GEN", "BEZ", "IBZ", "BEM",
-    "NBD", "SN_L", "SN_R", "SN_K", "SN_V1", "SN_V2", "SN_G", "FK_S3", "NUTS", "ARS_0", "AGS_0",
+    "OBJID",
+    "BEGINN",
+    "ADE",
+    "GF",
+    "BSG",
+    "ARS",
+    "AGS",
+    "SDV_ARS",
+    "GEN",
+    "BEZ",
+    "IBZ",
+    "BEM",
+    "NBD",
+    "SN_L",
+    "SN_R",
+    "SN_K",
+    "SN_V1",
+    "SN_V2",
+    "SN_G",
+    "FK_S3",
+    "NUTS",
+    "ARS_0",
+    "AGS_0",
     "WSK",
 )
 LEVEL_ADE = {"STA": 1, "LAN": 2, "RBZ": 3, "KRS": 4, "VWG": 5, "GEM": 6}
@@ -28,9 +49,18 @@ _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _frame(
-    level: str, geometry: np.ndarray, ars: list[str], ags: list[str], gen: list[str],
-    bez: list[str], ibz: list[int], bem: list[str], nuts: list[str], sdv_ars: list[str],
-    key12: list[str], as_of: date,
+    level: str,
+    geometry: np.ndarray,
+    ars: list[str],
+    ags: list[str],
+    gen: list[str],
+    bez: list[str],
+    ibz: list[int],
+    bem: list[str],
+    nuts: list[str],
+    sdv_ars: list[str],
+    key12: list[str],
+    as_of: date,
 ) -> gpd.GeoDataFrame:
     """One layer's attribute table; key12 is the 12-digit ARS the SN_* parts come from."""
     n = len(ars)
@@ -93,42 +123,95 @@ def vg5000_layers(country: Country, as_of: date) -> dict[str, gpd.GeoDataFrame]:
         seat_by[col] = biggest.drop_duplicates(col).set_index(col)["ars"].to_dict()
     layers: dict[str, gpd.GeoDataFrame] = {}
     layers["STA"] = _frame(
-        "STA", np.array([shapely.union_all(s.geometry.to_numpy(), grid_size=1.0)]),
-        ["000000000000"], ["00000000"], ["Synthdeutschland"], ["Bundesrepublik"], [10],
-        ["--"], ["DE"], [biggest["ars"].iloc[0]], ["000000000000"], as_of,
+        "STA",
+        np.array([shapely.union_all(s.geometry.to_numpy(), grid_size=1.0)]),
+        ["000000000000"],
+        ["00000000"],
+        ["Synthdeutschland"],
+        ["Bundesrepublik"],
+        [10],
+        ["--"],
+        ["DE"],
+        [biggest["ars"].iloc[0]],
+        ["000000000000"],
+        as_of,
     )
     lk = list(s["land"])
     layers["LAN"] = _frame(
-        "LAN", s.geometry.to_numpy(), lk, lk, list(s["name"]), list(s["bez"]), list(s["ibz"]),
-        ["--"] * len(s), [nuts[x] for x in lk], [seat_by["land"][x] for x in lk],
-        [x + "0" * 10 for x in lk], as_of,
+        "LAN",
+        s.geometry.to_numpy(),
+        lk,
+        lk,
+        list(s["name"]),
+        list(s["bez"]),
+        list(s["ibz"]),
+        ["--"] * len(s),
+        [nuts[x] for x in lk],
+        [seat_by["land"][x] for x in lk],
+        [x + "0" * 10 for x in lk],
+        as_of,
     )
     rb = country.rbs
     rk = list(rb["rbz"])
-    rgeom = [shapely.union_all(d.loc[d["rbz"] == r].geometry.to_numpy(), grid_size=1.0)
-             for r in rk]
+    rgeom = [shapely.union_all(d.loc[d["rbz"] == r].geometry.to_numpy(), grid_size=1.0) for r in rk]
     layers["RBZ"] = _frame(
-        "RBZ", np.array(rgeom, dtype=object), rk, rk, list(rb["name"]),
-        ["Regierungsbezirk"] * len(rk), [30] * len(rk), ["--"] * len(rk),
-        [nuts[x] for x in rk], [seat_by["rbz"][x] for x in rk], [x + "0" * 9 for x in rk],
+        "RBZ",
+        np.array(rgeom, dtype=object),
+        rk,
+        rk,
+        list(rb["name"]),
+        ["Regierungsbezirk"] * len(rk),
+        [30] * len(rk),
+        ["--"] * len(rk),
+        [nuts[x] for x in rk],
+        [seat_by["rbz"][x] for x in rk],
+        [x + "0" * 9 for x in rk],
         as_of,
     )
     kk = list(d["kreis"])
     layers["KRS"] = _frame(
-        "KRS", d.geometry.to_numpy(), kk, kk, list(d["name"]), list(d["bez"]), list(d["ibz"]),
-        ["--"] * len(kk), [nuts[x] for x in kk], [seat_by["kreis"][x] for x in kk],
-        [x + "0" * 7 for x in kk], as_of,
+        "KRS",
+        d.geometry.to_numpy(),
+        kk,
+        kk,
+        list(d["name"]),
+        list(d["bez"]),
+        list(d["ibz"]),
+        ["--"] * len(kk),
+        [nuts[x] for x in kk],
+        [seat_by["kreis"][x] for x in kk],
+        [x + "0" * 7 for x in kk],
+        as_of,
     )
     vk = list(v["vwg"])
     layers["VWG"] = _frame(
-        "VWG", v.geometry.to_numpy(), vk, ["--------"] * len(vk), list(v["name"]),
-        list(v["bez"]), list(v["ibz"]), list(v["bem"]), [nuts[x[:5]] for x in vk],
-        [seat_by["vwg"][x] for x in vk], [x + "000" for x in vk], as_of,
+        "VWG",
+        v.geometry.to_numpy(),
+        vk,
+        ["--------"] * len(vk),
+        list(v["name"]),
+        list(v["bez"]),
+        list(v["ibz"]),
+        list(v["bem"]),
+        [nuts[x[:5]] for x in vk],
+        [seat_by["vwg"][x] for x in vk],
+        [x + "000" for x in vk],
+        as_of,
     )
     ars = list(gm["ars"])
     layers["GEM"] = _frame(
-        "GEM", gm.geometry.to_numpy(), ars, list(gm["ags"]), list(gm["name"]), list(gm["bez"]),
-        list(gm["ibz"]), list(gm["bem"]), [nuts[x] for x in gm["kreis"]], ars, ars, as_of,
+        "GEM",
+        gm.geometry.to_numpy(),
+        ars,
+        list(gm["ags"]),
+        list(gm["name"]),
+        list(gm["bez"]),
+        list(gm["ibz"]),
+        list(gm["bem"]),
+        [nuts[x] for x in gm["kreis"]],
+        ars,
+        ars,
+        as_of,
     )
     return layers
 
@@ -141,8 +224,11 @@ def write_vg5000(country: Country, directory: Path, as_of: date) -> list[Path]:
         path = directory / f"VG5000_{level}.shp"
         # pyogrio writes geometry, index, .prj and .cpg; the .dbf gets BKG's exact layout
         pyogrio.write_dataframe(
-            frame[["OBJID", "geometry"]], path, driver="ESRI Shapefile",
-            layer_options={"ENCODING": "UTF-8"}, promote_to_multi=False,
+            frame[["OBJID", "geometry"]],
+            path,
+            driver="ESRI Shapefile",
+            layer_options={"ENCODING": "UTF-8"},
+            promote_to_multi=False,
         )
         write_dbf(path.with_suffix(".dbf"), frame, updated=as_of)
         written.append(path)

@@ -83,9 +83,10 @@ def _write_csv_gz(frame: pd.DataFrame, path: Path) -> None:
     """gzip with a fixed timestamp, so equal data give equal bytes."""
     buf = io.StringIO()
     frame.to_csv(buf, index=False, lineterminator="\n")
-    with open(path, "wb") as raw, gzip.GzipFile(
-        filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6
-    ) as gz:
+    with (
+        open(path, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+    ):
         gz.write(buf.getvalue().encode("utf-8"))
 
 
@@ -123,7 +124,7 @@ def write_truth(country: Country, directory: Path) -> list[Path]:
 
 
 def write_all(
-    country: Country, out: Path, sheets: list[Sheet] | None = None
+    country: Country, out: Path, sheets: list[Sheet] | None = None, workers: int = 1
 ) -> dict[str, list[Path]]:
     """Write every file of the synthetic country into ``out`` (which must exist)."""
     files: dict[str, list[Path]] = {}
@@ -136,7 +137,7 @@ def write_all(
     files["gv100ad"] = [write_gv100ad(country, gv, GV100AD_STAND)]
     write_marker(country, gv)
     ba = out / "ba-krpend"
-    files["krpend"] = write_krpend(country, ba, KRPEND_STICHTAG, sheets)
+    files["krpend"] = write_krpend(country, ba, KRPEND_STICHTAG, sheets, workers)
     write_marker(country, ba)
     files["truth"] = write_truth(country, out / "truth")
     write_marker(country, out / "truth")
