@@ -6,9 +6,11 @@ import math
 
 import geopandas as gpd
 import pandas as pd
+import pytest
 import shapely
 from store_samples import flows, observations, source, units
 
+from regionatlas.errors import SourceFormatError
 from regionatlas.store import open_store
 from regionatlas.store.schema import STORE_CRS
 
@@ -150,3 +152,22 @@ def test_store_reopens_with_its_data(store_url_factory):
     with open_store(url, create=False) as again:
         assert again.units()["ags"].tolist() == ["03159016"]
         assert [b.file_name for b in again.batches()] == ["gv.csv"]
+
+
+def test_units_in_another_crs_are_reprojected(store):
+    frame = units(["03159016"]).to_crs("EPSG:4326")
+    store.import_source(source("wgs", units=frame))
+    got = store.units(geometry=True)
+    expected = units(["03159016"]).geometry.iloc[0]
+    assert got.geometry.iloc[0].equals_exact(shapely.MultiPolygon([expected]), tolerance=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("geometry", "expected"),
+    [("POLYGON ((0 0, 1 0, 1 1, 0 0))", "not a geometry"), (shapely.Point(1, 2), "geometry type")],
+)
+def test_units_with_wrong_geometry_are_refused(store, geometry, expected):
+    frame = units(["03159016"], geometry=False).assign(geometry=[geometry])
+    with pytest.raises(SourceFormatError, match=expected):
+        store.import_source(source("bad-geom", units=frame))
+    assert store.batches() == []

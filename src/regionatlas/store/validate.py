@@ -7,8 +7,10 @@ value found and what was expected. Row numbers are 1-based positions in the read
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources.base import SourceData
@@ -18,6 +20,7 @@ from regionatlas.store.schema import (
     LEVELS,
     OBSERVATION,
     REPORTED_BY,
+    STORE_CRS,
     UNIT,
     UNIT_CHANGE,
     Table,
@@ -68,6 +71,31 @@ def _text(data: SourceData, table: Table, name: str, col: pd.Series) -> pd.Serie
     return col.astype("str")
 
 
+def _geometry(data: SourceData, table: Table, frame: pd.DataFrame, name: str) -> pd.Series:
+    """(Multi)Polygons in STORE_CRS (reprojected if the frame says another CRS) or None."""
+    active = frame._geometry_column_name if isinstance(frame, gpd.GeoDataFrame) else None
+    if active == name and frame.crs is not None and not frame.crs.equals(STORE_CRS):
+        frame = frame.to_crs(STORE_CRS)
+    values = frame[name].reset_index(drop=True).to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    is_geom = np.array([v is None or isinstance(v, shapely.Geometry) for v in values])
+    if not is_geom.all():
+        row = _row_of(~is_geom)
+        raise _fail(
+            data, table.name, f"row {row}: not a geometry", column=name,
+            value=str(values[row - 1])[:60], expected="a shapely (Multi)Polygon or None",
+        )  # fmt: skip
+    kinds = shapely.get_type_id(values)
+    bad = ~np.isin(kinds, [-1, shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
+    if bad.any():
+        row = _row_of(bad)
+        raise _fail(
+            data, table.name, f"row {row}: wrong geometry type", column=name,
+            value=values[row - 1].geom_type, expected="Polygon or MultiPolygon",
+        )  # fmt: skip
+    return pd.Series(values, dtype=object)
+
+
 def _number(data: SourceData, table: Table, name: str, col: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(col.dtype):
         raise _fail(data, table.name, "boolean column", column=name, expected="a number")
@@ -100,7 +128,7 @@ def prepare_frame(data: SourceData, table: Table, frame: pd.DataFrame) -> pd.Dat
     for c in cols:
         col = frame[c.name].reset_index(drop=True)
         if c.type == "geometry":
-            out[c.name] = col
+            out[c.name] = _geometry(data, table, frame, c.name)
             continue
         col = (
             _number(data, table, c.name, col)
