@@ -7,7 +7,7 @@ by its Gemeindeverbände (50) and Gemeinden (60). Field positions (1-based, incl
     all      1-2 Satzart, 3-10 Gebietsstand (YYYYMMDD), 11-12 Land, 13 RB, 14-15 Kreis
     10/20/40 23-72 name, 73-122 Sitz der Verwaltung, 123-124 Textkennzeichen (40)
     50       19-22 Gemeindeverband, 23-72 name, 73-122 Sitz, 123-124 Textkennzeichen
-    60       16-19 Gemeindeverband, 20-22 Gemeinde, 23-72 name, 123-124 Textkennzeichen,
+    60       16-18 Gemeinde, 19-22 Gemeindeverband, 23-72 name, 123-124 Textkennzeichen,
              129-139 area (ha), 140-150 population, 151-161 of which male, 166-170 postcode,
              171-175 ``*****`` when the place has several postcodes, 178-181 Finanzamt,
              182 OLG, 183 LG, 184-185 AG, 186-190 Arbeitsagentur, 191-193/194-196
@@ -120,8 +120,8 @@ def gv100ad_lines(country: Country, stand: date) -> list[str]:
             d_no = district_no[kreis]
             for m in munis.itertuples():
                 r = _Record("60", st, kreis)
-                r.put(16, 19, m.vwg[5:9])
-                r.put(20, 22, m.ags[5:8])
+                r.put(16, 18, m.ags[5:8])
+                r.put(19, 22, m.vwg[5:9])
                 r.put(23, 72, f"{m.name}, Stadt" if m.bez == "Stadt" else m.name)
                 r.put(123, 124, m.gv_tk)
                 r.put(129, 139, f"{m.ha_:011d}")
