@@ -132,3 +132,13 @@ def test_other_files_are_refused(tmp_path):
     with pytest.raises(StoreError, match="no GeoPackage"):
         open_store(tmp_path / "missing.gpkg", create=False)
     assert not (tmp_path / "missing.gpkg").exists()
+
+
+def test_store_switches_a_wal_file_back_to_one_file(filled):
+    con = sqlite3.connect(filled)
+    assert con.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    con.close()
+    with open_store(filled) as s:
+        assert s.con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert s.units()["ags"].tolist() == ["03159016", "06611000"]
+    assert not Path(filled + "-wal").exists()

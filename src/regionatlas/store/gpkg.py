@@ -83,6 +83,9 @@ class GeoPackageStore(SqlStore):
                     self.con.execute(stmt)
                 gpkg_meta.register_tables(self.con)
             return
+        if app_id == gpkg_meta.APPLICATION_ID:
+            # one file: undo a WAL switch another program (e.g. QGIS editing) may have made
+            self.con.execute("PRAGMA journal_mode = DELETE")
         if app_id != gpkg_meta.APPLICATION_ID:
             self.con.close()
             raise StoreError(
