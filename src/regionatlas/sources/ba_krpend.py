@@ -22,7 +22,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -338,7 +337,13 @@ def _canonical(
     key_len: int,
     period: str,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cols = [np.array(col, dtype=object) for col in islice(zip(*block, strict=True), 10)]
+    try:  # calamine's rows are rectangular: one C-level conversion
+        grid = np.array(block, dtype=object)
+    except ValueError:
+        grid = np.array([(list(r) + [""] * 10)[:10] for r in block], dtype=object)
+    if grid.ndim != 2 or grid.shape[1] < 10:
+        grid = np.array([(list(r) + [""] * 10)[:10] for r in block], dtype=object)
+    cols = [grid[:, j] for j in range(10)]
     # a row without partner name and total is blank (anything else in it fails below)
     blank = np.logical_and.reduce([(col == "") | (col == None) for col in (cols[3], cols[4])])  # noqa: E711
     _raise_first(
