@@ -24,12 +24,28 @@ def two_blobs(seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["community_live", "community_work", "amount"])
 
 
-def test_leiden_finds_the_two_groups_deterministically() -> None:
+@pytest.mark.parametrize("directed", [False, True])
+def test_leiden_finds_the_two_groups_deterministically(directed: bool) -> None:
     flows = two_blobs()
-    m = leiden_communities(flows, seed=1)
+    m = leiden_communities(flows, seed=1, directed=directed)
     # renumbered by first appearance in id order: "00".."04" → 1, "05".."09" → 2
     assert m.to_dict() == {f"{i:02d}": 1 if i < 5 else 2 for i in range(10)}
-    assert leiden_communities(flows.sample(frac=1, random_state=3), seed=1).equals(m)
+    shuffled = flows.sample(frac=1, random_state=3)
+    assert leiden_communities(shuffled, seed=1, directed=directed).equals(m)
+
+
+def test_leiden_same_seed_same_partition_on_a_noisy_graph() -> None:
+    rng = np.random.default_rng(5)
+    n = 60
+    rows = [
+        (i, j, int(rng.integers(1, 50))) for i in range(n) for j in range(n) if rng.random() < 0.2
+    ]
+    flows = pd.DataFrame(rows, columns=["community_live", "community_work", "amount"])
+    first = leiden_communities(flows, seed=7)
+    assert leiden_communities(flows, seed=7).equals(first)
+    assert sorted(first.index) == sorted({r[0] for r in rows} | {r[1] for r in rows})
+    assert first.min() == 1
+    assert set(first) == set(range(1, first.max() + 1))
 
 
 def test_flow_modularity_matches_the_lma_q_by_hand() -> None:
@@ -42,9 +58,7 @@ def test_flow_modularity_matches_the_lma_q_by_hand() -> None:
     # one cluster: 20/20 − 20·20/400 = 0
     assert flow_modularity(flows, pd.Series({"a": 1, "b": 1})) == pytest.approx(0.0)
     r = find_lma(flows, LmaParams(1, 0.1, 2, 0.2))
-    assert r.summary["q_modularity"] == pytest.approx(
-        flow_modularity(flows, r.assignment())
-    )
+    assert r.summary["q_modularity"] == pytest.approx(flow_modularity(flows, r.assignment()))
 
 
 def test_leiden_bad_resolution() -> None:

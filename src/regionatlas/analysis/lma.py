@@ -217,7 +217,11 @@ def _prefilter(
 
 class _Engine:
     """Mutable state of one run; communities are 0..n-1 in ascending id order and the
-    initial cluster of community c is c + 1."""
+    initial cluster of community c is c + 1.
+
+    Cluster-level R, J, I live in arrays indexed by ``cluster id + n`` (temporary negative
+    ids down to -n, the reserve 0, positive ids up to n). Flow lists are CSR arrays; the
+    per-move and per-tie work is vectorised over one community's flows."""
 
     def __init__(
         self, n: int, live: np.ndarray, work: np.ndarray, amount: np.ndarray, p: LmaParams
@@ -230,24 +234,25 @@ class _Engine:
         self.Rc = np.bincount(live, weights=amount, minlength=n).astype(np.int64).tolist()
         self.Jc = np.bincount(work, weights=amount, minlength=n).astype(np.int64).tolist()
         off = ~self_mask
-        lo, wo, ao = live[off], work[off], amount[off]
+        lo, wo, ao = live[off], work[off], amount[off].astype(np.int64)
         order = np.argsort(lo, kind="stable")
-        starts = np.searchsorted(lo[order], np.arange(n + 1))
-        wl, al = wo[order].tolist(), ao[order].tolist()
-        self.out_nb = [wl[starts[i] : starts[i + 1]] for i in range(n)]
-        self.out_a = [al[starts[i] : starts[i + 1]] for i in range(n)]
+        self.o_start = np.searchsorted(lo[order], np.arange(n + 1)).tolist()
+        self.o_nb, self.o_a = wo[order].astype(np.int64), ao[order]
         order = np.argsort(wo, kind="stable")
-        starts = np.searchsorted(wo[order], np.arange(n + 1))
-        ll, al = lo[order].tolist(), ao[order].tolist()
-        self.in_nb = [ll[starts[i] : starts[i + 1]] for i in range(n)]
-        self.in_a = [al[starts[i] : starts[i + 1]] for i in range(n)]
+        self.i_start = np.searchsorted(wo[order], np.arange(n + 1)).tolist()
+        self.i_nb, self.i_a = lo[order].astype(np.int64), ao[order]
 
-        self.clus = [c + 1 for c in range(n)]
+        self.off = n
+        size = 2 * n + 1
+        self.R = np.zeros(size, dtype=np.int64)
+        self.J = np.zeros(size, dtype=np.int64)
+        self.I = np.zeros(size, dtype=np.int64)
+        self.R[n + 1 :] = self.Rc
+        self.J[n + 1 :] = self.Jc
+        self.I[n + 1 :] = self.S
+        self.clus = np.arange(1, n + 1, dtype=np.int64)
         self.members: dict[int, set[int]] = {c + 1: {c} for c in range(n)}
-        self.R = {c + 1: self.Rc[c] for c in range(n)}
-        self.J = {c + 1: self.Jc[c] for c in range(n)}
-        self.I = {c + 1: self.S[c] for c in range(n)}
-        self.own_in = [0] * n  # in-flow to c from the other members of its cluster
+        self.own_in = np.zeros(n, dtype=np.int64)  # in-flow from the other members
         self.V: dict[int, float] = {}
         self.heap: list[tuple[float, int]] = []
         for k in range(1, n + 1):
@@ -256,7 +261,8 @@ class _Engine:
 
     # -- validity bookkeeping
     def _v(self, k: int) -> float:
-        return validity(self.R[k], self.J[k], self.I[k], self.p)
+        i = k + self.off
+        return validity(int(self.R[i]), int(self.J[i]), int(self.I[i]), self.p)
 
     def _refresh(self, k: int) -> None:
         if k <= 0:
@@ -277,90 +283,97 @@ class _Engine:
             heapq.heappop(heap)
         return None
 
+    def _out(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        s0, s1 = self.o_start[c], self.o_start[c + 1]
+        return self.o_nb[s0:s1], self.o_a[s0:s1]
+
+    def _in(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        s0, s1 = self.i_start[c], self.i_start[c + 1]
+        return self.i_nb[s0:s1], self.i_a[s0:s1]
+
     # -- moving one community
     def move(self, c: int, b: int) -> None:
-        a = self.clus[c]
-        clus, own_in = self.clus, self.own_in
-        lost = gain = self.S[c]
-        for w, x in zip(self.out_nb[c], self.out_a[c], strict=True):
-            cw = clus[w]
-            if cw == a:
-                lost += x
-                own_in[w] -= x
-            elif cw == b:
-                gain += x
-                own_in[w] += x
-        new_own = 0
-        for v, x in zip(self.in_nb[c], self.in_a[c], strict=True):
-            cv = clus[v]
-            if cv == a:
-                lost += x
-            elif cv == b:
-                gain += x
-                new_own += x
-        own_in[c] = new_own
-        self.R[a] -= self.Rc[c]
-        self.J[a] -= self.Jc[c]
-        self.I[a] -= lost
+        a = int(self.clus[c])
+        nb, am = self._out(c)
+        kc = self.clus[nb]
+        ma, mb = kc == a, kc == b
+        lost = self.S[c] + int(am[ma].sum())
+        gain = self.S[c] + int(am[mb].sum())
+        self.own_in[nb[ma]] -= am[ma]  # out-neighbours are distinct: no lost updates
+        self.own_in[nb[mb]] += am[mb]
+        nb, am = self._in(c)
+        kc = self.clus[nb]
+        lost += int(am[kc == a].sum())
+        g = int(am[kc == b].sum())
+        gain += g
+        self.own_in[c] = g
+        ia, ib = a + self.off, b + self.off
+        self.R[ia] -= self.Rc[c]
+        self.J[ia] -= self.Jc[c]
+        self.I[ia] -= lost
+        self.R[ib] += self.Rc[c]
+        self.J[ib] += self.Jc[c]
+        self.I[ib] += gain
         mem = self.members[a]
         mem.discard(c)
         if not mem:
-            del self.members[a], self.R[a], self.J[a], self.I[a]
-        if b not in self.members:
-            self.members[b] = set()
-            self.R[b] = self.J[b] = self.I[b] = 0
-        self.members[b].add(c)
-        self.R[b] += self.Rc[c]
-        self.J[b] += self.Jc[c]
-        self.I[b] += gain
-        clus[c] = b
+            del self.members[a]
+        self.members.setdefault(b, set()).add(c)
+        self.clus[c] = b
         self._refresh(a)
         self._refresh(b)
 
     # -- tie between community d and the positive clusters it shares a flow with
     def best_tie(self, d: int, exclude: int) -> tuple[int, int] | None:
-        """Return (k, flow between d and k both ways) for the strongest tie, or None."""
-        clus = self.clus
-        to_k: dict[int, int] = {}
-        from_k: dict[int, int] = {}
-        for w, x in zip(self.out_nb[d], self.out_a[d], strict=True):
-            k = clus[w]
-            if k > 0 and k != exclude:
-                to_k[k] = to_k.get(k, 0) + x
-        for v, x in zip(self.in_nb[d], self.in_a[d], strict=True):
-            k = clus[v]
-            if k > 0 and k != exclude:
-                from_k[k] = from_k.get(k, 0) + x
-        if not to_k and not from_k:
+        """Return (k, flow between d and k both ways) for the strongest tie, or None.
+
+        tie = T_kd²/(R_k·J_d) + T_dk²/(R_d·J_k), each term as (T/R)·T/J. Exact ties: the
+        last in the order (senders to d ascending, then receive-only ascending) wins."""
+        nb, am = self._out(d)
+        k_out = self.clus[nb]
+        m = (k_out > 0) & (k_out != exclude)
+        k_out, a_out = k_out[m], am[m]
+        nb, am = self._in(d)
+        k_in = self.clus[nb]
+        m = (k_in > 0) & (k_in != exclude)
+        k_in, a_in = k_in[m], am[m]
+        if not len(k_out) and not len(k_in):
             return None
+        ks = np.unique(np.concatenate([k_out, k_in]))
+        t_dk = np.zeros(len(ks), dtype=np.int64)
+        np.add.at(t_dk, np.searchsorted(ks, k_out), a_out)
+        t_kd = np.zeros(len(ks), dtype=np.int64)
+        np.add.at(t_kd, np.searchsorted(ks, k_in), a_in)
+        rk, jk = self.R[ks + self.off], self.J[ks + self.off]
         rd, jd = self.Rc[d], self.Jc[d]
-        order = sorted(from_k) + sorted(k for k in to_k if k not in from_k)
-        best_k, best_t = -1, -np.inf
-        for k in order:
-            t = 0.0
-            tkd = from_k.get(k)
-            if tkd is not None:
-                t = tkd / self.R[k] * tkd / jd
-            tdk = to_k.get(k)
-            if tdk is not None:
-                t = t + tdk / rd * tdk / self.J[k]
-            if t >= best_t:  # exact ties: the last in the internal order wins
-                best_t, best_k = t, k
-        return best_k, to_k.get(best_k, 0) + from_k.get(best_k, 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            term_kd = np.where(t_kd > 0, t_kd / rk * t_kd / jd, 0.0)
+            term_dk = np.where(t_dk > 0, t_dk / rd * t_dk / jk, 0.0)
+        tie = term_kd + term_dk
+        sender = t_kd > 0
+        order = np.concatenate([np.flatnonzero(sender), np.flatnonzero(~sender)])
+        t_ord = tie[order]
+        last = int(np.flatnonzero(t_ord == t_ord.max())[-1])
+        j = int(order[last])
+        return int(ks[j]), int(t_dk[j] + t_kd[j])
 
     def accepts(self, d: int, k: int, link: int) -> bool:
         """V_k with d added >= V_k now (non-strict)."""
+        i = k + self.off
         v_new = validity(
-            self.R[k] + self.Rc[d], self.J[k] + self.Jc[d], self.I[k] + link + self.S[d], self.p
+            int(self.R[i]) + self.Rc[d],
+            int(self.J[i]) + self.Jc[d],
+            int(self.I[i]) + link + self.S[d],
+            self.p,
         )
         return v_new >= self.V[k]
 
     def rank_key(self, c: int) -> int:
         """(in-flow to c from outside its cluster) + residents - self-flow."""
-        return (self.Jc[c] - self.S[c] - self.own_in[c]) + self.Rc[c] - self.S[c]
+        return (self.Jc[c] - self.S[c] - int(self.own_in[c])) + self.Rc[c] - self.S[c]
 
 
-def _run(eng: _Engine, max_iterations: int) -> tuple[list[tuple], int, list[int]]:
+def _run(eng: _Engine, max_iterations: int) -> tuple[list[tuple], int, np.ndarray]:
     """Main loop and reserve stage. Returns (reserve entries, iterations, before-reserve
     assignment)."""
     reserve: list[tuple] = []
@@ -409,8 +422,9 @@ def _run(eng: _Engine, max_iterations: int) -> tuple[list[tuple], int, list[int]
             eng.move(c, temp[c])
         pending = set(freed)
         for _ in range(len(freed)):
-            d = min(pending, key=lambda c: (eng._v(eng.clus[c]), eng.clus[c]))
-            tmp_id, v_d = eng.clus[d], eng._v(eng.clus[d])
+            d = min(pending, key=lambda c: (eng._v(int(eng.clus[c])), int(eng.clus[c])))
+            tmp_id = int(eng.clus[d])
+            v_d = eng._v(tmp_id)
             pending.discard(d)
             tie = eng.best_tie(d, exclude=RESERVE)
             if tie is None:
@@ -422,7 +436,7 @@ def _run(eng: _Engine, max_iterations: int) -> tuple[list[tuple], int, list[int]
             else:
                 reserve.append(("E", it, tmp_id, v_d, d, None))
                 eng.move(d, RESERVE)
-    before = list(eng.clus)
+    before = eng.clus.copy()
     # reserve stage: descending community id, unconditional joins, repeated passes
     assigned = True
     while assigned:
@@ -477,12 +491,13 @@ def find_lma(
     if not isinstance(params, LmaParams):
         raise ParameterError("params must be an LmaParams")
     df = _check_flows(flows)
-    all_ids = np.array(sorted(set(df["community_live"]).union(df["community_work"])), dtype=object)
+    both = np.concatenate([df["community_live"].to_numpy(), df["community_work"].to_numpy()])
+    all_ids = np.array(sorted(pd.unique(both)), dtype=object)
     df = df[df["amount"] > 0]
     n_all = len(all_ids)
-    pos = {v: i for i, v in enumerate(all_ids)}
-    live_all = np.fromiter((pos[v] for v in df["community_live"]), np.int64, len(df))
-    work_all = np.fromiter((pos[v] for v in df["community_work"]), np.int64, len(df))
+    index = pd.Index(all_ids, dtype=object)
+    live_all = index.get_indexer(df["community_live"].to_numpy()).astype(np.int64)
+    work_all = index.get_indexer(df["community_work"].to_numpy()).astype(np.int64)
     amt_all = df["amount"].to_numpy(np.int64)
     alive, rows = _prefilter(live_all, work_all, amt_all, n_all)
     zero_list = [all_ids[i] for i in np.flatnonzero(~alive)]

@@ -72,6 +72,14 @@ def register(app: typer.Typer) -> None:
             float, typer.Option("--resolution", help="Leiden resolution (with --leiden)")
         ] = 1.0,
         seed: Annotated[int, typer.Option("--seed", help="Leiden seed (with --leiden)")] = 42,
+        leiden_directed: Annotated[
+            bool,
+            typer.Option(
+                "--leiden-directed",
+                help="Leiden on the directed graph (leidenalg; slower) instead of the "
+                "symmetrised one",
+            ),
+        ] = False,
     ) -> None:
         """Labour-market areas (Eurostat/ISTAT method) from an OD table – Arbeitsmarktregionen."""
         from regionatlas.analysis.lma import LmaParams, find_lma
@@ -86,7 +94,9 @@ def register(app: typer.Typer) -> None:
             from regionatlas.analysis.communities import flow_modularity, leiden_communities
             from regionatlas.analysis.partition_compare import compare_partitions
 
-            comm = leiden_communities(flows, resolution=resolution, seed=seed)
+            comm = leiden_communities(
+                flows, resolution=resolution, seed=seed, directed=leiden_directed
+            )
             residents = result.cluster_list.set_index("community")["residents"]
             comparison = compare_partitions(result.assignment(), comm, residents)
             leiden_q = flow_modularity(flows, comm)
@@ -113,7 +123,8 @@ def register(app: typer.Typer) -> None:
             out.print(table)
         if comparison is not None:
             out.print(
-                f"Leiden (resolution {resolution:g}, seed {seed}): "
+                f"Leiden ({'directed' if leiden_directed else 'undirected'}, "
+                f"resolution {resolution:g}, seed {seed}): "
                 f"{comparison.n_clusters_b} communities, Q_modularity {leiden_q:.4f}; "
                 f"adjusted Rand {comparison.adjusted_rand:.4f}, NMI {comparison.nmi:.4f}; "
                 f"residents in agreement LMA→Leiden {comparison.agreement_a_in_b:.1%}, "
