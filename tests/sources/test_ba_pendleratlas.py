@@ -264,3 +264,9 @@ def test_topic_that_contradicts_the_column_row(tmp_path: Path) -> None:
     text = csv_text().replace("Auspendler Kreise", "Einpendler Kreise")
     err = _error(tmp_path, text)
     assert err.line == 12 and err.value == "Einpendler Kreise"
+
+
+def test_other_regional_level_is_refused(tmp_path: Path) -> None:
+    text = csv_text().replace('"Regionale Ebene";"Kreise"', '"Regionale Ebene";"Gemeinden"')
+    err = _error(tmp_path, text)
+    assert err.value == "Gemeinden"

@@ -233,3 +233,15 @@ def test_real_vg5000_kreise_hold_the_region(shared_data: Path) -> None:
     sta = reader.read(folder / "VG5000_STA.shp")
     assert list(sta.units.ags) == ["DE"]
     assert any("outside Germany" in n for n in sta.notes)
+
+
+def test_older_vintage_without_beginn_and_wsk(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    path = write_vg(tmp_path / "vg250" / "ebenen", "VG250_GEM", gem_features())
+    gpd.read_file(path).drop(columns=["BEGINN", "WSK"]).to_file(path)
+    err = _error(path)  # no aktualitaet.txt and no BEGINN: no reference date
+    assert "aktualitaet.txt" in err.expected
+    (tmp_path / "vg250" / "aktualitaet.txt").write_text("01.01.2019\n", encoding="latin-1")
+    data = reader.read(path)
+    assert data.vintage == "2019-01-01" and data.units.valid_from.isna().all()

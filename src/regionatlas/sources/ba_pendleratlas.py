@@ -90,6 +90,13 @@ def read(path: Path, encoding: str = "utf-8") -> SourceData:
     meta, header_idx, direction = _header(path, lines)
     footer_idx = _footer(path, lines, header_idx)
     rows = _rows(path, lines, header_idx + 1, footer_idx)
+    if meta.get("Regionale Ebene", "Kreise") != "Kreise":
+        raise SourceFormatError(
+            path,
+            "not a Kreis-level export",
+            value=meta.get("Regionale Ebene"),
+            expected='"Regionale Ebene";"Kreise" (Gemeinde flows come as krpend workbooks)',
+        )
     period = german_month_to_date(meta.get("Berichtsmonat", ""))
     if period is None:
         raise SourceFormatError(

@@ -53,7 +53,7 @@ LEVEL_OF = {
 }
 NAME_RE = re.compile(r"VG(\d+)_(STA|LAN|RBZ|KRS|VWG|GEM)", re.IGNORECASE)
 LAND_GF = {3, 4, 9}
-REQUIRED = ("ARS", "AGS", "GEN", "BEZ", "GF", "SN_L", "SN_R", "WSK", "BEGINN")
+REQUIRED = ("ARS", "AGS", "GEN", "BEZ", "GF", "SN_L", "SN_R")  # WSK, BEGINN: newer vintages
 LICENCE = DL_DE_BY_2_0
 PUBLISHER = "Bundesamt für Kartographie und Geodäsie (BKG)"
 KEY_LENGTH = {"land": 2, "rbz": 3, "kreis": 5, "vwg": 9, "gemeinde": 8}
@@ -208,6 +208,10 @@ def _vintage(path: Path, frame: pd.DataFrame) -> str:
             iso = german_date_to_iso(f.read_bytes().decode("latin-1"))
             if iso:
                 return iso
+    if "BEGINN" not in frame.columns:
+        raise SourceFormatError(
+            path, "no reference date", expected="aktualitaet.txt next to the product or BEGINN"
+        )
     beginn = pd.to_datetime(frame["BEGINN"], errors="coerce").max()
     if pd.isna(beginn):
         raise SourceFormatError(
@@ -328,7 +332,10 @@ def _units(
             "BEZ": frame["BEZ"].to_numpy()[keep],
             "ARS": _ars12(frame, level)[keep],
             "SN_L": frame["SN_L"].to_numpy()[keep],
-            "WSK": pd.to_datetime(frame["WSK"], errors="coerce").to_numpy()[keep],
+            "WSK": pd.to_datetime(
+                frame["WSK"] if "WSK" in frame.columns else pd.Series([None] * len(frame)),
+                errors="coerce",
+            ).to_numpy()[keep],
         },
         geometry=gpd.GeoSeries(geoms[keep], crs=frame.crs).to_numpy(),
         crs=frame.crs,
