@@ -1,0 +1,391 @@
+"""``regionatlas analyse …``: the commuter-flow analyses of issue #3 on the store.
+
+One typer sub-app ``analyse`` with one command per analysis (flows, crossborder, regions,
+hubs, central-places). Every command reads the store chosen by --db/--database-url and the
+region of --region, prints a table (the first --limit rows) or writes the whole table with
+-o FILE (csv, xlsx, gpkg or geojson, with the attribution of its sources), and always states
+its basis: official, modelled estimate or synthetic.
+
+Municipal figures rest on a modelled estimate when no municipal tables are imported; the
+estimate needs flows within districts, which the BA's Kreis tables do not publish. Give
+--employment-rate (SV-employed residents per inhabitant, an explicit modelling assumption)
+or import employed residents or municipal tables to get them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from regionatlas.cli.common import DatabaseUrlOption, DbOption, opened_store, out, user_errors
+
+RegionFileOption = Annotated[
+    Path | None,
+    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+]
+PeriodOption = Annotated[
+    str | None, typer.Option("--period", help="Reference date of the flows (default: latest)")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write the table to FILE (.csv, .xlsx, .gpkg, .geojson)"),
+]
+LimitOption = Annotated[int, typer.Option("--limit", help="Rows to print (without -o)")]
+RateOption = Annotated[
+    float | None,
+    typer.Option(
+        "--employment-rate",
+        help="Assumed SV-employed residents per inhabitant for flows within districts "
+        "(a modelling assumption; results are labelled modelled estimate)",
+    ),
+]
+
+
+# what the console shows of the indicator table (-o writes every column)
+FLOW_COLUMNS = [
+    "ags",
+    "name",
+    "out_commuters",
+    "in_commuters",
+    "balance",
+    "not_assigned_out",
+    "not_assigned_in",
+    "internal",
+    "sc_supply",
+    "share_out_cross_state",
+]
+
+
+class FlowLevel(StrEnum):
+    gemeinde = "gemeinde"
+    kreis = "kreis"
+    land = "land"
+    region = "region"
+
+
+class CrossTable(StrEnum):
+    states = "states"
+    districts = "districts"
+    district_pairs = "district-pairs"
+    pairs = "pairs"
+
+
+class HubTable(StrEnum):
+    centres = "centres"
+    catchments = "catchments"
+    hierarchy = "hierarchy"
+    knotenpunkte = "knotenpunkte"
+
+
+class HubLevel(StrEnum):
+    gemeinde = "gemeinde"
+    kreis = "kreis"
+
+
+class CentralTable(StrEnum):
+    matrix = "matrix"
+    deviations = "deviations"
+    places = "places"
+
+
+def _region(path: Path | None) -> Any:
+    from regionatlas.region import load_region
+    from regionatlas.settings import load_settings
+
+    return load_region(path or load_settings().region_file)
+
+
+def _fmt(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return str(value)
+
+
+def _emit(
+    frame: pd.DataFrame,
+    title: str,
+    basis: str,
+    note: str,
+    attribution: tuple[str, ...],
+    output: Path | None,
+    limit: int,
+    extra: list[str] | None = None,
+    columns: list[str] | None = None,
+) -> None:
+    """Print the basis and sources, then the table (``columns`` of it) or write the whole
+    table to ``output``."""
+    table = frame.assign(basis=basis) if "basis" not in frame.columns else frame
+    out.print(f"[bold]{title}[/]")
+    out.print(f"Grundlage / basis: [bold]{basis}[/] — {note}", highlight=False)
+    for line in extra or []:
+        out.print(line, highlight=False)
+    if output is not None:
+        from regionatlas.store.export import export_table
+
+        path = export_table(table, output, list(attribution))
+        out.print(f"written to {path} ({len(table)} rows)", highlight=False)
+    else:
+        if columns:
+            table = table[[c for c in columns if c in table.columns] + ["basis"]]
+        rt = Table(title=title, caption=f"{min(limit, len(table))} of {len(table)} rows")
+        for col in table.columns:
+            rt.add_column(str(col), overflow="fold")
+        for row in table.head(limit).itertuples(index=False):
+            rt.add_row(*(_fmt(v) for v in row))
+        out.print(rt)
+    out.print("Quellen / sources: " + " | ".join(attribution), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    analyse = typer.Typer(
+        help="Pendleranalysen der Region – commuter-flow analyses of the region (issue #3).",
+        no_args_is_help=True,
+    )
+    app.add_typer(analyse, name="analyse")
+
+    @analyse.command("flows")
+    @user_errors
+    def flows(
+        level: Annotated[
+            FlowLevel, typer.Option("--level", help="gemeinde | kreis | land | region")
+        ] = FlowLevel.kreis,
+        region: RegionFileOption = None,
+        period: PeriodOption = None,
+        employment_rate: RateOption = None,
+        output: OutputOption = None,
+        limit: LimitOption = 30,
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+    ) -> None:
+        """Pendlerkennzahlen je Einheit – flow indicators for every unit of a level."""
+        from regionatlas.workflows import flow_indicator_table
+
+        reg = _region(region)
+        with opened_store(db, database_url) as store:
+            res = flow_indicator_table(
+                store, reg, level.value, period, employment_rate=employment_rate
+            )
+        _emit(
+            res.table.reset_index(),
+            f"{reg.name_de}: flow indicators, level {res.level}, {res.period}",
+            res.basis,
+            res.note,
+            res.attribution,
+            output,
+            limit,
+        )
+
+    @analyse.command("crossborder")
+    @user_errors
+    def crossborder(
+        what: Annotated[
+            CrossTable,
+            typer.Option("--table", help="states | districts | district-pairs | pairs"),
+        ] = CrossTable.states,
+        n: Annotated[int, typer.Option("--n", help="number of strongest pairs")] = 20,
+        by: Annotated[
+            str, typer.Option("--by", help="rank pairs by persons | share_of_origin_out")
+        ] = "persons",
+        region: RegionFileOption = None,
+        period: PeriodOption = None,
+        employment_rate: RateOption = None,
+        output: OutputOption = None,
+        limit: LimitOption = 30,
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+    ) -> None:
+        """Schnittstellen über Landesgrenzen – cross-border linkages (matrices, strongest pairs)."""
+        from regionatlas.workflows import crossborder as run
+
+        reg = _region(region)
+        with opened_store(db, database_url) as store:
+            res = run(store, reg, period, n=n, by=by, employment_rate=employment_rate)
+        if what in (CrossTable.states, CrossTable.districts):
+            m = res.states if what == CrossTable.states else res.districts
+            frame = m.persons.copy()
+            frame.insert(0, "origin_name", [res.names.get(k, k) for k in frame.index])
+            frame["not_assigned"] = m.not_assigned.reindex(frame.index)
+            frame = frame.reset_index()
+            frame.columns = [str(c) for c in frame.columns]
+            basis, note = res.basis, res.note
+        elif what == CrossTable.district_pairs:
+            frame, basis, note = res.district_pairs, res.basis, res.note
+        else:
+            frame, basis, note = res.pairs, res.pairs_basis, res.pairs_note
+        _emit(
+            frame,
+            f"{reg.name_de}: cross-border linkages ({what.value}), {res.period}",
+            basis,
+            note,
+            res.attribution,
+            output,
+            limit,
+        )
+
+    @analyse.command("regions")
+    @user_errors
+    def regions(
+        min_size: Annotated[
+            float, typer.Option("--min-size", help="minimum size (residents), minSZ")
+        ] = 1000,
+        min_sc: Annotated[
+            float, typer.Option("--min-sc", help="minimum self-containment, minSC")
+        ] = 0.6667,
+        target_size: Annotated[
+            float, typer.Option("--target-size", help="target size (residents), tarSZ")
+        ] = 10000,
+        target_sc: Annotated[
+            float, typer.Option("--target-sc", help="target self-containment, tarSC")
+        ] = 0.75,
+        resolution: Annotated[float, typer.Option("--resolution", help="Leiden resolution")] = 1.0,
+        seed: Annotated[int, typer.Option("--seed", help="Leiden seed")] = 42,
+        region: RegionFileOption = None,
+        period: PeriodOption = None,
+        employment_rate: RateOption = None,
+        output: OutputOption = None,
+        limit: LimitOption = 30,
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+    ) -> None:
+        """Funktionalräume – labour-market areas and Leiden communities, compared."""
+        from regionatlas.analysis.lma import LmaParams
+        from regionatlas.workflows import functional_regions
+
+        params = LmaParams(min_size, min_sc, target_size, target_sc)
+        reg = _region(region)
+        with opened_store(db, database_url) as store:
+            res = functional_regions(
+                store,
+                reg,
+                params,
+                resolution,
+                seed=seed,
+                period=period,
+                employment_rate=employment_rate,
+            )
+        c = res.comparison
+        s = res.lma.summary
+        extra = [
+            f"LMA: {s['n_lma']} areas, {s['n_not_assigned']} not assigned, Q {res.q_lma:.4f} "
+            f"(minSZ={min_size:g} minSC={min_sc:g} tarSZ={target_size:g} tarSC={target_sc:g})",
+            f"Leiden (resolution {resolution:g}, seed {seed}): {c.n_clusters_b} communities, "
+            f"Q {res.q_leiden:.4f}; adjusted Rand {c.adjusted_rand:.4f}, NMI {c.nmi:.4f}; "
+            f"residents in agreement LMA→Leiden {c.agreement_a_in_b:.1%}, "
+            f"Leiden→LMA {c.agreement_b_in_a:.1%}",
+        ]
+        _emit(
+            res.assignment.reset_index(),
+            f"{reg.name_de}: functional regions, {res.period}",
+            res.basis,
+            res.note,
+            res.attribution,
+            output,
+            limit,
+            extra,
+        )
+
+    @analyse.command("hubs")
+    @user_errors
+    def hubs(
+        what: Annotated[
+            HubTable,
+            typer.Option("--table", help="centres | catchments | hierarchy | knotenpunkte"),
+        ] = HubTable.centres,
+        level: Annotated[HubLevel, typer.Option("--level", help="gemeinde | kreis")] = (
+            HubLevel.gemeinde
+        ),
+        n_centres: Annotated[int, typer.Option("--centres", help="centres for catchments")] = 10,
+        cell_km: Annotated[
+            float, typer.Option("--cell-km", help="grid cell for Knotenpunkte (km)")
+        ] = 2.0,
+        region: RegionFileOption = None,
+        period: PeriodOption = None,
+        employment_rate: RateOption = None,
+        output: OutputOption = None,
+        limit: LimitOption = 30,
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+    ) -> None:
+        """Zentren und Einzugsbereiche – hubs, catchments, dominant flows, Knotenpunkte."""
+        from regionatlas.workflows import hubs_and_catchments
+
+        reg = _region(region)
+        with opened_store(db, database_url) as store:
+            res = hubs_and_catchments(
+                store,
+                reg,
+                period,
+                level=level.value,
+                n_centres=n_centres,
+                cell_km=cell_km,
+                employment_rate=employment_rate,
+            )
+        frames = {
+            HubTable.centres: res.centres.reset_index(),
+            HubTable.catchments: res.catchments,
+            HubTable.hierarchy: res.hierarchy.reset_index(),
+            HubTable.knotenpunkte: res.knotenpunkte.places.reset_index(),
+        }
+        note = res.note
+        if what == HubTable.knotenpunkte:
+            note += "; " + res.routes_note
+        _emit(
+            frames[what],
+            f"{reg.name_de}: hubs ({what.value}, level {res.level}), {res.period}",
+            res.basis,
+            note,
+            res.attribution,
+            output,
+            limit,
+            [f"hierarchy sized by {res.size_basis}"] if what == HubTable.hierarchy else None,
+        )
+
+    @analyse.command("central-places")
+    @user_errors
+    def central_places(
+        what: Annotated[
+            CentralTable, typer.Option("--table", help="matrix | deviations | places")
+        ] = CentralTable.matrix,
+        method: Annotated[
+            str, typer.Option("--method", help="matched | thresholds | quantiles")
+        ] = "matched",
+        region: RegionFileOption = None,
+        period: PeriodOption = None,
+        employment_rate: RateOption = None,
+        output: OutputOption = None,
+        limit: LimitOption = 30,
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+    ) -> None:
+        """Zentrale Orte: Festlegung und Funktion – designated vs functional central places."""
+        from regionatlas.workflows import central_places as run
+
+        reg = _region(region)
+        with opened_store(db, database_url) as store:
+            res = run(store, reg, period, method=method, employment_rate=employment_rate)
+        c = res.comparison
+        frames = {
+            CentralTable.matrix: c.matrix.reset_index(),
+            CentralTable.deviations: c.deviations,
+            CentralTable.places: c.places,
+        }
+        frame = frames[what]
+        frame.columns = [str(col) for col in frame.columns]
+        cuts = ", ".join(f"{x:,.0f}" for x in c.cuts)
+        _emit(
+            frame,
+            f"{reg.name_de}: central places ({what.value}), {res.period}",
+            res.basis,
+            res.note,
+            res.attribution,
+            output,
+            limit,
+            [f"method {c.method}, score {c.score}; cut points (Grund, Mittel, Ober): {cuts}"],
+        )

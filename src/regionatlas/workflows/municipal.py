@@ -1,0 +1,202 @@
+"""Municipal commuter flows for a region: the official table when imported, else the modelled
+estimate from the published Kreis × Kreis flows (``analysis.interaction``).
+
+The estimate covers flows inside and between the region's districts (a doubly-constrained
+spatial-interaction model whose district totals are the published ones). Flows between a
+region district and a district outside the region are split over the region district's
+municipalities by population and keep the outside district's key as partner; "Übrige …"
+pooled rows likewise keep their pseudo key. Every row is flagged ``estimated``.
+
+The BA's Kreis tables publish no flow *within* a district, so flows between two
+municipalities of the same district (and a municipality's own residents working there) can
+only be estimated when each district's internal total is known: from published employed
+residents or jobs, or from an explicit ``employment_rate`` assumption (see
+``loading.district_internal``). Without it they are left out and ``within_districts`` is
+False.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from regionatlas.analysis.flowframe import ESTIMATE_NOTE, is_pseudo_key
+from regionatlas.analysis.interaction import estimate_municipal_flows
+from regionatlas.errors import ParameterError
+from regionatlas.region import Region
+from regionatlas.store.schema import FLAG_ESTIMATED
+from regionatlas.workflows.basis import ESTIMATE, OWN_CALCULATION, Provenance
+from regionatlas.workflows.loading import (
+    district_internal,
+    flow_period,
+    flows_touching,
+    municipalities,
+    region_districts,
+)
+
+WITHIN_MISSING_NOTE = (
+    "flows within districts not estimated: the BA's Kreis tables publish no internal flow; "
+    "import the municipal tables, or employed residents per district, or give an explicit "
+    "employment rate (modelling assumption)"
+)
+
+
+@dataclass
+class FlowBasis:
+    """Municipal flows of a region with what they rest on."""
+
+    flows: pd.DataFrame  # origin, destination, persons, flag, pooled, partner_level, ...
+    basis: str  # official | modelled estimate | synthetic
+    note: str
+    attribution: tuple[str, ...]
+    period: str
+    municipalities: pd.DataFrame  # see loading.municipalities
+    within_districts: bool  # flows between municipalities of the same district present
+    internal_basis: str = ""  # how district internal totals were obtained (estimate only)
+    details: dict[str, Any] = field(default_factory=dict)
+    not_estimated: pd.DataFrame | None = None
+
+    @property
+    def estimated(self) -> bool:
+        return self.basis == ESTIMATE
+
+
+def municipal_flows(
+    store: Any,
+    region: Region,
+    period: str | None = None,
+    *,
+    employment_rate: float | None = None,
+    beta: float | None = None,
+) -> FlowBasis:
+    """Official gemeinde flows of the region's municipalities if imported for every district
+    of the region (as residence side), else the modelled estimate (see module doc)."""
+    prov = Provenance()
+    period = flow_period(store, period)
+    districts = region_districts(region)
+    mun = municipalities(store, region, prov)
+    official = store.flows(level="gemeinde", period=period, grp="total", origins=list(mun.index))
+    if len(official) and set(districts) <= set(official["origin"].astype(str).str.slice(0, 5)):
+        flows = flows_touching(store, mun.index, period, "gemeinde", prov)
+        flows = flows.assign(
+            pooled=is_pseudo_key(flows["destination"]) | is_pseudo_key(flows["origin"])
+        )
+        flows["partner_level"] = "gemeinde"
+        return FlowBasis(
+            flows=flows,
+            basis=prov.basis(store, estimated=False),
+            note="published municipal flows",
+            attribution=prov.attribution(store),
+            period=period,
+            municipalities=mun,
+            within_districts=True,
+        )
+    kreis = flows_touching(store, districts, period, "kreis", prov)
+    internal, how, _ = district_internal(
+        store, kreis, districts, period, mun, prov, employment_rate=employment_rate
+    )
+    no_point = mun[mun["x"].isna() | mun["population"].isna()]
+    if len(no_point):
+        raise ParameterError(
+            f"municipality {no_point.index[0]} has no polygon or population in the store; "
+            "the estimate needs both for every municipality of the region",
+            value=no_point.index[0],
+        )
+    frame = mun[["x", "y", "area_km2", "district"]].assign(population=mun["population"])
+    res = estimate_municipal_flows(
+        kreis, frame, districts=districts, district_internal=internal, beta=beta
+    )
+    flows = res.flows.assign(partner_level="gemeinde")
+    outside = _spread_outside(kreis, mun, districts)
+    flows = pd.concat([flows, outside], ignore_index=True)
+    flows["period"], flows["grp"], flows["level"] = period, "total", "gemeinde"
+    flows["flag"] = FLAG_ESTIMATED
+    within = len(internal.reindex(districts).dropna()) == len(districts)
+    notes = [ESTIMATE_NOTE + f" ({period})"]
+    notes.append(f"district internal totals: {how}")
+    if not within:
+        notes.append(WITHIN_MISSING_NOTE)
+    notes += res.notes
+    return FlowBasis(
+        flows=flows[
+            [
+                "origin",
+                "destination",
+                "period",
+                "grp",
+                "level",
+                "persons",
+                "flag",
+                "pooled",
+                "partner_level",
+            ]
+        ],
+        basis=prov.basis(store, estimated=True),
+        note="; ".join(notes),
+        attribution=prov.attribution(store, extra=[OWN_CALCULATION + " (modelled estimate)"]),
+        period=period,
+        municipalities=mun,
+        within_districts=within,
+        internal_basis=how,
+        details={
+            "beta": res.beta,
+            "decay": res.decay,
+            "iterations": res.iterations,
+            "max_row_error": res.max_row_error,
+            "max_col_error": res.max_col_error,
+            "max_block_error": res.max_block_error,
+        },
+        not_estimated=res.not_estimated,
+    )
+
+
+def _spread_outside(kreis: pd.DataFrame, mun: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """Flows between a region district and a real district outside the region, split over
+    the region district's municipalities by population (the outside key stays)."""
+    dset = set(districts)
+    real = ~is_pseudo_key(kreis["origin"]) & ~is_pseudo_key(kreis["destination"])
+    f = kreis[real & kreis["persons"].notna()]
+    o_in, d_in = f["origin"].isin(dset), f["destination"].isin(dset)
+    share = mun["population"] / mun.groupby("district")["population"].transform("sum")
+    m = pd.DataFrame({"ags": mun.index, "district": mun["district"], "share": share.to_numpy()})
+    parts = []
+    for side, other, mask in (
+        ("origin", "destination", o_in & ~d_in),
+        ("destination", "origin", d_in & ~o_in),
+    ):
+        j = f[mask].merge(m, left_on=side, right_on="district")
+        parts.append(
+            pd.DataFrame(
+                {
+                    side: j["ags"].to_numpy(),
+                    other: j[other].to_numpy(),
+                    "persons": (j["persons"] * j["share"]).to_numpy(float),
+                    "pooled": False,
+                    "partner_level": "kreis",
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["pooled"] = out["pooled"].astype(bool)
+    return out[["origin", "destination", "persons", "pooled", "partner_level"]]
+
+
+def region_municipal_od(fb: FlowBasis) -> pd.DataFrame:
+    """Flows between two municipalities of the region as an OD table for the LMA and Leiden
+    (community_live, community_work, amount as whole persons; estimates rounded)."""
+    f = fb.flows
+    keys = set(fb.municipalities.index)
+    f = f[f["origin"].isin(keys) & f["destination"].isin(keys) & f["persons"].notna()]
+    f = f.groupby(["origin", "destination"], as_index=False)["persons"].sum()
+    amount = np.rint(f["persons"].to_numpy(float)).astype(np.int64)
+    od = pd.DataFrame(
+        {
+            "community_live": f["origin"].to_numpy(),
+            "community_work": f["destination"].to_numpy(),
+            "amount": amount,
+        }
+    )
+    return od[od["amount"] > 0].reset_index(drop=True)
