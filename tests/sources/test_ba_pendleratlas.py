@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pendler_layout import AUS_ROWS, csv_text, write_csv
 
 from regionatlas.errors import SourceFormatError
@@ -270,3 +272,16 @@ def test_other_regional_level_is_refused(tmp_path: Path) -> None:
     text = csv_text().replace('"Regionale Ebene";"Kreise"', '"Regionale Ebene";"Gemeinden"')
     err = _error(tmp_path, text)
     assert err.value == "Gemeinden"
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(counts=st.lists(st.integers(min_value=0, max_value=10**7), min_size=6, max_size=6))
+def test_thousands_dots_property(tmp_path: Path, counts: list[int]) -> None:
+    row = ["Kassel", "06633", "Kassel, documenta-Stadt", "06611", *map(str, counts)]
+    rows = [AUS_ROWS[0], row]
+    dotted = reader.read(write_csv(tmp_path / "d.csv", csv_text(rows=rows, dots=True)))
+    plain = reader.read(write_csv(tmp_path / "p.csv", csv_text(rows=rows, dots=False)))
+    assert list(dotted.flows.persons) == counts
+    assert dotted.flows.equals(plain.flows)
