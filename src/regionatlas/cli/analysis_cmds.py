@@ -180,6 +180,7 @@ def register(app: typer.Typer) -> None:
             res.attribution,
             output,
             limit,
+            columns=FLOW_COLUMNS,
         )
 
     @analyse.command("crossborder")
