@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 import geopandas as gpd
@@ -129,7 +130,7 @@ class SqlStore:
             batch_id = self._insert_batch(
                 {
                     "source": data.source,
-                    "file_name": data.file.name,
+                    "file_name": Path(data.file).name,
                     "file_sha256": data.sha256,
                     "publisher": data.publisher,
                     "licence": data.licence,
