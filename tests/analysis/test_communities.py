@@ -89,3 +89,18 @@ def test_compare_partitions_by_hand() -> None:
 def test_compare_needs_common_communities() -> None:
     with pytest.raises(ParameterError):
         compare_partitions(pd.Series({"a": 1}), pd.Series({"b": 1}))
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_self_flows_keep_towns_apart(directed: bool) -> None:
+    # Undirected weights: A–B 90, A–V 125, V–B 60; self-flows 800/900/30; 2m = 4010,
+    # strengths A 1815, B 1950, V 245. Gains: V into A: 2·125 − 245·1815/2005 > 0;
+    # B into {A,V}: 2·150 − 1950·2060/2005 < 0 → {A,V}, {B}. Without the self-flows in the
+    # degrees all three would merge.
+    flows = pd.DataFrame(
+        [("A", "A", 800), ("A", "B", 50), ("B", "B", 900), ("B", "A", 40), ("V", "V", 30),
+         ("V", "A", 120), ("V", "B", 60), ("A", "V", 5)],
+        columns=["community_live", "community_work", "amount"],
+    )  # fmt: skip
+    m = leiden_communities(flows, directed=directed)
+    assert m.to_dict() == {"A": 1, "B": 2, "V": 1}

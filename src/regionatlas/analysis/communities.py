@@ -3,8 +3,9 @@
 Two graph choices:
 
 * ``directed=False`` (default, fast): the undirected graph with edge weight
-  ``T_ij + T_ji`` and self-flows as self-loops, partitioned by igraph's built-in Leiden
-  (C implementation) maximising modularity with a resolution parameter. Its null model
+  ``T_ij + T_ji``, partitioned by igraph's built-in Leiden (C implementation) maximising
+  modularity with a resolution parameter; self-flows enter through the node weights
+  (strength = R + J). Its null model
   uses ``(R_c + J_c)²/4`` where the directed one uses ``R_c·J_c``.
 * ``directed=True``: the directed weighted graph with self-loops, partitioned by
   ``leidenalg.RBConfigurationVertexPartition`` (directed modularity of Leicht & Newman).
@@ -93,15 +94,21 @@ def leiden_communities(
             seed=seed,
         )
         return _relabel(ids, np.asarray(part.membership))
-    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    # Self-flows never change between partitions but weigh in the degrees: igraph's
+    # Leiden counts a self-loop once in the internal weight and twice in the degree, so
+    # the loops are left out of the edges and the full strengths passed as node weights.
+    strength = np.bincount(src, weights=w, minlength=n) + np.bincount(dst, weights=w, minlength=n)
+    off = src != dst
+    lo, hi = np.minimum(src[off], dst[off]), np.maximum(src[off], dst[off])
     key, inv = np.unique(lo * n + hi, return_inverse=True)
     g = ig.Graph(n=n, edges=np.column_stack([key // n, key % n]), directed=False)
-    g.es["weight"] = np.bincount(inv, weights=w)
+    g.es["weight"] = np.bincount(inv, weights=w[off])
     ig.set_random_number_generator(random.Random(seed))
     try:
         part = g.community_leiden(
             objective_function="modularity",
             weights="weight",
+            node_weights=strength.tolist(),
             resolution=resolution,
             n_iterations=n_iterations,
         )
