@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from regionatlas.synth.flows import GROUP_COLUMNS as GROUPS
 from regionatlas.synth.krpend import publish_all
 from regionatlas.synth.model import Country
 from regionatlas.synth.publish import (
@@ -145,3 +148,50 @@ def test_stars_are_used_and_only_for_small_or_paired_cells(sheets: list[Sheet]) 
             assert ((sheet.star[a] | sheet.star[b]) <= primary).all()
         starred += int(sheet.star.to_numpy().sum())
     assert starred > 0
+
+
+KEYS = [A, B, "01051003", C, "01052002", D]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(KEYS),
+            st.sampled_from(KEYS),
+            st.integers(1, 40),
+            st.integers(0, 40),
+            st.integers(0, 40),
+            st.integers(0, 5),
+        ),
+        min_size=1,
+        max_size=25,
+        unique_by=lambda t: (t[0], t[1]),
+    ),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_publication_invariants(rows: list[tuple], outgoing: bool) -> None:
+    flows = pd.DataFrame(
+        [
+            (o, d, t, min(m, t), t - min(m, t), t - min(f, t), min(f, t), min(a, t))
+            for o, d, t, m, f, a in rows
+        ],
+        columns=["origin", "destination", *VALUE_COLUMNS],
+    )
+    names = {k: f"Synth {k}" for k in KEYS}
+    sheet = publish_sheet(flows, names, KREISE, level="gemeinde", outgoing=outgoing)
+    r = sheet.rows
+    cols = list(VALUE_COLUMNS)
+    # nothing is lost: all rows but Insgesamt add up to the flows
+    assert (r[r["kind"] != KIND_TOTAL][cols].sum() == flows[cols].sum()).all()
+    partners = r[r["kind"] == KIND_PARTNER]
+    assert (partners["total"] >= THRESHOLD).all()
+    pooled = r[r["kind"] == KIND_POOLED]
+    assert pooled["partner_key"].str.fullmatch(r"\d{5}xxx").all()
+    ins = r[r["kind"] == KIND_TOTAL].set_index("block_key")[cols]
+    parts = r[r["kind"].isin([KIND_PARTNER, KIND_POOLED])].groupby("block_key")[cols].sum()
+    pd.testing.assert_frame_equal(ins, parts.reindex(ins.index, fill_value=0), check_names=False)
+    # a "*" hides a count of 1 or 2, or the partner cell that would reveal it
+    small = (r[list(GROUPS)] > 0) & (r[list(GROUPS)] < 3)
+    assert (small <= sheet.star[list(GROUPS)]).all().all()
+    assert not sheet.star["total"].any()

@@ -260,8 +260,13 @@ def _digest(directory: Path) -> dict[str, str]:
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(small_dir: Path, tmp_path: Path) -> None:
+    # written by two worker processes this time: the bytes must not depend on it
     again = generate(
-        tmp_path / "again", municipalities=N_SMALL, seed=SEED, districts=DISTRICTS_SMALL
+        tmp_path / "again",
+        municipalities=N_SMALL,
+        seed=SEED,
+        districts=DISTRICTS_SMALL,
+        workers=2,
     )
     assert _digest(again.out_dir) == _digest(small_dir)
     other = generate(
@@ -272,6 +277,15 @@ def test_same_seed_same_bytes_other_seed_other_bytes(small_dir: Path, tmp_path: 
     gv = "destatis-gv100ad/GV100AD_301123.txt"
     assert a[gv] != b[gv]
     assert a["truth/od_gemeinden.csv.gz"] != b["truth/od_gemeinden.csv.gz"]
+
+
+def test_rewrites_its_own_output_directory(tmp_path: Path) -> None:
+    first = generate(tmp_path / "de", municipalities=60, seed=1)
+    (first.out_dir / "stale.txt").write_text("from an earlier run")
+    second = generate(tmp_path / "de", municipalities=60, seed=2)
+    assert "seed: 2" in (second.out_dir / "SYNTHETIC.txt").read_text(encoding="utf-8")
+    assert not (second.out_dir / "stale.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["de"]  # no temporary directory left
 
 
 def test_refuses_foreign_directory_and_leaves_nothing(tmp_path: Path) -> None:
