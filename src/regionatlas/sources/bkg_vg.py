@@ -289,39 +289,34 @@ def _units(
             value=f"{keys.iloc[i]} (GF {gf[i]})",
             expected="each key once per GF (Gebietsform)",
         )
-    geoms = frame.geometry.to_numpy()
-    repaired = 0
-    for i in np.flatnonzero(keep):
+    geoms = np.array(frame.geometry.to_numpy(), dtype=object)
+    kinds = shapely.get_type_id(geoms)
+    polygonal = np.isin(kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
+    empty = (kinds == -1) | shapely.is_empty(geoms)
+    for i in np.flatnonzero(keep & (empty | ~polygonal)):
         geom = geoms[i]
-        if geom is None or geom.is_empty:
+        missing = geom is None or geom.is_empty
+        raise SourceFormatError(
+            path,
+            "feature has no geometry" if missing else f"feature is a {geom.geom_type}",
+            line=int(i) + 1,
+            value=keys.iloc[i],
+            expected="a Polygon or MultiPolygon",
+        )
+    repaired = 0
+    for i in np.flatnonzero(keep & ~shapely.is_valid(geoms)):  # vectorised check, rare repairs
+        reason = shapely.is_valid_reason(geoms[i])
+        fixed = _repair_touching_ring(geoms[i], reason)
+        if fixed is None:
             raise SourceFormatError(
                 path,
-                "feature has no geometry",
+                f"invalid geometry: {reason}",
                 line=int(i) + 1,
                 value=keys.iloc[i],
-                expected="a polygon",
+                expected="a valid polygon (no self-intersection)",
             )
-        if geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise SourceFormatError(
-                path,
-                f"feature is a {geom.geom_type}",
-                line=int(i) + 1,
-                value=keys.iloc[i],
-                expected="a Polygon or MultiPolygon",
-            )
-        if not shapely.is_valid(geom):
-            reason = shapely.is_valid_reason(geom)
-            fixed = _repair_touching_ring(geom, reason)
-            if fixed is None:
-                raise SourceFormatError(
-                    path,
-                    f"invalid geometry: {reason}",
-                    line=int(i) + 1,
-                    value=keys.iloc[i],
-                    expected="a valid polygon (no self-intersection)",
-                )
-            geoms[i] = fixed
-            repaired += 1
+        geoms[i] = fixed
+        repaired += 1
     if repaired:
         notes.append(f"{repaired} self-touching rings repaired (area unchanged)")
     work = gpd.GeoDataFrame(
@@ -352,7 +347,11 @@ def _units(
             "state": None if level == "staat" else units["key"].str[:2].astype("str"),
             "ars": None if level == "staat" else units["ARS"],
             "kind": units["BEZ"],
-            "valid_from": [None if pd.isna(w) else w.strftime("%Y-%m-%d") for w in units["WSK"]],
+            "valid_from": pd.Series(units["WSK"])
+            .dt.strftime("%Y-%m-%d")
+            .astype(object)
+            .where(pd.Series(units["WSK"]).notna(), None)
+            .to_numpy(),
             "valid_to": None,
         },
         geometry=units.geometry.to_numpy(),
@@ -392,24 +391,26 @@ def _repair_touching_ring(geom: Polygon | MultiPolygon, reason: str) -> MultiPol
     return out
 
 
-def _as_multi(geom: Polygon | MultiPolygon) -> MultiPolygon:
-    return MultiPolygon([geom]) if geom.geom_type == "Polygon" else geom
-
-
 def _dissolve(work: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One row per key; attributes from the land-area feature; geometry the union."""
     work = work.sort_values(["key", "land"], ascending=[True, False], kind="stable")
-    first = work.drop_duplicates("key", keep="first").set_index("key")
+    first = work.drop_duplicates("key", keep="first").reset_index(drop=True)
+    geoms = _as_multi_all(first.geometry.to_numpy())
     counts = work["key"].value_counts()
-    multi = counts[counts > 1].index
-    geoms = {k: _as_multi(g) for k, g in zip(first.index, first.geometry, strict=True)}
-    for key in multi:
+    position = {k: i for i, k in enumerate(first["key"])}
+    for key in counts[counts > 1].index:
         parts = work.geometry[work["key"] == key].to_numpy()
         union = shapely.union_all(parts)
-        geoms[key] = MultiPolygon([p for p in shapely.get_parts(union) if p.geom_type == "Polygon"])
-    first = first.reset_index()
-    return gpd.GeoDataFrame(
-        first.drop(columns="geometry"),
-        geometry=[geoms[k] for k in first["key"]],
-        crs=work.crs,
-    )
+        polys = [p for p in shapely.get_parts(union) if p.geom_type == "Polygon"]
+        geoms[position[key]] = MultiPolygon(polys)
+    return gpd.GeoDataFrame(first.drop(columns="geometry"), geometry=geoms, crs=work.crs)
+
+
+def _as_multi_all(geoms: np.ndarray) -> np.ndarray:
+    """Every Polygon wrapped into a MultiPolygon, in one vectorised call."""
+    out = np.array(geoms, dtype=object)
+    single = shapely.get_type_id(out) == shapely.GeometryType.POLYGON
+    if single.any():
+        idx = np.flatnonzero(single)
+        out[idx] = shapely.multipolygons(out[idx], indices=np.arange(len(idx)))
+    return out
