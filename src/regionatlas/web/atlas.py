@@ -111,15 +111,25 @@ class Atlas:
         )
 
     def unit(self, ags: str) -> dict[str, Any]:
-        u = self.units()
-        row = u[u["ags"] == ags]
-        if row.empty:
+        rows = self._cached(
+            "unit_rows", lambda: {r["ags"]: _clean(r) for r in self.units().to_dict("records")}
+        )
+        if ags not in rows:
             raise NotFoundError(
                 f"unknown AGS {ags!r}: no such unit in this atlas",
                 value=ags,
                 expected="a key of /api/v1/units",
             )
-        return _clean(row.iloc[0].to_dict())
+        return dict(rows[ags])
+
+    def parents(self) -> dict[str, str]:
+        u = self.units()
+        return self._cached(
+            "parents",
+            lambda: {
+                a: p for a, p in zip(u["ags"], u["parent"], strict=True) if isinstance(p, str)
+            },
+        )
 
     def check_key(self, ags: str) -> str:
         """A known key: a unit in scope or any stored unit (flow partners outside the region)."""
@@ -336,10 +346,14 @@ class Atlas:
 
     def flow_levels(self) -> list[str]:
         """Levels flows can be shown at: the stored ones and everything coarser."""
-        f = self.raw_flows(None)
-        stored = set(f["level"]) if "level" in f else set()
-        finest = max((LEVEL_ORDER[s] for s in stored if s in LEVEL_ORDER), default=-1)
-        return [lv for lv in FLOW_LEVELS if LEVEL_ORDER[lv] <= finest]
+
+        def compute() -> list[str]:
+            f = self.raw_flows(None)
+            stored = set(f["level"]) if "level" in f else set()
+            finest = max((LEVEL_ORDER[s] for s in stored if s in LEVEL_ORDER), default=-1)
+            return [lv for lv in FLOW_LEVELS if LEVEL_ORDER[lv] <= finest]
+
+        return self._cached("flow_levels", compute)
 
     def raw_flows(self, period: str | None) -> pd.DataFrame:
         per = self.resolve_flow_period(period)
@@ -391,6 +405,52 @@ class Atlas:
 
         return self._cached(("flows", level, per), compute)
 
+    def unit_flows(self, level: str, ags: str, period: str | None = None) -> pd.DataFrame:
+        """The flows of one unit (either end), via a per-unit index of the level's flows."""
+        per = self.resolve_flow_period(period)
+
+        def compute() -> dict[str, pd.DataFrame]:
+            f = self.flows(level, per)
+            out: dict[str, list] = {}
+            for i, (o, d) in enumerate(zip(f["origin"], f["destination"], strict=True)):
+                out.setdefault(o, []).append(i)
+                out.setdefault(d, []).append(i)
+            return {k: f.iloc[v] for k, v in out.items()}
+
+        idx = self._cached(("unit_flows", level, per), compute)
+        return idx.get(ags, self.flows(level, per).iloc[0:0])
+
+    def flow_compact(self, level: str, period: str | None = None) -> dict[str, Any]:
+        """The flow map's data in a compact form: located ends, names, [o, d, persons, flag].
+
+        Suppressed flows (no number) are counted, not listed; the browser draws the arcs.
+        """
+        per = self.resolve_flow_period(period)
+
+        def compute() -> dict[str, Any]:
+            f = self.flows(level, per)
+            pts = self.points(level)
+            names = self.all_names(level)
+            known = f["persons"].notna() & f["origin"].isin(pts) & f["destination"].isin(pts)
+            g = f[known.to_numpy()].sort_values("persons")
+            keys = sorted(set(g["origin"]) | set(g["destination"]))
+            return {
+                "level": level,
+                "period": per,
+                "points": {k: list(pts[k]) for k in keys},
+                "names": {k: names.get(k, k) for k in keys},
+                "flows": [
+                    [o, d, float(p), fl if isinstance(fl, str) else None]
+                    for o, d, p, fl in zip(
+                        g["origin"], g["destination"], g["persons"], g["flag"], strict=True
+                    )
+                ],
+                "suppressed": int(f["persons"].isna().sum()),
+                "unlocated": int((f["persons"].notna() & ~known).sum()),
+            }
+
+        return self._cached(("flow_compact", level, per), compute)
+
     def flow_lines(self, level: str, period: str | None = None) -> dict[str, Any]:
         per = self.resolve_flow_period(period)
 
@@ -423,11 +483,14 @@ class Atlas:
         return [asdict(b) for b in self.store.batches()]
 
     def attributions(self) -> list[str]:
-        seen: list[str] = []
-        for b in self.store.batches():
-            if b.attribution and b.attribution not in seen:
-                seen.append(b.attribution)
-        return seen
+        def compute() -> list[str]:
+            seen: list[str] = []
+            for b in self.store.batches():
+                if b.attribution and b.attribution not in seen:
+                    seen.append(b.attribution)
+            return seen
+
+        return self._cached("attributions", compute)
 
     @cached_property
     def region_name(self) -> dict[str, str]:

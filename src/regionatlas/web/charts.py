@@ -84,12 +84,13 @@ def locator_svg(atlas, ags: str, width: int = 320, height: int = 260) -> str:
         return ""
     xs = [c[0] for f in feats for r in _rings(f["geometry"]) for c in r]
     ys = [c[1] for f in feats for r in _rings(f["geometry"]) for c in r]
-    k = math.cos(math.radians((min(ys) + max(ys)) / 2))
-    w, h = (max(xs) - min(xs)) * k or 1, (max(ys) - min(ys)) or 1
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    k = math.cos(math.radians((y0 + y1) / 2))
+    w, h = (x1 - x0) * k or 1, (y1 - y0) or 1
     s = min((width - 8) / w, (height - 8) / h)
 
     def pt(c: list[float]) -> str:
-        return f"{4 + (c[0] - min(xs)) * k * s:.1f},{4 + (max(ys) - c[1]) * s:.1f}"
+        return f"{4 + (c[0] - x0) * k * s:.1f},{4 + (y1 - c[1]) * s:.1f}"
 
     paths = []
     name = ""

@@ -54,14 +54,13 @@ def _check_k(k: int) -> None:
 
 
 def _upper_bounds(values: np.ndarray, method: str, k: int, manual: list[float] | None):
-    import mapclassify
-
-    if method == "quantiles":
-        return list(mapclassify.Quantiles(values, k=k).bins)
+    if method == "quantiles":  # duplicate quantiles (ties) merge classes later
+        return list(np.quantile(values, [i / k for i in range(1, k + 1)]))
     if method == "natural_breaks":
         return natural_breaks(values, k)
     if method == "equal_interval":
-        return list(mapclassify.EqualInterval(values, k=k).bins)
+        lo, hi = float(values.min()), float(values.max())
+        return [lo + (hi - lo) * i / k for i in range(1, k + 1)]
     if manual is None or len(manual) == 0:
         raise ParameterError(
             "manual classification needs breaks", expected="comma-separated ascending numbers"

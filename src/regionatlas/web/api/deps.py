@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
+from fastapi.responses import Response
 
 from regionatlas.web.atlas import Atlas
 
@@ -35,3 +37,9 @@ ERRORS = {
     404: {"description": "unknown AGS, indicator or period"},
     422: {"description": "invalid parameter"},
 }
+
+
+def js(data: Any) -> Response:
+    """JSON without FastAPI's per-field encoding (the atlas' data are plain JSON already)."""
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return Response(body.encode("utf-8"), media_type="application/json")

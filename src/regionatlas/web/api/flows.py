@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from regionatlas.web import flowmap
-from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period
+from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period, js
 
 router = APIRouter(tags=["flows"], responses=ERRORS)
 KeyQuery = Annotated[
@@ -16,16 +17,24 @@ KeyQuery = Annotated[
 
 
 @router.get("/flows.json", summary="Flow periods and levels available")
-def flow_meta(atlas: AtlasDep) -> dict[str, Any]:
-    return {"periods": atlas.flow_periods(), "levels": atlas.flow_levels()}
+def flow_meta(atlas: AtlasDep) -> Response:
+    return js({"periods": atlas.flow_periods(), "levels": atlas.flow_levels()})
 
 
 @router.get(
     "/flows/{level}/{period}.geojson",
     summary="All flows of a level as curved lines (o, d, p = persons, ck/cl = cross-border)",
 )
-def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> dict[str, Any]:
-    return atlas.flow_lines(level, period)
+def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
+    return js(atlas.flow_lines(level, period))
+
+
+@router.get(
+    "/flows/{level}/{period}/compact.json",
+    summary="The flow map's data: points, names and [origin, destination, persons, flag] rows",
+)
+def flow_compact(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
+    return js(atlas.flow_compact(level, period))
 
 
 @router.get("/flows/{level}/{period}.json", summary="Flows as rows, filtered and ranked")
@@ -39,7 +48,7 @@ def flow_rows(
     unit: KeyQuery = None,
     cross: Annotated[str, Query(pattern="^(any|kreis|land)$")] = "any",
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
-) -> dict[str, Any]:
+) -> Response:
     for key in (origin, destination, unit):
         if key:
             atlas.check_key(key)
@@ -66,12 +75,14 @@ def flow_rows(
         }
         for r in f.head(limit).to_dict("records")
     ]
-    return {
-        "level": level,
-        "period": atlas.resolve_flow_period(period),
-        "total_rows": len(f),
-        "rows": rows,
-    }
+    return js(
+        {
+            "level": level,
+            "period": atlas.resolve_flow_period(period),
+            "total_rows": len(f),
+            "rows": rows,
+        }
+    )
 
 
 @router.get(
@@ -84,6 +95,6 @@ def unit_flows(
     ags: AgsPath,
     atlas: AtlasDep,
     top: Annotated[int, Query(ge=1, le=500)] = 20,
-) -> dict[str, Any]:
+) -> Response:
     atlas.unit(ags)
-    return flowmap.ranked(atlas.flows(level, period), ags, atlas.all_names(level), top)
+    return js(flowmap.ranked(atlas.flows(level, period), ags, atlas.all_names(level), top))

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
+from fastapi.responses import Response
 
-from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period
+from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, js
 
 router = APIRouter(tags=["indicators"], responses=ERRORS)
 
 
 @router.get("/indicators.json", summary="The indicator catalogue with periods and levels")
-def list_indicators(atlas: AtlasDep) -> list[dict[str, Any]]:
-    return atlas.indicators()
+def list_indicators(atlas: AtlasDep) -> Response:
+    return js(atlas.indicators())
 
 
 @router.get("/indicators/{indicator}.json", summary="One indicator")
-def get_indicator(indicator: str, atlas: AtlasDep) -> dict[str, Any]:
-    return atlas.indicator(indicator)
+def get_indicator(indicator: str, atlas: AtlasDep) -> Response:
+    return js(atlas.indicator(indicator))
 
 
 @router.get(
     "/values/{indicator}/{level}/{period}.json",
     summary="Values of an indicator for every unit of a level, with preset class breaks",
 )
-def get_values(indicator: str, level: MapLevel, period: Period, atlas: AtlasDep) -> dict[str, Any]:
-    return atlas.values(indicator, level, period)
+def get_values(indicator: str, level: MapLevel, period: Period, atlas: AtlasDep) -> Response:
+    return js(atlas.values(indicator, level, period))

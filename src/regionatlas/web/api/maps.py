@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from regionatlas.errors import ParameterError
-from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period
+from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, js
 from regionatlas.web.classify import METHODS, PALETTES
 
 router = APIRouter(tags=["maps"], responses=ERRORS)
@@ -16,13 +17,13 @@ router = APIRouter(tags=["maps"], responses=ERRORS)
 @router.get("/geometry/{level}.geojson", summary="Unit outlines of a level (WGS84, simplified)")
 def get_geometry(
     level: Annotated[str, Path(pattern="^(land|kreis|gemeinde)$")], atlas: AtlasDep
-) -> dict[str, Any]:
-    return atlas.geometry(level)
+) -> Response:
+    return js(atlas.geometry(level))
 
 
 @router.get("/outline.geojson", summary="Outline of the region's core")
-def get_outline(atlas: AtlasDep) -> dict[str, Any]:
-    return atlas.outline()
+def get_outline(atlas: AtlasDep) -> Response:
+    return js(atlas.outline())
 
 
 def parse_breaks(text: str | None) -> list[float] | None:
@@ -51,7 +52,7 @@ def get_map(
         str | None, Query(description="manual: inner breaks, comma-separated")
     ] = None,
     scheme: Annotated[str, Query(pattern="^(" + "|".join(PALETTES) + ")$")] = "viridis",
-) -> dict[str, Any]:
+) -> Response:
     c = atlas.classified(indicator, level, period, method, k, parse_breaks(breaks), scheme)
     geo = atlas.geometry(level)
     by_ags = {r["ags"]: (r, cls) for r, cls in zip(c["rows"], c["classes"], strict=True)}
@@ -67,13 +68,15 @@ def get_map(
             "colour": colours[cls] if cls >= 0 else None,
         }
         features.append({**f, "properties": props})
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "indicator": indicator,
-        "level": level,
-        "period": c["period"],
-        "classification": c["classification"],
-        "references": c["references"],
-        "attribution": atlas.attributions(),
-    }
+    return js(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "indicator": indicator,
+            "level": level,
+            "period": c["period"],
+            "classification": c["classification"],
+            "references": c["references"],
+            "attribution": atlas.attributions(),
+        }
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
-from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep
+from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, js
 from regionatlas.web.profile import profile_data
 from regionatlas.web.search import search_units
 
@@ -17,24 +18,26 @@ router = APIRouter(tags=["units"], responses=ERRORS)
 def list_units(
     atlas: AtlasDep,
     level: Annotated[str | None, Query(pattern="^(land|kreis|gemeinde)$")] = None,
-) -> list[dict[str, Any]]:
+) -> Response:
     u = atlas.units()
     if level:
         u = u[u["level"] == level]
-    return [
-        {"ags": a, "name": n, "level": lv, "parent": p if isinstance(p, str) else None}
-        for a, n, lv, p in zip(u["ags"], u["name"], u["level"], u["parent"], strict=True)
-    ]
+    return js(
+        [
+            {"ags": a, "name": n, "level": lv, "parent": p if isinstance(p, str) else None}
+            for a, n, lv, p in zip(u["ags"], u["name"], u["level"], u["parent"], strict=True)
+        ]
+    )
 
 
 @router.get("/units/{ags}.json", summary="One unit")
-def get_unit(ags: AgsPath, atlas: AtlasDep) -> dict[str, Any]:
-    return atlas.unit(ags)
+def get_unit(ags: AgsPath, atlas: AtlasDep) -> Response:
+    return js(atlas.unit(ags))
 
 
 @router.get("/profiles/{ags}.json", summary="Profile of a unit: key figures, flows, comparison")
-def get_profile(ags: AgsPath, atlas: AtlasDep) -> dict[str, Any]:
-    return profile_data(atlas, ags)
+def get_profile(ags: AgsPath, atlas: AtlasDep) -> Response:
+    return js(profile_data(atlas, ags))
 
 
 @router.get("/search.json", summary="Search units by name or AGS")
@@ -42,5 +45,5 @@ def search(
     atlas: AtlasDep,
     q: Annotated[str, Query(min_length=1, max_length=100, description="name or AGS prefix")],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-) -> list[dict[str, Any]]:
-    return search_units(atlas.units(), q, limit)
+) -> Response:
+    return js(search_units(atlas.units(), q, limit))

@@ -14,6 +14,29 @@ const state = {
 };
 let map, lines = null, level = null, names = {};
 
+// A quadratic curve bending to the right of the direction of travel (A->B and B->A apart).
+function arc(a, b, bend = 0.18, n = 12) {
+  const k = Math.cos(((a[1] + b[1]) / 2) * Math.PI / 180);
+  const dx = (b[0] - a[0]) * k, dy = b[1] - a[1];
+  const cx = (a[0] + b[0]) / 2 + bend * dy / k, cy = (a[1] + b[1]) / 2 - bend * dx;
+  const pts = [];
+  for (let i = 0; i <= n; i++) {
+    const t = i / n, u = 1 - t;
+    pts.push([u * u * a[0] + 2 * u * t * cx + t * t * b[0], u * u * a[1] + 2 * u * t * cy + t * t * b[1]]);
+  }
+  return pts;
+}
+
+function toLines(c) {
+  Object.assign(names, c.names);
+  const features = c.flows.map(([o, d, p, f]) => ({
+    type: "Feature",
+    geometry: { type: "LineString", coordinates: arc(c.points[o], c.points[d]) },
+    properties: { o, d, on: c.names[o], dn: c.names[d], p, f, ck: o.slice(0, 5) !== d.slice(0, 5), cl: o.slice(0, 2) !== d.slice(0, 2) },
+  }));
+  return { type: "FeatureCollection", features, suppressed: c.suppressed };
+}
+
 function autoLevel(z) {
   const lv = config.levels;
   if (z >= 9.5 && lv.includes("gemeinde")) return "gemeinde";
@@ -49,7 +72,7 @@ function matches(p) {
 async function setLevel(lv) {
   if (lv === level && lines) return apply();
   level = lv;
-  lines = await getJSON(`api/v1/flows/${lv}/${state.per}.geojson`);
+  lines = toLines(await getJSON(`api/v1/flows/${lv}/${state.per}/compact.json`));
   map.getSource("flows").setData(lines);
   apply();
 }

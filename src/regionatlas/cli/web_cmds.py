@@ -1,0 +1,71 @@
+"""Web commands: ``serve`` (the atlas on uvicorn) and ``export-static`` (the atlas as files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from regionatlas.cli.common import DatabaseUrlOption, DbOption, QuietOption, out, user_errors
+
+RegionOpt = Annotated[
+    Path | None,
+    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+]
+AllUnitsOpt = Annotated[
+    bool, typer.Option("--all-units", help="Show every unit in the store, not only the region")
+]
+
+
+def _region(region: Path | None, all_units: bool) -> Path | None:
+    from regionatlas.settings import load_settings
+
+    return None if all_units else (region or load_settings().region_file)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    @user_errors
+    def serve(
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+        host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "127.0.0.1",
+        port: Annotated[int, typer.Option("--port", help="TCP port")] = 8000,
+        workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
+        region: RegionOpt = None,
+        all_units: AllUnitsOpt = False,
+    ) -> None:
+        """Atlas im Browser – serve the web atlas and its JSON API (docs at /api/docs)."""
+        import uvicorn
+
+        from regionatlas.settings import load_settings
+        from regionatlas.store import open_store
+        from regionatlas.web.app import create_app
+
+        settings = load_settings(db=db, database_url=database_url)
+        open_store(settings.database_url, create=False).close()  # fail early, clearly
+        app = create_app(settings.database_url, _region(region, all_units))
+        out.print(f"regionatlas: http://{host}:{port}/  (API docs: /api/docs)")
+        uvicorn.run(app, host=host, port=port, workers=workers, log_level="warning")
+
+    @app.command("export-static")
+    @user_errors
+    def export_static(
+        out_dir: Annotated[Path, typer.Argument(help="Output folder (created or emptied)")],
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+        region: RegionOpt = None,
+        all_units: AllUnitsOpt = False,
+        quiet: QuietOption = False,
+    ) -> None:
+        """Statischer Atlas – write the whole atlas as files for any web server (no Python)."""
+        from regionatlas.settings import load_settings
+        from regionatlas.store import open_store
+        from regionatlas.web.export import export_static as run
+
+        settings = load_settings(db=db, database_url=database_url)
+        open_store(settings.database_url, create=False).close()
+        report = run(settings.database_url, out_dir, _region(region, all_units),
+                     progress=None if quiet else out.print)
+        out.print(f"{report['files']} files, {report['bytes'] / 1e6:.1f} MB in {out_dir}")

@@ -1,0 +1,144 @@
+"""Static export: the whole atlas as files any web server can host (no Python at runtime).
+
+The app is asked for every page and every API response the pages use, through the ASGI
+interface (no network), and each answer is written under the same path: ``de/index.html``,
+``de/profile/06611/index.html``, ``api/v1/values/population/gemeinde/2023-11-30.json``, the
+downloads in all four formats, and ``static/``. Pages link relatively, so the folder also
+works below a sub-path. Query-string API features (filters, search) run in the browser.
+The export is written to a temporary sibling folder and moved into place at the end, so an
+error never leaves a half-written site.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+
+from regionatlas.errors import StoreError
+from regionatlas.web.app import STATIC_DIR, create_app
+from regionatlas.web.i18n import LANGUAGES
+
+FORMATS = ("csv", "xlsx", "geojson", "gpkg")
+REDIRECT = """<!doctype html><html lang="de"><head><meta charset="utf-8">
+<meta http-equiv="refresh" content="0; url=de/"><title>Regionatlas</title></head>
+<body><p><a href="de/">Regionatlas (Deutsch)</a> · <a href="en/">English</a></p></body></html>
+"""
+
+
+def urls(atlas) -> Iterator[str]:
+    """Every path the static site needs, pages first."""
+    units = atlas.units()
+    profile_keys = [a for a, lv in zip(units["ags"], units["level"], strict=True) if lv != "staat"]
+    for lang in LANGUAGES:
+        for page in ("", "flows/", "search/", "about/"):
+            yield f"/{lang}/{page}"
+        for ags in profile_keys:
+            yield f"/{lang}/profile/{ags}/"
+    api = "/api/v1"
+    yield from (
+        f"{api}/{p}"
+        for p in (
+            "meta.json",
+            "units.json",
+            "indicators.json",
+            "batches.json",
+            "outline.geojson",
+            "openapi.json",
+        )
+    )
+    for level in ("land", *atlas.levels()):
+        yield f"{api}/geometry/{level}.geojson"
+    for ind in atlas.indicators():
+        yield f"{api}/indicators/{ind['id']}.json"
+        for level in ind["levels"]:
+            for period in ind["periods"]:
+                yield f"{api}/values/{ind['id']}/{level}/{period}.json"
+                for fmt in FORMATS:
+                    yield f"{api}/downloads/indicator/{ind['id']}/{level}/{period}.{fmt}"
+    for ags in profile_keys:
+        yield f"{api}/profiles/{ags}.json"
+    if atlas.flow_periods():
+        yield f"{api}/flows.json"
+        for level in atlas.flow_levels():
+            for period in atlas.flow_periods():
+                yield f"{api}/flows/{level}/{period}.geojson"
+                yield f"{api}/flows/{level}/{period}/compact.json"
+                for fmt in FORMATS:
+                    yield f"{api}/downloads/flows/{level}/{period}.{fmt}"
+
+
+def file_for(out: Path, url: str) -> Path:
+    rel = url.lstrip("/")
+    if not rel or rel.endswith("/"):
+        rel += "index.html"
+    return out / rel
+
+
+def _docs_page() -> str:
+    return """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>regionatlas API</title>
+<link rel="stylesheet" href="../../static/vendor/swagger-ui/swagger-ui.css"></head><body>
+<main><h1 style="font:600 1.2em sans-serif;margin:1em">regionatlas API (static export)</h1>
+<p style="font:1em sans-serif;margin:1em">This copy serves the API's files without query
+parameters; filters and search run in the browser.</p><div id="ui"></div></main>
+<script src="../../static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "../v1/openapi.json", dom_id: "#ui"});</script></body></html>
+"""
+
+
+async def _fetch_all(app, out: Path, todo: list[str], progress: Callable[[str], None] | None):
+    transport = httpx.ASGITransport(app=app)
+    total = 0
+    async with httpx.AsyncClient(transport=transport, base_url="http://atlas.local") as client:
+        for i, url in enumerate(todo, 1):
+            r = await client.get(url, headers={"accept": "application/json, text/html"})
+            if r.status_code != 200:
+                raise StoreError(
+                    f"static export: {url} answered {r.status_code}: {r.text[:300]}", url=url
+                )
+            path = file_for(out, url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(r.content)
+            total += len(r.content)
+            if progress and (i % 500 == 0 or i == len(todo)):
+                progress(f"{i}/{len(todo)} {url}")
+    return total
+
+
+def export_static(
+    store_url: str,
+    out: Path,
+    region_file: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Write the atlas to ``out``; returns {"files": n, "bytes": size}."""
+    out = Path(out)
+    app = create_app(store_url, region_file)
+    atlas = app.state.atlas
+    atlas.refresh()
+    todo = list(dict.fromkeys(urls(atlas)))
+    tmp = out.with_name(out.name + ".partial")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    try:
+        size = asyncio.run(_fetch_all(app, tmp, todo, progress))
+        shutil.copytree(STATIC_DIR, tmp / "static")
+        (tmp / "index.html").write_text(REDIRECT, encoding="utf-8")
+        docs = tmp / "api" / "docs" / "index.html"
+        docs.parent.mkdir(parents=True, exist_ok=True)
+        docs.write_text(_docs_page(), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        atlas.close()
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    return {"files": files, "bytes": size}

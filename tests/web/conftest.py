@@ -1,0 +1,37 @@
+"""Fixtures for the web tests: a small synthetic GeoPackage store and the app over it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixture_store
+
+
+@pytest.fixture(scope="session")
+def web_store(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("webstore")
+    return fixture_store.build(d / "atlas.gpkg")
+
+
+@pytest.fixture(scope="session")
+def region_file(tmp_path_factory) -> Path:
+    return fixture_store.region_toml(tmp_path_factory.mktemp("region") / "test.toml")
+
+
+@pytest.fixture(scope="session")
+def app(web_store, region_file):
+    from regionatlas.web.app import create_app
+
+    return create_app(str(web_store), region_file)
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
