@@ -150,8 +150,15 @@ def test_vg5000_layers(small_dir: Path, small_out: SynthSummary) -> None:
     assert gem["OBJID"].str.startswith("DESYNTH").all()
     assert shapely.is_valid(gem.geometry.to_numpy()).all()
     assert str(gem["WSK"].dtype).startswith("datetime64")
-    krs = pyogrio.read_dataframe(vg / "VG5000_KRS.shp", read_geometry=False)
+    krs = pyogrio.read_dataframe(vg / "VG5000_KRS.shp")
     assert set(krs["AGS"]) == set(gem["AGS"].str[:5])
+    for level in ("STA", "LAN", "RBZ", "KRS", "VWG"):
+        layer = pyogrio.read_dataframe(vg / f"VG5000_{level}.shp")
+        geoms = layer.geometry.to_numpy()
+        assert shapely.is_valid(geoms).all() and not shapely.is_empty(geoms).any(), level
+        assert layer["GEN"].str.startswith("Synth").all(), level
+    # the Kreis polygons cover exactly the municipalities
+    assert krs.geometry.area.sum() == pytest.approx(gem.geometry.area.sum(), rel=1e-6)
 
 
 @pytest.mark.realdata
