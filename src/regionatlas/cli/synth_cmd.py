@@ -25,9 +25,7 @@ def register(app: typer.Typer) -> None:
 
 @user_errors
 def synth(
-    out_dir: Annotated[
-        Path, typer.Option("--out", help="Zielverzeichnis / output directory")
-    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="Zielverzeichnis / output directory")],
     municipalities: Annotated[
         int, typer.Option("--municipalities", "-n", help="Zahl der Gemeinden / municipalities")
     ] = 10_800,
@@ -45,13 +43,18 @@ def synth(
     if municipalities < 20:
         raise ParameterError(
             f"--municipalities must be at least 20, got {municipalities}",
-            value=municipalities, expected=">= 20",
+            value=municipalities,
+            expected=">= 20",
         )
     if seed < 0:
         raise ParameterError(f"--seed must be >= 0, got {seed}", value=seed)
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=console, disable=quiet, transient=False,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+        transient=False,
     ) as progress:
         task = None
 
@@ -62,7 +65,10 @@ def synth(
             task = progress.add_task(STEP_LABELS.get(name, name), total=None)
 
         summary = generate(
-            out_dir, municipalities=municipalities, seed=seed, districts=districts,
+            out_dir,
+            municipalities=municipalities,
+            seed=seed,
+            districts=districts,
             progress=step,
         )
         if task is not None:
@@ -79,8 +85,10 @@ def synth(
         ("Einwohner / population", f"{summary.population:,}"),
         ("SV-Beschäftigte am Wohnort / employed", f"{summary.employed:,}"),
         ("OD-Paare (>0) / OD pairs", f"{summary.od_pairs:,}"),
-        ("veröffentlichte Partnerzeilen / published partner rows",
-         f"{summary.published_partner_rows:,}"),
+        (
+            "veröffentlichte Partnerzeilen / published partner rows",
+            f"{summary.published_partner_rows:,}",
+        ),
         ("in „Übrige …“ / suppressed share", f"{summary.suppressed_share:.1%}"),
         ("Sekunden / seconds", f"{summary.seconds:.1f}"),
     ]
