@@ -54,8 +54,13 @@ def test_single_value_and_empty():
 
 @pytest.mark.parametrize(
     ("args", "kwargs"),
-    [(("nope", 5), {}), (("quantiles", 1), {}), (("quantiles", 12), {}), (("manual", 5), {}),
-     (("manual", 5), {"manual_breaks": [5, 3]})],
+    [
+        (("nope", 5), {}),
+        (("quantiles", 1), {}),
+        (("quantiles", 12), {}),
+        (("manual", 5), {}),
+        (("manual", 5), {"manual_breaks": [5, 3]}),
+    ],
 )
 def test_bad_parameters(args, kwargs):
     with pytest.raises(ParameterError):

@@ -232,7 +232,7 @@ class Atlas:
         def compute() -> pd.DataFrame:
             o = self.store.observations()
             o = o.assign(ags=o["ags"].astype(str))
-            names = set(self.units()["ags"])
+            names = set(self.units()["ags"]) | {"DE"}  # Germany: a reference, not always a unit
             return o[o["ags"].isin(names).to_numpy()].reset_index(drop=True)
 
         return self._cached("observations", compute)

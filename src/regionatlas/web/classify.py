@@ -135,7 +135,7 @@ def classify(
     cls = np.full(arr.size, -1, dtype=int)
     cls[valid] = np.searchsorted(inner, data, side="left")
     counts = np.bincount(cls[valid], minlength=len(edges) - 1).tolist()
-    return Classification(method, [round(e, 10) for e in edges], cls.tolist(), counts, missing)
+    return Classification(method, [float(e) for e in edges], cls.tolist(), counts, missing)
 
 
 @lru_cache(maxsize=128)
