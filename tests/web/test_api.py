@@ -7,9 +7,8 @@ import csv
 import io
 import json
 
-import pytest
-
 import fixture_store as fs
+import pytest
 
 API = "/api/v1"
 
@@ -151,7 +150,7 @@ def test_profile(client):
 def test_search(client):
     hits = ok(client, f"{API}/search.json?q=gottingen").json()
     assert [h["ags"] for h in hits][:2] == ["03159", "03159001"]
-    assert [h["ags"] for h in ok(client, f"{API}/search.json?q=06633").json()][0] == "06633"
+    assert next(h["ags"] for h in ok(client, f"{API}/search.json?q=06633").json()) == "06633"
     assert ok(client, f"{API}/search.json?q=zzz").json() == []
 
 

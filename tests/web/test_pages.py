@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 import fixture_store as fs
+import pytest
 
 PAGES = ["", "flows/", "search/", "about/", "profile/06611/", "profile/06633003/", "profile/06/"]
 
