@@ -107,3 +107,22 @@ def test_write_outputs_lists_every_community(tmp_path: Path) -> None:
     assert {"main_centre", "sc_supply_side", "sc_demand_side", "residents"} <= set(stats.columns)
     assert not list(tmp_path.rglob("*.tmp"))
     assert areas_table(result).equals(areas_table(result))
+
+
+def test_fast_and_row_by_row_readers_agree(tmp_path: Path) -> None:
+    from regionatlas.analysis.od_table import _read_checked, _read_fast, _text
+
+    text = HEADER + '"01001000", 01002000 ,7\n01002000,01002000,+12\n01002000,01001000,0\n'
+    p = write(tmp_path, text)
+    fast = _read_fast(_text(p), None)
+    assert fast is not None
+    assert fast.equals(_read_checked(p, _text(p), None))
+    assert fast.values.tolist() == [
+        ["01001000", "01002000", 7], ["01002000", "01002000", 12], ["01002000", "01001000", 0]
+    ]  # fmt: skip
+
+
+def test_whitespace_only_line_is_skipped_by_the_fallback(tmp_path: Path) -> None:
+    p = write(tmp_path, HEADER + "a,a,5\n   \nb,a,2\n")
+    df = read_od_csv(p)
+    assert df.values.tolist() == [["a", "a", 5], ["b", "a", 2]]
