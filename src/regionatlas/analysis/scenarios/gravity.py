@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import brentq
 
 from regionatlas.errors import ParameterError
 
@@ -127,8 +126,13 @@ def calibrate(
     decay: str = "exponential",
     beta_bounds: tuple[float, float] | None = None,
     tol: float = 1e-8,
+    search_tol: float = 1e-5,
 ) -> tuple[GravityFit, Balanced, Matrix]:
-    """Fit β to the observed mean trip cost; returns the fit, the balancing and f(β)."""
+    """Fit β to the observed mean trip cost; returns the fit, the balancing and f(β).
+
+    ``search_tol``: Furness tolerance (L1 share of misplaced column totals) while searching β;
+    ``tol``: for the final model. β is found by a safeguarded secant search on the relative
+    gap of mean costs (stop below 1e-5), starting from Hyman's (1969) first step."""
     start_time = time.perf_counter()
     if sparse.issparse(observed):
         obs = observed.tocsr()
@@ -143,26 +147,20 @@ def calibrate(
     if total <= 0:
         raise ParameterError("gravity calibration needs observed flows > 0")
     if beta_bounds is None:
-        beta_bounds = (0.05 / obs_cost, 20.0 / obs_cost) if decay == "exponential" else (0.01, 8.0)
+        beta_bounds = (0.01 / obs_cost, 50.0 / obs_cost) if decay == "exponential" else (0.01, 8.0)
     state: dict[str, object] = {"steps": 0, "start": None}
 
     def gap(beta: float) -> float:
+        """Relative gap of the model's mean cost to the observed one (decreasing in beta)."""
         f = deterrence(cost, beta, decay)
-        bal = furness(o, d, f, tol=1e-6, start=state["start"])  # type: ignore[arg-type]
+        bal = furness(o, d, f, tol=search_tol, start=state["start"])  # type: ignore[arg-type]
         state["start"] = bal.a
         state["steps"] = int(state["steps"]) + 1  # type: ignore[arg-type]
-        return mean_cost(bal, f, cost) - obs_cost
+        return mean_cost(bal, f, cost) / obs_cost - 1.0
 
-    lo, hi = beta_bounds
-    g_lo, g_hi = gap(lo), gap(hi)
-    if g_lo < 0 or g_hi > 0:
-        raise ParameterError(
-            f"gravity calibration: observed mean cost {obs_cost:.3f} is outside what "
-            f"β in [{lo:g}, {hi:g}] can reproduce"
-        )
-    beta = brentq(gap, lo, hi, xtol=1e-6 * lo, rtol=1e-5)
+    beta = _search_beta(gap, beta_bounds, 1.0 / obs_cost if decay == "exponential" else 1.0)
     f = deterrence(cost, beta, decay)
-    bal = furness(o, d, f, tol=tol)
+    bal = furness(o, d, f, tol=tol, start=state["start"])  # type: ignore[arg-type]
     fit = _fit_stats(obs, f, bal)
     return (
         GravityFit(
@@ -186,12 +184,11 @@ def _fit_stats(obs: Matrix, f: Matrix, bal: Balanced) -> tuple[float, float, int
     """SRMSE and R² over the support of f (plus observed cells)."""
     if sparse.issparse(f):
         n = f.nnz
-        model_sq = float((bal.a**2) @ (f.multiply(f) @ (bal.b**2)))
-        t = obs.tocoo()
-        model_at_obs = bal.a[t.row] * np.asarray(f[t.row, t.col]).ravel() * bal.b[t.col]
-        cross = float((t.data * model_at_obs).sum())
-        obs_sq = float((t.data**2).sum())
-        obs_sum = float(t.data.sum())
+        model_sq = float((bal.a**2) @ (f.multiply(f).tocsr() @ (bal.b**2)))
+        cross = float(bal.a @ (obs.multiply(f).tocsr() @ bal.b))
+        data = obs.tocsr().data
+        obs_sq = float((data**2).sum())
+        obs_sum = float(data.sum())
     else:
         support = f > 0
         n = int(support.sum())
@@ -206,3 +203,71 @@ def _fit_stats(obs: Matrix, f: Matrix, bal: Balanced) -> tuple[float, float, int
     srmse = float(np.sqrt(sse / n) / mean) if mean > 0 else float("nan")
     r2 = float(1 - sse / sst) if sst > 0 else float("nan")
     return srmse, r2, n
+
+
+def sparse_cost(
+    xy_km: np.ndarray,
+    max_km: float,
+    observed_rows: np.ndarray,
+    observed_cols: np.ndarray,
+    detour: float = 1.0,
+) -> sparse.csr_matrix:
+    """Road-km costs on a sparse support: all pairs within ``max_km`` straight-line km plus
+    every observed pair (never the diagonal unless observed). For Germany-size problems."""
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(xy_km)
+    pairs = tree.query_pairs(max_km, output_type="ndarray")
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1], observed_rows])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0], observed_cols])
+    n = len(xy_km)
+    code = np.sort(rows.astype(np.int64) * n + cols)
+    # sort-based de-duplication: plain np.unique (hash-based in numpy 2.4) is ~30x slower here
+    code = code[np.concatenate([[True], code[1:] != code[:-1]])]
+    r, c = code // n, code % n
+    km = np.hypot(*(xy_km[r] - xy_km[c]).T) * detour
+    return sparse.csr_matrix((np.maximum(km, 1e-3), (r, c)), shape=(n, n))
+
+
+def _search_beta(
+    gap, bounds: tuple[float, float], start: float, rtol: float = 1e-5, max_steps: int = 40
+) -> float:
+    """Root of the decreasing function ``gap`` in ``bounds``: secant steps kept inside a
+    shrinking bracket (bisection when a step leaves it)."""
+    lo, hi = bounds
+    b0 = min(max(start, lo), hi)
+    g0 = gap(b0)
+    if abs(g0) < rtol:
+        return b0
+    # Hyman: the model's mean cost scales roughly like 1/beta
+    b1 = min(max(b0 * (1.0 + g0), lo), hi)
+    g1 = gap(b1)
+    g_lo = g_hi = None
+    for b, g in ((b0, g0), (b1, g1)):
+        if g > 0:
+            lo, g_lo = max(lo, b), g
+        else:
+            hi, g_hi = min(hi, b), g
+    for _ in range(max_steps):
+        if abs(g1) < rtol:
+            return b1
+        b2 = b1 - g1 * (b1 - b0) / (g1 - g0) if g1 != g0 else (lo + hi) / 2
+        if not (lo < b2 < hi):
+            if g_lo is None:
+                b2 = lo if lo == bounds[0] else lo / 2
+            elif g_hi is None:
+                b2 = hi if hi == bounds[1] else hi * 2
+            else:
+                b2 = (lo + hi) / 2
+        g2 = gap(b2)
+        if g2 > 0:
+            lo, g_lo = b2, g2
+        else:
+            hi, g_hi = b2, g2
+        b0, g0, b1, g1 = b1, g1, b2, g2
+        if (b2 in bounds) and ((b2 == bounds[0] and g2 < 0) or (b2 == bounds[1] and g2 > 0)):
+            raise ParameterError(
+                f"gravity calibration: the observed mean cost cannot be reproduced with beta "
+                f"in [{bounds[0]:g}, {bounds[1]:g}]"
+            )
+    return b1

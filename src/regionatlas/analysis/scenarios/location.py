@@ -53,11 +53,14 @@ def objective(gain: np.ndarray, sites: tuple[int, ...] | list[int]) -> float:
     return float(gain[:, list(sites)].max(axis=1).sum())
 
 
-def greedy_interchange(gain: np.ndarray, k: int, max_rounds: int = 50) -> Solution:
-    """Greedy adding, then best-improvement swaps until no swap improves (Teitz & Bart 1968)."""
+def greedy_interchange(
+    gain: np.ndarray, k: int, *, restarts: int = 4, seed: int = 0, max_rounds: int = 100
+) -> Solution:
+    """Greedy adding, then best-improvement swaps until no swap improves (Teitz & Bart 1968);
+    repeated from ``restarts`` random starts (deterministic ``seed``), best result wins."""
     _check(gain, k)
     start = time.perf_counter()
-    n_dem, _n_cand = gain.shape
+    n_dem, n_cand = gain.shape
     chosen: list[int] = []
     best = np.zeros(n_dem)
     for _ in range(k):
@@ -66,11 +69,34 @@ def greedy_interchange(gain: np.ndarray, k: int, max_rounds: int = 50) -> Soluti
         j = int(np.argmax(gains))
         chosen.append(j)
         best = np.maximum(best, gain[:, j])
-    current = float(best.sum())
+    starts = [chosen]
+    rng = np.random.default_rng(seed)
+    if k < n_cand:
+        starts += [list(rng.choice(n_cand, size=k, replace=False)) for _ in range(restarts)]
+    top: tuple[float, list[int]] | None = None
     rounds = 0
-    tol = 1e-9 * max(1.0, abs(current))
+    for init in starts:
+        sites, value, r = _interchange(gain, list(init), max_rounds)
+        rounds += r
+        if top is None or value > top[0] + 1e-9 * max(1.0, abs(value)):
+            top = (value, sites)
+    assert top is not None
+    sites = tuple(sorted(top[1]))
+    return Solution(
+        sites, objective(gain, sites), "greedy+teitz-bart", rounds, time.perf_counter() - start
+    )
+
+
+def _interchange(
+    gain: np.ndarray, chosen: list[int], max_rounds: int
+) -> tuple[list[int], float, int]:
+    n_dem = gain.shape[0]
+    k = len(chosen)
+    current = objective(gain, chosen)
+    rounds = 0
     while rounds < max_rounds:
         rounds += 1
+        tol = 1e-9 * max(1.0, abs(current))
         sub = gain[:, chosen]
         order = np.argsort(-sub, axis=1)
         first = sub[np.arange(n_dem), order[:, 0]]
@@ -87,10 +113,7 @@ def greedy_interchange(gain: np.ndarray, k: int, max_rounds: int = 50) -> Soluti
             break
         current, pos, j_in = best_move
         chosen[pos] = j_in
-    sites = tuple(sorted(chosen))
-    return Solution(
-        sites, objective(gain, sites), "greedy+teitz-bart", rounds, time.perf_counter() - start
-    )
+    return chosen, current, rounds
 
 
 def brute_force(gain: np.ndarray, k: int) -> Solution:
