@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from regionatlas.analysis.flowframe import check_flows, is_pseudo_key
+from regionatlas.analysis.flowframe import check_flows, is_pseudo_key, key_codes
 from regionatlas.errors import ParameterError
 from regionatlas.store.schema import AGS_LENGTH, FLAG_POOLED
 
@@ -56,7 +56,7 @@ def mapping_to_level(keys: Iterable[str], level: str) -> pd.Series:
     municipality 06611000 -> district 06611 -> state 06). ``level`` is one of land, rbz,
     kreis, or "staat" (everything -> "DE"). Pseudo keys and keys shorter than the target are
     left out (aggregate_flows then keeps them as they are)."""
-    idx = pd.Index(pd.unique(pd.Series(list(keys), dtype=str)))
+    idx = _key_index(keys)
     if level == "staat":
         return pd.Series("DE", index=idx, dtype=str, name="staat")
     if level not in AGS_LENGTH:
@@ -85,7 +85,7 @@ def custom_mapping(
     Keys in no group map to ``rest`` when given, else to themselves. A key matched by two
     groups raises ParameterError. Pseudo keys are left out.
     """
-    idx = pd.Index(pd.unique(pd.Series(list(keys), dtype=str)))
+    idx = _key_index(keys)
     idx = idx[~is_pseudo_key(idx)]
     s = pd.Series(idx, index=idx, dtype=str)
     out = pd.Series(np.full(len(idx), None, dtype=object), index=idx)
@@ -105,6 +105,15 @@ def custom_mapping(
         out[hit] = name
     fill = s if rest is None else pd.Series(rest, index=idx)
     return out.where(out.notna(), fill).astype(str).rename("group")
+
+
+def _key_index(keys: Iterable[str]) -> pd.Index:
+    if isinstance(keys, pd.Series | pd.Index | np.ndarray):
+        arr = np.asarray(keys, dtype=object)
+    else:
+        arr = np.asarray(list(keys), dtype=object)
+    uniq = pd.unique(arr)
+    return pd.Index(np.asarray([str(k) for k in uniq], dtype=object))
 
 
 def sum_by_group(values: pd.Series, mapping: pd.Series) -> pd.Series:
@@ -157,110 +166,108 @@ def aggregate_flows(
 
     # per input row: published value, parts, unpublished parts (composable: an aggregate frame
     # can be aggregated again and carries its counts along)
+    oc, dc, keys = key_codes(f)
+    persons = f["persons"].to_numpy(float)
+    flags = f["flag"].to_numpy(object)
     if {"persons_published", "n_parts", "n_unpublished"} <= set(flows.columns):
-        f["persons"] = pd.to_numeric(flows["persons_published"]).astype(float).to_numpy()
-        f["parts"] = flows["n_parts"].astype(int).to_numpy()
-        f["unpub"] = flows["n_unpublished"].astype(int).to_numpy()
+        persons = pd.to_numeric(flows["persons_published"]).to_numpy(float)
+        parts = flows["n_parts"].to_numpy(np.int64)
+        unpub = flows["n_unpublished"].to_numpy(np.int64)
     else:
-        f["parts"] = 1
-        f["unpub"] = f["persons"].isna().astype(int)
-    self_rows = (f["origin"] == f["destination"]) & (f["flag"] != FLAG_INCOMPLETE)
-    have_self = pd.Index(f.loc[self_rows, "origin"].unique())
+        parts = np.ones(len(f), dtype=np.int64)
+        unpub = np.isnan(persons).astype(np.int64)
+    self_rows = (oc == dc) & (flags != FLAG_INCOMPLETE)
+    have_self = pd.Index(keys[np.unique(oc[self_rows])], dtype=object)
     if internal is not None:
         add = internal.astype(float).dropna()
         add.index = add.index.astype(str)
         add = add[~add.index.isin(have_self)]
         if len(add):
-            extra_rows = pd.DataFrame(
-                {
-                    "origin": add.index.to_numpy(),
-                    "destination": add.index.to_numpy(),
-                    "persons": add.to_numpy(),
-                    "flag": np.full(len(add), None, dtype=object),
-                    "parts": 1,
-                    "unpub": 0,
-                }
-            )
-            f = pd.concat([f, extra_rows], ignore_index=True)
+            key_idx = pd.Index(keys, dtype=object)
+            pos = key_idx.get_indexer(add.index)
+            new_keys = add.index[pos < 0].to_numpy(dtype=object)
+            keys = np.concatenate([keys, new_keys])
+            pos[pos < 0] = len(key_idx) + np.arange(len(new_keys))
+            oc, dc = np.concatenate([oc, pos]), np.concatenate([dc, pos])
+            persons = np.concatenate([persons, add.to_numpy()])
+            flags = np.concatenate([flags, np.full(len(add), None, dtype=object)])
+            parts = np.concatenate([parts, np.ones(len(add), dtype=np.int64)])
+            unpub = np.concatenate([unpub, np.zeros(len(add), dtype=np.int64)])
             have_self = have_self.append(add.index)
 
-    og = _map_keys(f["origin"], mapping, unmapped)
-    dg = _map_keys(f["destination"], mapping, unmapped)
+    gk = _map_keys(pd.Series(keys, dtype=object), mapping, unmapped)
     if resolve_pooled:
-        og, dg = _resolve_pseudo(og, mapping), _resolve_pseudo(dg, mapping)
-    codes, keys = pd.factorize(np.concatenate([og, dg]))
-    keys = np.asarray(keys, dtype=object)
-    n = len(f)
-    oc, dc = codes[:n], codes[n:]
-    pair = oc.astype(np.int64) * len(keys) + dc
-    upair, inv = np.unique(pair, return_inverse=True)
-    persons = f["persons"].to_numpy()
+        gk = _resolve_pseudo(gk, mapping)
+    gcode, gkeys = pd.factorize(gk, sort=True)
+    gkeys = np.asarray(gkeys, dtype=object)
+    ng = len(gkeys)
+    og, dg = gcode[oc].astype(np.int64), gcode[dc].astype(np.int64)
+    upair, inv = np.unique(og * ng + dg, return_inverse=True)
     known = ~np.isnan(persons)
-    published = np.bincount(inv, weights=np.where(known, persons, 0.0), minlength=len(upair))
-    n_known = np.bincount(inv, weights=known.astype(float), minlength=len(upair))
-    n_parts = np.bincount(inv, weights=f["parts"].to_numpy(float), minlength=len(upair))
-    n_unpub = np.bincount(inv, weights=f["unpub"].to_numpy(float), minlength=len(upair))
-    n_parts, n_unpub = n_parts.astype(int), n_unpub.astype(int)
+    m = len(upair)
+    published = np.bincount(inv, weights=np.where(known, persons, 0.0), minlength=m)
+    n_known = np.bincount(inv, weights=known.astype(float), minlength=m)
+    n_parts = np.bincount(inv, weights=parts.astype(float), minlength=m).astype(np.int64)
+    n_unpub = np.bincount(inv, weights=unpub.astype(float), minlength=m).astype(np.int64)
     none_known = n_known == 0
+    uo, ud = upair // ng, upair % ng
 
-    out = pd.DataFrame(
-        {
-            "origin": keys[upair // len(keys)],
-            "destination": keys[upair % len(keys)],
-            "persons_published": np.where(none_known, np.nan, published),
-            "n_parts": n_parts,
-            "n_unpublished": n_unpub,
-        }
-    )
-    out["persons"] = out["persons_published"]
-    flag = np.full(len(out), None, dtype=object)
+    flag = np.full(m, None, dtype=object)
     flag[(n_unpub > 0) & ~none_known] = FLAG_LOWER_BOUND
     if none_known.any():
         # nothing published: keep the publisher's marker (the first one found)
-        first = pd.Series(f["flag"].to_numpy()[~known]).groupby(inv[~known]).first()
-        allun = np.flatnonzero(none_known)
-        flag[allun] = first.reindex(allun).fillna("*").to_numpy()
-    pooled = is_pseudo_key(out["origin"]) | is_pseudo_key(out["destination"])
+        rows = np.flatnonzero(~known)
+        grp, first = np.unique(inv[rows], return_index=True)
+        marker = flags[rows[first]]
+        flag[grp] = np.where(pd.isna(marker), "*", marker)
+    gpseudo = is_pseudo_key(gkeys)
+    pooled = gpseudo[uo] | gpseudo[ud]
     flag[pooled & (flag == None)] = FLAG_POOLED  # noqa: E711 (elementwise)
+    persons_out = np.where(none_known, np.nan, published)
+    persons_pub = persons_out.copy()
 
     # self-flows of groups: complete only when every member's internal flow is known
-    groups_in_out = pd.Index(np.unique(np.concatenate([out["origin"], out["destination"]])))
-    groups_in_out = groups_in_out[~is_pseudo_key(groups_in_out)]
+    present = np.zeros(ng, dtype=bool)
+    present[uo] = True
+    present[ud] = True
+    present &= ~gpseudo
+    groups_in_out = pd.Index(gkeys[present], dtype=object)
     members = mapping[mapping.isin(groups_in_out)]
     missing_internal = members[~members.index.isin(have_self)]
     # unmapped real keys kept as their own group: their internal is their own self-flow
     kept = groups_in_out[~groups_in_out.isin(mapping.to_numpy())]
     kept_missing = kept[~kept.isin(have_self)]
-    incomplete = pd.Index(missing_internal.unique()).append(kept_missing)
-    out["flag"] = flag
-    is_self = (out["origin"] == out["destination"]).to_numpy()
-    bad_self = is_self & out["origin"].isin(incomplete).to_numpy()
-    out.loc[bad_self, "persons"] = np.nan
-    out.loc[bad_self, "flag"] = FLAG_INCOMPLETE
-    absent = incomplete.difference(out.loc[is_self, "origin"])
+    incomplete = np.zeros(ng, dtype=bool)
+    inc_keys = pd.Index(missing_internal.unique(), dtype=object).append(kept_missing)
+    incomplete[pd.Index(gkeys, dtype=object).get_indexer(inc_keys)] = True
+    is_self = uo == ud
+    bad_self = is_self & incomplete[uo]
+    persons_out[bad_self] = np.nan
+    flag[bad_self] = FLAG_INCOMPLETE
+    has_self_row = np.zeros(ng, dtype=bool)
+    has_self_row[uo[is_self]] = True
+    absent = np.flatnonzero(incomplete & ~has_self_row)
     if len(absent):
-        out = pd.concat(
-            [
-                out,
-                pd.DataFrame(
-                    {
-                        "origin": absent,
-                        "destination": absent,
-                        "persons_published": np.nan,
-                        "n_parts": 0,
-                        "n_unpublished": 0,
-                        "persons": np.nan,
-                        "flag": FLAG_INCOMPLETE,
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-    out["level"] = level
-    for c, v in extra.items():
-        out[c] = v
-    cols = ["origin", "destination", *extra.keys(), *AGG_COLUMNS[2:]]
-    out = out[cols].sort_values(["origin", "destination"], ignore_index=True)
+        uo, ud = np.concatenate([uo, absent]), np.concatenate([ud, absent])
+        persons_out = np.concatenate([persons_out, np.full(len(absent), np.nan)])
+        persons_pub = np.concatenate([persons_pub, np.full(len(absent), np.nan)])
+        n_parts = np.concatenate([n_parts, np.zeros(len(absent), dtype=np.int64)])
+        n_unpub = np.concatenate([n_unpub, np.zeros(len(absent), dtype=np.int64)])
+        flag = np.concatenate([flag, np.full(len(absent), FLAG_INCOMPLETE, dtype=object)])
+    order = np.lexsort((ud, uo))
+    out = pd.DataFrame(
+        {
+            "origin": gkeys[uo[order]],
+            "destination": gkeys[ud[order]],
+            **{c: v for c, v in extra.items()},
+            "level": level,
+            "persons": persons_out[order],
+            "persons_published": persons_pub[order],
+            "flag": flag[order],
+            "n_parts": n_parts[order],
+            "n_unpublished": n_unpub[order],
+        }
+    )
     out["flag"] = out["flag"].astype(object)
     return out
 
@@ -283,6 +290,7 @@ def _resolve_pseudo(keys: np.ndarray, mapping: pd.Series) -> np.ndarray:
 
 
 def _map_keys(keys: pd.Series, mapping: pd.Series, unmapped: str) -> np.ndarray:
+    keys = keys.astype(str)
     pos = mapping.index.get_indexer(keys.to_numpy())
     vals = mapping.to_numpy()
     miss = pos < 0
@@ -293,4 +301,6 @@ def _map_keys(keys: pd.Series, mapping: pd.Series, unmapped: str) -> np.ndarray:
             raise ParameterError(
                 f"unit {key} is not in the mapping", value=key, expected="a key of the mapping"
             )
-    return np.where(miss, keys.to_numpy(), vals[np.where(miss, 0, pos)]).astype(str)
+    if len(vals) == 0:
+        return keys.to_numpy(dtype=object)
+    return np.where(miss, keys.to_numpy(dtype=object), vals[np.where(miss, 0, pos)]).astype(object)

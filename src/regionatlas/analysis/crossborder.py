@@ -20,7 +20,7 @@ from regionatlas.analysis.aggregate import (
     aggregate_flows,
     mapping_to_level,
 )
-from regionatlas.analysis.flowframe import check_flows, is_pseudo_key
+from regionatlas.analysis.flowframe import check_flows, is_pseudo_key, key_codes, plain
 from regionatlas.errors import ParameterError
 
 
@@ -77,15 +77,15 @@ def border_matrix(
 def state_matrix(flows: pd.DataFrame, keys: list[str] | None = None) -> FlowMatrix:
     """State × state matrix from municipal or district flows (AGS prefix)."""
     f = check_flows(flows)
-    m = mapping_to_level(pd.concat([f["origin"], f["destination"]]), "land")
-    return border_matrix(flows, m, level="land", keys=keys)
+    m = mapping_to_level(key_codes(f)[2], "land")
+    return border_matrix(f, m, level="land", keys=keys)
 
 
 def district_matrix(flows: pd.DataFrame, keys: list[str] | None = None) -> FlowMatrix:
     """District × district matrix from municipal or district flows (AGS prefix)."""
     f = check_flows(flows)
-    m = mapping_to_level(pd.concat([f["origin"], f["destination"]]), "kreis")
-    return border_matrix(flows, m, level="kreis", keys=keys)
+    m = mapping_to_level(key_codes(f)[2], "kreis")
+    return border_matrix(f, m, level="kreis", keys=keys)
 
 
 def strongest_crossborder_pairs(
@@ -111,7 +111,7 @@ def strongest_crossborder_pairs(
         raise ParameterError("unknown ranking", value=by, expected="persons or a share column")
     if n < 1:
         raise ParameterError("n must be at least 1", value=n)
-    f = check_flows(flows)
+    f = plain(check_flows(flows))
     f = f[(f["origin"] != f["destination"])]
     out_pub = f[f["persons"].notna()].groupby("origin")["persons"].sum()
     real = f[~is_pseudo_key(f["origin"]) & ~is_pseudo_key(f["destination"])]

@@ -41,11 +41,12 @@ from regionatlas.analysis.flowframe import (
     STRAIGHT_LINE_NOTE,
     check_flows,
     is_pseudo_key,
-    pooled_mask,
+    key_codes,
+    per_key,
     pseudo_prefix,
 )
-from regionatlas.analysis.geometry import pair_distances_km
 from regionatlas.errors import ParameterError
+from regionatlas.store.schema import FLAG_POOLED
 
 INDICATOR_COLUMNS = [
     "employed_residents",
@@ -103,12 +104,15 @@ def flow_indicators(
     persons = f["persons"].to_numpy()
     known = ~np.isnan(persons)
     p0 = np.where(known, persons, 0.0)
-    is_self = (f["origin"] == f["destination"]).to_numpy()
-    pooled = pooled_mask(f)
+    oc, dc, keys = key_codes(f)
+    is_self = oc == dc
+    key_pseudo = is_pseudo_key(keys)
+    pooled = (f["flag"] == FLAG_POOLED).to_numpy() | key_pseudo[oc] | key_pseudo[dc]
     partial = (f["flag"] == FLAG_LOWER_BOUND).to_numpy()
     partner = ~is_self & ~pooled
-    o_pos = units.get_indexer(f["origin"].to_numpy())
-    d_pos = units.get_indexer(f["destination"].to_numpy())
+    key_pos = units.get_indexer(keys)
+    o_pos, d_pos = key_pos[oc], key_pos[dc]
+    key_abroad = _abroad(pd.Series(keys, dtype=object))
 
     def by(pos: np.ndarray, mask: np.ndarray, w: np.ndarray) -> np.ndarray:
         m = mask & (pos >= 0)
@@ -132,7 +136,7 @@ def flow_indicators(
         ),
         (internal_partial, "internal flow is a lower bound (suppressed parts)"),
     ]
-    for side, pos, other in (("out", o_pos, f["destination"]), ("in", d_pos, f["origin"])):
+    for side, pos, other in (("out", o_pos, dc), ("in", d_pos, oc)):
         pub = by(pos, (partner | pooled) & known, p0)
         pub_partner = by(pos, partner & known, p0)
         n_unknown = by(pos, (partner | pooled) & (~known | partial), np.ones(len(f)))
@@ -156,13 +160,16 @@ def flow_indicators(
             ("district", 5, unit_district),
             ("state", 2, unit_state),
         ):
-            own = _region_of(pd.Series(units), length, mapping)
-            part = _region_of(other, length, mapping)
-            own_of_row = np.where(pos >= 0, own[np.where(pos >= 0, pos, 0)], None)
-            status_known = (pd.notna(part) & pd.notna(own_of_row)).astype(bool)
-            crossing = status_known & (part != own_of_row)
-            abroad = _abroad(other)
-            status_known = status_known | (abroad & (pos >= 0))
+            own = _region_of(pd.Series(units, dtype=object), length, mapping)
+            part = _region_of(pd.Series(keys, dtype=object), length, mapping)
+            rc, _ = pd.factorize(np.concatenate([own, part]))
+            own_rc, key_rc = rc[:n], rc[n:]
+            part_rc = key_rc[other]
+            own_rc_row = np.where(pos >= 0, own_rc[np.where(pos >= 0, pos, 0)], -1)
+            status_known = (part_rc >= 0) & (own_rc_row >= 0)
+            crossing = status_known & (part_rc != own_rc_row)
+            abroad = key_abroad[other] & (pos >= 0)
+            status_known = status_known | abroad
             crossing = crossing | abroad
             elig = (partner | pooled) & known & ~partial
             den = by(pos, elig & status_known, p0)
@@ -185,7 +192,7 @@ def flow_indicators(
         )
 
     # commuter-km over partner flows with a known distance
-    km = _pair_km(f, distances, centroids)
+    km = _pair_km(f, oc, dc, keys, distances, centroids)
     basis = STRAIGHT_LINE_NOTE.format(factor=detour_factor)
     if km is None:
         res["commuter_km_out"] = res["commuter_km_in"] = np.full(n, np.nan)
@@ -240,29 +247,39 @@ def top_partners(
     if n < 1:
         raise ParameterError("n must be at least 1", value=n)
     f = check_flows(flows)
-    unit, part = ("origin", "destination") if direction == "out" else ("destination", "origin")
+    oc, dc, keys = key_codes(f)
+    uc, pc = (oc, dc) if direction == "out" else (dc, oc)
+    persons = f["persons"].to_numpy(float)
+    base = (oc != dc) & ~np.isnan(persons)
     if ags is not None:
-        f = f[f[unit] == str(ags)]
-    base = f[(f["origin"] != f["destination"]) & f["persons"].notna()]
-    denom = base.groupby(unit)["persons"].sum()
+        code = pd.Index(keys, dtype=object).get_indexer([str(ags)])[0]
+        base &= uc == code
+    denom = np.bincount(uc[base], weights=persons[base], minlength=len(keys))
     if totals is not None and f"{direction}_commuters" in totals.columns:
         t = totals[f"{direction}_commuters"].astype(float)
         t.index = t.index.astype(str)
-        denom = t.reindex(denom.index).fillna(denom)
-    cand = base[~pooled_mask(base)]
-    cand = cand.sort_values([unit, "persons", part], ascending=[True, False, True])
-    cand = cand.groupby(unit, sort=False).head(n)
+        t = t.reindex(pd.Index(keys, dtype=object)).to_numpy()
+        denom = np.where(np.isnan(t), denom, t)
+    key_pseudo = is_pseudo_key(keys)
+    pooled = (f["flag"] == FLAG_POOLED).to_numpy() | key_pseudo[oc] | key_pseudo[dc]
+    idx = np.flatnonzero(base & ~pooled)
+    idx = idx[np.lexsort((pc[idx], -persons[idx], uc[idx]))]
+    u = uc[idx]
+    pos = np.arange(len(idx))
+    start = np.maximum.accumulate(np.where(np.r_[True, u[1:] != u[:-1]], pos, 0)) if len(u) else pos
+    rank = pos - start + 1
+    keep = idx[rank <= n]
     out = pd.DataFrame(
         {
-            "unit": cand[unit].to_numpy(),
-            "partner": cand[part].to_numpy(),
-            "persons": cand["persons"].to_numpy(),
-            "flag": cand["flag"].to_numpy(),
+            "unit": keys[uc[keep]].astype(str),
+            "rank": rank[rank <= n],
+            "partner": keys[pc[keep]].astype(str),
+            "persons": persons[keep],
+            "share": persons[keep] / denom[uc[keep]],
+            "flag": f["flag"].to_numpy(object)[keep],
         }
     )
-    out.insert(1, "rank", out.groupby("unit").cumcount() + 1)
-    out.insert(4, "share", out["persons"] / denom.reindex(out["unit"]).to_numpy())
-    return out.reset_index(drop=True)
+    return out
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -270,32 +287,43 @@ def top_partners(
 
 def _region_of(keys: pd.Series, length: int, mapping: pd.Series | None) -> np.ndarray:
     """District (length 5) or state (2) of each key: mapping first, else AGS/pseudo prefix."""
-    k = keys.astype(str).reset_index(drop=True)
-    pref = pseudo_prefix(k)
-    digits = pref.str.fullmatch(r"\d+") & (pref.str.len() >= length)
-    out = pref.str.slice(0, length).where(digits, None).astype(object)
+    m = None
     if mapping is not None:
         m = mapping.astype(str)
         m.index = m.index.astype(str)
-        mapped = k.map(m)
-        out = mapped.astype(object).where(mapped.notna(), out)
-    return out.to_numpy(dtype=object)
+
+    def region(k: pd.Series) -> np.ndarray:
+        pref = pseudo_prefix(k)
+        digits = pref.str.fullmatch(r"\d+") & (pref.str.len() >= length)
+        out = pref.str.slice(0, length).where(digits, None).astype(object)
+        if m is not None:
+            mapped = k.map(m)
+            out = mapped.astype(object).where(mapped.notna(), out)
+        return out.to_numpy(dtype=object)
+
+    return per_key(keys, region)
 
 
 def _abroad(keys: pd.Series) -> np.ndarray:
     """Partners abroad: the BA's country codes (letters only, e.g. "A", "CH", "PL")."""
-    k = keys.astype(str).reset_index(drop=True)
-    return (k.str.fullmatch(r"[A-Z]{1,3}") & ~pd.Series(is_pseudo_key(k))).to_numpy(bool)
+    return per_key(keys, lambda k: k.str.fullmatch(r"[A-Z]{1,3}").to_numpy(dtype=bool)).astype(bool)
 
 
 def _pair_km(
-    f: pd.DataFrame, distances: pd.Series | None, centroids: pd.DataFrame | None
+    f: pd.DataFrame,
+    oc: np.ndarray,
+    dc: np.ndarray,
+    keys: np.ndarray,
+    distances: pd.Series | None,
+    centroids: pd.DataFrame | None,
 ) -> np.ndarray | None:
     if distances is not None:
-        idx = pd.MultiIndex.from_arrays([f["origin"], f["destination"]])
+        idx = pd.MultiIndex.from_arrays([keys[oc], keys[dc]])
         return distances.reindex(idx).to_numpy(float)
     if centroids is not None:
-        return pair_distances_km(centroids, f["origin"], f["destination"])
+        cen = centroids.reindex(pd.Index(keys, dtype=object))
+        x, y = cen["x"].to_numpy(float), cen["y"].to_numpy(float)
+        return np.hypot(x[oc] - x[dc], y[oc] - y[dc]) / 1000.0
     return None
 
 

@@ -32,7 +32,9 @@ ESTIMATE_NOTE = (
 
 
 def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
-    """Return ``flows`` with str keys, float persons and an object flag column.
+    """Return ``flows`` with float persons, an object flag column and the keys as
+    categoricals sharing one sorted set of categories (``key_codes`` gives integer codes:
+    ~1M rows but ~11k keys, so key lookups run on the keys only).
 
     Raises ParameterError when columns are missing or the frame mixes periods or groups
     (callers select one period and one group first).
@@ -42,8 +44,15 @@ def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
         raise ParameterError(
             f"{what}: missing columns {missing}", value=list(flows.columns), expected=REQUIRED
         )
+    if _is_prepared(flows):
+        for col in ("period", "grp"):
+            if col in flows.columns and len(flows) and _mixed(flows[col]):
+                raise ParameterError(f"{what}: more than one {col}", expected=f"a single {col}")
+        if (flows["persons"] < 0).any():
+            raise ParameterError(f"{what}: negative persons", expected="persons >= 0 or NaN")
+        return flows
     for col in ("period", "grp"):
-        if col in flows.columns and flows[col].nunique(dropna=False) > 1:
+        if col in flows.columns and len(flows) and _mixed(flows[col]):
             raise ParameterError(
                 f"{what}: more than one {col} ({sorted(map(str, flows[col].unique()))[:5]}); "
                 f"select one {col} first",
@@ -51,8 +60,8 @@ def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
             )
     out = pd.DataFrame(
         {
-            "origin": flows["origin"].astype(str).to_numpy(),
-            "destination": flows["destination"].astype(str).to_numpy(),
+            "origin": flows["origin"].astype(str).to_numpy(dtype=object),
+            "destination": flows["destination"].astype(str).to_numpy(dtype=object),
             "persons": pd.to_numeric(flows["persons"]).astype(float).to_numpy(),
             "flag": (
                 flows["flag"].astype(object).to_numpy()
@@ -62,6 +71,9 @@ def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
         }
     )
     out["flag"] = out["flag"].where(out["flag"].notna(), None)
+    for col in ("period", "grp"):
+        if col in flows.columns:
+            out[col] = pd.Categorical(flows[col].astype(object).to_numpy())
     if (out["persons"] < 0).any():
         bad = out.loc[out["persons"] < 0].iloc[0]
         raise ParameterError(
@@ -69,8 +81,16 @@ def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
             value=f"{bad['origin']}→{bad['destination']}: {bad['persons']}",
             expected="persons >= 0 or NaN with a marker flag",
         )
-    if out.duplicated(["origin", "destination"]).any():
-        bad = out.loc[out.duplicated(["origin", "destination"])].iloc[0]
+    n = len(out)
+    codes, keys = pd.factorize(
+        np.concatenate([out["origin"].to_numpy(), out["destination"].to_numpy()]), sort=True
+    )
+    keys = pd.Index(np.asarray(keys, dtype=object), dtype=object)
+    out["origin"] = pd.Categorical.from_codes(codes[:n], categories=keys)
+    out["destination"] = pd.Categorical.from_codes(codes[n:], categories=keys)
+    dup = pd.Series(codes[:n].astype(np.int64) * max(len(keys), 1) + codes[n:]).duplicated()
+    if dup.any():
+        bad = out.loc[dup.to_numpy()].iloc[0]
         raise ParameterError(
             f"{what}: a pair appears twice (deduplicate reported_by first, as Store.flows does)",
             value=f"{bad['origin']}→{bad['destination']}",
@@ -79,10 +99,61 @@ def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
     return out
 
 
+def prepare_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """Validate and convert a flows frame once (``check_flows``); every analysis function
+    accepts the result and skips the conversion — worth it when one table feeds many."""
+    return check_flows(flows)
+
+
+def _is_prepared(flows: pd.DataFrame) -> bool:
+    o, d = flows["origin"].dtype, flows["destination"].dtype
+    return (
+        isinstance(o, pd.CategoricalDtype)
+        and isinstance(d, pd.CategoricalDtype)
+        and o.categories.equals(d.categories)
+        and flows["persons"].dtype == np.float64
+        and "flag" in flows.columns
+        and (flows["flag"].dtype == object or pd.api.types.is_string_dtype(flows["flag"]))
+    )
+
+
+def _mixed(col: pd.Series) -> bool:
+    first = col.iloc[0]
+    if pd.isna(first):
+        return bool(col.notna().any())
+    return bool((col != first).any() or col.isna().any())
+
+
+def key_codes(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(origin codes, destination codes, distinct keys) of a frame from ``check_flows``."""
+    cats = np.asarray(f["origin"].cat.categories, dtype=object)
+    return (
+        f["origin"].cat.codes.to_numpy().astype(np.int64),
+        f["destination"].cat.codes.to_numpy().astype(np.int64),
+        cats,
+    )
+
+
+def plain(f: pd.DataFrame) -> pd.DataFrame:
+    """``f`` with origin/destination as plain str columns again (for simple pandas code)."""
+    return f.assign(
+        origin=f["origin"].astype(object).astype(str),
+        destination=f["destination"].astype(object).astype(str),
+    )
+
+
+def per_key(keys, fn) -> np.ndarray:
+    """Apply a vectorised string function ``fn(pd.Series of str) -> array-like`` to the
+    distinct keys only and broadcast back (a flows frame has ~1M rows but ~11k keys)."""
+    codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
+    if len(uniq) == 0:
+        return np.asarray(fn(pd.Series([], dtype=str)))[codes]
+    return np.asarray(fn(pd.Series(np.asarray(uniq, dtype=object)).astype(str)))[codes]
+
+
 def is_pseudo_key(keys: pd.Series | np.ndarray) -> np.ndarray:
     """True for the BA's pooled pseudo keys (``"010xx"``, ``"06611xxx"``)."""
-    k = pd.Series(np.asarray(keys, dtype=object)).astype(str)
-    return k.str.fullmatch(r"\d+x+").to_numpy(dtype=bool)
+    return per_key(keys, lambda k: k.str.fullmatch(r"\d+x+").to_numpy(dtype=bool)).astype(bool)
 
 
 def pooled_mask(flows: pd.DataFrame) -> np.ndarray:

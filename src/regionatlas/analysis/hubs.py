@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from regionatlas.analysis.flowframe import ROUTES_NOTE, check_flows, pooled_mask
+from regionatlas.analysis.flowframe import ROUTES_NOTE, check_flows, plain, pooled_mask
 from regionatlas.errors import ParameterError
 
 
@@ -43,7 +43,7 @@ def catchments(
     where given, else its published flows to other places incl. pooled rows (suppressed
     flows then make the share an upper bound — noted in ``share_basis``).
     """
-    f = check_flows(flows)
+    f = plain(check_flows(flows))
     cs = pd.Index([str(c) for c in centres])
     f = f[f["origin"] != f["destination"]]
     known = f[f["persons"].notna()]
@@ -92,7 +92,7 @@ def dominant_flow_hierarchy(
     """
     if not 0 <= min_share <= 1:
         raise ParameterError("min_share must lie in [0, 1]", value=min_share)
-    f = check_flows(flows)
+    f = plain(check_flows(flows))
     s = size.astype(float)
     s.index = s.index.astype(str)
     places = s.index
@@ -173,7 +173,7 @@ def knotenpunkte(
     """
     if cell_km <= 0:
         raise ParameterError("cell size must be positive", value=cell_km, expected="> 0 km")
-    f = check_flows(flows)
+    f = plain(check_flows(flows))
     f = f[(f["origin"] != f["destination"]) & f["persons"].notna() & ~pooled_mask(f)]
     f = f[f["persons"] > min_persons]
     idx = centroids.index

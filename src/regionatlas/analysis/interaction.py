@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from regionatlas.analysis.flowframe import ESTIMATE_NOTE, check_flows, is_pseudo_key
+from regionatlas.analysis.flowframe import ESTIMATE_NOTE, check_flows, is_pseudo_key, plain
 from regionatlas.analysis.geometry import intra_zonal_km, weighted_centroids
 from regionatlas.errors import ParameterError
 from regionatlas.store.schema import FLAG_ESTIMATED
@@ -80,7 +80,7 @@ def estimate_municipal_flows(
         raise ParameterError("unknown distance decay", value=decay, expected=" or ".join(DECAYS))
     if beta is not None and beta < 0:
         raise ParameterError("beta must not be negative", value=beta, expected=">= 0")
-    f = check_flows(district_flows, "district flows")
+    f = plain(check_flows(district_flows, "district flows"))
     mun = _municipal_frame(municipalities)
     dset = sorted(set(mun["district"]) if districts is None else {str(d) for d in districts})
     mun = mun[mun["district"].isin(dset)].sort_values(["district"], kind="stable")
@@ -254,7 +254,7 @@ def calibrate_beta(
     as published) reproduces the published mean trip length between district centroids
     (population-weighted). Falls back to 0.1/km (exponential) or 2 (power) with fewer than
     three published district pairs."""
-    f = check_flows(district_flows, "district flows")
+    f = plain(check_flows(district_flows, "district flows"))
     mun = _municipal_frame(municipalities)
     dset = sorted({str(d) for d in districts})
     cen = weighted_centroids(mun[["x", "y"]], mun["residents_weight"], mun["district"]).reindex(
