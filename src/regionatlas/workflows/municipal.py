@@ -106,8 +106,10 @@ def municipal_flows(
             value=no_point.index[0],
         )
     frame = mun[["x", "y", "area_km2", "district"]].assign(population=mun["population"])
+    # one period and group by construction: pass only what the model reads
+    district_flows = kreis[["origin", "destination", "persons", "flag"]]
     res = estimate_municipal_flows(
-        kreis, frame, districts=districts, district_internal=internal, beta=beta
+        district_flows, frame, districts=districts, district_internal=internal, beta=beta
     )
     flows = res.flows.assign(partner_level="gemeinde")
     outside = _spread_outside(kreis, mun, districts)

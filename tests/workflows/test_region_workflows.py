@@ -1,0 +1,218 @@
+"""The flow workflows on a store built from the shipped bundle (real BA, GV100AD, VG5000 data).
+
+Expected figures come from the source files via their readers, never from the workflows.
+``EMPLOYMENT_RATE`` is an explicit modelling assumption these tests pass (SV-employed
+residents per inhabitant) so that flows within districts can be estimated; it is a test
+parameter, not a fact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from regionatlas.analysis.lma import LmaParams
+from regionatlas.errors import ParameterError
+from regionatlas.settings import BUNDLE_DIR
+from regionatlas.sources import read as read_source
+from regionatlas.workflows import (
+    ESTIMATE,
+    OFFICIAL,
+    central_places,
+    crossborder,
+    flow_indicator_table,
+    functional_regions,
+    hubs_and_catchments,
+    municipal_flows,
+)
+
+EMPLOYMENT_RATE = 0.4  # assumption for the tests (see module doc)
+BA_DIR = BUNDLE_DIR / "ba-pendleratlas-2023-kreise"
+
+
+@pytest.fixture(scope="module")
+def ba_files() -> list:
+    """The BA files as read by the reader (observations and flows of all Germany)."""
+    datas = []
+    for path in sorted(BA_DIR.rglob("*.csv*")):
+        datas.extend(read_source(path))
+    return datas
+
+
+@pytest.fixture(scope="module")
+def source_flows(ba_files) -> pd.DataFrame:
+    f = pd.concat([d.flows for d in ba_files if d.flows is not None], ignore_index=True)
+    f = f[f["grp"] == "total"]
+    # a pair published by both sides: the residence side's table wins (as in the store)
+    f = f.sort_values("reported_by", key=lambda s: s.ne("residence"))
+    return f.drop_duplicates(["origin", "destination"]).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def estimate(store, region):
+    return municipal_flows(store, region, employment_rate=EMPLOYMENT_RATE)
+
+
+def _source_total(ba_files, ags: str, indicator: str) -> float:
+    obs = pd.concat([d.observations for d in ba_files if d.observations is not None])
+    row = obs[(obs["ags"] == ags) & (obs["indicator"] == indicator)]
+    assert len(row) == 1
+    return float(row["value"].iloc[0])
+
+
+def test_kreis_indicators_of_kassel_reproduce_the_published_totals(store, region, ba_files):
+    res = flow_indicator_table(store, region, "kreis")
+    kassel = res.table.loc["06611"]
+    assert kassel["out_commuters"] == _source_total(ba_files, "06611", "out_commuters")
+    assert kassel["in_commuters"] == _source_total(ba_files, "06611", "in_commuters")
+    assert res.basis == OFFICIAL
+    assert res.period == "2023-06-30"
+    assert any("Bundesagentur" in a for a in res.attribution)
+    # not assigned = published total − flows to named partners (never silently 0)
+    flows = store.flows(level="kreis", origins=["06611"])
+    named = flows[~flows["destination"].str.contains("x") & flows["persons"].notna()]
+    assert kassel["not_assigned_out"] == pytest.approx(
+        kassel["out_commuters"] - named["persons"].sum()
+    )
+    # the BA publishes no internal flow: employed residents are unknown, not 0
+    assert np.isnan(kassel["employed_residents"])
+    assert set(res.table.index) == set(region.all_district_codes)
+
+
+def test_land_and_region_levels(store, region, source_flows):
+    land = flow_indicator_table(store, region, "land")
+    assert set(land.table.index) == {"03", "05", "06", "16"}
+    f = source_flows
+    o2, d2 = f["origin"].str[:2], f["destination"].str[:2]
+    real = f["destination"].str.fullmatch(r"\d{5}")
+    to_other = f[(o2 == "06") & real & (d2 != "06")]["persons"].sum()
+    # Hessen's out-commuters to named districts of other states are part of its total
+    assert land.table.loc["06", "out_commuters"] >= to_other
+    reg = flow_indicator_table(store, region, "region")
+    assert list(reg.table.index) == [region.id]
+    assert reg.table.loc[region.id, "name"] == region.name_de
+    custom = flow_indicator_table(store, region, "custom", groups={"Kassel": ["06611", "06633"]})
+    inner = f[f["origin"].isin(["06611", "06633"])]
+    leaving = inner[~inner["destination"].isin(["06611", "06633"])]["persons"].sum()
+    assert custom.table.loc["Kassel", "out_commuters"] == pytest.approx(leaving)
+
+
+def test_bad_level_is_a_parameter_error(store, region):
+    with pytest.raises(ParameterError, match="unknown level"):
+        flow_indicator_table(store, region, "bezirk")
+    with pytest.raises(ParameterError, match="groups"):
+        flow_indicator_table(store, region, "custom")
+
+
+def test_municipal_estimate_margins_equal_published_district_pairs(estimate, region, source_flows):
+    assert estimate.basis == ESTIMATE
+    assert (estimate.flows["flag"] == "estimated").all()
+    assert "modelled estimate" in estimate.note
+    assert estimate.within_districts
+    districts = sorted(region.all_district_codes)
+    f = estimate.flows
+    mun = f[f["origin"].str.len().eq(8) & f["destination"].str.len().eq(8)]
+    got = mun.groupby([mun["origin"].str[:5], mun["destination"].str[:5]])["persons"].sum()
+    src = source_flows[
+        source_flows["origin"].isin(districts)
+        & source_flows["destination"].isin(districts)
+        & source_flows["persons"].notna()
+    ].set_index(["origin", "destination"])["persons"]
+    assert len(src) > 300
+    np.testing.assert_allclose(got.reindex(src.index).to_numpy(), src.to_numpy(), rtol=1e-9)
+    # flows leaving a district (to the region, outside it or pooled) are split, never lost
+    leaving = f[f["origin"].str.startswith("06633") & (f["destination"].str[:5] != "06633")]
+    published = source_flows[source_flows["origin"] == "06633"]["persons"].sum()
+    assert leaving["persons"].sum() == pytest.approx(published)
+
+
+def test_without_internal_flows_the_estimate_says_so(store, region):
+    fb = municipal_flows(store, region)
+    assert not fb.within_districts
+    assert "flows within districts not estimated" in fb.note
+    f = fb.flows
+    same = f[(f["origin"].str[:5] == f["destination"].str[:5])]
+    assert same.empty
+    with pytest.raises(ParameterError, match="within districts"):
+        functional_regions(store, region, LmaParams(1000, 0.6667, 10000, 0.75), flows=fb)
+
+
+def test_state_matrix_equals_sum_of_kreis_flows(store, region, source_flows):
+    res = crossborder(store, region)
+    districts = sorted(region.all_district_codes)
+    f = source_flows[
+        source_flows["origin"].isin(districts) & source_flows["destination"].isin(districts)
+    ]
+    for a, b in (("06", "05"), ("05", "03"), ("03", "06"), ("06", "03")):
+        want = f[(f["origin"].str[:2] == a) & (f["destination"].str[:2] == b)]["persons"].sum()
+        assert want > 0
+        assert res.states.persons.loc[a, b] == pytest.approx(want)
+    assert res.basis == OFFICIAL
+    assert res.pairs_basis == ESTIMATE
+    assert (res.pairs["origin_state"] != res.pairs["destination_state"]).all()
+    assert (res.pairs["basis"] == ESTIMATE).all()
+    assert (res.district_pairs["origin_state"] != res.district_pairs["destination_state"]).all()
+    top = res.district_pairs.iloc[0]
+    assert top["persons"] == f[f["origin"].str[:2] != f["destination"].str[:2]]["persons"].max()
+    with pytest.raises(ParameterError):
+        crossborder(store, region, by="nonsense")
+
+
+def test_lma_partition_covers_every_municipality_once(store, region, estimate):
+    res = functional_regions(store, region, LmaParams(1000, 0.6667, 10000, 0.75), flows=estimate)
+    a = res.assignment
+    assert a.index.is_unique
+    assert set(a.index) == set(estimate.municipalities.index)
+    assert set(a["lma_status"]) <= {"assigned", "not assigned", "zero list", "no flows"}
+    # only places without residents have no flows
+    no_flows = a[a["lma_status"] == "no flows"].index
+    assert (estimate.municipalities.loc[no_flows, "population"] == 0).all()
+    assigned = a[a["lma_status"] == "assigned"]
+    assert assigned["lma"].gt(0).all()
+    assert assigned["leiden"].notna().all()
+    assert 0 <= res.comparison.adjusted_rand <= 1
+    assert res.basis == ESTIMATE
+
+
+def test_hubs_kreis_level_is_official(store, region, source_flows):
+    res = hubs_and_catchments(store, region, level="kreis", n_centres=3)
+    assert res.basis == OFFICIAL
+    assert "straight lines" in res.routes_note
+    top = res.centres.index[0]
+    districts = sorted(region.all_district_codes)
+    assert top in districts
+    assert set(res.catchments["centre"]) <= set(res.centres.index[:3])
+    assert (res.catchments.groupby("origin")["primary"].sum() == 1).all()
+
+
+def test_hubs_gemeinde_level(store, region, estimate):
+    res = hubs_and_catchments(store, region, flows=estimate, n_centres=5)
+    assert res.basis == ESTIMATE
+    assert res.centres.index[0] == "06611000"  # Kassel: by far the most in-commuters
+    assert res.size_basis == "jobs"
+    kp = res.knotenpunkte
+    assert "straight lines" in kp.note
+    assert set(kp.places.index) <= set(estimate.municipalities.index)
+
+
+def test_central_places_matrix_and_estimate_label(store, region, estimate):
+    res = central_places(store, region, flows=estimate)
+    c = res.comparison
+    assert "modelled estimate" in c.estimate_basis
+    assert (c.places["estimate_basis"] == c.estimate_basis).all()
+    assert list(c.matrix.index)[:4] == [
+        "3 Oberzentrum",
+        "2 Mittelzentrum",
+        "1 Grundzentrum",
+        "0 kein zentraler Ort",
+    ]
+    from regionatlas.sources.central_places_curated import read_rows
+
+    cited = read_rows(Path("data/central-places/central-places.csv").resolve())
+    in_region = cited[cited["ags"].isin(estimate.municipalities.index)]
+    # every cited designation of the region is counted once in the matrix
+    assert c.matrix.drop(index="no cited designation").to_numpy().sum() == len(in_region)
+    assert any("Zentrale Orte" in a for a in res.attribution)
