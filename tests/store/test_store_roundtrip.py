@@ -171,3 +171,16 @@ def test_units_with_wrong_geometry_are_refused(store, geometry, expected):
     with pytest.raises(SourceFormatError, match=expected):
         store.import_source(source("bad-geom", units=frame))
     assert store.batches() == []
+
+
+def test_an_empty_store_answers_with_empty_canonical_frames(store):
+    geo = store.units(geometry=True)
+    assert isinstance(geo, gpd.GeoDataFrame) and geo.empty and geo.crs == STORE_CRS
+    assert store.flows().columns.tolist() == [
+        "origin", "destination", "period", "grp", "level", "persons", "flag", "reported_by",
+        "batch_id",
+    ]  # fmt: skip
+    assert store.observations().empty and store.unit_changes().empty
+    assert store.indicators().empty and store.batches() == []
+    assert store.periods("observation") == [] and store.periods("flow") == []
+    assert store.table_counts() == {t: 0 for t in store.table_counts()}
