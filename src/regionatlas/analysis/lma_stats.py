@@ -10,13 +10,12 @@ name an LMA (``AssignLmaName``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from regionatlas.analysis.lma import LmaParams
+from regionatlas.analysis.lma_params import LmaParams, validity
 
 STAT_COLUMNS = (
     "cluster",
@@ -67,8 +66,6 @@ def lma_statistics(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Indicators per LMA (clusters > 0) and the summary. Communities are 0..n-1
     (``ids`` gives their external ids); ``clus`` their cluster."""
-    from regionatlas.analysis.lma import validity
-
     n = len(ids)
     amount = np.asarray(amount, dtype=np.int64)
     r_c = np.bincount(live, weights=amount, minlength=n)
