@@ -57,7 +57,10 @@ def test_markers_and_pooled_partners_are_kept_aside_not_zero(params):
     od = od_frame([("1", "2", 100.0), ("2", "1", None, "*"), ("1", "01099", 40.0, "pooled")])
     ctx = build_context(units, od)
     assert len(ctx.od) == 1
-    assert set(ctx.excluded["reason"]) == {"no number (marker *)", "place without centroid"}
+    assert set(ctx.excluded["reason"]) == {
+        "no number (marker *)",
+        "pooled partners (no single place)",
+    }
     assert ctx.excluded["persons"].isna().sum() == 1  # the suppressed value stays unknown
     t = metrics.totals(metrics.baseline_trips(ctx, params), params)
     assert t.persons == 100.0

@@ -159,6 +159,7 @@ def build_context(
     known = set(u.index)
     reason = pd.Series("", index=f.index, dtype="object")
     reason[~f["origin"].isin(known) | ~f["destination"].isin(known)] = "place without centroid"
+    reason[f["flag"].astype("str") == "pooled"] = "pooled partners (no single place)"
     reason[f["persons"].isna()] = "no number (marker " + f["flag"].astype("str") + ")"
     excluded = f.loc[reason != ""].assign(reason=reason[reason != ""])
     kept = f.loc[(reason == "") & (f["persons"] > 0)]

@@ -67,6 +67,16 @@ def _from_table(ctx: ScenarioContext, sel: dict[str, Any], what: str) -> list[st
         if not isinstance(values, list) or not values:
             raise ParameterError(f"{what}: 'values' must be a non-empty list", parameter=what)
         col = units.loc[index, attr]
+        if col.isna().all():
+            raise ParameterError(
+                f"{what}: no place of the region has a value for {attr!r}"
+                + (
+                    " (import the cited central-place designations into the store)"
+                    if attr == "central_place"
+                    else ""
+                ),
+                parameter=what,
+            )
         chosen = list(col.index[col.astype("str").isin([str(v) for v in values])])
     elif "top" in sel:
         by = sel.get("by", "hub_score")

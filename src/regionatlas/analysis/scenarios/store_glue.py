@@ -36,23 +36,23 @@ def context_from_store(
         if not periods:
             raise NotFoundError("the store holds no commuter flows; import them first")
         period = periods[-1]
+    from regionatlas.analysis.geometry import polygon_centroids
+
     flows = store.flows(level="gemeinde", period=period, grp="total")
+    all_units = store.units(level="gemeinde", geometry=True)
+    notes: list[str] = []
     if flows.empty:
-        raise NotFoundError(
-            f"no municipal (gemeinde) flows for period {period}; import municipal flows or "
-            "their modelled estimate first",
-            period=period,
+        flows = _estimated_flows(store, all_units, districts, period)
+        notes.append(
+            "municipal flows modelled from the published district flows "
+            "(analysis.interaction.estimate_municipal_flows), between the region's districts"
         )
     o5 = flows["origin"].astype("str").str[:5]
     d5 = flows["destination"].astype("str").str[:5]
     flows = flows.loc[o5.isin(districts) | d5.isin(districts)]
     keys = set(flows["origin"].astype("str")) | set(flows["destination"].astype("str"))
-    units = store.units(level="gemeinde", geometry=True)
-    units = units.loc[
-        units["ags"].astype("str").isin(keys) | units["ags"].astype("str").str[:5].isin(districts)
-    ]
-    from regionatlas.analysis.geometry import polygon_centroids
-
+    ags_all = all_units["ags"].astype("str")
+    units = all_units.loc[ags_all.isin(keys) | ags_all.str[:5].isin(districts)]
     cent = polygon_centroids(units)
     frame = pd.DataFrame(
         {
@@ -83,7 +83,31 @@ def context_from_store(
         period=period,
         region=region_id,
     )
+    ctx.notes.extend(notes)
     return ctx
+
+
+def _estimated_flows(store: Any, units: Any, districts: set[str], period: str) -> pd.DataFrame:
+    """Modelled municipal flows from the district flows of ``period`` (flag "estimated")."""
+    from regionatlas.analysis.geometry import polygon_centroids
+    from regionatlas.analysis.interaction import estimate_municipal_flows
+
+    kreis = store.flows(level="kreis", period=period, grp="total")
+    if kreis.empty:
+        raise NotFoundError(
+            f"no commuter flows for period {period} (neither municipal nor district)",
+            period=period,
+        )
+    mun = units.loc[units["ags"].astype("str").str[:5].isin(districts)]
+    cent = polygon_centroids(mun)
+    obs = store.observations(indicators=["population", "area_km2"], ags=list(cent.index))
+    frame = cent[["x", "y"]].copy()
+    frame["population"] = _latest(obs, "population").reindex(frame.index)
+    frame["area_km2"] = _latest(obs, "area_km2").reindex(frame.index)
+    frame["district"] = frame.index.str[:5]
+    frame = frame.loc[frame["population"].notna()]
+    res = estimate_municipal_flows(kreis, frame, districts=sorted(districts))
+    return res.flows  # pooled partner keys stay; build_context keeps them aside, counted
 
 
 def _latest(obs: pd.DataFrame, indicator: str) -> pd.Series:
