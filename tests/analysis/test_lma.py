@@ -227,3 +227,38 @@ def test_bad_flow_tables(rows, word) -> None:
 def test_missing_column() -> None:
     with pytest.raises(ParameterError, match="amount"):
         find_lma(pd.DataFrame({"community_live": ["a"], "community_work": ["a"]}), P)
+
+
+@pytest.mark.parametrize(
+    ("rows", "zero"),
+    [
+        ([], []),
+        ([("a", "a", 5)], ["a"]),  # only a self-flow
+        ([("a", "b", 5)], ["a", "b"]),  # a has J=0, b has R=0
+        ([("a", "a", 0), ("a", "b", 0)], ["a", "b"]),  # zero rows are no flows
+    ],
+)
+def test_degenerate_tables_end_in_the_zero_list(rows, zero) -> None:
+    r = find_lma(frame(rows), P)
+    assert r.zero_list == zero
+    assert r.cluster_list.empty
+    assert r.summary["n_lma"] == 0
+    assert r.assignment().to_dict() == dict.fromkeys(zero, 0)
+
+
+def test_prefilter_repeats_until_nothing_changes() -> None:
+    # Round 1: a has R=0 (its rows are zero) and b has J=0 → dropped with their rows.
+    # Round 2: c keeps only its self-flow (R = J = self = 9) → dropped. Round 3: no change.
+    rows = [("b", "a", 0), ("c", "a", 0), ("b", "c", 4), ("c", "c", 9), ("x", "x", 50)]
+    rows += [("x", "y", 5), ("y", "y", 40), ("y", "x", 6)]
+    r = find_lma(frame(rows), P)
+    assert r.zero_list == ["a", "b", "c"]
+    assert sorted(r.cluster_list["community"]) == ["x", "y"]
+
+
+def test_iteration_guard() -> None:
+    from regionatlas.analysis.lma import LmaConvergenceError
+
+    rows = [(0, 0, 300), (0, 1, 100), (1, 0, 300)]
+    with pytest.raises(LmaConvergenceError):
+        find_lma(frame(rows), LmaParams(20, 0.3, 100, 0.9), max_iterations=1)
