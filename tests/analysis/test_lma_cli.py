@@ -14,6 +14,8 @@ OD = (
     "community_live,community_work,amount\n"
     "A,A,800\nA,B,50\nA,V,5\nB,B,900\nB,A,40\nV,V,30\nV,A,120\nV,B,60\n"
 )
+
+
 def flat(text: str) -> str:
     """Console output with rich's line wrapping undone."""
     return " ".join(text.split())
