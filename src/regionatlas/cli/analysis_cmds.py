@@ -390,3 +390,66 @@ def register(app: typer.Typer) -> None:
             limit,
             [f"method {c.method}, score {c.score}; cut points (Grund, Mittel, Ober): {cuts}"],
         )
+
+    @analyse.command("estimate")
+    @user_errors
+    def estimate(
+        import_: Annotated[
+            bool,
+            typer.Option(
+                "--import",
+                help="store the estimate as a batch (flagged estimated) for the "
+                "web atlas and the scenario lab",
+            ),
+        ] = False,
+        region: RegionFileOption = None,
+        period: PeriodOption = None,
+        employment_rate: RateOption = None,
+        output: OutputOption = None,
+        limit: LimitOption = 10,
+        db: DbOption = None,
+        database_url: DatabaseUrlOption = None,
+    ) -> None:
+        """Gemeindeströme schätzen – modelled municipal flows from the district totals."""
+        from regionatlas.workflows import municipal_flows
+        from regionatlas.workflows.estimate_import import estimate_as_source
+
+        reg = _region(region)
+        with opened_store(db, database_url) as store:
+            fb = municipal_flows(store, reg, period, employment_rate=employment_rate)
+            extra = [
+                f"{len(fb.flows):,} rows; flows within districts: "
+                f"{'yes' if fb.within_districts else 'no'}"
+            ]
+            if fb.details:
+                d = fb.details
+                extra.append(
+                    f"beta {d['beta']:.4g} ({d['decay']}), {d['iterations']} iterations; "
+                    f"max deviation from district totals {d['max_block_error']:.1e}, "
+                    f"from municipal margins {max(d['max_row_error'], d['max_col_error']):.1e}"
+                )
+            if import_:
+                if fb.stored_batches:
+                    extra.append(
+                        "already in the store (batch "
+                        + ", ".join(map(str, fb.stored_batches))
+                        + "); nothing imported"
+                    )
+                else:
+                    res = store.import_source(estimate_as_source(fb, reg))
+                    extra.append(
+                        f"imported as batch {res.batch.id}"
+                        if res.created
+                        else f"identical estimate already imported (batch {res.batch.id})"
+                    )
+        frame = fb.flows.drop(columns=["pooled"], errors="ignore")
+        _emit(
+            frame,
+            f"{reg.name_de}: municipal flows, {fb.period}",
+            fb.basis,
+            fb.note,
+            fb.attribution,
+            output,
+            limit,
+            extra,
+        )

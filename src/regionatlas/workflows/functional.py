@@ -40,6 +40,7 @@ from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.region import Region
 from regionatlas.settings import PROJECT_ROOT
 from regionatlas.workflows.basis import OFFICIAL, Provenance, combine
+from regionatlas.workflows.loading import district_centroids, flows_touching, municipalities
 from regionatlas.workflows.municipal import (
     WITHIN_MISSING_NOTE,
     FlowBasis,
@@ -208,12 +209,8 @@ def hubs_and_catchments(
     else:
         ind = flow_indicator_table(store, region, "kreis", period, employment_rate=employment_rate)
         prov = Provenance()
-        from regionatlas.workflows.loading import flows_touching, municipalities
-
         f = flows_touching(store, ind.table.index, ind.period, "kreis", prov)
-        from regionatlas.workflows.region_analysis import _district_centroids
-
-        cen = _district_centroids(municipalities(store, region, prov))
+        cen = district_centroids(municipalities(store, region, prov))
         point_note = "population-weighted centroids of districts"
     units = list(ind.table.index)
     t = ind.table

@@ -19,7 +19,7 @@ import pandas as pd
 
 from regionatlas.analysis.aggregate import sum_by_group
 from regionatlas.analysis.flowframe import is_pseudo_key
-from regionatlas.analysis.geometry import polygon_centroids
+from regionatlas.analysis.geometry import polygon_centroids, weighted_centroids
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.region import Region
 from regionatlas.workflows.basis import Provenance
@@ -137,6 +137,12 @@ def municipalities(store: Any, region: Region, prov: Provenance) -> pd.DataFrame
     out["population"] = latest_values(store, "population", out.index, prov).reindex(out.index)
     out["area_km2"] = latest_values(store, "area_km2", out.index, prov).reindex(out.index)
     return out
+
+
+def district_centroids(mun: pd.DataFrame) -> pd.DataFrame:
+    """Population-weighted centroids of the region's districts (from municipal centroids)."""
+    ok = mun["x"].notna()
+    return weighted_centroids(mun.loc[ok, ["x", "y"]], mun["population"], mun.loc[ok, "district"])
 
 
 def district_population(mun: pd.DataFrame) -> pd.Series:

@@ -58,6 +58,7 @@ class FlowBasis:
     internal_basis: str = ""  # how district internal totals were obtained (estimate only)
     details: dict[str, Any] = field(default_factory=dict)
     not_estimated: pd.DataFrame | None = None
+    stored_batches: tuple[int, ...] = ()  # batches the flows were read from (if stored)
 
     @property
     def estimated(self) -> bool:
@@ -73,27 +74,24 @@ def municipal_flows(
     beta: float | None = None,
 ) -> FlowBasis:
     """Official gemeinde flows of the region's municipalities if imported for every district
-    of the region (as residence side), else the modelled estimate (see module doc)."""
+    of the region (as residence side); else an estimate imported earlier (see
+    ``estimate_import``) when no ``employment_rate``/``beta`` is asked for; else the modelled
+    estimate computed here (see module doc)."""
     prov = Provenance()
     period = flow_period(store, period)
     districts = region_districts(region)
     mun = municipalities(store, region, prov)
-    official = store.flows(level="gemeinde", period=period, grp="total", origins=list(mun.index))
-    if len(official) and set(districts) <= set(official["origin"].astype(str).str.slice(0, 5)):
-        flows = flows_touching(store, mun.index, period, "gemeinde", prov)
-        flows = flows.assign(
-            pooled=is_pseudo_key(flows["destination"]) | is_pseudo_key(flows["origin"])
-        )
-        flows["partner_level"] = "gemeinde"
-        return FlowBasis(
-            flows=flows,
-            basis=prov.basis(store, estimated=False),
-            note="published municipal flows",
-            attribution=prov.attribution(store),
-            period=period,
-            municipalities=mun,
-            within_districts=True,
-        )
+    # official tables first; then an imported estimate, unless the caller asks for an
+    # estimate with their own assumptions. A cheap probe (the largest municipality of each
+    # district) first: reading every stored municipal flow takes seconds.
+    probe = mun.loc[mun["population"].notna()].groupby("district")["population"].idxmax()
+    kinds = (False, True) if employment_rate is None and beta is None else (False,)
+    if _covers(store, list(probe), period, districts, kinds):
+        stored = store.flows(level="gemeinde", period=period, grp="total", origins=list(mun.index))
+        for estimated in kinds:
+            part = stored if estimated else stored[stored["flag"].ne(FLAG_ESTIMATED)]
+            if len(part) and set(districts) <= set(part["origin"].astype(str).str.slice(0, 5)):
+                return _stored(store, mun, period, prov, stored, estimated=estimated)
     kreis = flows_touching(store, districts, period, "kreis", prov)
     internal, how, _ = district_internal(
         store, kreis, districts, period, mun, prov, employment_rate=employment_rate
@@ -152,6 +150,63 @@ def municipal_flows(
             "max_block_error": res.max_block_error,
         },
         not_estimated=res.not_estimated,
+    )
+
+
+def _covers(
+    store: Any, probe: list[str], period: str, districts: list[str], kinds: tuple[bool, ...]
+) -> bool:
+    """Whether stored municipal flows (official, or estimated where allowed) start in every
+    district's probe municipality."""
+    f = store.flows(level="gemeinde", period=period, grp="total", origins=probe)
+    if f.empty:
+        return False
+    if kinds == (False,):
+        f = f[f["flag"].ne(FLAG_ESTIMATED)]
+    return set(districts) <= set(f["origin"].astype(str).str.slice(0, 5))
+
+
+def _stored(
+    store: Any,
+    mun: pd.DataFrame,
+    period: str,
+    prov: Provenance,
+    from_region: pd.DataFrame,
+    *,
+    estimated: bool,
+) -> FlowBasis:
+    """Municipal flows held by the store: official tables, or an imported estimate.
+    ``from_region``: the stored flows whose origin is a municipality of the region."""
+    keys = list(mun.index)
+    to_region = store.flows(level="gemeinde", period=period, grp="total", destinations=keys)
+    flows = pd.concat([from_region, to_region], ignore_index=True)
+    flows = flows.drop_duplicates(["origin", "destination"], keep="first")
+    if not estimated:  # official tables replace an imported estimate
+        flows = flows[flows["flag"].ne(FLAG_ESTIMATED)].reset_index(drop=True)
+    prov.add(flows)
+    pseudo = is_pseudo_key(flows["destination"]) | is_pseudo_key(flows["origin"])
+    flows = flows.assign(pooled=pseudo)
+    short = (flows["origin"].str.len() < 8) | (flows["destination"].str.len() < 8)
+    flows["partner_level"] = np.where(short & ~pseudo, "kreis", "gemeinde")
+    real = flows[~pseudo & ~short]
+    within = bool((real["origin"].str.slice(0, 5) == real["destination"].str.slice(0, 5)).any())
+    ids = sorted({int(b) for b in flows["batch_id"].unique()})
+    note = (
+        f"{ESTIMATE_NOTE} ({period}; imported as batch {', '.join(map(str, ids))})"
+        if estimated
+        else f"published municipal flows ({period})"
+    )
+    if estimated and not within:
+        note += "; " + WITHIN_MISSING_NOTE
+    return FlowBasis(
+        flows=flows,
+        basis=prov.basis(store, estimated=estimated),
+        note=note,
+        attribution=prov.attribution(store),
+        period=period,
+        municipalities=mun,
+        within_districts=within,
+        stored_batches=tuple(ids),
     )
 
 

@@ -34,11 +34,11 @@ from regionatlas.analysis.crossborder import (
     strongest_crossborder_pairs,
 )
 from regionatlas.analysis.flow_indicators import flow_indicators
-from regionatlas.analysis.geometry import weighted_centroids
 from regionatlas.errors import ParameterError
 from regionatlas.region import Region
 from regionatlas.workflows.basis import OFFICIAL, OWN_CALCULATION, Provenance, combine
 from regionatlas.workflows.loading import (
+    district_centroids,
     district_internal,
     district_keys_of_states,
     flow_period,
@@ -88,11 +88,6 @@ def _names(store: Any, keys: Iterable[str]) -> dict[str, str]:
         return {}
     u = store.units(ags=keys)
     return dict(zip(u["ags"].astype(str), u["name"].astype(str), strict=False))
-
-
-def _district_centroids(mun: pd.DataFrame) -> pd.DataFrame:
-    ok = mun["x"].notna()
-    return weighted_centroids(mun.loc[ok, ["x", "y"]], mun["population"], mun.loc[ok, "district"])
 
 
 def flow_indicator_table(
@@ -150,7 +145,7 @@ def flow_indicator_table(
             districts,
             internal=internal,
             totals=totals,
-            centroids=_district_centroids(mun),
+            centroids=district_centroids(mun),
         )
         notes.append(
             "out/in-commuters: totals published by the BA; not_assigned = total − "
