@@ -178,3 +178,20 @@ def test_bad_parameters():
         estimate_municipal_flows(dist, mun.assign(residents_weight=np.nan))
     with pytest.raises(ParameterError, match="without municipalities"):
         estimate_municipal_flows(dist, mun, districts=["09999"])
+
+
+def test_self_weight_raises_internal_flows_and_keeps_district_totals():
+    true, mun = gravity_world(7, n_districts=3, per=4)
+    dist = to_districts(true)
+    plain_ = estimate_municipal_flows(dist, mun, beta=0.08)
+    home = estimate_municipal_flows(dist, mun, beta=0.08, self_weight=5.0)
+
+    def diagonal(r):
+        f = r.flows
+        return f.loc[f["origin"] == f["destination"], "persons"].sum()
+
+    assert diagonal(home) > diagonal(plain_)
+    assert home.max_block_error < 1e-12
+    assert home.flows["persons"].sum() == pytest.approx(dist["persons"].sum())
+    with pytest.raises(ParameterError, match="self_weight"):
+        estimate_municipal_flows(dist, mun, beta=0.08, self_weight=0)

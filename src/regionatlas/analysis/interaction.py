@@ -64,6 +64,7 @@ def estimate_municipal_flows(
     district_internal: pd.Series | None = None,
     beta: float | None = None,
     decay: str = "exponential",
+    self_weight: float = 1.0,
     max_iter: int = 200,
     tol: float = 1e-6,
 ) -> EstimationResult:
@@ -75,7 +76,11 @@ def estimate_municipal_flows(
     ``residents_weight`` and ``jobs_weight`` (or ``population`` for both), optional
     ``area_km2`` and ``district`` (default: the first five digits).
     ``beta`` per km (exponential) or the exponent (power); None calibrates it.
+    ``self_weight`` multiplies the attraction of a resident's own municipality (1: none; the
+    district totals cannot tell it, so it is an assumption the caller states).
     """
+    if self_weight <= 0:
+        raise ParameterError("self_weight must be positive", value=self_weight, expected="> 0")
     if decay not in DECAYS:
         raise ParameterError("unknown distance decay", value=decay, expected=" or ".join(DECAYS))
     if beta is not None and beta < 0:
@@ -164,6 +169,8 @@ def estimate_municipal_flows(
         beta = calibrate_beta(f, mun, dset, decay)
         notes.append(f"beta calibrated on published district flows: {beta:.4g}")
     fd = _decay(d, beta, decay)
+    if self_weight != 1.0:
+        fd = np.where(i == j, fd * self_weight, fd)
     del d
 
     # margins: district outflow/inflow over modelled blocks, split by weights
