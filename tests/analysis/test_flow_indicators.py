@@ -146,3 +146,27 @@ def test_bad_input_is_rejected():
         flow_indicators(f.assign(persons=-f["persons"]), MUNIS)
     with pytest.raises(ParameterError, match="detour"):
         flow_indicators(f, MUNIS, detour_factor=0.5)
+
+
+def test_indicators_by_level():
+    from regionatlas.analysis.aggregate import region_mapping
+    from regionatlas.analysis.flow_indicators import indicators_by_level
+
+    res = indicators_by_level(
+        flows(),
+        MUNIS,
+        groupings={"region": region_mapping(MUNIS, ["06611", "06633"], "R")},
+        centroids=centroids(),
+    )
+    assert set(res) == {"base", "kreis", "land", "region"}
+    # district 06611 = a1 alone: same figures as the municipality
+    assert res["kreis"].loc["06611", "out_commuters"] == 30
+    # region R (a1, b1, b2) → c1: 10; c1 → R: 5
+    assert res["region"].loc["R", "out_commuters"] == 10
+    assert res["region"].loc["R", "in_commuters"] == 5
+    # commuter-km of a district: the sum of its municipalities' (b1: 50·5 + 4·5 km; b2 15·10)
+    b = res["base"]
+    assert res["kreis"].loc["06633", "commuter_km_out"] == pytest.approx(
+        b.loc[B1, "commuter_km_out"] + b.loc[B2, "commuter_km_out"]
+    )
+    assert b.loc[B1, "commuter_km_out"] == pytest.approx((50 * 5 + 4 * 5) * 1.3)

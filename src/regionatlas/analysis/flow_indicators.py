@@ -36,7 +36,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from regionatlas.analysis.aggregate import FLAG_LOWER_BOUND
+from regionatlas.analysis.aggregate import (
+    FLAG_LOWER_BOUND,
+    aggregate_flows,
+    mapping_to_level,
+    sum_by_group,
+)
 from regionatlas.analysis.flowframe import (
     STRAIGHT_LINE_NOTE,
     check_flows,
@@ -212,6 +217,48 @@ def flow_indicators(
     res["notes"] = _join_notes(notes, n)
     out = pd.DataFrame(res, index=units)[INDICATOR_COLUMNS]
     out.attrs["commuter_km_basis"] = basis
+    return out
+
+
+def indicators_by_level(
+    flows: pd.DataFrame,
+    units,
+    *,
+    levels: tuple[str, ...] = ("kreis", "land"),
+    groupings: dict[str, pd.Series] | None = None,
+    internal: pd.Series | None = None,
+    totals: pd.DataFrame | None = None,
+    centroids: pd.DataFrame | None = None,
+    detour_factor: float = 1.3,
+) -> dict[str, pd.DataFrame]:
+    """Indicators for the base units of ``flows`` and for every coarser level and grouping.
+
+    ``levels``: AGS levels to aggregate to by key prefix; ``groupings``: name -> mapping
+    (ags -> group), e.g. the region (see ``aggregate.region_mapping``). Published totals
+    exist for base units only, so at coarser levels a suppressed flow between two members
+    makes out/in-commuters unknown (``out_published`` keeps the lower bound) — where the
+    publisher covers a level directly (BA Kreis tables), pass those tables for that level.
+    Commuter-km of a group are the sum of its members' (trips between members included).
+    ``units`` must list every base unit (pooled rows whose pseudo key lies wholly inside one
+    group are resolved to it, see ``aggregate_flows(resolve_pooled=True)``).
+    """
+    f = check_flows(flows)
+    keys = pd.Index(pd.unique(pd.Series(list(units), dtype=str)))
+    base = flow_indicators(
+        f, keys, internal=internal, totals=totals, centroids=centroids, detour_factor=detour_factor
+    )
+    out = {"base": base}
+    maps = {lv: mapping_to_level(keys, lv) for lv in levels}
+    maps.update(groupings or {})
+    for name, mapping in maps.items():
+        agg = aggregate_flows(f, mapping, level=name, internal=internal, resolve_pooled=True)
+        ind = flow_indicators(agg, pd.unique(mapping.to_numpy()), detour_factor=detour_factor)
+        for col in ("commuter_km_out", "commuter_km_in"):
+            ind[col] = sum_by_group(base[col], mapping).reindex(ind.index).to_numpy()
+        ind["commuter_km_basis"] = base.attrs.get("commuter_km_basis", "") + (
+            "; sum over member units"
+        )
+        out[name] = ind
     return out
 
 
