@@ -49,6 +49,7 @@ def test_calibration_recovers_the_decay_of_model_flows(decay, beta):
     fit, bal, f_fit = gravity.calibrate(observed, cost, decay=decay)
     assert fit.beta == pytest.approx(beta, rel=1e-3)
     assert fit.srmse < 1e-2
+    assert fit.converged and fit.margin_error < 1e-8
     assert fit.r2 > 0.9999
     t = gravity.flows(bal, f_fit)
     assert t.sum(axis=1) == pytest.approx(observed.sum(axis=1), rel=1e-6)

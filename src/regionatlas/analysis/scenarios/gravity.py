@@ -36,6 +36,8 @@ class GravityFit:
     r2: float
     cells: int  # cells in the model's support
     seconds: float
+    margin_error: float = 0.0  # share of column totals misplaced by the final balancing
+    converged: bool = True  # False when the final balancing stopped at max_iter
 
     def to_dict(self) -> dict[str, float | int | str]:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
@@ -46,6 +48,7 @@ class Balanced:
     a: np.ndarray  # row factors incl. O_i
     b: np.ndarray  # column factors incl. D_j
     iterations: int
+    error: float = 0.0  # share of the column totals still misplaced (L1 / total)
 
 
 def deterrence(cost: Matrix, beta: float, decay: str) -> Matrix:
@@ -94,7 +97,8 @@ def furness(
         col = ft @ a
         it += 1
         # rows are exact after the a-step; the column error measures convergence
-        if np.abs(b * col - d).sum() / scale < tol or it >= max_iter:
+        err = float(np.abs(b * col - d).sum() / scale)
+        if err < tol or it >= max_iter:
             break
     bad_rows = (o > 0) & ((f @ b) <= 0)
     bad_cols = (d > 0) & ((ft @ a) <= 0)
@@ -103,7 +107,7 @@ def furness(
             "gravity model: some margins have no reachable partner "
             f"({int(bad_rows.sum())} origins, {int(bad_cols.sum())} destinations)"
         )
-    return Balanced(a, b, it)
+    return Balanced(a, b, it, err)
 
 
 def flows(bal: Balanced, f: Matrix) -> Matrix:
@@ -127,6 +131,7 @@ def calibrate(
     beta_bounds: tuple[float, float] | None = None,
     tol: float = 1e-8,
     search_tol: float = 1e-5,
+    max_iter: int = 1000,
 ) -> tuple[GravityFit, Balanced, Matrix]:
     """Fit β to the observed mean trip cost; returns the fit, the balancing and f(β).
 
@@ -153,14 +158,19 @@ def calibrate(
     def gap(beta: float) -> float:
         """Relative gap of the model's mean cost to the observed one (decreasing in beta)."""
         f = deterrence(cost, beta, decay)
-        bal = furness(o, d, f, tol=search_tol, start=state["start"])  # type: ignore[arg-type]
+        bal = furness(o, d, f, tol=search_tol, max_iter=max_iter, start=state["start"])  # type: ignore[arg-type]
         state["start"] = bal.a
         state["steps"] = int(state["steps"]) + 1  # type: ignore[arg-type]
         return mean_cost(bal, f, cost) / obs_cost - 1.0
 
-    beta = _search_beta(gap, beta_bounds, 1.0 / obs_cost if decay == "exponential" else 1.0)
+    beta = _search_beta(
+        gap,
+        beta_bounds,
+        1.0 / obs_cost if decay == "exponential" else 1.0,
+        rtol=max(1e-5, search_tol / 3),
+    )
     f = deterrence(cost, beta, decay)
-    bal = furness(o, d, f, tol=tol, start=state["start"])  # type: ignore[arg-type]
+    bal = furness(o, d, f, tol=tol, max_iter=max_iter, start=state["start"])  # type: ignore[arg-type]
     fit = _fit_stats(obs, f, bal)
     return (
         GravityFit(
@@ -174,6 +184,8 @@ def calibrate(
             r2=fit[1],
             cells=fit[2],
             seconds=time.perf_counter() - start_time,
+            margin_error=bal.error,
+            converged=bal.error < tol,
         ),
         bal,
         f,
