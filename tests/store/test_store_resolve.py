@@ -8,6 +8,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from regionatlas.errors import StoreError
 from regionatlas.store import is_postgres_url, open_store
 from regionatlas.store.gpkg import GeoPackageStore
 from regionatlas.store.resolve import latest_observations, latest_units, preferred_flows
@@ -97,3 +98,8 @@ def test_open_store_dispatches_by_url(tmp_path):
 def test_pg_store_reports_its_engine(pg_store):
     assert pg_store.engine == "postgis"
     assert pg_store.batches() == []
+
+
+def test_unreachable_server_is_a_clear_store_error():
+    with pytest.raises(StoreError, match="cannot connect to PostgreSQL"):
+        open_store("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
