@@ -6,6 +6,8 @@ Everything the browser loads comes from the app itself: no CDN, no tile or font 
 
 from __future__ import annotations
 
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -46,6 +48,14 @@ def create_app(store_url: str, region_file: Path | None = DEFAULT_REGION) -> Fas
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
     app.state.atlas = Atlas(store_url, region_file)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        # fill the caches in the background so the first visitor does not wait for them
+        threading.Thread(target=app.state.atlas.warm, daemon=True).start()
+        yield
+
+    app.router.lifespan_context = lifespan
     app.add_middleware(GZipMiddleware, minimum_size=800)
     errors.install(app)
 

@@ -59,20 +59,23 @@ class Atlas:
     def __init__(self, store_url: str, region_file: Path | None = None) -> None:
         self.store_url = store_url
         self.scope = load_scope(region_file)
-        self._local = threading.local()
-        self._lock = threading.Lock()
+        self._store: _LockedStore | None = None
+        self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
         self._version: tuple = ()
 
     # -- store access and cache -------------------------------------------------------------
     @property
     def store(self):
-        st = getattr(self._local, "store", None)
-        if st is None:
-            from regionatlas.store import open_store
+        """One store handle shared by all threads; calls are serialised by a lock (opening a
+        store costs about a second, and nearly every request is answered from the caches)."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from regionatlas.store import open_store
 
-            st = self._local.store = open_store(self.store_url)
-        return st
+                    self._store = _LockedStore(open_store(self.store_url, create=False))
+        return self._store
 
     def refresh(self) -> None:
         """Drop caches when the store's batches changed (import or rollback)."""
@@ -89,6 +92,29 @@ class Atlas:
             value = compute()
             self._cache[key] = value
             return value
+
+    def warm(self) -> None:
+        """Compute what the start page and the flow map need (errors surface on request)."""
+        try:
+            self.refresh()
+            for level in ("kreis", "land", *self.levels()):
+                self.geometry(level)
+            self.outline()
+            inds = [i for i in self.indicators() if i["periods"] and i["levels"]]
+            for ind in inds[:3]:
+                for level in ind["levels"]:
+                    self.values(ind["id"], level, None)
+            from regionatlas.web.pages.flows import flows_page_body
+            from regionatlas.web.pages.maps import map_page_body
+
+            for lang in ("de", "en"):
+                map_page_body(self, lang)  # also compiles the templates
+            if self.flow_periods():
+                for level in self.flow_levels():
+                    self.flow_compact(level, None)
+                flows_page_body(self, "de")
+        except Exception:
+            pass
 
     # -- units ------------------------------------------------------------------------------
     def units(self) -> pd.DataFrame:
@@ -497,10 +523,29 @@ class Atlas:
         return {"de": self.scope.name_de, "en": self.scope.name_en}
 
     def close(self) -> None:
-        st = getattr(self._local, "store", None)
-        if st is not None:
-            st.close()
-            self._local.store = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+class _LockedStore:
+    """Wraps a store so that each method call holds one lock (SQLite connections must not be
+    used by two threads at once)."""
+
+    def __init__(self, store) -> None:
+        self._inner = store
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            with self._lock:
+                return attr(*args, **kwargs)
+
+        return call
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:

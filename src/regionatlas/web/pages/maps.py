@@ -39,6 +39,7 @@ def map_page_body(atlas, lang: str) -> str:
         "methods": list(METHODS),
         "palettes": PALETTES,
         "paletteColours": palettes(),
+        "bbox": atlas.geometry("kreis")["bbox"],
     }
     return page(
         None,

@@ -37,10 +37,8 @@ def format_number(value: float | None, lang: str = "de", digits: int | None = No
     if digits is None:
         digits = 0 if abs(value) >= 100 or float(value).is_integer() else 1
     text = f"{value:,.{digits}f}"
-    if lang == "de":
+    if lang == "de":  # DIN 5008: narrow space for thousands, comma for decimals
         text = text.replace(",", "\u202f").replace(".", ",")
-    else:
-        text = text.replace(",", "\u202f")
     return text
 
 

@@ -92,7 +92,7 @@ export function mapOptions(container, bbox) {
     bounds: bbox || [5.8, 47.2, 15.1, 55.1],
     fitBoundsOptions: { padding: 20 },
     attributionControl: false,
-    canvasContextAttributes: { preserveDrawingBuffer: true },
+    canvasContextAttributes: { antialias: false },
     dragRotate: false,
     pitchWithRotate: false,
     fadeDuration: 0,

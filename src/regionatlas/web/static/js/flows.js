@@ -6,7 +6,7 @@ import { arrowImage, config, el, fmt, getJSON, mapOptions, readHash, t, writeHas
 const $ = (id) => document.getElementById(id);
 const h = readHash();
 const state = {
-  min: h.min !== undefined ? +h.min : 100,
+  min: h.min !== undefined ? +h.min : 250,
   cross: ["any", "kreis", "land"].includes(h.cross) ? h.cross : "any",
   o: h.o || "", d: h.d || "", sel: h.sel || "",
   lvl: h.lvl || "auto",

@@ -58,10 +58,14 @@ function colours(n) {
   return config.paletteColours[state.s][String(Math.max(1, n))];
 }
 
-async function load() {
+function normalise() {
   const ind = indicators[state.i];
   if (!ind.levels.includes(state.l)) state.l = ind.levels[0];
   if (!ind.periods.includes(state.p)) state.p = ind.periods[ind.periods.length - 1];
+}
+
+async function load() {
+  normalise();
   syncControls();
   writeHash(state);
   const [g, v] = await Promise.all([
@@ -102,7 +106,17 @@ function render() {
   downloads();
   const ind = indicators[state.i];
   $("indicator-definition").textContent = `${ind.definition} (${ind.unit}; ${ind.source})`;
-  map.once("idle", () => { document.body.dataset.mapReady = `${state.i}/${state.l}/${state.p}`; });
+  performance.mark("atlas:data-set");
+  const painted = () => {
+    if (!map.isSourceLoaded("units")) return;
+    map.off("render", painted);
+    if (!performance.getEntriesByName("atlas:first-paint").length) performance.mark("atlas:first-paint");
+  };
+  map.on("render", painted);
+  map.once("idle", () => {
+    performance.mark("atlas:idle");
+    document.body.dataset.mapReady = `${state.i}/${state.l}/${state.p}`;
+  });
 }
 
 function legend(edges, cols, counts, missing) {
@@ -178,17 +192,32 @@ function select(ags) {
 }
 
 async function init() {
-  const first = await getJSON(`api/v1/geometry/kreis.geojson`);
-  map = new maplibregl.Map(mapOptions("map", first.bbox));
+  performance.mark("atlas:start");
+  normalise();
+  // every request starts at once, while the map library and its worker load
+  const empty = { type: "FeatureCollection", features: [] };
+  const first = Promise.all([
+    getJSON("api/v1/geometry/kreis.geojson"),
+    getJSON(`api/v1/geometry/${state.l}.geojson`),
+    getJSON(`api/v1/values/${state.i}/${state.l}/${state.p}.json`),
+  ]);
+  const borders = Promise.all([
+    getJSON("api/v1/geometry/land.geojson").catch(() => empty),
+    getJSON("api/v1/outline.geojson").catch(() => empty),
+  ]);
+  map = new maplibregl.Map(mapOptions("map", config.bbox));
   window.atlasMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.on("load", async () => {
+    performance.mark("atlas:map-load");
     map.addImage("hatch", hatchImage(), { pixelRatio: 1 });
-    const empty = { type: "FeatureCollection", features: [] };
-    map.addSource("units", { type: "geojson", data: empty });
-    map.addSource("kreise", { type: "geojson", data: first });
-    map.addSource("laender", { type: "geojson", data: empty });
-    map.addSource("outline", { type: "geojson", data: empty });
+    const [[kreise, g, v], [laender, outline]] = await Promise.all([first, borders]);
+    geo[state.l] = g;
+    values = v;
+    map.addSource("units", { type: "geojson", data: empty, maxzoom: 9, buffer: 16 });
+    map.addSource("kreise", { type: "geojson", data: kreise, maxzoom: 9, buffer: 16 });
+    map.addSource("laender", { type: "geojson", data: laender, maxzoom: 8, buffer: 16 });
+    map.addSource("outline", { type: "geojson", data: outline, maxzoom: 8, buffer: 16 });
     map.addLayer({ id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": "#ccc" } });
     map.addLayer({ id: "units-hatch", type: "fill", source: "units", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } });
     map.addLayer({ id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } });
@@ -204,12 +233,10 @@ async function init() {
       map.on("mouseleave", id, () => { tip.hidden = true; map.getCanvas().style.cursor = ""; });
       map.on("click", id, (e) => select(e.features[0].properties.ags));
     }
-    await load();
+    syncControls();
+    writeHash(state);
+    render();
     if (state.sel) select(state.sel);
-    Promise.all([getJSON("api/v1/geometry/land.geojson"), getJSON("api/v1/outline.geojson")]).then(([l, o]) => {
-      map.getSource("laender").setData(l);
-      map.getSource("outline").setData(o);
-    }).catch(() => {});
   });
 }
 
