@@ -199,3 +199,33 @@ def test_bad_lever_parameters(site_ctx, params, fn, spec, error, pattern):
     trips = metrics.baseline_trips(site_ctx, params)
     with pytest.raises(error, match=pattern):
         fn(trips, site_ctx, params, spec)
+
+
+def test_site_rows_keep_the_occupancy_of_their_flow(unit_detour):
+    units = units_frame(
+        [("H1", 0, 0, "06"), ("H2", 0, 2, "06"), ("W", 30, 0, "06"), ("S", 5, 1, "06")]
+    )
+    ctx = build_context(units, od_frame([("H1", "W", 100.0), ("H2", "W", 10.0)]))
+    trips = metrics.baseline_trips(ctx, unit_detour)
+    trips["occupancy"] = [1.5 if o == "H1" else 2.5 for o in trips["origin"]]
+    out = apply_satellite_offices(trips, ctx, unit_detour, {"sites": ["S"], "eligible_share": 0.5})
+    new = out.trips.loc[out.trips["destination"] == "S"].set_index("origin")
+    assert new.loc["H1", "occupancy"] == 1.5
+    assert new.loc["H2", "occupancy"] == 2.5
+
+
+def test_remote_work_by_settlement_type(params):
+    units = units_frame([("A", 0, 0, "06"), ("B", 20, 0, "06"), ("C", 0, 20, "06")]).assign(
+        settlement_type=["ländlich", "städtisch", "städtisch"]
+    )
+    ctx = build_context(units, od_frame([("A", "B", 100.0), ("C", "B", 100.0)]))
+    trips = metrics.baseline_trips(ctx, params)
+    out = apply_remote_work(
+        trips,
+        ctx,
+        params,
+        {"share": 0.1, "days_per_week": 5, "share_by_settlement_type": {"ländlich": 0.5}},
+    )
+    persons = out.trips.set_index("origin")["persons"]
+    assert persons["A"] == pytest.approx(50.0)  # rural residence: 50 % at home every day
+    assert persons["C"] == pytest.approx(90.0)  # other types: the general share

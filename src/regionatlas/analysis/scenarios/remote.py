@@ -18,6 +18,7 @@ import pandas as pd
 from regionatlas.analysis.scenarios.context import ScenarioContext
 from regionatlas.analysis.scenarios.levers import LeverOutcome, check_keys, fraction, number
 from regionatlas.analysis.scenarios.parameters import Parameters
+from regionatlas.errors import ParameterError
 
 KEYS = {"share", "days_per_week", "share_by_settlement_type", "min_km"}
 
@@ -35,8 +36,6 @@ def apply_remote_work(
     by_type = spec.get("share_by_settlement_type") or {}
     if by_type:
         if "settlement_type" not in ctx.units:
-            from regionatlas.errors import ParameterError
-
             raise ParameterError(
                 f"{what}.share_by_settlement_type: places carry no settlement_type",
                 parameter=f"{what}.share_by_settlement_type",

@@ -192,6 +192,7 @@ def apply_satellite_offices(
             "km_before": trip_km[moved_r],
             "km_site": d_rows[moved_r, moved_s],
             "saved_km_day": persons_moved * saving[moved_r, moved_s],
+            "occupancy": live["occupancy"].to_numpy()[moved_r],
         }
     ).sort_values("saved_km_day", ascending=False, ignore_index=True)
 
@@ -204,12 +205,9 @@ def apply_satellite_offices(
             "destination": moved["site"],
             "persons": moved["persons_per_day"],
             "km": moved["km_site"],
-            "occupancy": trips["occupancy"].to_numpy()[0] if len(trips) else 1.0,
+            "occupancy": moved["occupancy"],
         }
     )
-    if len(new_rows):
-        occ = live["occupancy"].to_numpy()[moved_r]
-        new_rows["occupancy"] = occ
     out = pd.concat([out, new_rows], ignore_index=True)
 
     per_site = (
