@@ -51,46 +51,50 @@ def check_flows(flows: pd.DataFrame, what: str = "flows") -> pd.DataFrame:
         if (flows["persons"] < 0).any():
             raise ParameterError(f"{what}: negative persons", expected="persons >= 0 or NaN")
         return flows
-    for col in ("period", "grp"):
-        if col in flows.columns and len(flows) and _mixed(flows[col]):
-            raise ParameterError(
-                f"{what}: more than one {col} ({sorted(map(str, flows[col].unique()))[:5]}); "
-                f"select one {col} first",
-                expected=f"a single {col}",
-            )
-    out = pd.DataFrame(
-        {
-            "origin": flows["origin"].astype(str).to_numpy(dtype=object),
-            "destination": flows["destination"].astype(str).to_numpy(dtype=object),
-            "persons": pd.to_numeric(flows["persons"]).astype(float).to_numpy(),
-            "flag": (
-                flows["flag"].astype(object).to_numpy()
-                if "flag" in flows.columns
-                else np.full(len(flows), None, dtype=object)
-            ),
-        }
-    )
-    out["flag"] = out["flag"].where(out["flag"].notna(), None)
+    single: dict[str, pd.Categorical] = {}
     for col in ("period", "grp"):
         if col in flows.columns:
-            out[col] = pd.Categorical(flows[col].astype(object).to_numpy())
-    if (out["persons"] < 0).any():
-        bad = out.loc[out["persons"] < 0].iloc[0]
+            codes, uniq = pd.factorize(flows[col].to_numpy(dtype=object), use_na_sentinel=False)
+            if len(uniq) > 1:
+                raise ParameterError(
+                    f"{what}: more than one {col} ({sorted(map(str, uniq))[:5]}); "
+                    f"select one {col} first",
+                    expected=f"a single {col}",
+                )
+            single[col] = pd.Categorical.from_codes(codes, categories=pd.Index(uniq))
+    persons = pd.to_numeric(flows["persons"]).to_numpy(dtype=float)
+    if "flag" in flows.columns:
+        flag = flows["flag"].to_numpy(dtype=object).copy()
+        flag[pd.isna(flag)] = None
+    else:
+        flag = np.full(len(flows), None, dtype=object)
+    neg = persons < 0
+    if neg.any():
+        k = int(np.flatnonzero(neg)[0])
         raise ParameterError(
             f"{what}: negative persons",
-            value=f"{bad['origin']}→{bad['destination']}: {bad['persons']}",
+            value=f"{flows['origin'].iloc[k]}→{flows['destination'].iloc[k]}: {persons[k]}",
             expected="persons >= 0 or NaN with a marker flag",
         )
-    n = len(out)
-    codes, keys = pd.factorize(
-        np.concatenate([out["origin"].to_numpy(), out["destination"].to_numpy()]), sort=True
+    # keys: factorize each side (fast), then one sorted set of categories for both
+    co, uo = pd.factorize(flows["origin"].to_numpy(dtype=object))
+    cd, ud = pd.factorize(flows["destination"].to_numpy(dtype=object))
+    keys = pd.Index(sorted({str(k) for k in uo} | {str(k) for k in ud}), dtype=object)
+    oc = keys.get_indexer(np.asarray([str(k) for k in uo], dtype=object))[co]
+    dc = keys.get_indexer(np.asarray([str(k) for k in ud], dtype=object))[cd]
+    out = pd.DataFrame(
+        {
+            "origin": pd.Categorical.from_codes(oc, categories=keys),
+            "destination": pd.Categorical.from_codes(dc, categories=keys),
+            "persons": persons,
+            "flag": pd.Series(flag, dtype=object),
+            **single,
+        }
     )
-    keys = pd.Index(np.asarray(keys, dtype=object), dtype=object)
-    out["origin"] = pd.Categorical.from_codes(codes[:n], categories=keys)
-    out["destination"] = pd.Categorical.from_codes(codes[n:], categories=keys)
-    dup = pd.Series(codes[:n].astype(np.int64) * max(len(keys), 1) + codes[n:]).duplicated()
-    if dup.any():
-        bad = out.loc[dup.to_numpy()].iloc[0]
+    pair = np.sort(oc.astype(np.int64) * max(len(keys), 1) + dc)
+    if len(pair) > 1 and (pair[1:] == pair[:-1]).any():
+        dup = pd.Series(oc.astype(np.int64) * max(len(keys), 1) + dc).duplicated().to_numpy()
+        bad = out.loc[dup].iloc[0]
         raise ParameterError(
             f"{what}: a pair appears twice (deduplicate reported_by first, as Store.flows does)",
             value=f"{bad['origin']}→{bad['destination']}",
