@@ -203,3 +203,18 @@ def test_exports_carry_the_attribution(ctx, tmp_path):
     assert not list(Path(tmp_path).glob("*.part"))
     with pytest.raises(ParameterError, match="not supported"):
         export(tmp_path / "a.docx", a)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_saved_definitions_read_back_unchanged(path, tmp_path):
+    from regionatlas.analysis.scenarios.definition import save_definition
+
+    original = load_definition(path)
+    copy = load_definition(save_definition(original, tmp_path / "copy.toml"))
+    assert copy.to_dict() | {"file": None} == original.to_dict() | {"file": None}
+
+
+def test_result_carries_the_baseline_corridors(ctx):
+    result = run_scenario(_definition(), ctx)
+    corridors = result.tables["baseline.by_corridor"]
+    assert corridors["commuter_km_day"].sum() == pytest.approx(result.baseline.commuter_km_day)

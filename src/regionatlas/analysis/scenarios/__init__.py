@@ -19,8 +19,10 @@ store_glue, synthetic (labelled synthetic test region).
 from regionatlas.analysis.scenarios.context import ScenarioContext, build_context
 from regionatlas.analysis.scenarios.definition import (
     ScenarioDefinition,
+    definition_to_toml,
     load_definition,
     parse_definition,
+    save_definition,
 )
 from regionatlas.analysis.scenarios.engine import (
     ScenarioResult,
@@ -42,8 +44,10 @@ __all__ = [
     "compare",
     "compare_municipalities",
     "compare_to_dict",
+    "definition_to_toml",
     "load_definition",
     "load_parameters",
     "parse_definition",
     "run_scenario",
+    "save_definition",
 ]

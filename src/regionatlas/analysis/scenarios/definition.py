@@ -160,3 +160,35 @@ def parse_definition(raw: dict[str, Any], where: str = "scenario") -> ScenarioDe
         weights=clean_w,
         file=where,
     )
+
+
+def definition_to_toml(definition: ScenarioDefinition) -> str:
+    """The scenario as TOML text that ``load_definition`` reads back unchanged."""
+    import tomli_w
+
+    head: dict[str, Any] = {"name": definition.name, "version": definition.version}
+    if definition.description:
+        head["description"] = definition.description
+    if definition.region:
+        head["region"] = definition.region
+    if tuple(definition.order) != LEVERS:
+        head["order"] = list(definition.order)
+    doc: dict[str, Any] = {"scenario": head}
+    if definition.parameters:
+        doc["parameters"] = definition.parameters
+    if definition.levers:
+        doc["levers"] = definition.levers
+    if definition.weights:
+        doc["weights"] = definition.weights
+    return tomli_w.dumps(doc)
+
+
+def save_definition(definition: ScenarioDefinition, path: str | Path) -> Path:
+    """Write the scenario to ``path`` (whole file or nothing)."""
+    path = Path(path)
+    text = definition_to_toml(definition)
+    parse_definition(tomllib.loads(text), where=str(path))  # never save what cannot load
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path

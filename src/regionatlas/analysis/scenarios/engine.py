@@ -151,6 +151,10 @@ def run_scenario(
         for key, table in outcome.tables.items():
             tables[f"{name}.{key}"] = table
     final = previous
+    tables["baseline.by_corridor"] = metrics.by_corridor(trips0, context, params)
+    tables["baseline.by_destination"] = metrics.by_place(
+        trips0, params, "destination"
+    ).reset_index()
     by_muni = _by_municipality(context, trips0, trips, params)
     excluded = {
         "flows": len(context.excluded),
