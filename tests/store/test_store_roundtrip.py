@@ -184,3 +184,13 @@ def test_an_empty_store_answers_with_empty_canonical_frames(store):
     assert store.indicators().empty and store.batches() == []
     assert store.periods("observation") == [] and store.periods("flow") == []
     assert store.table_counts() == {t: 0 for t in store.table_counts()}
+
+
+def test_create_false_refuses_a_store_that_does_not_exist(store_url_factory):
+    from regionatlas.errors import StoreError
+
+    url = store_url_factory()
+    with pytest.raises(StoreError):
+        open_store(url, create=False)
+    with open_store(url) as s:  # nothing half-made stands in the way of creating it now
+        assert s.batches() == []

@@ -64,7 +64,11 @@ class GeoPackageStore(SqlStore):
         self.con.execute("PRAGMA foreign_keys = OFF")
         self.con.execute("PRAGMA busy_timeout = 30000")  # readers wait while an import commits
         gpkg_meta.register_functions(self.con)
-        self._check_or_create(create)
+        try:
+            self._check_or_create(create)
+        except BaseException:
+            self.con.close()
+            raise
 
     # ---- file setup --------------------------------------------------------------------
     def _check_or_create(self, create: bool) -> None:
@@ -72,7 +76,6 @@ class GeoPackageStore(SqlStore):
             app_id = self.con.execute("PRAGMA application_id").fetchone()[0]
             n_tables = self.con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            self.con.close()
             raise StoreError(f"{self.path} is not a SQLite/GeoPackage file: {exc}") from exc
         if n_tables == 0:
             if not create:
@@ -87,7 +90,6 @@ class GeoPackageStore(SqlStore):
             # one file: undo a WAL switch another program (e.g. QGIS editing) may have made
             self.con.execute("PRAGMA journal_mode = DELETE")
         if app_id != gpkg_meta.APPLICATION_ID:
-            self.con.close()
             raise StoreError(
                 f"{self.path} is not a GeoPackage (application_id {app_id:#x})",
                 path=str(self.path),
@@ -95,7 +97,6 @@ class GeoPackageStore(SqlStore):
         have = {r[0] for r in self.con.execute("SELECT name FROM sqlite_master")}
         missing = [t.name for t in TABLES if t.name not in have]
         if missing:
-            self.con.close()
             raise StoreError(
                 f"{self.path} is a GeoPackage but not a regionatlas store (lacks {missing})",
                 path=str(self.path),

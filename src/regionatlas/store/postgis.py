@@ -56,7 +56,11 @@ class PostgisStore(SqlStore):
             self.con = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL: {exc}".strip()) from exc
-        self._check_or_create(create)
+        try:
+            self._check_or_create(create)
+        except BaseException:
+            self.con.close()
+            raise
 
     def _check_or_create(self, create: bool) -> None:
         have = {
