@@ -109,12 +109,10 @@ def db(tmp_path) -> Path:
     return path
 
 
-def test_context_from_store(db):
-    store = open_store(db)
-    try:
-        ctx = context_from_store(store, ["06611", "05774"])
-    finally:
-        store.close()
+def test_context_from_store(store, tmp_path):
+    """Runs once per engine (GeoPackage; PostGIS where a server can be started)."""
+    store.import_source(_source(tmp_path))
+    ctx = context_from_store(store, ["06611", "05774"])
     assert ctx.estimate_basis == "modelled estimate"
     assert ctx.period == "2023-06-30"
     assert set(ctx.units.index) == {p[0] for p in PLACES}
