@@ -82,10 +82,10 @@ CHILD = textwrap.dedent(
 
     gpkg.IMPORT_CACHE_KIB = 1024  # tiny cache: pages spill into the file mid-transaction
     store = open_store({url!r})
-    data = source("huge", units=units(["05774032"]), flows=random_flows(300_000, seed=7))
+    data = source("huge", units=units(["05774032"]), flows=random_flows(150_000, seed=7))
 
     def progress(done, total):
-        if done >= 200_000:
+        if done >= 100_000:
             print("inside", done, total, flush=True)
             sys.stdin.readline()  # wait to be killed
 
