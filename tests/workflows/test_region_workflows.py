@@ -82,15 +82,25 @@ def test_kreis_indicators_of_kassel_reproduce_the_published_totals(store, region
     assert set(res.table.index) == set(region.all_district_codes)
 
 
-def test_land_and_region_levels(store, region, source_flows):
+def test_land_level_counts_pooled_commuters_once(store, region, source_flows):
     land = flow_indicator_table(store, region, "land")
     assert set(land.table.index) == {"03", "05", "06", "16"}
     f = source_flows
+    pooled_o = f["origin"].str.contains("x")
+    pooled_d = f["destination"].str.contains("x")
     o2, d2 = f["origin"].str[:2], f["destination"].str[:2]
-    real = f["destination"].str.fullmatch(r"\d{5}")
-    to_other = f[(o2 == "06") & real & (d2 != "06")]["persons"].sum()
-    # Hessen's out-commuters to named districts of other states are part of its total
-    assert land.table.loc["06", "out_commuters"] >= to_other
+    for state in ("06", "05", "03"):
+        # out: the residence side's rows (incl. its "Übrige …" pools, resolved by prefix)
+        out = f[~pooled_o & (o2 == state) & (d2 != state)]["persons"].sum()
+        # in: the workplace side's rows (incl. pools of residences)
+        inn = f[~pooled_d & (d2 == state) & (o2 != state)]["persons"].sum()
+        assert land.table.loc[state, "out_commuters"] == pytest.approx(out)
+        assert land.table.loc[state, "in_commuters"] == pytest.approx(inn)
+        assert land.table.loc[state, "balance"] == pytest.approx(inn - out)
+
+
+def test_region_and_custom_levels(store, region, source_flows):
+    f = source_flows
     reg = flow_indicator_table(store, region, "region")
     assert list(reg.table.index) == [region.id]
     assert reg.table.loc[region.id, "name"] == region.name_de

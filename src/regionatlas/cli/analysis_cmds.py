@@ -9,7 +9,10 @@ its basis: official, modelled estimate or synthetic.
 Municipal figures rest on a modelled estimate when no municipal tables are imported; the
 estimate needs flows within districts, which the BA's Kreis tables do not publish. Give
 --employment-rate (SV-employed residents per inhabitant, an explicit modelling assumption)
-or import employed residents or municipal tables to get them.
+or import employed residents or municipal tables to get them. ``analyse estimate --import``
+stores the estimate as a batch flagged "estimated" (for the web atlas and the scenario lab).
+Custom groupings of units are available from Python (``flow_indicator_table(…, "custom",
+groups=…)``), not from the command line.
 """
 
 from __future__ import annotations

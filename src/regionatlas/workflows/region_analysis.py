@@ -34,6 +34,7 @@ from regionatlas.analysis.crossborder import (
     strongest_crossborder_pairs,
 )
 from regionatlas.analysis.flow_indicators import flow_indicators
+from regionatlas.analysis.flowframe import is_pseudo_key
 from regionatlas.errors import ParameterError
 from regionatlas.region import Region
 from regionatlas.workflows.basis import OFFICIAL, OWN_CALCULATION, Provenance, combine
@@ -166,13 +167,11 @@ def flow_indicator_table(
             mapping = custom_mapping(keys, groups)  # type: ignore[arg-type]
             units = list(groups)  # type: ignore[arg-type]
             resolve = False
-        agg = aggregate_flows(
-            kreis, mapping, level=level, internal=internal, resolve_pooled=resolve
-        )
-        table = flow_indicators(agg, units)
+        table = _two_sided(kreis, mapping, units, level, internal, resolve)
         notes.append(
             "aggregated from Kreis flows: totals are sums of published flows incl. "
-            "pooled 'Übrige …' rows; no published totals at this level"
+            "pooled 'Übrige …' rows (out-commuters from the residence side's tables, "
+            "in-commuters from the workplace side's); no published totals at this level"
         )
         names = _names(store, units) if level == "land" else {}
         if level == "region":
@@ -188,6 +187,57 @@ def flow_indicator_table(
         note="; ".join(notes),
         attribution=prov.attribution(store, extra=extra),
     )
+
+
+IN_SIDE = [
+    "in_commuters",
+    "in_published",
+    "not_assigned_in",
+    "share_in_cross_district",
+    "share_in_cross_state",
+    "commuter_km_in",
+]
+
+
+def _two_sided(
+    kreis: pd.DataFrame,
+    mapping: pd.Series,
+    units: list[str],
+    level: str,
+    internal: pd.Series,
+    resolve: bool,
+) -> pd.DataFrame:
+    """Indicators of groups of districts without counting pooled commuters twice.
+
+    The BA pools small flows on both sides: a district's out-commuter table has rows
+    "→ Übrige Kreise (RB 091)" and the workplace's in-commuter table has "Übrige Kreise
+    (RB 064) →" for the same people. Out-commuters therefore come from the frame without
+    pooled origins, in-commuters from the frame without pooled destinations; the combined
+    figures follow the formulas of ``analysis.flow_indicators``."""
+    pseudo_o = is_pseudo_key(kreis["origin"])
+    pseudo_d = is_pseudo_key(kreis["destination"])
+    sides = []
+    for keep in (~pseudo_o, ~pseudo_d):
+        agg = aggregate_flows(
+            kreis[keep], mapping, level=level, internal=internal, resolve_pooled=resolve
+        )
+        sides.append(flow_indicators(agg, units))
+    out, inn = sides
+    table = out.copy()
+    for col in IN_SIDE:
+        table[col] = inn[col]
+    loc, in_c, out_c = table["internal"], table["in_commuters"], table["out_commuters"]
+    jobs, er = loc + in_c, table["employed_residents"]
+    table["jobs"] = jobs
+    table["balance"] = in_c - out_c
+    table["in_rate"] = (in_c / jobs).where(jobs > 0)
+    table["job_centrality"] = (jobs / er).where(er > 0)
+    table["sc_demand"] = (loc / jobs).where(jobs > 0)
+    table["notes"] = [
+        "; ".join(dict.fromkeys(x for x in (a + "; " + b).split("; ") if x))
+        for a, b in zip(out["notes"], inn["notes"], strict=True)
+    ]
+    return table
 
 
 def gemeinde_table(store: Any, region: Region, fb: FlowBasis) -> IndicatorTable:
