@@ -20,6 +20,15 @@ from regionatlas.analysis.scenarios.engine import (
 from regionatlas.errors import ParameterError
 
 FORMATS = (".csv", ".xlsx", ".pdf")
+LABELS = {
+    "persons": "Pendelnde je Arbeitstag / commuters per working day",
+    "commuter_km_day": "Pendel-km je Arbeitstag / commuter-km per day",
+    "commuter_km_year": "Pendel-km je Jahr / commuter-km per year",
+    "car_vkm_year": "Pkw-Fahrzeug-km je Jahr / car vehicle-km per year",
+    "co2_t_year": "CO2 t je Jahr / CO2 t per year",
+    "hours_year": "Stunden je Jahr / hours per year",
+    "score": "Gewichteter Wert / weighted score",
+}
 
 
 def summary_table(a: ScenarioResult, b: ScenarioResult | None = None) -> pd.DataFrame:
@@ -148,6 +157,7 @@ def brief_html(a: ScenarioResult, b: ScenarioResult | None = None) -> str:
         "h1{font-size:15pt}h2{font-size:11pt;margin-top:14pt}"
         "table{border-collapse:collapse;width:100%;margin:4pt 0}"
         "th,td{border:0.5pt solid #999;padding:2pt 4pt;text-align:right}"
+        "td{white-space:nowrap}table{font-size:8pt}"
         "th:first-child,td:first-child{text-align:left}th{background:#e8f1f4}"
         ".note{color:#333;font-size:8pt}@page{size:A4;margin:15mm;"
         "@bottom-center{content:'" + ATTRIBUTION.replace("'", "") + "';font-size:7pt}}",
@@ -157,7 +167,11 @@ def brief_html(a: ScenarioResult, b: ScenarioResult | None = None) -> str:
         f"<p class='note'><strong>Datengrundlage:</strong> {html.escape(a.estimate_basis)}. "
         "Alle Werte sind Modellrechnungen mit den unten genannten Annahmen.</p>",
         "<h2>Basis und Szenario / baseline and scenario</h2>",
-        _table_html(summary_table(a, b)),
+        _table_html(
+            summary_table(a, b).assign(
+                indicator=lambda df: df["indicator"].map(LABELS).fillna(df["indicator"])
+            )
+        ),
     ]
     for res in (a, b) if b is not None else (a,):
         parts.append(f"<h2>Hebel: {html.escape(res.definition.name)}</h2>")
@@ -185,13 +199,17 @@ def brief_html(a: ScenarioResult, b: ScenarioResult | None = None) -> str:
     muni = _municipal(a, b)
     sort_col = "commuter_km_day_b_minus_a" if b is not None else "commuter_km_day_change"
     parts.append("<h2>Größte Änderungen je Gemeinde (Wohnort) / largest changes</h2>")
-    parts.append(
-        _table_html(
-            muni.sort_values(sort_col).head(12)[
-                [c for c in muni.columns if not c.endswith(("_baseline", "_scenario"))][:6]
-            ]
-        )
+    cols = (
+        [
+            "name",
+            "commuter_km_day_change_a",
+            "commuter_km_day_change_b",
+            "commuter_km_day_b_minus_a",
+        ]
+        if b is not None
+        else ["name", "commuter_km_day_change", "co2_t_year_change", "hours_year_change"]
     )
+    parts.append(_table_html(muni.sort_values(sort_col).head(12)[cols]))
     params = parameter_table(a)
     parts.append("<h2>Annahmen und Quellen / assumptions and sources</h2>")
     parts.append(_table_html(params[["name", "value", "unit", "source"]], 3))
