@@ -135,3 +135,45 @@ def test_sigkill_during_import_leaves_the_previous_state(store_url_factory):
         result = s.import_source(source("after", flows=random_flows(1000, seed=3)))
         assert result.created
         assert s.table_counts()["flow"] == before[1]["flow"] + 1000
+
+
+def test_concurrent_imports_of_one_file_queue_up_and_record_one_batch(store_url_factory):
+    """Two writers (two connections) import the same file at once: one batch, no error."""
+    import threading
+
+    url = store_url_factory()
+    data = source("same", flows=random_flows(150_000))
+    inside = threading.Event()
+    release = threading.Event()
+    results: dict[str, object] = {}
+
+    def first() -> None:
+        def hold(done: int, total: int) -> None:
+            if done >= 100_000 and not inside.is_set():
+                inside.set()
+                release.wait(timeout=30)
+
+        with open_store(url) as s:
+            results["first"] = s.import_source(data, progress=hold)
+
+    def second() -> None:
+        with open_store(url) as s:
+            results["second"] = s.import_source(data)
+
+    with open_store(url):  # create the schema before the race
+        pass
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert inside.wait(timeout=60)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    t2.join(timeout=1.0)
+    assert t2.is_alive(), "the second writer must wait for the first transaction"
+    release.set()
+    t1.join(timeout=60)
+    t2.join(timeout=60)
+    assert results["first"].created and not results["second"].created
+    assert results["second"].batch == results["first"].batch
+    with open_store(url) as s:
+        assert len(s.batches()) == 1
+        assert s.table_counts()["flow"] == 150_000
