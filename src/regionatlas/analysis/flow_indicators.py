@@ -23,6 +23,8 @@ Definitions (one row per unit; I internal, O out-, In in-commuters):
                         published total − sum of published partner flows: commuters the
                         publisher did not assign to a partner (pooled "Übrige …" rows and
                         suppressed flows). Rounding by the publisher can make it slightly < 0.
+    basis               "published", "modelled estimate" or "partly modelled estimate" (flows
+                        flagged ``estimated``, e.g. from ``interaction.estimate_municipal_flows``)
     commuter_km_out / _in
                         Σ persons × straight-line km × detour factor over flows with a known
                         partner and distance — labelled modelled (see ``commuter_km_basis``);
@@ -43,6 +45,7 @@ from regionatlas.analysis.aggregate import (
     sum_by_group,
 )
 from regionatlas.analysis.flowframe import (
+    ESTIMATE_NOTE,
     STRAIGHT_LINE_NOTE,
     check_flows,
     is_pseudo_key,
@@ -51,7 +54,7 @@ from regionatlas.analysis.flowframe import (
     pseudo_prefix,
 )
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import FLAG_POOLED
+from regionatlas.store.schema import FLAG_ESTIMATED, FLAG_POOLED
 
 INDICATOR_COLUMNS = [
     "employed_residents",
@@ -76,6 +79,7 @@ INDICATOR_COLUMNS = [
     "commuter_km_out",
     "commuter_km_in",
     "commuter_km_basis",
+    "basis",
     "notes",
 ]
 
@@ -214,6 +218,15 @@ def flow_indicators(
             )
         )
     res["commuter_km_basis"] = np.full(n, basis, dtype=object)
+    est = (f["flag"] == FLAG_ESTIMATED).to_numpy()
+    n_est = by(o_pos, est, np.ones(len(f))) + by(d_pos, est & ~is_self, np.ones(len(f)))
+    n_all = by(o_pos, np.ones(len(f), bool), np.ones(len(f))) + by(d_pos, ~is_self, np.ones(len(f)))
+    res["basis"] = np.where(
+        n_est == 0,
+        "published",
+        np.where(n_est < n_all, "partly modelled estimate", "modelled estimate"),
+    ).astype(object)
+    notes.append((n_est > 0, ESTIMATE_NOTE))
     res["notes"] = _join_notes(notes, n)
     out = pd.DataFrame(res, index=units)[INDICATOR_COLUMNS]
     out.attrs["commuter_km_basis"] = basis
