@@ -79,7 +79,7 @@ def bench_region(ctx) -> None:
 def bench_gap() -> None:
     print("Heuristic gap to the exact MIP (PuLP/CBC), synthetic mid-size instances:")
     params = load_parameters()
-    for n, k in ((60, 5), (120, 8), (200, 10)):
+    for n, k in ((60, 5), (120, 8), (200, 10), (520, 10)):
         ctx = synthetic_context(n, seed=n)
         live = metrics.baseline_trips(ctx, params)
         groups, group = np.unique(
