@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from regionatlas.analysis.scenarios.context import ScenarioContext
 from regionatlas.cli.common import DatabaseUrlOption, DbOption, opened_store, user_errors
 
 OutOption = Annotated[
@@ -30,7 +31,13 @@ RegionOption = Annotated[
 ]
 
 
-def _context(db, database_url, region, period, include_ring):  # type: ignore[no-untyped-def]
+def _context(
+    db: Path | None,
+    database_url: str | None,
+    region: Path | None,
+    period: str | None,
+    include_ring: bool,
+) -> ScenarioContext:
     from regionatlas.analysis.scenarios.store_glue import context_from_store
     from regionatlas.region import load_region
     from regionatlas.settings import load_settings
@@ -41,7 +48,7 @@ def _context(db, database_url, region, period, include_ring):  # type: ignore[no
         return context_from_store(store, reg, period=period, include_ring=include_ring)
 
 
-def _print(data: dict) -> None:
+def _print(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
