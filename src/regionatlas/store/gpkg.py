@@ -106,21 +106,26 @@ class GeoPackageStore(SqlStore):
     @contextmanager
     def _write(self) -> Iterator[None]:
         con = self.con
+
+        def rollback() -> None:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+
         con.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         try:
-            con.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"{self.path} is locked by another writer: {exc}") from exc
-        try:
-            yield
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        try:
-            con.execute("COMMIT")
-        except sqlite3.Error as exc:
-            con.execute("ROLLBACK")
-            raise StoreError(f"cannot commit to {self.path}: {exc}") from exc
+            try:
+                con.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"{self.path} is locked by another writer: {exc}") from exc
+            try:
+                yield
+                con.execute("COMMIT")
+            except sqlite3.Error as exc:
+                rollback()
+                raise StoreError(f"writing to {self.path} failed: {exc}") from exc
+            except BaseException:
+                rollback()
+                raise
         finally:
             con.execute("PRAGMA cache_size = -2000")
             con.execute("PRAGMA shrink_memory")

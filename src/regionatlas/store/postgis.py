@@ -99,7 +99,7 @@ class PostgisStore(SqlStore):
                 yield
         except psycopg.errors.IntegrityError as exc:
             raise StoreError(f"rows conflict with the store's keys: {exc}".strip()) from exc
-        except psycopg.OperationalError as exc:
+        except psycopg.Error as exc:
             raise StoreError(f"PostgreSQL failed: {exc}".strip()) from exc
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
