@@ -102,4 +102,7 @@ class Store(Protocol):
     def indicators(self) -> pd.DataFrame:
         """The indicator catalogue."""
 
+    def table_counts(self) -> dict[str, int]:
+        """Rows per canonical table, all versions and batches included."""
+
     def close(self) -> None: ...
