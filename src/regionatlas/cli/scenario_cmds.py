@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from regionatlas.analysis.scenarios.context import ScenarioContext
 from regionatlas.cli.common import DatabaseUrlOption, DbOption, opened_store, user_errors
+
+if TYPE_CHECKING:
+    from regionatlas.analysis.scenarios.context import ScenarioContext
 
 OutOption = Annotated[
     Path | None, typer.Option("--out", help="Export to FILE (.csv, .xlsx or .pdf)")
