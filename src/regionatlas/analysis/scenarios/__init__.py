@@ -8,6 +8,7 @@ Public API (pure functions; the only I/O is ``store_glue`` and ``export``)::
     result = run_scenario(definition, ctx)                    # ScenarioResult
     result.to_dict()                                          # JSON-ready
     compare(a, b); compare_to_dict(a, b)                      # side by side
+    lever_catalogue()                                         # levers + parameters for forms
     export("brief.pdf", a, b=None)                            # .csv / .xlsx / .pdf
 
 Modules: parameters (cited assumptions, parameters/defaults.toml), context, metrics (trip
@@ -16,6 +17,7 @@ gravity + relocation (doubly-constrained model), scoring, definition, engine, ex
 store_glue, synthetic (labelled synthetic test region).
 """
 
+from regionatlas.analysis.scenarios.catalogue import lever_catalogue
 from regionatlas.analysis.scenarios.context import ScenarioContext, build_context
 from regionatlas.analysis.scenarios.definition import (
     ScenarioDefinition,
@@ -45,6 +47,7 @@ __all__ = [
     "compare_municipalities",
     "compare_to_dict",
     "definition_to_toml",
+    "lever_catalogue",
     "load_definition",
     "load_parameters",
     "parse_definition",
