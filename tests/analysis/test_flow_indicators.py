@@ -176,9 +176,9 @@ def test_estimated_flows_make_a_modelled_estimate():
     f = flows()
     f.loc[(f["origin"] == C1) & (f["destination"] == A1), "flag"] = "estimated"
     ind = flow_indicators(f, MUNIS)
-    assert ind.loc[C1, "basis"] == "partly modelled estimate"  # c1→a1 estimated, c1→c1 not
-    assert ind.loc[A1, "basis"] == "partly modelled estimate"  # one of a1's in-flows
-    assert ind.loc[B2, "basis"] == "published"
+    assert ind.loc[C1, "flows_basis"] == "partly modelled estimate"  # c1→a1 estimated, c1→c1 not
+    assert ind.loc[A1, "flows_basis"] == "partly modelled estimate"  # one of a1's in-flows
+    assert ind.loc[B2, "flows_basis"] == "published"
     assert "modelled estimate" in ind.loc[C1, "notes"]
     f["flag"] = "estimated"
-    assert (flow_indicators(f, MUNIS)["basis"] == "modelled estimate").all()
+    assert (flow_indicators(f, MUNIS)["flows_basis"] == "modelled estimate").all()

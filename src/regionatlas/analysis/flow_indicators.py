@@ -23,7 +23,7 @@ Definitions (one row per unit; I internal, O out-, In in-commuters):
                         published total − sum of published partner flows: commuters the
                         publisher did not assign to a partner (pooled "Übrige …" rows and
                         suppressed flows). Rounding by the publisher can make it slightly < 0.
-    basis               "published", "modelled estimate" or "partly modelled estimate" (flows
+    flows_basis         "published", "modelled estimate" or "partly modelled estimate" (flows
                         flagged ``estimated``, e.g. from ``interaction.estimate_municipal_flows``)
     commuter_km_out / _in
                         Σ persons × straight-line km × detour factor over flows with a known
@@ -79,7 +79,7 @@ INDICATOR_COLUMNS = [
     "commuter_km_out",
     "commuter_km_in",
     "commuter_km_basis",
-    "basis",
+    "flows_basis",
     "notes",
 ]
 
@@ -221,7 +221,7 @@ def flow_indicators(
     est = (f["flag"] == FLAG_ESTIMATED).to_numpy()
     n_est = by(o_pos, est, np.ones(len(f))) + by(d_pos, est & ~is_self, np.ones(len(f)))
     n_all = by(o_pos, np.ones(len(f), bool), np.ones(len(f))) + by(d_pos, ~is_self, np.ones(len(f)))
-    res["basis"] = np.where(
+    res["flows_basis"] = np.where(
         n_est == 0,
         "published",
         np.where(n_est < n_all, "partly modelled estimate", "modelled estimate"),
