@@ -29,7 +29,7 @@ def region_db(tmp_path_factory: pytest.TempPathFactory, region: Region) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store(region_db: Path):
+def bundle_store(region_db: Path):
     s = open_store(region_db)
     yield s
     s.close()

@@ -52,8 +52,8 @@ def source_flows(ba_files) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def estimate(store, region):
-    return municipal_flows(store, region, employment_rate=EMPLOYMENT_RATE)
+def estimate(bundle_store, region):
+    return municipal_flows(bundle_store, region, employment_rate=EMPLOYMENT_RATE)
 
 
 def _source_total(ba_files, ags: str, indicator: str) -> float:
@@ -63,8 +63,10 @@ def _source_total(ba_files, ags: str, indicator: str) -> float:
     return float(row["value"].iloc[0])
 
 
-def test_kreis_indicators_of_kassel_reproduce_the_published_totals(store, region, ba_files):
-    res = flow_indicator_table(store, region, "kreis")
+def test_kreis_indicators_of_kassel_reproduce_the_published_totals(
+    bundle_store, region, ba_files, source_flows
+):
+    res = flow_indicator_table(bundle_store, region, "kreis")
     kassel = res.table.loc["06611"]
     assert kassel["out_commuters"] == _source_total(ba_files, "06611", "out_commuters")
     assert kassel["in_commuters"] == _source_total(ba_files, "06611", "in_commuters")
@@ -72,7 +74,7 @@ def test_kreis_indicators_of_kassel_reproduce_the_published_totals(store, region
     assert res.period == "2023-06-30"
     assert any("Bundesagentur" in a for a in res.attribution)
     # not assigned = published total − flows to named partners (never silently 0)
-    flows = store.flows(level="kreis", origins=["06611"])
+    flows = source_flows[source_flows["origin"] == "06611"]
     named = flows[~flows["destination"].str.contains("x") & flows["persons"].notna()]
     assert kassel["not_assigned_out"] == pytest.approx(
         kassel["out_commuters"] - named["persons"].sum()
@@ -82,8 +84,8 @@ def test_kreis_indicators_of_kassel_reproduce_the_published_totals(store, region
     assert set(res.table.index) == set(region.all_district_codes)
 
 
-def test_land_level_counts_pooled_commuters_once(store, region, source_flows):
-    land = flow_indicator_table(store, region, "land")
+def test_land_level_counts_pooled_commuters_once(bundle_store, region, source_flows):
+    land = flow_indicator_table(bundle_store, region, "land")
     assert set(land.table.index) == {"03", "05", "06", "16"}
     f = source_flows
     pooled_o = f["origin"].str.contains("x")
@@ -99,22 +101,24 @@ def test_land_level_counts_pooled_commuters_once(store, region, source_flows):
         assert land.table.loc[state, "balance"] == pytest.approx(inn - out)
 
 
-def test_region_and_custom_levels(store, region, source_flows):
+def test_region_and_custom_levels(bundle_store, region, source_flows):
     f = source_flows
-    reg = flow_indicator_table(store, region, "region")
+    reg = flow_indicator_table(bundle_store, region, "region")
     assert list(reg.table.index) == [region.id]
     assert reg.table.loc[region.id, "name"] == region.name_de
-    custom = flow_indicator_table(store, region, "custom", groups={"Kassel": ["06611", "06633"]})
+    custom = flow_indicator_table(
+        bundle_store, region, "custom", groups={"Kassel": ["06611", "06633"]}
+    )
     inner = f[f["origin"].isin(["06611", "06633"])]
     leaving = inner[~inner["destination"].isin(["06611", "06633"])]["persons"].sum()
     assert custom.table.loc["Kassel", "out_commuters"] == pytest.approx(leaving)
 
 
-def test_bad_level_is_a_parameter_error(store, region):
+def test_bad_level_is_a_parameter_error(bundle_store, region):
     with pytest.raises(ParameterError, match="unknown level"):
-        flow_indicator_table(store, region, "bezirk")
+        flow_indicator_table(bundle_store, region, "bezirk")
     with pytest.raises(ParameterError, match="groups"):
-        flow_indicator_table(store, region, "custom")
+        flow_indicator_table(bundle_store, region, "custom")
 
 
 def test_municipal_estimate_margins_equal_published_district_pairs(estimate, region, source_flows):
@@ -139,19 +143,19 @@ def test_municipal_estimate_margins_equal_published_district_pairs(estimate, reg
     assert leaving["persons"].sum() == pytest.approx(published)
 
 
-def test_without_internal_flows_the_estimate_says_so(store, region):
-    fb = municipal_flows(store, region)
+def test_without_internal_flows_the_estimate_says_so(bundle_store, region):
+    fb = municipal_flows(bundle_store, region)
     assert not fb.within_districts
     assert "flows within districts not estimated" in fb.note
     f = fb.flows
     same = f[(f["origin"].str[:5] == f["destination"].str[:5])]
     assert same.empty
     with pytest.raises(ParameterError, match="within districts"):
-        functional_regions(store, region, LmaParams(1000, 0.6667, 10000, 0.75), flows=fb)
+        functional_regions(bundle_store, region, LmaParams(1000, 0.6667, 10000, 0.75), flows=fb)
 
 
-def test_state_matrix_equals_sum_of_kreis_flows(store, region, source_flows):
-    res = crossborder(store, region)
+def test_state_matrix_equals_sum_of_kreis_flows(bundle_store, region, source_flows):
+    res = crossborder(bundle_store, region)
     districts = sorted(region.all_district_codes)
     f = source_flows[
         source_flows["origin"].isin(districts) & source_flows["destination"].isin(districts)
@@ -168,11 +172,13 @@ def test_state_matrix_equals_sum_of_kreis_flows(store, region, source_flows):
     top = res.district_pairs.iloc[0]
     assert top["persons"] == f[f["origin"].str[:2] != f["destination"].str[:2]]["persons"].max()
     with pytest.raises(ParameterError):
-        crossborder(store, region, by="nonsense")
+        crossborder(bundle_store, region, by="nonsense")
 
 
-def test_lma_partition_covers_every_municipality_once(store, region, estimate):
-    res = functional_regions(store, region, LmaParams(1000, 0.6667, 10000, 0.75), flows=estimate)
+def test_lma_partition_covers_every_municipality_once(bundle_store, region, estimate):
+    res = functional_regions(
+        bundle_store, region, LmaParams(1000, 0.6667, 10000, 0.75), flows=estimate
+    )
     a = res.assignment
     assert a.index.is_unique
     assert set(a.index) == set(estimate.municipalities.index)
@@ -187,8 +193,8 @@ def test_lma_partition_covers_every_municipality_once(store, region, estimate):
     assert res.basis == ESTIMATE
 
 
-def test_hubs_kreis_level_is_official(store, region, source_flows):
-    res = hubs_and_catchments(store, region, level="kreis", n_centres=3)
+def test_hubs_kreis_level_is_official(bundle_store, region, source_flows):
+    res = hubs_and_catchments(bundle_store, region, level="kreis", n_centres=3)
     assert res.basis == OFFICIAL
     assert "straight lines" in res.routes_note
     top = res.centres.index[0]
@@ -198,8 +204,8 @@ def test_hubs_kreis_level_is_official(store, region, source_flows):
     assert (res.catchments.groupby("origin")["primary"].sum() == 1).all()
 
 
-def test_hubs_gemeinde_level(store, region, estimate):
-    res = hubs_and_catchments(store, region, flows=estimate, n_centres=5)
+def test_hubs_gemeinde_level(bundle_store, region, estimate):
+    res = hubs_and_catchments(bundle_store, region, flows=estimate, n_centres=5)
     assert res.basis == ESTIMATE
     assert res.centres.index[0] == "06611000"  # Kassel: by far the most in-commuters
     assert res.size_basis == "jobs"
@@ -208,8 +214,8 @@ def test_hubs_gemeinde_level(store, region, estimate):
     assert set(kp.places.index) <= set(estimate.municipalities.index)
 
 
-def test_central_places_matrix_and_estimate_label(store, region, estimate):
-    res = central_places(store, region, flows=estimate)
+def test_central_places_matrix_and_estimate_label(bundle_store, region, estimate):
+    res = central_places(bundle_store, region, flows=estimate)
     c = res.comparison
     assert "modelled estimate" in c.estimate_basis
     assert (c.places["estimate_basis"] == c.estimate_basis).all()

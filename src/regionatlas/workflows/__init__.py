@@ -7,6 +7,7 @@ and the ``attribution`` lines of the batches used. Nothing is cached; callers ca
 """
 
 from regionatlas.workflows.basis import BASES, ESTIMATE, OFFICIAL, SYNTHETIC
+from regionatlas.workflows.estimate_import import estimate_as_source
 from regionatlas.workflows.functional import (
     CentralPlaces,
     FunctionalRegions,
@@ -38,6 +39,7 @@ __all__ = [
     "IndicatorTable",
     "central_places",
     "crossborder",
+    "estimate_as_source",
     "flow_indicator_table",
     "functional_regions",
     "hubs_and_catchments",

@@ -14,8 +14,10 @@ Public functions (all take ``(store, region, …)``; nothing is cached):
 Levels: *kreis* uses the official Kreis × Kreis flows and the BA's published totals, so the
 commuters the BA did not assign to a partner ("Übrige …" rows, rounding) show up as
 ``not_assigned_out`` / ``not_assigned_in``; *land*, *region* and *custom* aggregate them (the
-BA publishes no totals there); *gemeinde* uses :func:`municipal_flows` (official when
-imported, else a modelled estimate, labelled).
+BA publishes no totals there; out-commuters come from the residence side's tables and
+in-commuters from the workplace side's, so the BA's "Übrige …" pools are never counted
+twice); *gemeinde* uses :func:`municipal_flows` (official when imported, else a modelled
+estimate, labelled).
 """
 
 from __future__ import annotations
