@@ -25,6 +25,7 @@ from regionatlas.workflows import ESTIMATE, SYNTHETIC, municipal_flows
 from regionatlas.workflows.estimate_import import SOURCE_ID, estimate_as_source
 
 runner = CliRunner()
+pytestmark = pytest.mark.slow  # imports ~300,000 estimated rows
 
 
 @pytest.fixture(scope="module")
