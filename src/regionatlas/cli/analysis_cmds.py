@@ -210,7 +210,15 @@ def register(app: typer.Typer) -> None:
 
         reg = _region(region)
         with opened_store(db, database_url) as store:
-            res = run(store, reg, period, n=n, by=by, employment_rate=employment_rate)
+            res = run(
+                store,
+                reg,
+                period,
+                n=n,
+                by=by,
+                employment_rate=employment_rate,
+                with_pairs=what == CrossTable.pairs,
+            )
         if what in (CrossTable.states, CrossTable.districts):
             m = res.states if what == CrossTable.states else res.districts
             frame = m.persons.copy()

@@ -31,8 +31,7 @@ import pandas as pd
 from regionatlas.analysis.aggregate import aggregate_flows, custom_mapping, mapping_to_level
 from regionatlas.analysis.crossborder import (
     FlowMatrix,
-    district_matrix,
-    state_matrix,
+    border_matrix,
     strongest_crossborder_pairs,
 )
 from regionatlas.analysis.flow_indicators import flow_indicators
@@ -318,13 +317,15 @@ def crossborder(
     by: str = "persons",
     employment_rate: float | None = None,
     flows: FlowBasis | None = None,
+    with_pairs: bool = True,
 ) -> CrossBorder:
     """State × state and district × district matrices of flows between the region's districts
     (core + ring; official), the strongest district pairs across a state border (official) and
     the strongest municipality pairs across a state border (municipal flows: a modelled
     estimate unless official municipal tables are imported). ``by``: persons |
     share_of_origin_out. ``flows``: municipal flows already
-    computed by the caller (else computed here)."""
+    computed by the caller (else computed here); ``with_pairs=False`` skips the municipal
+    pairs (and the estimate they need)."""
     if by not in PAIR_RANKINGS:
         raise ParameterError("unknown ranking", value=by, expected=" | ".join(PAIR_RANKINGS))
     prov = Provenance()
@@ -334,8 +335,13 @@ def crossborder(
     inner = kreis[kreis["origin"].isin(districts)]
     inner = inner[inner["destination"].isin(districts) | inner["flag"].eq("pooled")]
     states = sorted({d[:2] for d in districts})
-    sm = state_matrix(inner, keys=states)
-    dm = district_matrix(inner, keys=districts)
+    # a pair without a row had fewer than 10 commuters, pooled by the BA into "Übrige …"
+    # (not_assigned): its cell stays empty, never 0
+    keys = pd.concat([inner["origin"], inner["destination"]])
+    sm = border_matrix(inner, mapping_to_level(keys, "land"), level="land", keys=states, fill=None)
+    dm = border_matrix(
+        inner, mapping_to_level(keys, "kreis"), level="kreis", keys=districts, fill=None
+    )
     totals = published_totals(store, districts, period, prov)
     dpairs = strongest_crossborder_pairs(
         inner[inner["destination"].isin(districts)],
@@ -343,40 +349,48 @@ def crossborder(
         by=by,
         out_totals=totals.get("out_commuters"),
     )
-    fb = (
-        flows
-        if flows is not None
-        else municipal_flows(store, region, period, employment_rate=employment_rate)
-    )
-    mkeys = set(fb.municipalities.index)
-    mf = fb.flows
-    out_all = mf[mf["origin"].isin(mkeys) & (mf["origin"] != mf["destination"])]
-    out_all = out_all.groupby("origin")["persons"].sum(min_count=1)
-    both = mf[mf["origin"].isin(mkeys) & mf["destination"].isin(mkeys)]
-    pairs = strongest_crossborder_pairs(both, n=n, by=by, out_totals=out_all)
     names = _names(store, [*districts, *states])
-    names.update(fb.municipalities["name"].to_dict())
+    if with_pairs:
+        fb = (
+            flows
+            if flows is not None
+            else municipal_flows(store, region, period, employment_rate=employment_rate)
+        )
+        mkeys = set(fb.municipalities.index)
+        mf = fb.flows
+        out_all = mf[mf["origin"].isin(mkeys) & (mf["origin"] != mf["destination"])]
+        out_all = out_all.groupby("origin")["persons"].sum(min_count=1)
+        both = mf[mf["origin"].isin(mkeys) & mf["destination"].isin(mkeys)]
+        pairs = strongest_crossborder_pairs(both, n=n, by=by, out_totals=out_all)
+        names.update(fb.municipalities["name"].to_dict())
+        pairs_basis, pairs_attr = fb.basis, fb.attribution
+        pairs_note = (
+            (fb.note if fb.basis != OFFICIAL else "published municipal flows")
+            + "; share_of_origin_out relative to the origin's flows to other municipalities "
+            "and districts"
+        )
+    else:
+        pairs = strongest_crossborder_pairs(dpairs.iloc[0:0][["origin", "destination", "persons"]])
+        pairs_basis, pairs_attr, pairs_note = "", (), "not computed (with_pairs=False)"
     for frame in (dpairs, pairs):
         frame.insert(2, "origin_name", frame["origin"].map(names).to_numpy())
         frame.insert(4, "destination_name", frame["destination"].map(names).to_numpy())
-    pairs["basis"] = fb.basis
+    pairs["basis"] = pairs_basis
     dpairs["basis"] = prov.basis(store, estimated=False)
     note = (
         f"official Kreis × Kreis flows ({period}) between the region's {len(districts)} "
-        "districts (core and ring); cells with no published flow are 0 (the BA lists every "
-        "flow of 10 or more); not_assigned: 'Übrige …' rows without a named partner"
+        "districts (core and ring); an empty cell had fewer than 10 commuters, which the BA "
+        "pools into 'Übrige …' rows (column not_assigned: pooled commuters without a named "
+        "partner); the diagonal (flows within a unit) is not published"
     )
-    pairs_note = (
-        fb.note if fb.basis != OFFICIAL else "published municipal flows"
-    ) + "; share_of_origin_out relative to the origin's flows to other municipalities and districts"
-    attribution = tuple(dict.fromkeys(prov.attribution(store) + fb.attribution))
+    attribution = tuple(dict.fromkeys(prov.attribution(store) + pairs_attr))
     return CrossBorder(
         states=sm,
         districts=dm,
         district_pairs=dpairs,
         pairs=pairs,
         basis=prov.basis(store, estimated=False),
-        pairs_basis=fb.basis,
+        pairs_basis=pairs_basis,
         note=note,
         pairs_note=pairs_note,
         attribution=attribution,
