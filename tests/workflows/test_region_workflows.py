@@ -173,6 +173,16 @@ def test_state_matrix_equals_sum_of_kreis_flows(bundle_store, region, source_flo
     assert top["persons"] == f[f["origin"].str[:2] != f["destination"].str[:2]]["persons"].max()
     with pytest.raises(ParameterError):
         crossborder(bundle_store, region, by="nonsense")
+    # a district pair without a published row is pooled by the BA: empty, never 0
+    published = set(zip(f["origin"], f["destination"], strict=True))
+    absent = [(a, b) for a in districts for b in districts if a != b and (a, b) not in published]
+    assert absent
+    for a, b in absent[:5]:
+        assert np.isnan(res.districts.persons.loc[a, b])
+    pooled = source_flows[
+        (source_flows["origin"] == "06611") & source_flows["destination"].str.contains("x")
+    ]["persons"].sum()
+    assert res.districts.not_assigned.loc["06611"] == pytest.approx(pooled)
 
 
 def test_lma_partition_covers_every_municipality_once(bundle_store, region, estimate):
