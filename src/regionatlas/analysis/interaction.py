@@ -107,6 +107,8 @@ def estimate_municipal_flows(
                 f,
                 pd.DataFrame(
                     {
+                        # the same period/group as the published rows (one of each)
+                        **{c: f[c].iloc[0] for c in ("period", "grp") if c in f and len(f)},
                         "origin": add.index,
                         "destination": add.index,
                         "persons": add.to_numpy(),
