@@ -86,9 +86,15 @@ def read(path: Path, format: str | None = None) -> list[SourceData]:
     return [module.read(path)]
 
 
-def _read_dir(folder: Path, fmt: str | None) -> list[SourceData]:
-    out: list[SourceData] = []
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+def readable_files(path: Path, fmt: str | None = None) -> list[tuple[Path, ModuleType]]:
+    """The files below ``path`` (or ``path`` itself) with the reader for each, sorted."""
+    path = Path(path)
+    if not path.exists():
+        raise UnknownFormatError(f"{path}: no such file or directory", file=str(path))
+    if not path.is_dir():
+        return [(path, _module_for(fmt) if fmt else detect(path))]
+    found: list[tuple[Path, ModuleType]] = []
+    for file in sorted(p for p in path.rglob("*") if p.is_file()):
         if file.suffix.lower() in _SIDE_SUFFIXES or file.name in _SIDE_NAMES:
             continue
         if file.name.startswith("."):
@@ -102,11 +108,15 @@ def _read_dir(folder: Path, fmt: str | None) -> list[SourceData]:
                 module = detect(file)
             except UnknownFormatError:
                 continue
-        out.append(module.read(file))
-    if not out:
+        found.append((file, module))
+    if not found:
         raise UnknownFormatError(
-            f"{folder}: no readable file in this directory; known formats: {', '.join(FORMATS)}",
-            file=str(folder),
+            f"{path}: no readable file in this directory; known formats: {', '.join(FORMATS)}",
+            file=str(path),
             formats=list(FORMATS),
         )
-    return out
+    return found
+
+
+def _read_dir(folder: Path, fmt: str | None) -> list[SourceData]:
+    return [module.read(file) for file, module in readable_files(folder, fmt)]

@@ -152,7 +152,8 @@ FLOW = Table(
         C("flag", "text", True),
     ),
     ("origin", "destination", "period", "grp", "reported_by", "batch_id"),
-    (("period", "level", "grp"), ("destination",), ("batch_id",)),
+    # no destination index: a scan of the flow table is cheap, index upkeep on import is not
+    (("period", "level", "grp"), ("batch_id",)),
 )
 
 UNIT_CHANGE = Table(
