@@ -73,13 +73,14 @@ def create_table(table: Table, dialect: Dialect) -> list[str]:
     if dialect == "postgres" and not own_id:
         cols.append(f"PRIMARY KEY ({', '.join(quote(k) for k in key)})")
     stmts = [f"CREATE TABLE {quote(table.name)} (\n  " + ",\n  ".join(cols) + "\n)"]
-    if dialect == "sqlite" and not own_id:
+    unique_index = dialect == "sqlite" and not own_id and not table.bulk
+    if unique_index:
         stmts.append(
             f"CREATE UNIQUE INDEX {quote(f'{table.name}_key')} ON {quote(table.name)} "
             f"({', '.join(quote(k) for k in key)})"
         )
     for idx in table.indexes:
-        if key[: len(idx)] == idx:
+        if (unique_index or dialect == "postgres") and key[: len(idx)] == idx:
             continue  # the key index serves it
         name = f"{table.name}_{'_'.join(idx)}_idx"
         stmts.append(
