@@ -15,7 +15,6 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.requests import Request
 
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.web import errors
@@ -23,6 +22,7 @@ from regionatlas.web.atlas import Atlas
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
+THREADS = 4
 
 DESCRIPTION = """Open data of the atlas as JSON, GeoJSON and downloads (CSV, XLSX, GeoJSON,
 GeoPackage). Every error is answered as `{"error": {"type", "message", "details"}}`: unknown
@@ -51,19 +51,17 @@ def create_app(store_url: str, region_file: Path | None = DEFAULT_REGION) -> Fas
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # Few threads: the handlers are short and hold the GIL; 40 threads only thrash it.
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         # fill the caches in the background so the first visitor does not wait for them
         threading.Thread(target=app.state.atlas.warm, daemon=True).start()
         yield
 
     app.router.lifespan_context = lifespan
-    app.add_middleware(GZipMiddleware, minimum_size=800)
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     errors.install(app)
-
-    @app.middleware("http")
-    async def refresh_caches(request: Request, call_next):
-        if not request.url.path.startswith("/static/"):
-            app.state.atlas.refresh()
-        return await call_next(request)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_router, prefix=API_PREFIX)

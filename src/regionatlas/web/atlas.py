@@ -9,6 +9,7 @@ handle (SQLite connections are not shared between threads).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -63,6 +64,7 @@ class Atlas:
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
         self._version: tuple = ()
+        self._checked = -1e9
 
     # -- store access and cache -------------------------------------------------------------
     @property
@@ -77,13 +79,31 @@ class Atlas:
                     self._store = _LockedStore(open_store(self.store_url, create=False))
         return self._store
 
-    def refresh(self) -> None:
-        """Drop caches when the store's batches changed (import or rollback)."""
+    REFRESH_SECONDS = 2.0
+
+    def refresh(self, force: bool = False) -> None:
+        """Drop caches when the store's batches changed (import or rollback); the store is
+        asked at most every REFRESH_SECONDS."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.REFRESH_SECONDS:
+            return
+        self._checked = now
         version = tuple(b.id for b in self.store.batches())
         if version != self._version:
             with self._lock:
                 self._cache.clear()
                 self._version = version
+
+    def json_bytes(self, key: Any, compute) -> bytes:
+        """A cached payload serialised once (UTF-8 JSON)."""
+        import json
+
+        return self._cached(
+            ("json", key),
+            lambda: json.dumps(
+                compute(), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            ).encode("utf-8"),
+        )
 
     def _cached(self, key: Any, compute):
         try:
@@ -96,7 +116,7 @@ class Atlas:
     def warm(self) -> None:
         """Compute what the start page and the flow map need (errors surface on request)."""
         try:
-            self.refresh()
+            self.refresh(force=True)
             for level in ("kreis", "land", *self.levels()):
                 self.geometry(level)
             self.outline()
@@ -156,6 +176,11 @@ class Atlas:
                 a: p for a, p in zip(u["ags"], u["parent"], strict=True) if isinstance(p, str)
             },
         )
+
+    def search_index(self) -> list[tuple[dict[str, Any], set[str]]]:
+        from regionatlas.web.search import build_index
+
+        return self._cached("search_index", lambda: build_index(self.units()))
 
     def check_key(self, ags: str) -> str:
         """A known key: a unit in scope or any stored unit (flow partners outside the region)."""
@@ -430,6 +455,13 @@ class Atlas:
             return agg.reset_index(drop=True)
 
         return self._cached(("flows", level, per), compute)
+
+    def flows_classified(self, level: str, period: str | None = None) -> pd.DataFrame:
+        """``flows`` with the cross-border columns, computed once."""
+        per = self.resolve_flow_period(period)
+        return self._cached(
+            ("flows_cross", level, per), lambda: flowmap.classify_cross(self.flows(level, per))
+        )
 
     def unit_flows(self, level: str, ags: str, period: str | None = None) -> pd.DataFrame:
         """The flows of one unit (either end), via a per-unit index of the level's flows."""

@@ -77,7 +77,7 @@ def select(
         )
     if min_persons < 0:
         raise ParameterError("min must not be negative", value=min_persons, expected=">= 0")
-    f = classify_cross(flows)
+    f = flows if "cross_land" in flows else classify_cross(flows)
     keep = np.ones(len(f), dtype=bool)
     if min_persons > 0:
         keep &= (f["persons"] >= min_persons).to_numpy()

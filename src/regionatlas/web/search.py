@@ -26,20 +26,31 @@ def _variants(text: str) -> set[str]:
     return {fold(text), plain}
 
 
-def search_units(units: pd.DataFrame, query: str, limit: int = 20) -> list[dict[str, Any]]:
+def build_index(units: pd.DataFrame) -> list[tuple[dict[str, Any], set[str]]]:
+    """(unit row, spelling variants of its name) for every searchable unit."""
+    u = units[units["level"].isin(list(LEVEL_RANK))]
+    return [(r, _variants(str(r["name"]))) for r in u.to_dict("records")]
+
+
+def search_units(
+    units: pd.DataFrame,
+    query: str,
+    limit: int = 20,
+    index: list[tuple[dict[str, Any], set[str]]] | None = None,
+) -> list[dict[str, Any]]:
     """Units whose AGS starts with the query or whose name contains it; best matches first."""
     q = query.strip()
     if not q:
         return []
-    u = units[units["level"].isin(list(LEVEL_RANK))]
+    index = index if index is not None else build_index(units)
     hits: list[tuple[tuple, dict[str, Any]]] = []
     if q.isdigit():
-        for r in u[u["ags"].str.startswith(q)].to_dict("records"):
-            hits.append(((0 if r["ags"] == q else 1, len(r["ags"]), r["ags"]), r))
+        for r, _ in index:
+            if r["ags"].startswith(q):
+                hits.append(((0 if r["ags"] == q else 1, len(r["ags"]), r["ags"]), r))
     else:
         qs = _variants(q)
-        for r in u.to_dict("records"):
-            names = _variants(str(r["name"]))
+        for r, names in index:
             score = None
             for qv in qs:
                 for nv in names:

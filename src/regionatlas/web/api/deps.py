@@ -14,7 +14,10 @@ AGS_PATTERN = r"^(DE|\d{2}|\d{3}|\d{5}|\d{8}|\d{9})$"
 
 
 def get_atlas(request: Request) -> Atlas:
-    return request.app.state.atlas
+    """The app's Atlas, its caches checked against the store's batches (at most every 2 s)."""
+    atlas = request.app.state.atlas
+    atlas.refresh()
+    return atlas
 
 
 AtlasDep = Annotated[Atlas, Depends(get_atlas)]
@@ -37,6 +40,11 @@ ERRORS = {
     404: {"description": "unknown AGS, indicator or period"},
     422: {"description": "invalid parameter"},
 }
+
+
+def cached(atlas: Atlas, key: Any, compute) -> Response:
+    """A JSON answer serialised once per store version (the payload is cached anyway)."""
+    return Response(atlas.json_bytes(key, compute), media_type="application/json")
 
 
 def js(data: Any) -> Response:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from regionatlas.web import flowmap
-from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period, js
+from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period, cached, js
 
 router = APIRouter(tags=["flows"], responses=ERRORS)
 KeyQuery = Annotated[
@@ -26,7 +26,7 @@ def flow_meta(atlas: AtlasDep) -> Response:
     summary="All flows of a level as curved lines (o, d, p = persons, ck/cl = cross-border)",
 )
 def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
-    return js(atlas.flow_lines(level, period))
+    return cached(atlas, ("lines", level, period), lambda: atlas.flow_lines(level, period))
 
 
 @router.get(
@@ -34,7 +34,7 @@ def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
     summary="The flow map's data: points, names and [origin, destination, persons, flag] rows",
 )
 def flow_compact(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
-    return js(atlas.flow_compact(level, period))
+    return cached(atlas, ("compact", level, period), lambda: atlas.flow_compact(level, period))
 
 
 @router.get("/flows/{level}/{period}.json", summary="Flows as rows, filtered and ranked")
@@ -53,7 +53,7 @@ def flow_rows(
         if key:
             atlas.check_key(key)
     f = flowmap.select(
-        atlas.flows(level, period),
+        atlas.flows_classified(level, period),
         min_persons=min,
         origin=origin,
         destination=destination,
@@ -97,4 +97,5 @@ def unit_flows(
     top: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> Response:
     atlas.unit(ags)
-    return js(flowmap.ranked(atlas.flows(level, period), ags, atlas.all_names(level), top))
+    f = atlas.unit_flows(level, ags, period)
+    return js(flowmap.ranked(f, ags, atlas.all_names(level), top))

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, js
+from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, cached, js
 
 router = APIRouter(tags=["indicators"], responses=ERRORS)
 
 
 @router.get("/indicators.json", summary="The indicator catalogue with periods and levels")
 def list_indicators(atlas: AtlasDep) -> Response:
-    return js(atlas.indicators())
+    return cached(atlas, "indicators", atlas.indicators)
 
 
 @router.get("/indicators/{indicator}.json", summary="One indicator")
@@ -25,4 +25,8 @@ def get_indicator(indicator: str, atlas: AtlasDep) -> Response:
     summary="Values of an indicator for every unit of a level, with preset class breaks",
 )
 def get_values(indicator: str, level: MapLevel, period: Period, atlas: AtlasDep) -> Response:
-    return js(atlas.values(indicator, level, period))
+    return cached(
+        atlas,
+        ("values", indicator, level, period),
+        lambda: atlas.values(indicator, level, period),
+    )

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from regionatlas.errors import ParameterError
-from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, js
+from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, cached, js
 from regionatlas.web.classify import METHODS, PALETTES
 
 router = APIRouter(tags=["maps"], responses=ERRORS)
@@ -18,12 +18,12 @@ router = APIRouter(tags=["maps"], responses=ERRORS)
 def get_geometry(
     level: Annotated[str, Path(pattern="^(land|kreis|gemeinde)$")], atlas: AtlasDep
 ) -> Response:
-    return js(atlas.geometry(level))
+    return cached(atlas, ("geometry", level), lambda: atlas.geometry(level))
 
 
 @router.get("/outline.geojson", summary="Outline of the region's core")
 def get_outline(atlas: AtlasDep) -> Response:
-    return js(atlas.outline())
+    return cached(atlas, "outline", atlas.outline)
 
 
 def parse_breaks(text: str | None) -> list[float] | None:

@@ -14,7 +14,7 @@ router = APIRouter()
 
 
 def search_page_body(atlas, lang: str, q: str = "") -> str:
-    results = search_units(atlas.units(), q, 50) if q else None
+    results = search_units(atlas.units(), q, 50, atlas.search_index()) if q else None
     return page(None, "search.html", lang, "search/", atlas, q=q, results=results)
 
 

@@ -92,7 +92,10 @@ function apply() {
     a.href = new URL(`../../api/v1/downloads/flows/${level}/${state.per}.${a.dataset.fmt}`, import.meta.url).href;
   }
   map.setFilter("sel-line", ["==", ["get", "ags"], state.sel ? state.sel.slice(0, 5) : ""]);
-  map.once("idle", () => { document.body.dataset.mapReady = `${level}/${shown.length}`; });
+  map.once("idle", () => {
+    if (!performance.getEntriesByName("atlas:idle").length) performance.mark("atlas:idle");
+    document.body.dataset.mapReady = `${level}/${shown.length}`;
+  });
 }
 
 function table(shown) {
