@@ -35,3 +35,26 @@ def client(app):
 
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed (apt-get install chromium)")
+    return {"executable_path": str(CHROMIUM), "args": ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    return {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE"}

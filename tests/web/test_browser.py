@@ -15,28 +15,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium not installed (apt-get install chromium)")
-    return {"executable_path": str(CHROMIUM), "args": ARGS}
-
-
-@pytest.fixture(scope="session")
-def browser_context_args():
-    return {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE"}
 
 
 @pytest.fixture(scope="session")

@@ -109,6 +109,26 @@ async def _fetch_all(app, out: Path, todo: list[str], progress: Callable[[str], 
     return total
 
 
+def _run_in_thread(coro):
+    """asyncio.run in its own thread: callers may already run an event loop."""
+    import threading
+
+    result: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["value"]
+
+
 def export_static(
     store_url: str,
     out: Path,
@@ -126,7 +146,7 @@ def export_static(
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     try:
-        size = asyncio.run(_fetch_all(app, tmp, todo, progress))
+        size = _run_in_thread(_fetch_all(app, tmp, todo, progress))
         shutil.copytree(STATIC_DIR, tmp / "static")
         (tmp / "index.html").write_text(REDIRECT, encoding="utf-8")
         docs = tmp / "api" / "docs" / "index.html"

@@ -169,10 +169,12 @@ async function init() {
   });
 }
 
-$("min").addEventListener("input", (e) => { state.min = +e.target.value; apply(); });
-for (const r of document.querySelectorAll("input[name=cross]")) r.addEventListener("change", (e) => { state.cross = e.target.value; apply(); });
-$("origin").addEventListener("change", (e) => { state.o = e.target.value; apply(); });
-$("destination").addEventListener("change", (e) => { state.d = e.target.value; apply(); });
-$("flow-level").addEventListener("change", (e) => { state.lvl = e.target.value; setLevel(state.lvl === "auto" ? autoLevel(map.getZoom()) : state.lvl); });
-$("flow-period").addEventListener("change", (e) => { state.per = e.target.value; lines = null; setLevel(level); });
-init();
+if ($("map")) {
+  $("min").addEventListener("input", (e) => { state.min = +e.target.value; apply(); });
+  for (const r of document.querySelectorAll("input[name=cross]")) r.addEventListener("change", (e) => { state.cross = e.target.value; apply(); });
+  $("origin").addEventListener("change", (e) => { state.o = e.target.value; apply(); });
+  $("destination").addEventListener("change", (e) => { state.d = e.target.value; apply(); });
+  $("flow-level").addEventListener("change", (e) => { state.lvl = e.target.value; setLevel(state.lvl === "auto" ? autoLevel(map.getZoom()) : state.lvl); });
+  $("flow-period").addEventListener("change", (e) => { state.per = e.target.value; lines = null; setLevel(level); });
+  init();
+}

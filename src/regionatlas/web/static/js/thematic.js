@@ -102,7 +102,6 @@ function render() {
   highlight();
   legend(edges, cols, counts, missing);
   comparison();
-  table();
   downloads();
   const ind = indicators[state.i];
   $("indicator-definition").textContent = `${ind.definition} (${ind.unit}; ${ind.source})`;
@@ -115,6 +114,7 @@ function render() {
   map.on("render", painted);
   map.once("idle", () => {
     performance.mark("atlas:idle");
+    table(); // after the map: a big table must not delay the first frame
     document.body.dataset.mapReady = `${state.i}/${state.l}/${state.p}`;
   });
 }
@@ -252,12 +252,13 @@ function hover(tip) {
   };
 }
 
-$("indicator").addEventListener("change", (e) => { state.i = e.target.value; state.p = null; load(); });
-for (const r of document.querySelectorAll("input[name=level]")) r.addEventListener("change", (e) => { state.l = e.target.value; load(); });
-$("period").addEventListener("input", (e) => { state.p = indicators[state.i].periods[+e.target.value]; load(); });
-$("method").addEventListener("change", (e) => { state.m = e.target.value; syncControls(); writeHash(state); render(); });
-$("k").addEventListener("change", (e) => { state.k = +e.target.value; writeHash(state); render(); });
-$("scheme").addEventListener("change", (e) => { state.s = e.target.value; writeHash(state); render(); });
-$("breaks").addEventListener("change", (e) => { state.b = e.target.value; writeHash(state); render(); });
-
-init();
+if ($("map")) {
+  $("indicator").addEventListener("change", (e) => { state.i = e.target.value; state.p = null; load(); });
+  for (const r of document.querySelectorAll("input[name=level]")) r.addEventListener("change", (e) => { state.l = e.target.value; load(); });
+  $("period").addEventListener("input", (e) => { state.p = indicators[state.i].periods[+e.target.value]; load(); });
+  $("method").addEventListener("change", (e) => { state.m = e.target.value; syncControls(); writeHash(state); render(); });
+  $("k").addEventListener("change", (e) => { state.k = +e.target.value; writeHash(state); render(); });
+  $("scheme").addEventListener("change", (e) => { state.s = e.target.value; writeHash(state); render(); });
+  $("breaks").addEventListener("change", (e) => { state.b = e.target.value; writeHash(state); render(); });
+  init();
+}
