@@ -83,6 +83,23 @@ def load_catalogue_into(store: Store) -> None:
     store.set_indicators(catalogue()[INDICATOR.column_names])
 
 
+def harmonise_boundaries(store: Store, region: Region) -> ImportResult | None:
+    """Import outlines at the region's reference date for completely merged units."""
+    from regionatlas.boundaries import harmonised_source
+
+    changes = store.unit_changes()
+    if changes.empty:
+        return None
+    inputs = [
+        b.file_sha256
+        for b in store.batches()
+        if b.source in ("bkg-vg", "destatis-gv100ad", "regionatlas-unit-changes")
+    ]
+    units = store.units(geometry=True, include_ended=True)
+    data = harmonised_source(units, changes, region.reference_date, inputs)
+    return store.import_source(data) if data is not None else None
+
+
 def build_region(
     store: Store,
     region: Region,
@@ -92,6 +109,9 @@ def build_region(
     start = time.perf_counter()
     report = BuildReport(region=region.id)
     report.results = import_files(store, region.source_files, on_file=on_file)
+    derived = harmonise_boundaries(store, region)
+    if derived is not None:
+        report.results.append(derived)
     load_catalogue_into(store)
     report.seconds = time.perf_counter() - start
     return report

@@ -37,20 +37,27 @@ def test_build_twice_is_a_no_op(built_db: Path) -> None:
 
 
 def test_region_unit_counts_match_the_official_files(built_db: Path) -> None:
-    """Every municipality of the 25 districts in the bundle's VG5000 is in the store."""
+    """Every municipality of the bundle's VG5000 is kept; every 2023 one has an outline."""
     import pyogrio
 
-    from regionatlas.settings import BUNDLE_DIR
+    from regionatlas.region import load_region
+    from regionatlas.settings import BUNDLE_DIR, DEFAULT_REGION
+    from regionatlas.sources import read
 
+    region = load_region(DEFAULT_REGION)
     gem = pyogrio.read_dataframe(BUNDLE_DIR / "vg5000" / "VG5000_GEM.shp", read_geometry=False)
+    gv = read(BUNDLE_DIR / "GV100AD_301123.txt.gz")[0].units
+    gv = gv[(gv["level"] == "gemeinde") & gv["ags"].str[:5].isin(region.all_district_codes)]
     store = open_store(built_db)
-    units = store.units(level="gemeinde", geometry=True)
+    everything = store.units(level="gemeinde", geometry=True, include_ended=True)
+    current = store.units(level="gemeinde", geometry=True)
     store.close()
-    with_geom = units[units.geometry.notna()]
-    assert set(gem["AGS"]) <= set(with_geom["ags"])
-    assert units["ags"].str.len().eq(8).all()
-    # the core districts' municipalities: Kassel (Stadt) is one municipality, 06611000
-    assert "06611000" in set(units["ags"])
+    assert set(gem["AGS"]) <= set(everything.loc[everything.geometry.notna(), "ags"])
+    assert everything["ags"].str.len().eq(8).all()
+    in_region = current[current["ags"].str[:5].isin(region.all_district_codes)]
+    # the Gemeindeverzeichnis 2023 municipalities of the 25 districts, all with an outline
+    assert set(gv["ags"]) <= set(in_region.loc[in_region.geometry.notna(), "ags"])
+    assert "06611000" in set(current["ags"])
 
 
 def test_batches_json_lists_sources_and_licences(built_db: Path) -> None:
@@ -123,3 +130,19 @@ def test_info_summarises(built_db: Path) -> None:
     result = runner.invoke(app, ["info", "--db", str(built_db)])
     assert result.exit_code == 0, result.output
     assert "gemeinde" in result.output and "2023-06-30" in result.output
+
+
+def test_build_harmonises_boundaries_of_merged_municipalities(built_db: Path) -> None:
+    """Langelsheim (2021 merger of four municipalities) gets the union of their outlines."""
+    store = open_store(built_db)
+    current = store.units(level="gemeinde", geometry=True).set_index("ags")
+    everything = store.units(level="gemeinde", geometry=True, include_ended=True)
+    everything = everything.set_index("ags")
+    changes = store.unit_changes()
+    store.close()
+    parts = changes.loc[changes["new_ags"] == "03153019", "old_ags"].tolist()
+    assert sorted(parts) == ["03153006", "03153007", "03153009", "03153014"]
+    assert not set(parts) & set(current.index)  # predecessors are no longer current
+    assert set(parts) <= set(everything.index)  # but kept in the history
+    union_area = sum(everything.loc[p, "geometry"].area for p in parts)
+    assert current.loc["03153019", "geometry"].area == pytest.approx(union_area, rel=1e-6)

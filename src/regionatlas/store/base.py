@@ -69,8 +69,10 @@ class Store(Protocol):
         *,
         geometry: bool = False,
         as_of: str | None = None,
+        include_ended: bool = False,
     ) -> pd.DataFrame:
-        """Current units (GeoDataFrame in STORE_CRS when geometry=True)."""
+        """Current units (GeoDataFrame in STORE_CRS when geometry=True); units ended by a
+        territorial reform only with include_ended=True."""
 
     def observations(
         self,

@@ -256,8 +256,13 @@ class SqlStore:
         *,
         geometry: bool = False,
         as_of: str | None = None,
+        include_ended: bool = False,
     ) -> pd.DataFrame:
-        """Current units (GeoDataFrame in STORE_CRS when geometry=True)."""
+        """Current units (GeoDataFrame in STORE_CRS when geometry=True).
+
+        Units ended by a territorial reform (``valid_to``) are left out unless
+        ``include_ended``.
+        """
         cols = [c for c in UNIT.column_names if geometry or c != "geometry"]
         frame = self._select(
             UNIT,
@@ -267,7 +272,9 @@ class SqlStore:
         )
         if geometry:
             frame["geometry"] = self._decode_geometry(frame["geometry"].to_numpy())
-        frame = resolve.latest_units(frame, geometry=geometry)
+        frame = resolve.latest_units(
+            frame, geometry=geometry, include_ended=include_ended, as_of=as_of
+        )
         if geometry:
             return gpd.GeoDataFrame(frame, geometry="geometry", crs=STORE_CRS)
         return frame

@@ -16,12 +16,29 @@ OBSERVATION_KEY = ["ags", "indicator", "period"]
 FLOW_KEY = ["origin", "destination", "period", "grp"]
 
 
-def latest_units(frame: pd.DataFrame, geometry: bool = False) -> pd.DataFrame:
-    """One row per ags: latest as_of (then latest batch); geometry from the newest one with it."""
+def latest_units(
+    frame: pd.DataFrame,
+    geometry: bool = False,
+    *,
+    include_ended: bool = True,
+    as_of: str | None = None,
+) -> pd.DataFrame:
+    """One row per ags: latest as_of (then latest batch); geometry from the newest one with it.
+
+    ``include_ended=False`` drops units whose latest version has ended (``valid_to`` on or
+    before ``as_of``; any ``valid_to`` when no date is given).
+    """
     if frame.empty:
         return frame.reset_index(drop=True)
     ordered = frame.sort_values(["ags", "as_of", "batch_id"], kind="stable")
     latest = ordered.drop_duplicates("ags", keep="last")
+    if not include_ended and "valid_to" in latest.columns:
+        # only an ISO date ends a unit (a foreign tool may have written junk into the column)
+        valid_to = latest["valid_to"].astype(object).where(latest["valid_to"].notna(), "")
+        ended = np.array(valid_to.astype(str).str.fullmatch(r"\d{4}-\d{2}-\d{2}"), dtype=bool)
+        if as_of is not None:
+            ended = ended & np.array(valid_to.astype(str) <= as_of, dtype=bool)
+        latest = latest[~ended]
     if geometry and "geometry" in frame.columns:
         with_geom = ordered[ordered["geometry"].notna()].drop_duplicates("ags", keep="last")
         geom = with_geom.set_index("ags")["geometry"]
