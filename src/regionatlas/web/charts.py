@@ -17,7 +17,7 @@ def series_svg(points: list[dict[str, Any]], lang: str, width: int = 320, height
     lo, hi = min(vals), max(vals)
     if hi == lo:
         lo, hi = lo - 1, hi + 1
-    pad_l, pad_r, pad_t, pad_b = 64, 12, 10, 28
+    pad_l, pad_r, pad_t, pad_b = 64, 36, 10, 28
     n = len(points)
 
     def x(i: int) -> float:
