@@ -146,3 +146,20 @@ def test_build_harmonises_boundaries_of_merged_municipalities(built_db: Path) ->
     assert set(parts) <= set(everything.index)  # but kept in the history
     union_area = sum(everything.loc[p, "geometry"].area for p in parts)
     assert current.loc["03153019", "geometry"].area == pytest.approx(union_area, rel=1e-6)
+
+
+def test_national_employment_rate_assumption_runs_functional_regions(built_db: Path) -> None:
+    result = runner.invoke(
+        app, ["analyse", "regions", "--employment-rate", "national", "--db", str(built_db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "modelled" in result.output and "estimate" in result.output
+
+
+@pytest.mark.parametrize("bad", ["1.5", "0", "viel"])
+def test_bad_employment_rate_exits_2(built_db: Path, bad: str) -> None:
+    result = runner.invoke(
+        app, ["analyse", "regions", "--employment-rate", bad, "--db", str(built_db)]
+    )
+    assert result.exit_code == 2
+    assert "national" in result.output

@@ -39,12 +39,31 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help="Write the table to FILE (.csv, .xlsx, .gpkg, .geojson)"),
 ]
 LimitOption = Annotated[int, typer.Option("--limit", help="Rows to print (without -o)")]
+def _rate(value: str | None) -> float | None:
+    """'national' -> the cited national rate (workflows/assumptions.toml); else a number."""
+    if value is None:
+        return None
+    if value.strip().lower() == "national":
+        from regionatlas.workflows.assumptions import national_employment_rate
+
+        return national_employment_rate().value
+    try:
+        rate = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r}: expected a number in (0, 1] or 'national'") from None
+    if not 0 < rate <= 1:
+        raise typer.BadParameter(f"{value!r}: expected a number in (0, 1] or 'national'")
+    return rate
+
+
 RateOption = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--employment-rate",
-        help="Assumed SV-employed residents per inhabitant for flows within districts "
-        "(a modelling assumption; results are labelled modelled estimate)",
+        help="Assumed SV-employed residents per inhabitant for flows within districts, or "
+        "'national' for the cited national rate 2023 (0.4085; workflows/assumptions.toml). "
+        "A modelling assumption: results are labelled modelled estimate.",
+        callback=_rate,
     ),
 ]
 
