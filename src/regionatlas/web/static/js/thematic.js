@@ -93,7 +93,9 @@ function render() {
       return { ...f, properties: { ...f.properties, v: r.value, f: r.flag, c } };
     }),
   };
-  map.getSource("units").setData(data);
+  const source = map.getSource("units");
+  if (source) source.setData(data);
+  else addUnits(data); // first render: the source starts with its data (one worker pass)
   const match = ["match", ["get", "c"]];
   cols.forEach((c, i) => match.push(i, c));
   match.push("#cccccc");
@@ -117,6 +119,15 @@ function render() {
     table(); // after the map: a big table must not delay the first frame
     document.body.dataset.mapReady = `${state.i}/${state.l}/${state.p}`;
   });
+}
+
+function addUnits(data) {
+  map.addSource("units", { type: "geojson", data, maxzoom: 9, buffer: 16 });
+  const below = "kreis-line"; // borders and outline stay on top of the fills
+  map.addLayer({ id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": "#ccc" } }, below);
+  map.addLayer({ id: "units-hatch", type: "fill", source: "units", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } }, below);
+  map.addLayer({ id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } }, below);
+  map.addLayer({ id: "sel-line", type: "line", source: "units", filter: ["==", ["get", "ags"], ""], paint: { "line-color": "#e69f00", "line-width": 3.5 } });
 }
 
 function legend(edges, cols, counts, missing) {
@@ -214,17 +225,15 @@ async function init() {
     const [[kreise, g, v], [laender, outline]] = await Promise.all([first, borders]);
     geo[state.l] = g;
     values = v;
-    map.addSource("units", { type: "geojson", data: empty, maxzoom: 9, buffer: 16 });
     map.addSource("kreise", { type: "geojson", data: kreise, maxzoom: 9, buffer: 16 });
     map.addSource("laender", { type: "geojson", data: laender, maxzoom: 8, buffer: 16 });
     map.addSource("outline", { type: "geojson", data: outline, maxzoom: 8, buffer: 16 });
-    map.addLayer({ id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": "#ccc" } });
-    map.addLayer({ id: "units-hatch", type: "fill", source: "units", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } });
-    map.addLayer({ id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } });
     map.addLayer({ id: "kreis-line", type: "line", source: "kreise", paint: { "line-color": "#404040", "line-width": 1.2 } });
     map.addLayer({ id: "land-line", type: "line", source: "laender", paint: { "line-color": "#111111", "line-width": 2.6 } });
     map.addLayer({ id: "outline", type: "line", source: "outline", paint: { "line-color": "#d55e00", "line-width": 2.2, "line-dasharray": [2, 1] } });
-    map.addLayer({ id: "sel-line", type: "line", source: "units", filter: ["==", ["get", "ags"], ""], paint: { "line-color": "#e69f00", "line-width": 3.5 } });
+    syncControls();
+    writeHash(state);
+    render();
     const tip = el("div", { class: "tooltip", hidden: "" });
     document.querySelector(".map-wrap").append(tip);
     map.on("mousemove", "units-fill", hover(tip));
@@ -233,9 +242,6 @@ async function init() {
       map.on("mouseleave", id, () => { tip.hidden = true; map.getCanvas().style.cursor = ""; });
       map.on("click", id, (e) => select(e.features[0].properties.ags));
     }
-    syncControls();
-    writeHash(state);
-    render();
     if (state.sel) select(state.sel);
   });
 }
