@@ -55,7 +55,7 @@ def serve(app) -> tuple[str, uvicorn.Server, threading.Thread]:
     return f"http://127.0.0.1:{port}", server, th
 
 
-def serve_process(db: str, region: str) -> tuple[str, subprocess.Popen]:
+def serve_process(db: str, region: str, workers: int = 1) -> tuple[str, subprocess.Popen]:
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
@@ -69,6 +69,8 @@ def serve_process(db: str, region: str) -> tuple[str, subprocess.Popen]:
         region,
         "--port",
         str(port),
+        "--workers",
+        str(workers),
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -79,7 +81,7 @@ def serve_process(db: str, region: str) -> tuple[str, subprocess.Popen]:
                 break
         except httpx.TransportError:
             time.sleep(0.2)
-    time.sleep(3)  # the background warm-up
+    time.sleep(3 + 2 * workers)  # the background warm-up of each worker
     return base, proc
 
 
@@ -239,17 +241,19 @@ def main() -> None:
     server.should_exit = True
     th.join(timeout=10)
     # the load generator must not share the server's interpreter (GIL): serve in a subprocess
-    base, proc = serve_process(args.db, args.region)
-    try:
-        res = asyncio.run(api_load(base, paths, args.requests, args.concurrency))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-    print(
-        f"API (uvicorn, one process), {res['requests']} requests at {args.concurrency} "
-        f"concurrent: p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} ms, "
-        f"max {res['max_ms']:.1f} ms, {res['req_per_s']:.0f} req/s, statuses {res['statuses']}"
-    )
+    for workers in (1, 2):
+        base, proc = serve_process(args.db, args.region, workers)
+        try:
+            res = asyncio.run(api_load(base, paths, args.requests, args.concurrency))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+        print(
+            f"API (uvicorn, {workers} worker process(es)), {res['requests']} requests at "
+            f"{args.concurrency} concurrent: p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} "
+            f"ms, max {res['max_ms']:.1f} ms, {res['req_per_s']:.0f} req/s, "
+            f"statuses {res['statuses']}"
+        )
 
     if args.germany:
         app = create_app(args.germany, None)

@@ -64,3 +64,19 @@ def test_html_errors(client):
     assert r.status_code == 404
     r = client.get("/de/profile/x/")
     assert r.status_code == 422 and r.json()["error"]["type"] == "ParameterError"
+
+
+def test_asgi_entry_point_reads_settings(web_store, monkeypatch):
+    """``regionatlas serve --workers N`` imports regionatlas.web.asgi in each worker."""
+    import importlib
+    import sys
+
+    monkeypatch.setenv("REGIONATLAS_DATABASE_URL", str(web_store))
+    monkeypatch.setenv("REGIONATLAS_REGION", "all")
+    sys.modules.pop("regionatlas.web.asgi", None)
+    asgi = importlib.import_module("regionatlas.web.asgi")
+    try:
+        assert asgi.app.state.atlas.store_url == str(web_store)
+        assert asgi.app.state.atlas.scope.districts == frozenset()  # every unit
+    finally:
+        sys.modules.pop("regionatlas.web.asgi", None)

@@ -45,9 +45,23 @@ def register(app: typer.Typer) -> None:
 
         settings = load_settings(db=db, database_url=database_url)
         open_store(settings.database_url, create=False).close()  # fail early, clearly
-        app = create_app(settings.database_url, _region(region, all_units))
         out.print(f"regionatlas: http://{host}:{port}/  (API docs: /api/docs)")
-        uvicorn.run(app, host=host, port=port, workers=workers, log_level="warning")
+        chosen = _region(region, all_units)
+        if workers > 1:  # worker processes import the app; pass the choices on
+            import os
+
+            os.environ["REGIONATLAS_DATABASE_URL"] = settings.database_url
+            os.environ["REGIONATLAS_REGION"] = "all" if chosen is None else str(chosen)
+            uvicorn.run(
+                "regionatlas.web.asgi:app",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
+        else:
+            app = create_app(settings.database_url, chosen)
+            uvicorn.run(app, host=host, port=port, log_level="warning")
 
     @app.command("export-static")
     @user_errors
@@ -66,6 +80,10 @@ def register(app: typer.Typer) -> None:
 
         settings = load_settings(db=db, database_url=database_url)
         open_store(settings.database_url, create=False).close()
-        report = run(settings.database_url, out_dir, _region(region, all_units),
-                     progress=None if quiet else out.print)
+        report = run(
+            settings.database_url,
+            out_dir,
+            _region(region, all_units),
+            progress=None if quiet else out.print,
+        )
         out.print(f"{report['files']} files, {report['bytes'] / 1e6:.1f} MB in {out_dir}")
