@@ -154,6 +154,15 @@ def test_search(client):
     assert ok(client, f"{API}/search.json?q=zzz").json() == []
 
 
+def test_leiden_communities(client):
+    r = ok(client, f"{API}/regions/leiden/kreis/latest.json").json()
+    assert set(r["clusters"]) == set(fs.DISTRICTS)
+    assert r["n_clusters"] == len(set(r["clusters"].values())) >= 1
+    # Kassel city and its surrounding district exchange 55,000 commuters: one region
+    assert r["clusters"]["06611"] == r["clusters"]["06633"]
+    assert -0.5 <= r["modularity"] <= 1
+
+
 def test_batches(client):
     b = ok(client, f"{API}/batches.json").json()
     assert len(b) == 3 and all(x["synthetic"] for x in b)
@@ -217,6 +226,8 @@ BAD = [
     ("/search.json", 422),
     ("/search.json?q=", 422),
     ("/batches/999.json", 404),
+    ("/regions/leiden/kreis/1999-01-01.json", 404),
+    ("/regions/leiden/bund/latest.json", 422),
     ("/batches/0.json", 422),
     ("/downloads/indicator/population/kreis/latest.pdf", 422),
     ("/downloads/indicator/nope/kreis/latest.csv", 404),
@@ -236,13 +247,13 @@ def test_bad_parameters_one_error_shape(client, path, status):
 
 
 def test_openapi_lists_every_route(client):
-    from regionatlas.web.api import about, downloads, flows, indicators, maps, units
+    from regionatlas.web.api import about, downloads, flows, indicators, maps, regions, units
 
     spec = ok(client, f"{API}/openapi.json").json()
     documented = set(spec["paths"])
     routes = {
         API + r.path
-        for m in (about, downloads, flows, indicators, maps, units)
+        for m in (about, downloads, flows, indicators, maps, regions, units)
         for r in m.router.routes
     }
     assert len(routes) >= 20

@@ -132,6 +132,14 @@ def test_flow_map_filters_and_spider(page, live_server):
     shot(page, "flow-page-spider-en")
 
 
+def test_functional_regions_map(page, live_server):
+    page.goto(f"{live_server}/en/regions/")
+    ready = wait_ready(page, "regions/")
+    n = int(ready.split("/")[1])
+    assert page.locator("table.regions tbody tr").count() == n
+    assert len(distinct_colours(shot(page, "regions-en", "#map"))) > 3
+
+
 def test_profile_page(page, live_server):
     page.goto(f"{live_server}/en/profile/06633002/")
     assert page.locator("h1").inner_text().startswith("Baunatal")
@@ -177,7 +185,7 @@ def test_axe_no_violations(page, live_server, path):
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(live_server + path)
-    if path in ("/de/", "/en/flows/"):
+    if path in ("/de/", "/en/flows/", "/de/regions/"):
         wait_ready(page)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

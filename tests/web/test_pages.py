@@ -7,7 +7,16 @@ import re
 import fixture_store as fs
 import pytest
 
-PAGES = ["", "flows/", "search/", "about/", "profile/06611/", "profile/06633003/", "profile/06/"]
+PAGES = [
+    "",
+    "flows/",
+    "regions/",
+    "search/",
+    "about/",
+    "profile/06611/",
+    "profile/06633003/",
+    "profile/06/",
+]
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

@@ -21,7 +21,7 @@ def site(web_store, region_file, tmp_path_factory):
 
 def test_pages_and_profiles_written(site):
     for lang in ("de", "en"):
-        for page in ("", "flows/", "search/", "about/"):
+        for page in ("", "flows/", "regions/", "search/", "about/"):
             assert (site / lang / page / "index.html").is_file()
         for ags in [*fs.MUNICIPALITIES, *fs.DISTRICTS, *fs.STATES]:
             assert (site / lang / "profile" / ags / "index.html").is_file(), ags

@@ -509,6 +509,39 @@ class Atlas:
 
         return self._cached(("flow_compact", level, per), compute)
 
+    def communities(self, level: str, period: str | None = None) -> dict[str, Any]:
+        """Leiden communities of the flows between the scope's units (analysis.communities),
+        with their flow modularity. Only published, located flows between two units of the
+        scope enter; flows inside a unit are not published at this level and are missing."""
+        per = self.resolve_flow_period(period)
+
+        def compute() -> dict[str, Any]:
+            from regionatlas.analysis.communities import flow_modularity, leiden_communities
+
+            f = self.flows(level, per)
+            inside = set(self.units().loc[self.units()["level"] == level, "ags"])
+            f = f[f["origin"].isin(inside) & f["destination"].isin(inside) & f["persons"].notna()]
+            if f.empty:
+                raise NotFoundError(f"no flows between units at level {level!r}")
+            od = pd.DataFrame(
+                {
+                    "community_live": f["origin"].to_numpy(dtype=object),
+                    "community_work": f["destination"].to_numpy(dtype=object),
+                    "amount": f["persons"].to_numpy(dtype=float),
+                }
+            )
+            membership = leiden_communities(od)
+            return {
+                "method": "leiden",
+                "level": level,
+                "period": per,
+                "modularity": round(float(flow_modularity(od, membership)), 4),
+                "clusters": {str(k): int(v) for k, v in membership.items()},
+                "n_clusters": int(membership.nunique()),
+            }
+
+        return self._cached(("communities", level, per), compute)
+
     def flow_lines(self, level: str, period: str | None = None) -> dict[str, Any]:
         per = self.resolve_flow_period(period)
 

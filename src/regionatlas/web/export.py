@@ -34,7 +34,7 @@ def urls(atlas) -> Iterator[str]:
     units = atlas.units()
     profile_keys = [a for a, lv in zip(units["ags"], units["level"], strict=True) if lv != "staat"]
     for lang in LANGUAGES:
-        for page in ("", "flows/", "search/", "about/"):
+        for page in ("", "flows/", "regions/", "search/", "about/"):
             yield f"/{lang}/{page}"
         for ags in profile_keys:
             yield f"/{lang}/profile/{ags}/"
@@ -67,6 +67,9 @@ def urls(atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 yield f"{api}/flows/{level}/{period}.geojson"
                 yield f"{api}/flows/{level}/{period}/compact.json"
+        if "kreis" in atlas.flow_levels():
+            for period in atlas.flow_periods():
+                yield f"{api}/regions/leiden/kreis/{period}.json"
                 for fmt in FORMATS:
                     yield f"{api}/downloads/flows/{level}/{period}.{fmt}"
 
