@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from regionatlas.derived import derive_into
 from regionatlas.errors import InputError
 from regionatlas.indicators.catalogue import catalogue
 from regionatlas.region import Region
@@ -109,9 +110,9 @@ def build_region(
     start = time.perf_counter()
     report = BuildReport(region=region.id)
     report.results = import_files(store, region.source_files, on_file=on_file)
-    derived = harmonise_boundaries(store, region)
-    if derived is not None:
-        report.results.append(derived)
+    for derived in (harmonise_boundaries(store, region), derive_into(store)):
+        if derived is not None:
+            report.results.append(derived)
     load_catalogue_into(store)
     report.seconds = time.perf_counter() - start
     return report

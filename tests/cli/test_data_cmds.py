@@ -80,6 +80,8 @@ def test_export_csv_keeps_ags_and_attribution(built_db: Path, tmp_path: Path) ->
             str(out),
             "--indicator",
             "population",
+            "--level",
+            "gemeinde",
             "--db",
             str(built_db),
         ],

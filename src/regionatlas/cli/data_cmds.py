@@ -98,7 +98,7 @@ def build(
     quiet: QuietOption = False,
 ) -> None:
     """Datenbank der Region aufbauen – build the region's database from its source files."""
-    from regionatlas.build import harmonise_boundaries, load_catalogue_into
+    from regionatlas.build import derive_into, harmonise_boundaries, load_catalogue_into
     from regionatlas.region import load_region
     from regionatlas.settings import load_settings
 
@@ -106,9 +106,9 @@ def build(
     reg = load_region(region or settings.region_file)
     with opened_store(db, database_url) as store:
         results = _import_with_progress(store, list(reg.source_files), None, quiet)
-        derived = harmonise_boundaries(store, reg)
-        if derived is not None:
-            results.append(derived)
+        for derived in (harmonise_boundaries(store, reg), derive_into(store)):
+            if derived is not None:
+                results.append(derived)
         load_catalogue_into(store)
         new = [r.batch for r in results if r.created]
         if not quiet:
