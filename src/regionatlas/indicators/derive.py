@@ -57,16 +57,18 @@ def derive_indicators(
     derived = catalogue[catalogue["formula"].notna()]
     if ids is not None:
         derived = derived[derived["id"].isin(list(ids))]
+    needed = sorted({i for f in derived["formula"] for i in formula_inputs(f)})
+    all_values, all_flags = _wide(observations, needed)
     frames = []
     for row in derived.itertuples():
         inputs = sorted(formula_inputs(row.formula))
-        values, flags = _wide(observations, inputs)
-        if values.empty or any(i not in values.columns for i in inputs):
+        if all_values.empty or any(i not in all_values.columns for i in inputs):
             continue
-        flags = flags.reindex(index=values.index, columns=inputs)
-        present = values[inputs].notna() | flags.notna()
-        values = values.loc[present.all(axis=1)]
-        flags = flags.loc[values.index]
+        values = all_values[inputs]
+        flags = all_flags.reindex(index=values.index, columns=inputs)
+        present = values.notna() | flags.notna()
+        keep = present.all(axis=1)
+        values, flags = values.loc[keep], flags.loc[keep]
         if values.empty:
             continue
         dash = flags == "-"
