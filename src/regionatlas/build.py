@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,25 +43,35 @@ def _read_one(path: Path, format_id: str) -> SourceData:
     return FORMATS[format_id].read(path)
 
 
-def read_all(
-    paths: Iterable[Path], fmt: str | None = None, workers: int | None = None
-) -> list[SourceData]:
-    """Read (and fully validate) every file before anything is written.
-
-    Files are parsed by up to ``workers`` processes (default: the machine's cores, at most
-    4); the result keeps the order of ``paths`` and, within a folder, the sorted file order.
-    """
+def _jobs(paths: Iterable[Path], fmt: str | None) -> list[tuple[Path, str]]:
     jobs: list[tuple[Path, str]] = []
     for path in paths:
         if not Path(path).exists():
             raise InputError(f"{path}: file or folder not found")
         jobs += [(file, module.FORMAT_ID) for file, module in readable_files(Path(path), fmt)]
+    return jobs
+
+
+def iter_read(
+    paths: Iterable[Path], fmt: str | None = None, workers: int | None = None
+) -> Iterator[SourceData]:
+    """Read files in order; up to ``workers`` processes (default: cores, at most 4) parse ahead."""
+    jobs = _jobs(paths, fmt)
     workers = min(workers or os.cpu_count() or 1, 4, len(jobs))
     if workers <= 1:
-        return [_read_one(file, fid) for file, fid in jobs]
+        for file, fid in jobs:
+            yield _read_one(file, fid)
+        return
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(_read_one, *zip(*jobs, strict=True), chunksize=2))
+        yield from pool.map(_read_one, *zip(*jobs, strict=True))
+
+
+def read_all(
+    paths: Iterable[Path], fmt: str | None = None, workers: int | None = None
+) -> list[SourceData]:
+    """Read (and fully validate) every file; the order of ``paths`` (folders sorted) is kept."""
+    return list(iter_read(paths, fmt, workers))
 
 
 def import_files(
@@ -69,10 +79,19 @@ def import_files(
     paths: Iterable[Path],
     fmt: str | None = None,
     on_file: Callable[[SourceData, ImportResult], None] | None = None,
+    *,
+    validate_first: bool = True,
 ) -> list[ImportResult]:
-    """Import files, one batch each; every file is validated before the first import."""
+    """Import files, one batch (one transaction) each.
+
+    ``validate_first``: every file is read and validated before the first import, so a bad
+    file means nothing is written. Without it, files are imported while the next ones are
+    still being parsed (faster); a bad file then stops the run after the files before it,
+    each of which is a complete batch, and re-running skips them.
+    """
+    datas: Iterable[SourceData] = read_all(paths, fmt) if validate_first else iter_read(paths, fmt)
     results = []
-    for data in read_all(paths, fmt):
+    for data in datas:
         result = store.import_source(data)
         results.append(result)
         if on_file:
@@ -109,7 +128,7 @@ def build_region(
     """Import the region's source files and the indicator catalogue into ``store``."""
     start = time.perf_counter()
     report = BuildReport(region=region.id)
-    report.results = import_files(store, region.source_files, on_file=on_file)
+    report.results = import_files(store, region.source_files, on_file=on_file, validate_first=False)
     for derived in (harmonise_boundaries(store, region), derive_into(store)):
         if derived is not None:
             report.results.append(derived)

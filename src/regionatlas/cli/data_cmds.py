@@ -98,25 +98,22 @@ def build(
     quiet: QuietOption = False,
 ) -> None:
     """Datenbank der Region aufbauen – build the region's database from its source files."""
-    from regionatlas.build import derive_into, harmonise_boundaries, load_catalogue_into
+    from regionatlas.build import build_region
     from regionatlas.region import load_region
     from regionatlas.settings import load_settings
 
     settings = load_settings(db=db, database_url=database_url)
     reg = load_region(region or settings.region_file)
-    with opened_store(db, database_url) as store:
-        results = _import_with_progress(store, list(reg.source_files), None, quiet)
-        for derived in (harmonise_boundaries(store, reg), derive_into(store)):
-            if derived is not None:
-                results.append(derived)
-        load_catalogue_into(store)
-        new = [r.batch for r in results if r.created]
-        if not quiet:
-            out.print(_batch_table(new, f"{reg.name_de}: {len(new)} neue Batches / new batches"))
-            out.print(
-                f"{len(results) - len(new)} Dateien bereits importiert / already imported; "
-                f"Datenbank / database: {store.url}"
-            )
+    with opened_store(db, database_url) as store, _progress(quiet) as progress:
+        task = progress.add_task("Importieren / importing", total=None)
+        report = build_region(store, reg, on_file=lambda _d, _r: progress.advance(task))
+    if not quiet:
+        new = [r.batch for r in report.created]
+        out.print(_batch_table(new, f"{reg.name_de}: {len(new)} neue Batches / new batches"))
+        out.print(
+            f"{len(report.skipped)} Dateien bereits importiert / already imported; "
+            f"{report.seconds:.1f} s; Datenbank / database: {store.url}"
+        )
 
 
 def import_(

@@ -56,7 +56,8 @@ class Table:
     primary_key: tuple[str, ...]
     indexes: tuple[tuple[str, ...], ...] = ()
     # bulk tables get their key checked on import (store.validate) instead of by a unique
-    # index in the embedded engine: index upkeep dominated the import time of large batches
+    # index in the embedded engine, which keeps only the batch_id index (for rollback):
+    # index upkeep dominated the import time of large batches, and a scan is cheap
     bulk: bool = False
 
     @property

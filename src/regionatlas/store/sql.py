@@ -79,7 +79,11 @@ def create_table(table: Table, dialect: Dialect) -> list[str]:
             f"CREATE UNIQUE INDEX {quote(f'{table.name}_key')} ON {quote(table.name)} "
             f"({', '.join(quote(k) for k in key)})"
         )
-    for idx in table.indexes:
+    indexes = table.indexes
+    if dialect == "sqlite" and table.bulk:
+        # bulk tables in the embedded engine: only what rollback needs; reads scan
+        indexes = tuple(i for i in indexes if i == ("batch_id",))
+    for idx in indexes:
         if (unique_index or dialect == "postgres") and key[: len(idx)] == idx:
             continue  # the key index serves it
         name = f"{table.name}_{'_'.join(idx)}_idx"
