@@ -59,6 +59,7 @@ def load_scope(region_file: Path | None) -> Scope:
 class Atlas:
     def __init__(self, store_url: str, region_file: Path | None = None) -> None:
         self.store_url = store_url
+        self.region_file = region_file  # web.functional loads the Region from it
         self.scope = load_scope(region_file)
         self._store: _LockedStore | None = None
         self._lock = threading.RLock()

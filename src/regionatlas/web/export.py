@@ -67,6 +67,9 @@ def urls(atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 yield f"{api}/flows/{level}/{period}.geojson"
                 yield f"{api}/flows/{level}/{period}/compact.json"
+        if atlas.scope.region_id is not None:  # municipal layers of web.functional
+            for name in ("lma", "leiden", "catchments", "central-places"):
+                yield f"{api}/regions/functional/{name}.json"
         if "kreis" in atlas.flow_levels():
             for period in atlas.flow_periods():
                 yield f"{api}/regions/leiden/kreis/{period}.json"

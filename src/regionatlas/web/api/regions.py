@@ -1,10 +1,14 @@
-"""Functional regions: communities of the commuter-flow graph (Leiden)."""
+"""Functional regions: communities of the commuter-flow graph (Leiden) between districts, and
+the municipal layers of ``web.functional`` (LMA, Leiden, catchments, central places)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from regionatlas.web import functional
 from regionatlas.web.api.deps import ERRORS, AtlasDep, FlowLevel, Period, cached
 
 router = APIRouter(tags=["functional regions"], responses=ERRORS)
@@ -16,3 +20,78 @@ router = APIRouter(tags=["functional regions"], responses=ERRORS)
 )
 def leiden(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
     return cached(atlas, ("leiden", level, period), lambda: atlas.communities(level, period))
+
+
+# --- municipal layers (web.functional): modelled estimate unless municipal tables are imported
+MinSize = Annotated[float | None, Query(gt=0, description="LMA minimum size (residents)")]
+MinSc = Annotated[float | None, Query(gt=0, le=1, description="LMA minimum self-containment")]
+TargetSize = Annotated[float | None, Query(gt=0, description="LMA target size (residents)")]
+TargetSc = Annotated[float | None, Query(gt=0, le=1, description="LMA target self-containment")]
+Resolution = Annotated[float, Query(gt=0, le=10, description="Leiden resolution")]
+
+
+@router.get(
+    "/regions/functional/lma.json",
+    summary="Labour-market areas (Eurostat/ISTAT method) of the region's municipalities",
+)
+def lma(
+    atlas: AtlasDep,
+    min_size: MinSize = None,
+    min_sc: MinSc = None,
+    target_size: TargetSize = None,
+    target_sc: TargetSc = None,
+    resolution: Resolution = functional.DEFAULT_RESOLUTION,
+) -> Response:
+    params = functional.lma_params(min_size, min_sc, target_size, target_sc)
+    return cached(
+        atlas,
+        ("functional-lma", params, resolution),
+        lambda: functional.lma_payload(atlas, params, resolution),
+    )
+
+
+@router.get(
+    "/regions/functional/leiden.json",
+    summary="Leiden communities of the municipal flows, compared with the LMA (ARI, NMI)",
+)
+def leiden_municipal(
+    atlas: AtlasDep,
+    min_size: MinSize = None,
+    min_sc: MinSc = None,
+    target_size: TargetSize = None,
+    target_sc: TargetSc = None,
+    resolution: Resolution = functional.DEFAULT_RESOLUTION,
+) -> Response:
+    params = functional.lma_params(min_size, min_sc, target_size, target_sc)
+    return cached(
+        atlas,
+        ("functional-leiden", params, resolution),
+        lambda: functional.leiden_payload(atlas, params, resolution),
+    )
+
+
+@router.get(
+    "/regions/functional/catchments.json",
+    summary="Catchments of the top centres and the dominant-flow hierarchy",
+)
+def catchments(
+    atlas: AtlasDep,
+    n_centres: Annotated[
+        int, Query(ge=1, le=functional.MAX_CENTRES, description="number of centres")
+    ] = functional.DEFAULT_CENTRES,
+) -> Response:
+    return cached(
+        atlas,
+        ("functional-catchments", n_centres),
+        lambda: functional.catchments_payload(atlas, n_centres),
+    )
+
+
+@router.get(
+    "/regions/functional/central-places.json",
+    summary="Designated central-place level (cited) vs functional level per municipality",
+)
+def central_places(atlas: AtlasDep) -> Response:
+    return cached(
+        atlas, "functional-central-places", lambda: functional.central_places_payload(atlas)
+    )
