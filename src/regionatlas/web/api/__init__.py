@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from regionatlas.web.api import about, downloads, flows, indicators, maps, regions, units
+from regionatlas.web.api import (
+    about,
+    downloads,
+    flows,
+    indicators,
+    maps,
+    regions,
+    scenarios,
+    units,
+)
 
 router = APIRouter()
-for _module in (units, indicators, maps, flows, regions, downloads, about):
+for _module in (units, indicators, maps, flows, regions, scenarios, downloads, about):
     router.include_router(_module.router)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from regionatlas.web.pages import about, flows, maps, profiles, regions, search
+from regionatlas.web.pages import about, flows, maps, profiles, regions, scenarios, search
 
 router = APIRouter(include_in_schema=False)
-for _module in (maps, flows, regions, profiles, search, about):
+for _module in (maps, flows, regions, scenarios, profiles, search, about):
     router.include_router(_module.router)

@@ -1,0 +1,167 @@
+"""The scenario lab over HTTP: example scenarios, lever catalogue, runs, comparisons, exports.
+
+A request names an example scenario (file stem in ``scenarios/``) or carries a whole
+definition (the TOML structure as JSON), plus overrides of lever settings, parameters and
+weights. The ScenarioContext (places + flows from the store) is built once per store state
+in the Atlas cache, so a run only evaluates the levers.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from regionatlas.analysis.scenarios import (
+    ScenarioContext,
+    ScenarioDefinition,
+    ScenarioResult,
+    compare_to_dict,
+    lever_catalogue,
+    load_definition,
+    parse_definition,
+    run_scenario,
+)
+from regionatlas.analysis.scenarios.definition import GOALS, LEVERS
+from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.settings import PROJECT_ROOT
+from regionatlas.web.api.deps import ERRORS, AtlasDep, js
+from regionatlas.web.atlas import Atlas
+
+EXAMPLES_DIR = PROJECT_ROOT / "scenarios"
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+router = APIRouter(tags=["scenarios"], responses=ERRORS)
+
+
+class ScenarioRequest(BaseModel):
+    """One scenario: an example's id or a definition, plus overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(None, pattern=ID_PATTERN, description="example scenario (file stem)")
+    definition: dict[str, Any] | None = Field(
+        None, description="a whole definition: {scenario, levers, parameters, weights}"
+    )
+    levers: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="per lever: settings replacing the scenario's"
+    )
+    parameters: dict[str, Any] = Field(default_factory=dict, description="dotted parameter names")
+    weights: dict[str, float] = Field(default_factory=dict, description="goal -> weight")
+
+
+class CompareRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    a: ScenarioRequest
+    b: ScenarioRequest
+
+
+# -- pure helpers -----------------------------------------------------------------------------
+def examples(directory: Path = EXAMPLES_DIR) -> dict[str, ScenarioDefinition]:
+    """The example scenarios by id (file stem), sorted."""
+    return {p.stem: load_definition(p) for p in sorted(directory.glob("*.toml"))}
+
+
+def raw_definition(definition: ScenarioDefinition) -> dict[str, Any]:
+    """A definition back in its TOML structure (input of ``parse_definition``)."""
+    d = definition.to_dict()
+    head = {k: d[k] for k in ("name", "version", "description", "region", "order") if d[k]}
+    return {
+        "scenario": head,
+        "levers": {k: dict(v) for k, v in d["levers"].items()},
+        "parameters": dict(d["parameters"]),
+        "weights": dict(d["weights"]),
+    }
+
+
+def resolve(req: ScenarioRequest, known: dict[str, ScenarioDefinition]) -> ScenarioDefinition:
+    """The request's definition with its overrides applied (validated by parse_definition)."""
+    if (req.id is None) == (req.definition is None):
+        raise ParameterError(
+            "give exactly one of 'id' (an example scenario) or 'definition'",
+            key="id",
+            expected=", ".join(known),
+        )
+    if req.id is not None:
+        if req.id not in known:
+            raise NotFoundError(
+                f"unknown scenario {req.id!r}", value=req.id, expected=", ".join(known)
+            )
+        raw = raw_definition(known[req.id])
+    else:
+        raw = {k: (dict(v) if isinstance(v, dict) else v) for k, v in req.definition.items()}
+    levers = {k: dict(v) for k, v in (raw.get("levers") or {}).items()}
+    for name, settings in req.levers.items():
+        if name not in LEVERS:
+            raise ParameterError(
+                f"unknown lever {name!r}", key=f"levers.{name}", expected=", ".join(LEVERS)
+            )
+        levers[name] = {**levers.get(name, {}), **settings}
+    raw["levers"] = levers
+    raw["parameters"] = {**(raw.get("parameters") or {}), **req.parameters}
+    raw["weights"] = {**(raw.get("weights") or {}), **req.weights}
+    return parse_definition(raw, where=f"scenario {req.id or 'request'}")
+
+
+# -- I/O edge: the context per store state ----------------------------------------------------
+def scenario_context(atlas: Atlas) -> ScenarioContext:
+    """Places and flows of the atlas' core districts, built once per store state."""
+    if not atlas.scope.core:
+        raise NotFoundError("the scenario lab needs a region (the atlas runs without one)")
+
+    def compute() -> ScenarioContext:
+        from regionatlas.analysis.scenarios.store_glue import context_from_store
+
+        return context_from_store(atlas.store, sorted(atlas.scope.core))
+
+    return atlas._cached("scenario_context", compute)  # dropped when the store changes
+
+
+def run(atlas: Atlas, req: ScenarioRequest) -> ScenarioResult:
+    return run_scenario(resolve(req, examples()), scenario_context(atlas))
+
+
+# -- routes -----------------------------------------------------------------------------------
+@router.get("/scenarios.json", summary="Example scenarios, the lever catalogue and the goals")
+def scenario_list() -> Response:
+    return js(
+        {
+            "scenarios": [{"id": k, **v.to_dict(), "file": None} for k, v in examples().items()],
+            "levers": lever_catalogue(),
+            "order": list(LEVERS),
+            "goals": list(GOALS),
+        }
+    )
+
+
+@router.post("/scenarios/run.json", summary="Run one scenario (example or definition)")
+def scenario_run(req: ScenarioRequest, atlas: AtlasDep) -> Response:
+    return js(run(atlas, req).to_dict())
+
+
+@router.post("/scenarios/compare.json", summary="Run two scenarios and compare them")
+def scenario_compare(req: CompareRequest, atlas: AtlasDep) -> Response:
+    return js(compare_to_dict(run(atlas, req.a), run(atlas, req.b)))
+
+
+@router.post("/scenarios/export.{fmt}", summary="One scenario's result as CSV or XLSX")
+def scenario_export(fmt: Literal["csv", "xlsx"], req: ScenarioRequest, atlas: AtlasDep):
+    from regionatlas.analysis.scenarios.export import export
+
+    result = run(atlas, req)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = export(Path(tmp) / f"scenario.{fmt}", result)
+        body = path.read_bytes()
+    name = req.id or "scenario"
+    return Response(
+        body,
+        media_type=MEDIA[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )

@@ -1,0 +1,72 @@
+"""The scenario lab page: levers as form controls, live results, difference map, comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from regionatlas.analysis.scenarios import lever_catalogue
+from regionatlas.analysis.scenarios.definition import GOALS
+from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.api.scenarios import examples
+from regionatlas.web.pages.render import check_lang, html, page
+
+router = APIRouter()
+SCALAR_KINDS = ("share", "number", "integer", "boolean")
+
+
+def control(param: dict[str, Any], lang: str) -> dict[str, Any]:
+    """How one lever parameter is shown: input type, step, bounds, label."""
+    kind = param["kind"]
+    out = {**param, "label": param[f"label_{lang}"], "input": "text"}
+    if kind == "share":
+        out.update(input="number", step="0.01", min="0", max="1")
+    elif kind == "integer":
+        out.update(input="number", step="1", min="0", max="")
+    elif kind == "number":
+        out.update(input="number", step="any", min="0", max="")
+    elif kind == "boolean":
+        out.update(input="checkbox")
+    elif kind.startswith("choice:"):
+        out.update(input="select", choices=kind.split(":", 1)[1].split(","))
+    else:  # mapping / places: kept from the chosen scenario, shown read-only
+        out.update(input="readonly")
+    return out
+
+
+def scenarios_page_body(atlas, lang: str) -> str:
+    known = examples()
+    levers = [
+        {
+            "lever": lv["lever"],
+            "label": lv[f"label_{lang}"],
+            "controls": [control(p, lang) for p in lv["parameters"]],
+        }
+        for lv in lever_catalogue()
+    ]
+    scenarios = [{"id": k, "name": v.name, "description": v.description} for k, v in known.items()]
+    bbox = atlas.geometry("gemeinde")["bbox"] if "gemeinde" in atlas.levels() else None
+    config = {
+        "lang": lang,
+        "bbox": bbox or atlas.geometry("kreis")["bbox"],
+        "scenarios": {k: v.to_dict() | {"file": None} for k, v in known.items()},
+        "goals": list(GOALS),
+        "has_region": bool(atlas.scope.core),
+    }
+    return page(
+        None,
+        "scenarios.html",
+        lang,
+        "scenarios/",
+        atlas,
+        scenarios=scenarios,
+        levers=levers,
+        goals=GOALS,
+        config=config,
+    )
+
+
+@router.get("/{lang}/scenarios/")
+def scenarios_page(lang: str, atlas: AtlasDep):
+    return html(scenarios_page_body(atlas, check_lang(lang)))
