@@ -165,3 +165,45 @@ def test_bad_employment_rate_exits_2(built_db: Path, bad: str) -> None:
     )
     assert result.exit_code == 2
     assert "national" in result.output
+
+
+def test_export_harmonised_to_the_reference_gebietsstand(tmp_path: Path, built_db: Path) -> None:
+    """Figures of Langelsheim's four predecessors (2020) are summed onto 03153019."""
+    import pandas as pd
+
+    from regionatlas.sources.base import SourceData
+
+    db = tmp_path / "h.gpkg"
+    db.write_bytes(built_db.read_bytes())
+    old = {"03153006": 10.0, "03153007": 20.0, "03153009": 30.0, "03153014": 40.0}
+    obs = pd.DataFrame(
+        {
+            "ags": list(old),
+            "indicator": "population",
+            "period": "2020-12-31",
+            "value": list(old.values()),
+            "flag": None,
+        }
+    )
+    store = open_store(db)
+    store.import_source(
+        SourceData(
+            source="test-old-keys",
+            file=Path("old.csv"),
+            sha256="0" * 64,
+            publisher="test",
+            licence="test",
+            attribution="test data",
+            vintage="2020-12-31",
+            observations=obs,
+        )
+    )
+    store.close()
+    out = tmp_path / "h.csv"
+    args = ["export", "observations", "--indicator", "population", "--period", "2020-12-31"]
+    result = runner.invoke(
+        app, [*args, "--harmonise-to", "2023-11-30", "-o", str(out), "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(line for line in out.read_text().splitlines() if line[:1] != "#"))
+    assert [(r["ags"], float(r["value"])) for r in rows] == [("03153019", 100.0)]

@@ -185,6 +185,14 @@ def export(
     level: Annotated[str | None, typer.Option(help="Unit level, e.g. kreis, gemeinde")] = None,
     indicator: Annotated[list[str] | None, typer.Option(help="Indicator id(s)")] = None,
     period: Annotated[str | None, typer.Option(help="Period YYYY-MM-DD")] = None,
+    harmonise_to: Annotated[
+        str | None,
+        typer.Option(
+            "--harmonise-to",
+            help="Map observations or flows of merged municipalities onto the Gebietsstand "
+            "of this date (YYYY-MM-DD), using the imported territorial changes",
+        ),
+    ] = None,
     db: DbOption = None,
     database_url: DatabaseUrlOption = None,
 ) -> None:
@@ -198,6 +206,8 @@ def export(
         raise InputError(f"{output}: unknown export format {fmt!r}; use gpkg, csv, xlsx, geojson")
     with opened_store(db, database_url) as store:
         frame, batch_ids = _export_frame(store, what, level, indicator, period, fmt)
+        if harmonise_to:
+            frame = _harmonised(store, what, frame, harmonise_to)
         attribution = _attribution(store, batch_ids)
     export_table(frame, output, attribution, fmt)
     out.print(f"{len(frame)} Zeilen / rows → {output}", highlight=False)
@@ -229,6 +239,21 @@ def _export_frame(
         raise NotFoundError(f"nothing to export for {what.value} with these filters")
     ids = set(frame["batch_id"].dropna().astype(int)) if "batch_id" in frame else set()
     return frame, ids
+
+
+def _harmonised(store: Store, what: ExportWhat, frame: pd.DataFrame, date: str) -> pd.DataFrame:
+    from regionatlas.indicators.catalogue import catalogue
+    from regionatlas.store.harmonise import harmonise
+
+    if what not in (ExportWhat.observations, ExportWhat.flows):
+        raise InputError("--harmonise-to applies to observations and flows only")
+    cat = catalogue()
+    additive = set(cat.loc[cat["additive"], "id"])
+    if what is ExportWhat.observations:
+        # commuter totals are additive over merged municipalities only within one border;
+        # the flags of non-additive indicators become "x" (see store.harmonise)
+        return harmonise(frame, store.unit_changes(), date, additive=additive)
+    return harmonise(frame, store.unit_changes(), date)
 
 
 def _attribution(store: Store, batch_ids: set[int]) -> list[str]:
