@@ -1,0 +1,244 @@
+// Scenario lab: the levers as a form, results recomputed live (debounced POST to run.json),
+// a diverging map + table of the change by municipality of residence, and a comparison of two.
+import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
+import { ROOT, config, el, fmt, getJSON, hatchImage, mapOptions, t } from "./common.js";
+
+const $ = (id) => document.getElementById(id);
+const form = $("scenario-form");
+const choice = $("scenario-choice");
+const INDICATORS = ["persons", "commuter_km_day", "commuter_km_year", "car_vkm_year", "co2_t_year", "hours_year"];
+// ColorBrewer PuOr (colour-vision-deficiency safe): purple = fewer km, orange = more km
+const PALETTE = ["#542788", "#998ec3", "#d8daeb", "#f7f7f7", "#fee0b6", "#f1a340", "#b35806"];
+let map = null;
+let mapData = null;
+let timer = null;
+let controller = null;
+let runs = 0;
+
+const scenarioDef = () => config.scenarios[choice.value] || { levers: {}, weights: {} };
+const leverLabel = (lever) => document.querySelector(`fieldset[data-lever="${lever}"] legend`)?.textContent || lever;
+
+function fillForm() {
+  const def = scenarioDef();
+  $("scenario-description").textContent = def.description || "";
+  for (const fs of form.querySelectorAll("fieldset[data-lever]")) {
+    const lever = fs.dataset.lever;
+    const spec = def.levers[lever];
+    fs.querySelector("[data-enabled]").checked = !!spec && spec.enabled !== false;
+    for (const c of fs.querySelectorAll("[data-key]")) {
+      const v = spec ? spec[c.dataset.key] : undefined;
+      if (c.tagName === "OUTPUT") c.value = v === undefined ? "–" : JSON.stringify(v);
+      else if (c.dataset.kind === "boolean") c.checked = v === undefined ? c.defaultChecked : !!v;
+      else if (c.tagName === "SELECT") c.value = v ?? c.options[0].value;
+      else c.value = v ?? "";
+    }
+  }
+  for (const w of form.querySelectorAll("[data-goal]")) w.value = def.weights[w.dataset.goal] ?? "";
+}
+
+function readForm() {
+  const def = scenarioDef();
+  const levers = {};
+  for (const fs of form.querySelectorAll("fieldset[data-lever]")) {
+    const lever = fs.dataset.lever;
+    if (!fs.querySelector("[data-enabled]").checked) {
+      if (def.levers[lever]) levers[lever] = { enabled: false };
+      continue;
+    }
+    const spec = { enabled: true };
+    for (const c of fs.querySelectorAll("input[data-key], select[data-key]")) {
+      if (c.dataset.kind === "boolean") spec[c.dataset.key] = c.checked;
+      else if (c.tagName === "SELECT") spec[c.dataset.key] = c.value;
+      else if (c.value !== "") spec[c.dataset.key] = Number(c.value);
+    }
+    levers[lever] = spec;
+  }
+  const weights = {};
+  for (const w of form.querySelectorAll("[data-goal]")) if (w.value !== "") weights[w.dataset.goal] = Number(w.value);
+  return { id: choice.value, levers, weights };
+}
+
+async function post(path, body) {
+  const r = await fetch(ROOT + path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!r.ok) {
+    let message = `${r.status}`;
+    try { message = (await r.json()).error.message; } catch { /* not JSON */ }
+    throw new Error(message);
+  }
+  return r;
+}
+
+function schedule() {
+  clearTimeout(timer);
+  timer = setTimeout(run, 300);
+}
+
+async function run() {
+  if (controller) controller.abort();
+  controller = new AbortController();
+  const status = $("scenario-status");
+  status.classList.remove("error");
+  status.textContent = t("scenario.running");
+  try {
+    const r = await fetch(ROOT + "api/v1/scenarios/run.json", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(readForm()),
+      signal: controller.signal,
+    });
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error?.message || r.status);
+    render(body);
+    status.textContent = t("scenario.done", { s: fmt(body.seconds) });
+  } catch (err) {
+    if (err.name === "AbortError") return;
+    status.classList.add("error");
+    status.textContent = t("scenario.error", { message: err.message });
+    document.body.dataset.scenarioError = err.message;
+  }
+}
+
+function row(cells, header = true) {
+  const tr = el("tr");
+  cells.forEach((c, i) => tr.append(i === 0 && header ? el("th", { scope: "row", text: c }) : el("td", { class: "num", text: c })));
+  return tr;
+}
+
+function fill(tbody, rows) {
+  tbody.replaceChildren(...rows);
+}
+
+function render(res) {
+  $("estimate-basis").textContent = t("scenario.basis", { basis: res.estimate_basis, period: res.period ?? "–" });
+  fill($("totals-table").tBodies[0], INDICATORS.map((k) => {
+    const b = res.baseline[k], s = res.result[k], c = res.change[k];
+    return row([t(`scenario.ind_${k}`), fmt(b), fmt(s), fmt(c), b ? fmt((100 * c) / b) : "–"]);
+  }));
+  fill($("levers-table").tBodies[0], res.levers.map((lv) => row([
+    leverLabel(lv.lever), fmt(lv.change.commuter_km_year), fmt(lv.change.co2_t_year), fmt(lv.change.hours_year), fmt(lv.programme_cost_eur_year),
+  ])));
+  $("score-value").value = fmt(res.score.score);
+  fill($("score-table").tBodies[0], res.score.components.map((c) => row([
+    t(`scenario.goal_${c.goal}`), fmt(c.component_pct), fmt(c.weight), fmt(c.weighted),
+  ])));
+  renderMunicipal(res.by_municipality);
+  runs += 1;
+  document.body.dataset.scenarioRuns = String(runs);
+  document.body.dataset.scenarioKmYear = String(res.result.commuter_km_year);
+}
+
+function classOf(v, m) {
+  if (v === null || v === undefined) return -1;
+  if (m === 0) return 3;
+  const edges = [-5, -3, -1, 1, 3, 5].map((e) => (e * m) / 7);
+  let k = 0;
+  while (k < edges.length && v >= edges[k]) k += 1;
+  return k;
+}
+
+function renderMunicipal(rows) {
+  const inMap = mapData ? new Set(mapData.features.map((f) => f.properties.ags)) : null;
+  const shown = rows.filter((r) => !inMap || inMap.has(r.ags));
+  const byAgs = new Map(shown.map((r) => [r.ags, r.commuter_km_day_change]));
+  const m = Math.max(0, ...shown.map((r) => Math.abs(r.commuter_km_day_change ?? 0)));
+  const sorted = [...shown].sort((a, b) => (a.commuter_km_day_change ?? 0) - (b.commuter_km_day_change ?? 0));
+  fill($("municipal-table").tBodies[0], sorted.map((r) => row([
+    r.name || r.ags, fmt(r.commuter_km_day_baseline), fmt(r.commuter_km_day_scenario), fmt(r.commuter_km_day_change),
+  ])));
+  const legend = $("scenario-legend");
+  const edges = [-5, -3, -1, 1, 3, 5].map((e) => (e * m) / 7);
+  const items = PALETTE.map((col, k) => {
+    const lo = k === 0 ? null : edges[k - 1], hi = k === 6 ? null : edges[k];
+    const text = lo === null ? `< ${fmt(hi)} (${t("scenario.legend_decrease")})`
+      : hi === null ? `≥ ${fmt(lo)} (${t("scenario.legend_increase")})` : t("js.class_range", { lo: fmt(lo), hi: fmt(hi) });
+    return el("li", { class: "legend-row" }, el("span", { class: "swatch", style: `background:${col}`, "aria-hidden": "true" }), el("span", { text }));
+  });
+  items.push(el("li", { class: "legend-row" }, el("span", { class: "swatch hatch", "aria-hidden": "true" }), el("span", { text: t("scenario.legend_none") })));
+  legend.replaceChildren(...items);
+  if (!map || !mapData) return;
+  const data = {
+    type: "FeatureCollection",
+    features: mapData.features.map((f) => {
+      const v = byAgs.get(f.properties.ags);
+      return { ...f, properties: { ...f.properties, c: classOf(v ?? null, m) } };
+    }),
+  };
+  const apply = () => map.getSource("diff").setData(data);
+  if (map.getSource("diff")) apply();
+  else map.once("load", apply);
+}
+
+async function initMap() {
+  mapData = await getJSON("api/v1/geometry/gemeinde.geojson");
+  map = new maplibregl.Map(mapOptions("map", config.bbox));
+  window.atlasMap = map;
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  map.on("load", () => {
+    map.addImage("hatch", hatchImage());
+    map.addSource("diff", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    const colour = ["match", ["get", "c"]];
+    PALETTE.forEach((col, k) => colour.push(k, col));
+    colour.push("#f7f7f7");
+    map.addLayer({ id: "nodata", type: "fill", source: "diff", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } });
+    map.addLayer({ id: "fill", type: "fill", source: "diff", filter: [">=", ["get", "c"], 0], paint: { "fill-color": colour, "fill-opacity": 0.9 } });
+    map.addLayer({ id: "line", type: "line", source: "diff", paint: { "line-color": "#555", "line-width": 0.5 } });
+    map.once("idle", () => { document.body.dataset.mapReady = "scenarios"; });
+  });
+}
+
+async function compare(ev) {
+  ev.preventDefault();
+  const status = $("compare-status");
+  const pick = (v) => (v === "" ? readForm() : { id: v });
+  const names = (sel) => sel.options[sel.selectedIndex].text;
+  status.classList.remove("error");
+  status.textContent = t("scenario.running");
+  try {
+    const res = await (await post("api/v1/scenarios/compare.json", { a: pick($("compare-a").value), b: pick($("compare-b").value) })).json();
+    $("compare-head-a").textContent = `A: ${names($("compare-a"))}`;
+    $("compare-head-b").textContent = `B: ${names($("compare-b"))}`;
+    const table = $("compare-table");
+    fill(table.tBodies[0], res.totals.map((r) => {
+      const a = Object.keys(r).find((k) => k.startsWith("A: "));
+      const b = Object.keys(r).find((k) => k.startsWith("B: "));
+      return row([t(`scenario.ind_${r.indicator}`), fmt(r.baseline), fmt(r[a]), fmt(r[b]), fmt(r.difference_b_minus_a)]);
+    }));
+    table.hidden = false;
+    status.textContent = "";
+  } catch (err) {
+    status.classList.add("error");
+    status.textContent = t("scenario.error", { message: err.message });
+  }
+}
+
+async function download(ev) {
+  const fmtName = ev.currentTarget.dataset.fmt;
+  const status = $("scenario-status");
+  try {
+    const blob = await (await post(`api/v1/scenarios/export.${fmtName}`, readForm())).blob();
+    const a = el("a", { href: URL.createObjectURL(blob), download: `${choice.value || "scenario"}.${fmtName}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  } catch (err) {
+    status.classList.add("error");
+    status.textContent = t("scenario.error", { message: err.message });
+  }
+}
+
+if (form) {
+  choice.addEventListener("change", () => { fillForm(); schedule(); });
+  form.addEventListener("input", (ev) => { if (ev.target !== choice) schedule(); });
+  form.addEventListener("change", (ev) => { if (ev.target !== choice && ev.target.type === "checkbox") schedule(); });
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
+  $("compare-form").addEventListener("submit", compare);
+  for (const b of document.querySelectorAll("[data-fmt]")) b.addEventListener("click", download);
+  const preferred = Object.keys(config.scenarios).find((k) => k.startsWith("remote"));
+  if (preferred) choice.value = preferred;
+  fillForm();
+  initMap().catch(() => {}).finally(run);
+}
