@@ -106,6 +106,14 @@ class Atlas:
             ).encode("utf-8"),
         )
 
+    def gzip_bytes(self, key: Any, compute) -> bytes:
+        """The cached payload gzip-compressed once (served as is to clients accepting gzip)."""
+        import gzip
+
+        return self._cached(
+            ("gzip", key), lambda: gzip.compress(self.json_bytes(key, compute), 5, mtime=0)
+        )
+
     def _cached(self, key: Any, compute):
         try:
             return self._cache[key]

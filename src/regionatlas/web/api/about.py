@@ -7,21 +7,23 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from regionatlas.web.api.deps import ERRORS, AtlasDep, js
+from regionatlas.web.api.deps import ERRORS, AtlasDep, cached, js
 
 router = APIRouter(tags=["about"], responses=ERRORS)
 
 
 @router.get("/meta.json", summary="The atlas: region, levels, periods, attributions")
 def meta(atlas: AtlasDep) -> Response:
-    return js(
-        {
+    return cached(
+        atlas,
+        ("meta",),
+        lambda: {
             "region": atlas.region_name,
             "levels": atlas.levels(),
             "flow_levels": atlas.flow_levels() if atlas.flow_periods() else [],
             "flow_periods": atlas.flow_periods(),
             "attributions": atlas.attributions(),
-        }
+        },
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -13,7 +14,17 @@ from regionatlas.web.atlas import Atlas
 AGS_PATTERN = r"^(DE|\d{2}|\d{3}|\d{5}|\d{8}|\d{9})$"
 
 
-def get_atlas(request: Request) -> Atlas:
+# whether the current request accepts gzip: set in the event loop (async dependency) so that
+# the copy of the context the sync handler runs in sees it
+_ACCEPTS_GZIP: ContextVar[bool] = ContextVar("accepts_gzip", default=False)
+GZIP_MIN_BYTES = 1000  # as the app's GZipMiddleware
+
+
+async def _note_encoding(request: Request) -> None:
+    _ACCEPTS_GZIP.set("gzip" in request.headers.get("accept-encoding", "").lower())
+
+
+def get_atlas(request: Request, _enc: None = Depends(_note_encoding)) -> Atlas:
     """The app's Atlas, its caches checked against the store's batches (at most every 2 s)."""
     atlas = request.app.state.atlas
     atlas.refresh()
@@ -43,8 +54,15 @@ ERRORS = {
 
 
 def cached(atlas: Atlas, key: Any, compute) -> Response:
-    """A JSON answer serialised once per store version (the payload is cached anyway)."""
-    return Response(atlas.json_bytes(key, compute), media_type="application/json")
+    """A JSON answer serialised (and gzip-compressed) once per store version."""
+    body = atlas.json_bytes(key, compute)
+    if _ACCEPTS_GZIP.get() and len(body) >= GZIP_MIN_BYTES:
+        return Response(
+            atlas.gzip_bytes(key, compute),
+            media_type="application/json",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+    return Response(body, media_type="application/json")
 
 
 def js(data: Any) -> Response:

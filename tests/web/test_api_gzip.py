@@ -1,0 +1,18 @@
+"""Cached API answers are compressed once and served as is to clients that accept gzip."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/api/v1/units.json", "/api/v1/meta.json"])
+def test_gzip_and_identity_give_the_same_json(client, path: str) -> None:
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200
+    assert "content-encoding" not in plain.headers
+    packed = client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert packed.status_code == 200
+    if len(plain.content) >= 1000:
+        assert packed.headers["content-encoding"] == "gzip"
+        assert "accept-encoding" in packed.headers["vary"].lower()
+    assert packed.json() == plain.json()  # httpx decodes the gzip body
