@@ -64,6 +64,7 @@ class Atlas:
         self._store: _LockedStore | None = None
         self._lock = threading.RLock()
         self._cache: dict[Any, Any] = {}
+        self._query_keys: list[Any] = []
         self._version: tuple = ()
         self._checked = -1e9
 
@@ -93,6 +94,7 @@ class Atlas:
         if version != self._version:
             with self._lock:
                 self._cache.clear()
+                self._query_keys.clear()
                 self._version = version
 
     def json_bytes(self, key: Any, compute) -> bytes:
@@ -114,12 +116,19 @@ class Atlas:
             ("gzip", key), lambda: gzip.compress(self.json_bytes(key, compute), 5, mtime=0)
         )
 
+    QUERY_CACHE_MAX = 512  # answers keyed by free query parameters: oldest evicted first
+
     def _cached(self, key: Any, compute):
         try:
             return self._cache[key]
         except KeyError:
             value = compute()
             self._cache[key] = value
+            inner = key[1] if isinstance(key, tuple) and len(key) == 2 else None
+            if isinstance(inner, tuple) and inner[:1] == ("query",):
+                self._query_keys.append(key)
+                while len(self._query_keys) > 2 * self.QUERY_CACHE_MAX:  # json + gzip
+                    self._cache.pop(self._query_keys.pop(0), None)
             return value
 
     def warm(self) -> None:

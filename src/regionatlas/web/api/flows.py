@@ -52,37 +52,40 @@ def flow_rows(
     for key in (origin, destination, unit):
         if key:
             atlas.check_key(key)
-    f = flowmap.select(
-        atlas.flows_classified(level, period),
-        min_persons=min,
-        origin=origin,
-        destination=destination,
-        unit=unit,
-        cross=cross,
-    )
-    f = f.sort_values("persons", ascending=False, na_position="last")
-    names = atlas.all_names(level)
-    rows = [
-        {
-            "origin": r["origin"],
-            "origin_name": names.get(r["origin"], r["origin"]),
-            "destination": r["destination"],
-            "destination_name": names.get(r["destination"], r["destination"]),
-            "persons": None if r["persons"] != r["persons"] else float(r["persons"]),
-            "flag": r["flag"] if isinstance(r["flag"], str) else None,
-            "cross_kreis": bool(r["cross_kreis"]),
-            "cross_land": bool(r["cross_land"]),
-        }
-        for r in f.head(limit).to_dict("records")
-    ]
-    return js(
-        {
+
+    def compute() -> dict:
+        f = flowmap.select(
+            atlas.flows_classified(level, period),
+            min_persons=min,
+            origin=origin,
+            destination=destination,
+            unit=unit,
+            cross=cross,
+        )
+        f = f.sort_values("persons", ascending=False, na_position="last")
+        names = atlas.all_names(level)
+        rows = [
+            {
+                "origin": r["origin"],
+                "origin_name": names.get(r["origin"], r["origin"]),
+                "destination": r["destination"],
+                "destination_name": names.get(r["destination"], r["destination"]),
+                "persons": None if r["persons"] != r["persons"] else float(r["persons"]),
+                "flag": r["flag"] if isinstance(r["flag"], str) else None,
+                "cross_kreis": bool(r["cross_kreis"]),
+                "cross_land": bool(r["cross_land"]),
+            }
+            for r in f.head(limit).to_dict("records")
+        ]
+        return {
             "level": level,
             "period": atlas.resolve_flow_period(period),
             "total_rows": len(f),
             "rows": rows,
         }
-    )
+
+    key = ("query", "flow_rows", level, period, min, origin, destination, unit, cross, limit)
+    return cached(atlas, key, compute)
 
 
 @router.get(
