@@ -200,7 +200,8 @@ def test_page_changes_live_and_passes_axe(page, live_server):  # noqa: F811
     assert after < before
     assert page.locator("#municipal-table tbody tr").count() > 0
     assert page.locator("#scenario-legend li").count() == 8
-    page.select_option("#compare-a", "")
+    page.select_option("#compare-a", "")  # the current settings against the example
+    page.select_option("#compare-b", EXAMPLE)
     page.click("#compare-form button[type=submit]")
     page.wait_for_selector("#compare-table:not([hidden])", timeout=20_000)
     assert page.locator("#compare-table tbody tr").count() == 7
