@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from regionatlas.errors import StoreError
+from regionatlas.web import functional
 from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
 
@@ -67,7 +68,7 @@ def urls(atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 yield f"{api}/flows/{level}/{period}.geojson"
                 yield f"{api}/flows/{level}/{period}/compact.json"
-        if atlas.scope.region_id is not None:  # municipal layers of web.functional
+        if functional.available(atlas):  # municipal layers
             for name in ("lma", "leiden", "catchments", "central-places"):
                 yield f"{api}/regions/functional/{name}.json"
         if "kreis" in atlas.flow_levels():

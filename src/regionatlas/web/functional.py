@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
 
 # defaults of the CLI (`regionatlas analyse regions`) and of the static export
 LMA_DEFAULTS = {"min_size": 1000.0, "min_sc": 0.6667, "target_size": 10000.0, "target_sc": 0.75}
@@ -103,9 +104,26 @@ def flow_basis(atlas):
         from regionatlas.workflows.assumptions import national_employment_rate
 
         rate = national_employment_rate().value
-        return municipal_flows(atlas.store, _region(atlas), employment_rate=rate)
+        fb = municipal_flows(atlas.store, _region(atlas), employment_rate=rate)
+        if not fb.within_districts:
+            raise NotFoundError(f"no municipal functional layers: {WITHIN_MISSING_NOTE}")
+        return fb
 
     return atlas._cached(("functional", "flow_basis"), compute)
+
+
+def available(atlas) -> bool:
+    """Whether the store supports the municipal layers (flows within districts, known or
+    estimable); the answer is cached per store state."""
+
+    def compute() -> bool:
+        try:
+            flow_basis(atlas)
+        except (NotFoundError, ParameterError):
+            return False
+        return True
+
+    return atlas._cached(("functional", "available"), compute)
 
 
 def neighbours(atlas) -> list[tuple[str, str]]:
@@ -288,9 +306,12 @@ def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any
     h = atlas._cached(("functional", "hubs", n_centres), compute)
     top = h.centres[h.centres["rank_inflow"].notna()].head(n_centres)
     centre_colour = {a: i % N_COLOURS for i, a in enumerate(top.index)}
-    primary = h.catchments[h.catchments["primary"].astype(bool)].drop_duplicates("origin")
-    primary = primary.set_index("origin")
+    # a place without out-commuters (e.g. an unincorporated area) has no main centre
+    c = h.catchments
+    real = c["primary"].astype(bool) & c["share"].notna() & (c["persons"] > 0)
+    primary = c[real].drop_duplicates("origin").set_index("origin")
     hier = h.hierarchy
+    hier = hier[hier["dominant_persons"].notna() & (hier["dominant_persons"] > 0)]
     rows = []
     for ags, name in fb.municipalities["name"].items():
         p = primary.loc[ags] if ags in primary.index else None

@@ -1,12 +1,15 @@
-"""Functional regions: Leiden communities of the commuter flows, as a map and a table."""
+"""Functional regions: Leiden communities of the flows between districts, and the municipal
+layers (LMA, Leiden, catchments, central places) behind a layer switch, as maps and tables."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from regionatlas.errors import NotFoundError
+from regionatlas.web import functional
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.workflows.basis import ESTIMATE, OFFICIAL, SYNTHETIC
 
 router = APIRouter()
 # Okabe-Ito: a qualitative palette distinguishable with colour-vision deficiencies
@@ -38,15 +41,53 @@ def regions_page_body(atlas, lang: str) -> str:
             {"id": c, "colour": QUALITATIVE[(c - 1) % len(QUALITATIVE)], "members": m}
             for c, m in sorted(by.items())
         ]
+    layers = municipal_layers(atlas, lang)
     config = {
         "lang": lang,
         "period": result["period"] if result else None,
         "colours": {str(g["id"]): g["colour"] for g in groups},
         "bbox": atlas.geometry("kreis")["bbox"],
+        "layers": {"palette": QUALITATIVE, "bbox": layers["bbox"]} if layers else None,
     }
     return page(
-        None, "regions.html", lang, "regions/", atlas, result=result, groups=groups, config=config
+        None,
+        "regions.html",
+        lang,
+        "regions/",
+        atlas,
+        result=result,
+        groups=groups,
+        layers=layers,
+        config=config,
     )
+
+
+BASIS_KEYS = {
+    OFFICIAL: "regions_layers.basis_official",
+    ESTIMATE: "regions_layers.basis_estimate",
+    SYNTHETIC: "regions_layers.basis_synthetic",
+}
+
+
+def municipal_layers(atlas, lang: str) -> dict | None:
+    """What the page shows about the municipal layers before any is loaded: the basis of the
+    flows, the assumption they rest on and the attribution (None: the store cannot carry them).
+    """
+    if not functional.available(atlas):
+        return None
+    fb = functional.flow_basis(atlas)
+    a = functional.assumption_payload() if fb.estimated else None
+    return {
+        "basis": fb.basis,
+        "basis_key": BASIS_KEYS.get(fb.basis, "regions_layers.basis_estimate"),
+        "assumption": a[f"note_{lang}"] if a else None,
+        "assumption_value": a["value"] if a else None,
+        "assumption_sources": a["sources"] if a else [],
+        "flow_note": fb.note,
+        "period": fb.period,
+        "attribution": list(fb.attribution),
+        "bbox": atlas.geometry("gemeinde")["bbox"],
+    }
 
 
 @router.get("/{lang}/regions/")

@@ -1,6 +1,7 @@
-// Functional regions: districts coloured by their Leiden community.
+// Functional regions: districts coloured by their Leiden community, and the municipal layers
+// (labour-market areas, Leiden communities, catchments, central places) behind a layer switch.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { config, getJSON, mapOptions } from "./common.js";
+import { config, el, fmt, getJSON, mapOptions, readHash, t, writeHash } from "./common.js";
 
 async function init() {
   const [kreise, result, laender] = await Promise.all([
@@ -32,3 +33,165 @@ async function init() {
 }
 
 if (document.getElementById("map") && config.period) init();
+
+// ------------------------------------------------------------------- municipal layers
+const L = (key, vars) => t(`regions_layers.${key}`, vars);
+const OTHER = "#dddddd";
+// central places: comparison of designated and functional level (Okabe-Ito colours)
+const CP_COLOURS = { above: "#0072b2", as_designated: "#009e73", below: "#d55e00", no_data: "#999999", no_designation: "#f7f7f7" };
+const URLS = {
+  lma: "api/v1/regions/functional/lma.json",
+  leiden: "api/v1/regions/functional/leiden.json",
+  catchments: "api/v1/regions/functional/catchments.json",
+  central_places: "api/v1/regions/functional/central-places.json",
+};
+const pct = (v) => (v === null || v === undefined ? "–" : `${fmt(v * 100)} %`);
+const levelName = (v) => (v === null || v === undefined ? L("no_designation") : L(`level_${v}`));
+
+function matrixLabel(label) {
+  const m = /^(\d)\s/.exec(label);
+  if (m) return L(`level_${m[1]}`);
+  if (label.startsWith("no cited")) return L("no_designation");
+  if (label.startsWith("no functional")) return L("no_functional_data");
+  return label;
+}
+
+// Per layer: key -> colour for each municipality, legend entries, table columns, summary.
+function describe(layer, d, palette) {
+  const colour = (i) => palette[i % palette.length];
+  if (layer === "lma") {
+    const areas = new Map(d.areas.map((a) => [a.lma, a]));
+    return {
+      key: (m) => (m.lma ? colour(areas.get(m.lma).colour) : OTHER),
+      legend: [...d.areas.map((a) => [colour(a.colour), `${a.lma}: ${a.main_centre_name ?? "–"} (${fmt(a.municipalities)})`]), [OTHER, L("not_assigned")]],
+      summary: L("lma_summary", { n: d.n_areas, q: fmt(d.summary.q_modularity) }),
+      columns: [
+        [L("municipality"), (m) => m.name], [L("district"), (m) => m.district],
+        [L("area"), (m) => (m.lma ?? L("not_assigned"))], [L("main_centre"), (m) => m.main_centre_name ?? "–"],
+        [L("employed_residents"), (m) => fmt(m.residents)], [L("sc_supply"), (m) => pct(m.sc_supply_side)],
+        [L("sc_demand"), (m) => pct(m.sc_demand_side)],
+      ],
+    };
+  }
+  if (layer === "leiden") {
+    const comm = new Map(d.communities.map((c) => [c.leiden, c]));
+    const c = d.comparison;
+    return {
+      key: (m) => (m.leiden ? colour(comm.get(m.leiden).colour) : OTHER),
+      legend: d.communities.map((x) => [colour(x.colour), `${x.leiden} (${fmt(x.municipalities)})`]),
+      summary: L("leiden_summary", { n: d.n_communities, q: fmt(d.modularity), ari: fmt(c.adjusted_rand), nmi: fmt(c.nmi) }),
+      columns: [
+        [L("municipality"), (m) => m.name], [L("district"), (m) => m.district],
+        [L("community"), (m) => m.leiden ?? "–"], [L("area"), (m) => m.lma ?? L("not_assigned")],
+      ],
+    };
+  }
+  if (layer === "catchments") {
+    const centres = new Map(d.centres.map((c) => [c.ags, c]));
+    const names = new Map(d.municipalities.map((m) => [m.ags, m.name]));
+    return {
+      key: (m) => (m.is_centre ? colour(centres.get(m.ags).colour) : m.centre && centres.has(m.centre) ? colour(centres.get(m.centre).colour) : OTHER),
+      legend: [...d.centres.map((c) => [colour(c.colour), `${c.rank}. ${c.name}`]), [OTHER, L("other")]],
+      summary: L("catchments_summary", { n: d.n_centres }),
+      columns: [
+        [L("municipality"), (m) => (m.is_centre ? `${m.name} (${L("is_centre")})` : m.name)],
+        [L("centre"), (m) => m.centre_name ?? "–"], [L("share"), (m) => pct(m.share)],
+        [L("dominant"), (m) => (m.dominant_target ? names.get(m.dominant_target) ?? m.dominant_target : "–")],
+        [L("depth"), (m) => m.depth ?? "–"],
+      ],
+    };
+  }
+  const n = d.categories;
+  return {
+    key: (m) => CP_COLOURS[m.category] ?? OTHER,
+    legend: Object.keys(CP_COLOURS).map((k) => [CP_COLOURS[k], `${L(k)} (${fmt(n[k] ?? 0)})`]),
+    summary: L("central_places_summary", { basis: d.designation_basis, above: n.above, below: n.below, as_designated: n.as_designated, none: n.no_designation }),
+    columns: [
+      [L("municipality"), (m) => m.name], [L("designated"), (m) => levelName(m.designated_level)],
+      [L("functional"), (m) => (m.functional_level === null ? L("no_functional_data") : L(`level_${m.functional_level}`))],
+      [L("comparison"), (m) => L(m.category)], [L("source"), (m) => m.designation_source ?? L("no_designation")],
+    ],
+    matrix: d.matrix,
+  };
+}
+
+function renderLegend(desc) {
+  const box = document.getElementById("layers-legend");
+  const list = el("ul", { class: "legend-list" });
+  for (const [col, label] of desc.legend) {
+    list.append(el("li", {}, el("span", { class: "swatch", style: `background:${col}`, "aria-hidden": "true" }), ` ${label}`));
+  }
+  box.replaceChildren(list);
+  const mbox = document.getElementById("layers-matrix");
+  if (!desc.matrix) return mbox.replaceChildren();
+  const head = el("tr", {}, el("th", { scope: "col", text: L("matrix_designated") }), ...desc.matrix.columns.map((c) => el("th", { scope: "col", text: matrixLabel(c) })));
+  const body = desc.matrix.rows.map((r, i) => el("tr", {}, el("th", { scope: "row", text: matrixLabel(r) }), ...desc.matrix.counts[i].map((v) => el("td", { text: fmt(v) }))));
+  mbox.replaceChildren(el("table", { class: "matrix" }, el("caption", { text: L("matrix") }), el("thead", {}, head), el("tbody", {}, ...body)));
+}
+
+function renderTable(layer, d, desc) {
+  const head = el("tr", {}, ...desc.columns.map(([label]) => el("th", { scope: "col", text: label })));
+  const rows = d.municipalities.map((m) => {
+    const cells = desc.columns.map(([, get], i) => (i === 0 ? el("th", { scope: "row", text: String(get(m)) }) : el("td", { text: String(get(m)) })));
+    cells[0].prepend(el("span", { class: "swatch", style: `background:${desc.key(m)}`, "aria-hidden": "true" }), " ");
+    return el("tr", {}, ...cells);
+  });
+  const table = el("table", { class: "layer-table", id: "layers-table" },
+    el("caption", { text: `${L("table")}: ${L(layer)}` }), el("thead", {}, head), el("tbody", {}, ...rows));
+  document.getElementById("layers-table-wrap").replaceChildren(table);
+  return rows.length;
+}
+
+async function initLayers() {
+  const palette = config.layers.palette;
+  const [gemeinden, laender] = await Promise.all([getJSON("api/v1/geometry/gemeinde.geojson"), getJSON("api/v1/geometry/land.geojson")]);
+  const map = new maplibregl.Map(mapOptions("layers-map", config.layers.bbox));
+  window.atlasLayersMap = map;
+  // two maps on the page: their canvases need distinct accessible names
+  const canvasLabel = map.getCanvas().getAttribute("aria-label") || "Map";
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
+  await new Promise((resolve) => map.on("load", resolve));
+  map.addSource("gemeinden", { type: "geojson", data: gemeinden });
+  map.addSource("laender-l", { type: "geojson", data: laender });
+  map.addLayer({ id: "g-fill", type: "fill", source: "gemeinden", paint: { "fill-color": OTHER, "fill-opacity": 0.85 } });
+  map.addLayer({ id: "g-line", type: "line", source: "gemeinden", paint: { "line-color": "#555", "line-width": 0.3 } });
+  map.addLayer({ id: "l-line", type: "line", source: "laender-l", paint: { "line-color": "#111", "line-width": 2.4 } });
+  const status = document.getElementById("layers-status");
+
+  async function show(layer) {
+    status.textContent = L("loading");
+    delete document.body.dataset.layerReady;
+    let d;
+    try {
+      d = await getJSON(URLS[layer]);
+    } catch (err) {
+      status.textContent = `${L("error")} (${err.message})`;
+      return;
+    }
+    const desc = describe(layer, d, palette);
+    const match = ["match", ["get", "ags"]];
+    for (const m of d.municipalities) match.push(m.ags, desc.key(m));
+    match.push(OTHER);
+    map.setPaintProperty("g-fill", "fill-color", match);
+    map.getCanvas().setAttribute("aria-label", `${canvasLabel} (${L(layer)})`);
+    status.textContent = desc.summary;
+    document.getElementById("layers-note").textContent = d.note;
+    document.getElementById("layers-attribution").textContent = d.attribution.join(" · ");
+    document.getElementById("layers-json").setAttribute("href", new URL(URLS[layer], new URL("../../", import.meta.url)).href);
+    renderLegend(desc);
+    const n = renderTable(layer, d, desc);
+    writeHash({ layer });
+    map.once("idle", () => { document.body.dataset.layerReady = `${layer}/${n}`; });
+    map.triggerRepaint();
+  }
+
+  const radios = [...document.querySelectorAll("input[name=layer]")];
+  const initial = URLS[readHash().layer] ? readHash().layer : "lma";
+  for (const r of radios) {
+    r.checked = r.value === initial;
+    r.addEventListener("change", () => r.checked && show(r.value));
+  }
+  await show(initial);
+}
+
+if (document.getElementById("layers-map") && config.layers) initLayers();
