@@ -247,13 +247,22 @@ def test_bad_parameters_one_error_shape(client, path, status):
 
 
 def test_openapi_lists_every_route(client):
-    from regionatlas.web.api import about, downloads, flows, indicators, maps, regions, units
+    from regionatlas.web.api import (
+        about,
+        downloads,
+        flows,
+        indicators,
+        maps,
+        regions,
+        scenarios,
+        units,
+    )
 
     spec = ok(client, f"{API}/openapi.json").json()
     documented = set(spec["paths"])
     routes = {
         API + r.path
-        for m in (about, downloads, flows, indicators, maps, regions, units)
+        for m in (about, downloads, flows, indicators, maps, regions, scenarios, units)
         for r in m.router.routes
     }
     assert len(routes) >= 20

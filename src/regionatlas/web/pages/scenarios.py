@@ -10,6 +10,7 @@ from regionatlas.analysis.scenarios import lever_catalogue
 from regionatlas.analysis.scenarios.definition import GOALS
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.api.scenarios import examples
+from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.render import check_lang, html, page
 
 router = APIRouter()
@@ -62,7 +63,7 @@ def scenarios_page_body(atlas, lang: str) -> str:
         atlas,
         scenarios=scenarios,
         levers=levers,
-        goals=GOALS,
+        goals=[{"id": g, "label": Translator(lang)(f"scenario.goal_{g}")} for g in GOALS],
         config=config,
     )
 
