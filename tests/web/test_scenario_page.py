@@ -152,11 +152,25 @@ def test_exports_csv_and_xlsx(client):
     assert client.post("/api/v1/scenarios/export.pdf", json={"id": EXAMPLE}).status_code == 422
 
 
-def test_context_is_cached_per_store_state(app):
-    from regionatlas.web.api.scenarios import scenario_context
+def test_context_and_runs_are_cached_per_store_state(app):
+    from regionatlas.web.api.scenarios import (
+        ScenarioRequest,
+        examples,
+        raw_definition,
+        run,
+        scenario_context,
+    )
 
     atlas = app.state.atlas
     assert scenario_context(atlas) is scenario_context(atlas)
+    a = run(atlas, ScenarioRequest(id=EXAMPLE))
+    assert run(atlas, ScenarioRequest(id=EXAMPLE)) is a
+    # the same definition sent whole hits the same entry; another setting does not
+    whole = raw_definition(examples()[EXAMPLE])
+    assert run(atlas, ScenarioRequest(definition=whole)) is a
+    other = run(atlas, ScenarioRequest(id=EXAMPLE, levers={"remote_work": {"share": 0.3}}))
+    assert other is not a
+    assert other.scenario.commuter_km_year < a.scenario.commuter_km_year
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

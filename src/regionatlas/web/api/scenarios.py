@@ -8,7 +8,10 @@ in the Atlas cache, so a run only evaluates the levers.
 
 from __future__ import annotations
 
+import json
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +36,8 @@ from regionatlas.web.api.deps import ERRORS, AtlasDep, js
 from regionatlas.web.atlas import Atlas
 
 EXAMPLES_DIR = PROJECT_ROOT / "scenarios"
+RUN_CACHE = 32
+_RUNS_LOCK = threading.Lock()
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
@@ -125,7 +130,22 @@ def scenario_context(atlas: Atlas) -> ScenarioContext:
 
 
 def run(atlas: Atlas, req: ScenarioRequest) -> ScenarioResult:
-    return run_scenario(resolve(req, examples()), scenario_context(atlas))
+    """Resolve and run; the last RUN_CACHE results per store state are kept (a comparison or
+    a download repeats the run the page just showed; the site-choice lever takes seconds)."""
+    definition = resolve(req, examples())
+    ctx = scenario_context(atlas)
+    key = json.dumps(definition.to_dict() | {"file": None}, sort_keys=True, default=str)
+    runs: OrderedDict[str, ScenarioResult] = atlas._cached("scenario_runs", OrderedDict)
+    with _RUNS_LOCK:
+        if key in runs:
+            runs.move_to_end(key)
+            return runs[key]
+    result = run_scenario(definition, ctx)
+    with _RUNS_LOCK:
+        runs[key] = result
+        while len(runs) > RUN_CACHE:
+            runs.popitem(last=False)
+    return result
 
 
 # -- routes -----------------------------------------------------------------------------------
