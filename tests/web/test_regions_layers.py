@@ -226,6 +226,15 @@ def test_page_shows_basis_assumption_and_switch(rc, lang, label):
     assert 'id="layers-map"' in html and 'id="layers-attribution"' in html
 
 
+@pytest.mark.realdata
+def test_static_export_lists_the_layers(real_app):
+    from regionatlas.web.export import urls
+
+    listed = set(urls(real_app.state.atlas))
+    for layer in LAYERS:
+        assert f"{API}/{layer}.json" in listed
+
+
 # -------------------------------------------------------- the synthetic fixture store
 
 
@@ -302,6 +311,10 @@ def test_switch_to_lma_layer_in_browser(page, real_server, region_municipalities
 
     page.goto(f"{real_server}/de/regions/#layer=central_places")
     wait_layer(page, "central_places")
+    shot(page, "regions-layers-central-places-de", "#layers .map-layout")
+    assert page.locator("#layers-matrix table tbody tr").count() == 5
+    assert "keine zitierte Festlegung" in page.locator("#layers-legend").inner_text()
+    assert Axe().run(page).violations_count == 0
     page.get_by_role("radio", name="Arbeitsmarktregionen").check()
     n = wait_layer(page, "lma")
     assert n == len(region_municipalities)

@@ -105,7 +105,7 @@ function describe(layer, d, palette) {
   return {
     key: (m) => CP_COLOURS[m.category] ?? OTHER,
     legend: Object.keys(CP_COLOURS).map((k) => [CP_COLOURS[k], `${L(k)} (${fmt(n[k] ?? 0)})`]),
-    summary: L("central_places_summary", { basis: d.designation_basis, above: n.above, below: n.below, as_designated: n.as_designated, none: n.no_designation }),
+    summary: L("central_places_summary", { above: n.above, below: n.below, as_designated: n.as_designated, none: n.no_designation }),
     columns: [
       [L("municipality"), (m) => m.name], [L("designated"), (m) => levelName(m.designated_level)],
       [L("functional"), (m) => (m.functional_level === null ? L("no_functional_data") : L(`level_${m.functional_level}`))],
