@@ -92,7 +92,8 @@ function describe(layer, d, palette) {
     return {
       key: (m) => (m.is_centre ? colour(centres.get(m.ags).colour) : m.centre && centres.has(m.centre) ? colour(centres.get(m.centre).colour) : OTHER),
       legend: [...d.centres.map((c) => [colour(c.colour), `${c.rank}. ${c.name}`]), [OTHER, L("other")]],
-      summary: L("catchments_summary", { n: d.n_centres }),
+      summary: `${L("catchments_summary", { n: d.n_centres })} ${L("catchments_opacity")}`,
+      opacity: (m) => (m.is_centre ? 0.95 : m.share === null ? 0.85 : 0.15 + 0.8 * Math.min(m.share / 0.5, 1)),
       columns: [
         [L("municipality"), (m) => (m.is_centre ? `${m.name} (${L("is_centre")})` : m.name)],
         [L("centre"), (m) => m.centre_name ?? "–"], [L("share"), (m) => pct(m.share)],
@@ -173,6 +174,11 @@ async function initLayers() {
     for (const m of d.municipalities) match.push(m.ags, desc.key(m));
     match.push(OTHER);
     map.setPaintProperty("g-fill", "fill-color", match);
+    // catchments: the stronger the colour, the larger the share going to the centre
+    const opacity = ["match", ["get", "ags"]];
+    for (const m of d.municipalities) opacity.push(m.ags, desc.opacity ? desc.opacity(m) : 0.85);
+    opacity.push(0.85);
+    map.setPaintProperty("g-fill", "fill-opacity", opacity);
     map.getCanvas().setAttribute("aria-label", `${canvasLabel} (${L(layer)})`);
     status.textContent = desc.summary;
     document.getElementById("layers-note").textContent = d.note;
@@ -186,6 +192,14 @@ async function initLayers() {
   }
 
   const radios = [...document.querySelectorAll("input[name=layer]")];
+  window.addEventListener("hashchange", () => {
+    const layer = readHash().layer;
+    const radio = radios.find((r) => r.value === layer);
+    if (radio && !radio.checked) {
+      radio.checked = true;
+      show(layer);
+    }
+  });
   const initial = URLS[readHash().layer] ? readHash().layer : "lma";
   for (const r of radios) {
     r.checked = r.value === initial;
