@@ -268,6 +268,9 @@ def test_neighbouring_classes_get_different_colours():
     assert all(0 <= c < N_COLOURS for c in colours.values())
     # units of the same class never force a conflict with themselves
     assert colour_classes({"x": 1, "y": 1}, [("x", "y")]) == {1: 0}
+    # up to N_COLOURS classes all get their own colour, neighbours or not
+    few = {f"u{i}": i for i in range(N_COLOURS)}
+    assert len(set(colour_classes(few, []).values())) == N_COLOURS
 
 
 # ------------------------------------------------------------------------- browser

@@ -53,7 +53,8 @@ def _str(x: Any) -> str | None:
 
 def colour_classes(membership: dict[str, int], neighbours: list[tuple[str, str]]) -> dict:
     """Colour index (0..N_COLOURS-1) per class such that classes sharing a border differ
-    where the palette allows (greedy, largest class first). ``membership``: unit -> class;
+    where the palette allows (greedy, most neighbours first, the least used free colour; up
+    to N_COLOURS classes all differ). ``membership``: unit -> class;
     ``neighbours``: pairs of units that share a border."""
     adj: dict[int, set[int]] = {c: set() for c in set(membership.values())}
     for a, b in neighbours:
@@ -64,10 +65,13 @@ def colour_classes(membership: dict[str, int], neighbours: list[tuple[str, str]]
     size = pd.Series(list(membership.values())).value_counts()
     order = sorted(adj, key=lambda c: (-len(adj[c]), -int(size.get(c, 0)), c))
     colour: dict[int, int] = {}
+    uses = [0] * N_COLOURS
     for c in order:
         used = {colour[n] for n in adj[c] if n in colour}
-        free = [i for i in range(N_COLOURS) if i not in used]
-        colour[c] = free[0] if free else len(colour) % N_COLOURS
+        free = [i for i in range(N_COLOURS) if i not in used] or list(range(N_COLOURS))
+        pick = min(free, key=lambda i: (uses[i], i))  # the least used: spread the palette
+        colour[c] = pick
+        uses[pick] += 1
     return colour
 
 
@@ -305,13 +309,18 @@ def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any
 
     h = atlas._cached(("functional", "hubs", n_centres), compute)
     top = h.centres[h.centres["rank_inflow"].notna()].head(n_centres)
-    centre_colour = {a: i % N_COLOURS for i, a in enumerate(top.index)}
+    top_keys = [str(a) for a in top.index]
     # a place without out-commuters (e.g. an unincorporated area) has no main centre
     c = h.catchments
     real = c["primary"].astype(bool) & c["share"].notna() & (c["persons"] > 0)
     primary = c[real].drop_duplicates("origin").set_index("origin")
     hier = h.hierarchy
     hier = hier[hier["dominant_persons"].notna() & (hier["dominant_persons"] > 0)]
+    # colours: neighbouring catchments differ where the palette allows
+    membership = {str(o): str(r["centre"]) for o, r in primary.iterrows()}
+    membership |= {a: a for a in top_keys}
+    colours = colour_classes(membership, neighbours(atlas))
+    centre_colour = {a: colours.get(a, i % N_COLOURS) for i, a in enumerate(top_keys)}
     rows = []
     for ags, name in fb.municipalities["name"].items():
         p = primary.loc[ags] if ags in primary.index else None

@@ -1,7 +1,7 @@
 // Functional regions: districts coloured by their Leiden community, and the municipal layers
 // (labour-market areas, Leiden communities, catchments, central places) behind a layer switch.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { config, el, fmt, getJSON, mapOptions, readHash, t, writeHash } from "./common.js";
+import { config, el, fmt, getJSON, lang, mapOptions, readHash, t, writeHash } from "./common.js";
 
 async function init() {
   const [kreise, result, laender] = await Promise.all([
@@ -45,6 +45,8 @@ const URLS = {
   catchments: "api/v1/regions/functional/catchments.json",
   central_places: "api/v1/regions/functional/central-places.json",
 };
+const nf3 = new Intl.NumberFormat(lang === "de" ? "de-DE" : "en-GB", { maximumFractionDigits: 3 });
+const fmt3 = (v) => (v === null || v === undefined ? "–" : nf3.format(v));
 const pct = (v) => (v === null || v === undefined ? "–" : `${fmt(v * 100)} %`);
 const levelName = (v) => (v === null || v === undefined ? L("no_designation") : L(`level_${v}`));
 
@@ -64,7 +66,7 @@ function describe(layer, d, palette) {
     return {
       key: (m) => (m.lma ? colour(areas.get(m.lma).colour) : OTHER),
       legend: [...d.areas.map((a) => [colour(a.colour), `${a.lma}: ${a.main_centre_name ?? "–"} (${fmt(a.municipalities)})`]), [OTHER, L("not_assigned")]],
-      summary: L("lma_summary", { n: d.n_areas, q: fmt(d.summary.q_modularity) }),
+      summary: L("lma_summary", { n: d.n_areas, q: fmt3(d.summary.q_modularity) }),
       columns: [
         [L("municipality"), (m) => m.name], [L("district"), (m) => m.district],
         [L("area"), (m) => (m.lma ?? L("not_assigned"))], [L("main_centre"), (m) => m.main_centre_name ?? "–"],
@@ -79,7 +81,7 @@ function describe(layer, d, palette) {
     return {
       key: (m) => (m.leiden ? colour(comm.get(m.leiden).colour) : OTHER),
       legend: d.communities.map((x) => [colour(x.colour), `${x.leiden} (${fmt(x.municipalities)})`]),
-      summary: L("leiden_summary", { n: d.n_communities, q: fmt(d.modularity), ari: fmt(c.adjusted_rand), nmi: fmt(c.nmi) }),
+      summary: L("leiden_summary", { n: d.n_communities, q: fmt3(d.modularity), ari: fmt3(c.adjusted_rand), nmi: fmt3(c.nmi) }),
       columns: [
         [L("municipality"), (m) => m.name], [L("district"), (m) => m.district],
         [L("community"), (m) => m.leiden ?? "–"], [L("area"), (m) => m.lma ?? L("not_assigned")],
