@@ -35,7 +35,7 @@ def urls(atlas) -> Iterator[str]:
     units = atlas.units()
     profile_keys = [a for a, lv in zip(units["ags"], units["level"], strict=True) if lv != "staat"]
     for lang in LANGUAGES:
-        for page in ("", "flows/", "regions/", "search/", "about/"):
+        for page in ("", "flows/", "regions/", "scenarios/", "search/", "about/"):
             yield f"/{lang}/{page}"
         for ags in profile_keys:
             yield f"/{lang}/profile/{ags}/"
@@ -74,6 +74,8 @@ def urls(atlas) -> Iterator[str]:
         if "kreis" in atlas.flow_levels():
             for period in atlas.flow_periods():
                 yield f"{api}/regions/leiden/kreis/{period}.json"
+        for level in atlas.flow_levels():
+            for period in atlas.flow_periods():
                 for fmt in FORMATS:
                     yield f"{api}/downloads/flows/{level}/{period}.{fmt}"
 

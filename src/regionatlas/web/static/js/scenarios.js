@@ -90,6 +90,9 @@ async function run() {
       body: JSON.stringify(readForm()),
       signal: controller.signal,
     });
+    if (!(r.headers.get("content-type") || "").includes("json")) {
+      throw new Error(t("scenario.needs_server")); // e.g. the static export: no server to compute
+    }
     const body = await r.json();
     if (!r.ok) throw new Error(body.error?.message || r.status);
     render(body);
