@@ -100,5 +100,9 @@ def unit_flows(
     top: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> Response:
     atlas.unit(ags)
-    f = atlas.unit_flows(level, ags, period)
-    return js(flowmap.ranked(f, ags, atlas.all_names(level), top))
+
+    def compute() -> dict:
+        f = atlas.unit_flows(level, ags, period)
+        return flowmap.ranked(f, ags, atlas.all_names(level), top)
+
+    return cached(atlas, ("query", "unit_flows", level, period, ags, top), compute)
