@@ -116,7 +116,9 @@ function fill(tbody, rows) {
 }
 
 function render(res) {
-  $("estimate-basis").textContent = t("scenario.basis", { basis: res.estimate_basis, period: res.period ?? "–" });
+  const BASIS = { official: "scenario.basis_official", "modelled estimate": "scenario.basis_estimate", synthetic: "scenario.basis_synthetic" };
+  const basis = BASIS[res.estimate_basis] ? t(BASIS[res.estimate_basis]) : res.estimate_basis;
+  $("estimate-basis").textContent = t("scenario.basis", { basis, period: res.period ?? "–" });
   fill($("totals-table").tBodies[0], INDICATORS.map((k) => {
     const b = res.baseline[k], s = res.result[k], c = res.change[k];
     return row([t(`scenario.ind_${k}`), fmt(b), fmt(s), fmt(c), b ? fmt((100 * c) / b) : "–"]);
