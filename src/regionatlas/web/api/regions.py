@@ -3,9 +3,9 @@ the municipal layers of ``web.functional`` (LMA, Leiden, catchments, central pla
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from regionatlas.web import functional
@@ -30,22 +30,28 @@ TargetSc = Annotated[float | None, Query(gt=0, le=1, description="LMA target sel
 Resolution = Annotated[float, Query(gt=0, le=10, description="Leiden resolution")]
 
 
-@router.get(
-    "/regions/functional/lma.json",
-    summary="Labour-market areas (Eurostat/ISTAT method) of the region's municipalities",
-)
-def lma(
-    atlas: AtlasDep,
+def _lma_query(
     min_size: MinSize = None,
     min_sc: MinSc = None,
     target_size: TargetSize = None,
     target_sc: TargetSc = None,
     resolution: Resolution = functional.DEFAULT_RESOLUTION,
-) -> Response:
-    params = functional.lma_params(min_size, min_sc, target_size, target_sc)
+) -> tuple[Any, float]:
+    return functional.lma_params(min_size, min_sc, target_size, target_sc), resolution
+
+
+LmaQuery = Annotated[tuple[Any, float], Depends(_lma_query)]
+
+
+@router.get(
+    "/regions/functional/lma.json",
+    summary="Labour-market areas (Eurostat/ISTAT method) of the region's municipalities",
+)
+def lma(atlas: AtlasDep, query: LmaQuery) -> Response:
+    params, resolution = query
     return cached(
         atlas,
-        ("functional-lma", params, resolution),
+        ("query", "functional-lma", params, resolution),  # free parameters: bounded cache
         lambda: functional.lma_payload(atlas, params, resolution),
     )
 
@@ -54,18 +60,11 @@ def lma(
     "/regions/functional/leiden.json",
     summary="Leiden communities of the municipal flows, compared with the LMA (ARI, NMI)",
 )
-def leiden_municipal(
-    atlas: AtlasDep,
-    min_size: MinSize = None,
-    min_sc: MinSc = None,
-    target_size: TargetSize = None,
-    target_sc: TargetSc = None,
-    resolution: Resolution = functional.DEFAULT_RESOLUTION,
-) -> Response:
-    params = functional.lma_params(min_size, min_sc, target_size, target_sc)
+def leiden_municipal(atlas: AtlasDep, query: LmaQuery) -> Response:
+    params, resolution = query
     return cached(
         atlas,
-        ("functional-leiden", params, resolution),
+        ("query", "functional-leiden", params, resolution),
         lambda: functional.leiden_payload(atlas, params, resolution),
     )
 
