@@ -57,3 +57,8 @@ def validity(residents: float, jobs: float, internal: float, p: LmaParams) -> fl
         s = 0.0
     z = 1 - ((1 - (p.min_sc / p.target_sc)) * s)
     return y * z * (p.target_sc / p.min_sc)
+
+
+# The parameter values of the example (and the reference package's documentation):
+# the defaults of `regionatlas lma`, `regionatlas analyse regions` and the web layers.
+DEFAULT_LMA = LmaParams(min_size=1000, min_sc=0.6667, target_size=10000, target_sc=0.75)

@@ -25,7 +25,18 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from regionatlas.cli.common import DatabaseUrlOption, DbOption, opened_store, out, user_errors
+from regionatlas.analysis.lma_params import DEFAULT_LMA
+from regionatlas.cli.common import (
+    DatabaseUrlOption,
+    DbOption,
+    MinScOption,
+    MinSizeOption,
+    TargetScOption,
+    TargetSizeOption,
+    opened_store,
+    out,
+    user_errors,
+)
 
 RegionFileOption = Annotated[
     Path | None,
@@ -39,6 +50,8 @@ OutputOption = Annotated[
     typer.Option("--output", "-o", help="Write the table to FILE (.csv, .xlsx, .gpkg, .geojson)"),
 ]
 LimitOption = Annotated[int, typer.Option("--limit", help="Rows to print (without -o)")]
+
+
 def _rate(value: str | None) -> float | None:
     """'national' -> the cited national rate (workflows/assumptions.toml); else a number."""
     if value is None:
@@ -263,18 +276,10 @@ def register(app: typer.Typer) -> None:
     @analyse.command("regions")
     @user_errors
     def regions(
-        min_size: Annotated[
-            float, typer.Option("--min-size", help="minimum size (residents), minSZ")
-        ] = 1000,
-        min_sc: Annotated[
-            float, typer.Option("--min-sc", help="minimum self-containment, minSC")
-        ] = 0.6667,
-        target_size: Annotated[
-            float, typer.Option("--target-size", help="target size (residents), tarSZ")
-        ] = 10000,
-        target_sc: Annotated[
-            float, typer.Option("--target-sc", help="target self-containment, tarSC")
-        ] = 0.75,
+        min_size: MinSizeOption = DEFAULT_LMA.min_size,
+        min_sc: MinScOption = DEFAULT_LMA.min_sc,
+        target_size: TargetSizeOption = DEFAULT_LMA.target_size,
+        target_sc: TargetScOption = DEFAULT_LMA.target_sc,
         resolution: Annotated[float, typer.Option("--resolution", help="Leiden resolution")] = 1.0,
         seed: Annotated[int, typer.Option("--seed", help="Leiden seed")] = 42,
         region: RegionFileOption = None,

@@ -26,6 +26,16 @@ DatabaseUrlOption = Annotated[
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only results")]
 
+# the four parameters of the labour-market-area method (defaults: analysis.lma_params)
+MinSizeOption = Annotated[float, typer.Option("--min-size", help="minimum size (residents), minSZ")]
+MinScOption = Annotated[float, typer.Option("--min-sc", help="minimum self-containment, minSC")]
+TargetSizeOption = Annotated[
+    float, typer.Option("--target-size", help="target size (residents), tarSZ")
+]
+TargetScOption = Annotated[
+    float, typer.Option("--target-sc", help="target self-containment, tarSC")
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from regionatlas.cli.common import out, user_errors
+from regionatlas.analysis.lma_params import DEFAULT_LMA
+from regionatlas.cli.common import (
+    MinScOption,
+    MinSizeOption,
+    TargetScOption,
+    TargetSizeOption,
+    out,
+    user_errors,
+)
 
 SUMMARY_COLUMNS = (
     ("cluster", "LMA"),
@@ -43,18 +51,10 @@ def register(app: typer.Typer) -> None:
         output: Annotated[
             Path, typer.Option("--output", "-o", help="areas CSV: community,cluster,status")
         ],
-        min_size: Annotated[
-            float, typer.Option("--min-size", help="minimum size (residents), minSZ")
-        ] = 1000,
-        min_sc: Annotated[
-            float, typer.Option("--min-sc", help="minimum self-containment, minSC")
-        ] = 0.6667,
-        target_size: Annotated[
-            float, typer.Option("--target-size", help="target size (residents), tarSZ")
-        ] = 10000,
-        target_sc: Annotated[
-            float, typer.Option("--target-sc", help="target self-containment, tarSC")
-        ] = 0.75,
+        min_size: MinSizeOption = DEFAULT_LMA.min_size,
+        min_sc: MinScOption = DEFAULT_LMA.min_sc,
+        target_size: TargetSizeOption = DEFAULT_LMA.target_size,
+        target_sc: TargetScOption = DEFAULT_LMA.target_sc,
         summary: Annotated[
             Path | None,
             typer.Option("--summary", help="write the per-area summary CSV here (else stdout)"),

@@ -11,16 +11,18 @@ its caches when the batches change). Payloads are plain JSON; every one carries 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
 import pandas as pd
 
+from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
 
 # defaults of the CLI (`regionatlas analyse regions`) and of the static export
-LMA_DEFAULTS = {"min_size": 1000.0, "min_sc": 0.6667, "target_size": 10000.0, "target_sc": 0.75}
+LMA_DEFAULTS = dataclasses.asdict(DEFAULT_LMA)
 DEFAULT_RESOLUTION = 1.0
 DEFAULT_CENTRES = 10
 MAX_CENTRES = 30
