@@ -20,6 +20,7 @@ import pandas as pd
 from regionatlas.analysis.aggregate import sum_by_group
 from regionatlas.analysis.flowframe import is_pseudo_key
 from regionatlas.analysis.geometry import polygon_centroids, weighted_centroids
+from regionatlas.boundaries import successors
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.region import Region
 from regionatlas.workflows.basis import Provenance
@@ -99,7 +100,9 @@ def municipalities(store: Any, region: Region, prov: Provenance) -> pd.DataFrame
     EPSG:25832 m; NaN where no polygon is known), population, area_km2.
     """
     districts = set(region_districts(region))
-    units = store.units(level="gemeinde", geometry=True)
+    # with the predecessors of merged municipalities (stores built without the derived
+    # boundaries batch still get merged outlines here)
+    units = store.units(level="gemeinde", geometry=True, include_ended=True)
     kreis = units["ags"].astype(str).str.slice(0, 5)
     units = units[kreis.isin(region.boundary_district_codes)].copy()
     if units.empty:
@@ -108,21 +111,19 @@ def municipalities(store: Any, region: Region, prov: Provenance) -> pd.DataFrame
         )
     prov.add(units)
     units["ags"] = units["ags"].astype(str)
-    newest = units["as_of"].max()
-    current = units[(units["as_of"] == newest) & units["ags"].str.slice(0, 5).isin(districts)]
+    changes = store.unit_changes()
+    succ = successors(changes, region.reference_date) if len(changes) else None
+    ended = set(succ["old_ags"]) if succ is not None else set()
+    live = units[~units["ags"].isin(ended) & units["valid_to"].isna()]
+    newest = live["as_of"].max()
+    current = live[(live["as_of"] == newest) & live["ags"].str.slice(0, 5).isin(districts)]
     # polygons: the unit's own, plus those of predecessors merged into it
     geo = units[units.geometry.notna()][["ags", "geometry"]].copy()
     geo["target"] = geo["ags"]
-    changes = store.unit_changes()
-    if len(changes):
+    if succ is not None:
         prov.add(changes)
-        ch = changes[changes["share"] >= 1.0 - 1e-9]
-        step = dict(zip(ch["old_ags"].astype(str), ch["new_ags"].astype(str), strict=False))
-        for _ in range(5):  # follow short chains of reforms
-            nxt = geo["target"].map(step)
-            if nxt.isna().all():
-                break
-            geo["target"] = nxt.where(nxt.notna(), geo["target"])
+        final = dict(zip(succ["old_ags"], succ["new_ags"], strict=True))
+        geo["target"] = geo["ags"].map(final).fillna(geo["ags"])
     geo = geo[geo["target"].isin(current["ags"])]
     merged = geo.dissolve(by="target").reset_index().drop(columns="ags")
     merged = merged.rename(columns={"target": "ags"})
