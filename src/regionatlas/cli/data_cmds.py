@@ -78,17 +78,12 @@ def _batch_table(batches: list[BatchInfo], title: str) -> Table:
 def _import_with_progress(
     store: Store, paths: list[Path], fmt: str | None, quiet: bool
 ) -> list[ImportResult]:
-    from regionatlas.build import read_all
+    """build.import_files (every file validated first) with a progress bar."""
+    from regionatlas.build import import_files
 
     with _progress(quiet) as progress:
-        task = progress.add_task("Dateien lesen / reading files", total=None)
-        datas = read_all(paths, fmt)
-        progress.update(task, total=len(datas), completed=0, description="Importieren / importing")
-        results = []
-        for data in datas:
-            results.append(store.import_source(data))
-            progress.advance(task)
-    return results
+        task = progress.add_task("Lesen und importieren / reading and importing", total=None)
+        return import_files(store, paths, fmt, on_file=lambda _d, _r: progress.advance(task))
 
 
 def build(
