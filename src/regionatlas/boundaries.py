@@ -13,14 +13,13 @@ its fingerprint depends only on the batches it was derived from, so a re-build i
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from regionatlas.sources.base import SourceData
+from regionatlas.sources.base import SourceData, derived_fingerprint
 from regionatlas.store.schema import STORE_CRS, UNIT_COLUMNS
 
 FORMAT_ID = "regionatlas-harmonised-boundaries"
@@ -136,9 +135,7 @@ def harmonised_source(
     frame = harmonised_units(units, unit_changes, reference_date)
     if frame.empty:
         return None
-    digest = hashlib.sha256(
-        "\n".join([FORMAT_ID, "v1", reference_date, *sorted(input_fingerprints)]).encode()
-    ).hexdigest()
+    digest = derived_fingerprint(FORMAT_ID, "v1", reference_date, inputs=input_fingerprints)
     return SourceData(
         source=FORMAT_ID,
         file=Path(f"harmonised-boundaries-{reference_date}"),

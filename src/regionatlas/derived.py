@@ -13,14 +13,13 @@ a changed input replaces the old derived batch.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 from regionatlas.indicators.catalogue import CATALOGUE_FILE, catalogue
 from regionatlas.indicators.derive import aggregate_observations, derive_indicators
-from regionatlas.sources.base import SourceData, sha256_of
+from regionatlas.sources.base import SourceData, derived_fingerprint, sha256_of
 from regionatlas.store.base import ImportResult, Store
 from regionatlas.store.schema import OBSERVATION_COLUMNS
 
@@ -51,11 +50,9 @@ def derive_into(store: Store) -> ImportResult | None:
     sources = [b for b in store.batches() if b.source != FORMAT_ID]
     if not sources:
         return None
-    digest = hashlib.sha256(
-        "\n".join(
-            [FORMAT_ID, "v1", sha256_of(CATALOGUE_FILE), *sorted(b.file_sha256 for b in sources)]
-        ).encode()
-    ).hexdigest()
+    digest = derived_fingerprint(
+        FORMAT_ID, "v1", sha256_of(CATALOGUE_FILE), inputs=[b.file_sha256 for b in sources]
+    )
     current = [b for b in store.batches() if b.source == FORMAT_ID and b.file_sha256 == digest]
     if current:
         return ImportResult(batch=current[0], created=False)

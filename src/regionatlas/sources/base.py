@@ -76,3 +76,11 @@ def sha256_of(*paths: Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
     return h.hexdigest()
+
+
+def derived_fingerprint(kind: str, *parts: str, inputs: list[str]) -> str:
+    """The SHA-256 identity of a derived batch: its kind, parameters and input batches.
+
+    Same inputs give the same fingerprint, so re-deriving is a no-op import.
+    """
+    return hashlib.sha256("\n".join([kind, *parts, *sorted(inputs)]).encode()).hexdigest()
