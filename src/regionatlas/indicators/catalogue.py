@@ -14,6 +14,14 @@ from regionatlas.store.schema import INDICATOR
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 REQUIRED = [c.name for c in INDICATOR.columns if not c.nullable]
+# Optional display keys for structure charts on profile pages (absent = not part of a chart):
+#   structure        "sectors" or "age_pyramid"
+#   structure_order  display order within the chart (int; youngest band = 1 in a pyramid)
+#   structure_sex    "male" / "female" (age_pyramid only)
+#   structure_band   band label such as "0–3", "75+" (age_pyramid only)
+STRUCTURE_KEYS = ["structure", "structure_order", "structure_sex", "structure_band"]
+STRUCTURES = ("sectors", "age_pyramid")
+STRUCTURE_SEXES = ("male", "female")
 
 
 def load_catalogue(path: Path = CATALOGUE_FILE) -> pd.DataFrame:
@@ -32,6 +40,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> pd.DataFrame:
             raise InputError(f"{path}: indicator id {row['id']!r} defined twice")
         if row["polarity"] not in (-1, 0, 1):
             raise InputError(f"{path}: indicator {row['id']!r}: polarity must be -1, 0 or 1")
+        _check_structure(path, row)
         ids.add(row["id"])
     frame = pd.DataFrame(rows)
     if "formula" not in frame:
@@ -45,10 +54,35 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> pd.DataFrame:
             unknown = {u for u in unknown if u.split(".")[0] not in ids}
             if unknown:
                 raise InputError(f"{path}: indicator {row.id!r} uses unknown {sorted(unknown)}")
-    cols = [*INDICATOR.column_names, "additive"]
+    cols = [*INDICATOR.column_names, "additive", *STRUCTURE_KEYS]
     frame = frame.reindex(columns=cols)
-    frame["formula"] = frame["formula"].where(frame["formula"].notna(), None)
+    for col in ("formula", "structure", "structure_sex", "structure_band"):
+        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    frame["structure_order"] = frame["structure_order"].astype("Int64")
     return frame
+
+
+def _check_structure(path: Path, row: dict) -> None:
+    """The optional structure keys: a known chart, an int order, sex and band for pyramids."""
+    where = f"{path}: indicator {row['id']!r}"
+    structure = row.get("structure")
+    if structure is None:
+        extra = [k for k in STRUCTURE_KEYS[1:] if k in row]
+        if extra:
+            raise InputError(f"{where}: {extra} given without 'structure'")
+        return
+    if structure not in STRUCTURES:
+        raise InputError(f"{where}: structure must be one of {STRUCTURES}, not {structure!r}")
+    order = row.get("structure_order")
+    if not isinstance(order, int) or isinstance(order, bool) or order < 1:
+        raise InputError(f"{where}: structure_order must be a positive integer, not {order!r}")
+    if structure == "age_pyramid":
+        if row.get("structure_sex") not in STRUCTURE_SEXES:
+            raise InputError(f"{where}: structure_sex must be one of {STRUCTURE_SEXES}")
+        if not isinstance(row.get("structure_band"), str) or not row["structure_band"]:
+            raise InputError(f"{where}: structure_band must be a band label such as '0–3'")
+    elif "structure_sex" in row or "structure_band" in row:
+        raise InputError(f"{where}: structure_sex/structure_band belong to age_pyramid only")
 
 
 @cache
