@@ -293,3 +293,48 @@ def test_functional_frame_keyed_by_index_and_matched_needs_overlap() -> None:
     assert res.above["ags"].tolist() == ["01000003"]
     with pytest.raises(ParameterError, match="both a designation and a score"):
         central_place_comparison(des([("09000001", 2)]), FUNCTIONAL, estimate_basis=BASIS)
+
+
+# ------------------------------------------------------------------ places not assessable
+
+
+def test_not_assessable_places_take_no_part_in_cuts_or_deviations() -> None:
+    """B (Mittel, scores like a Grund) is below its designation when judged; marked not
+    assessable it leaves the cut points, gets no level and no deviation, and is counted in
+    its own matrix column."""
+    from regionatlas.analysis.central_places import NOT_ASSESSABLE
+
+    judged = central_place_comparison(DESIGNATED, FUNCTIONAL, estimate_basis=BASIS)
+    assert "01000002" in set(judged.below["ags"])
+
+    flags = [ags != "01000002" for ags in FUNCTIONAL["ags"]]
+    marked = FUNCTIONAL.assign(assessable=flags)
+    comp = central_place_comparison(DESIGNATED, marked, estimate_basis=BASIS)
+    b = comp.places.set_index("ags").loc["01000002"]
+    assert pd.isna(b["functional_level"]) and pd.isna(b["deviation"])
+    assert b["assessment"] == NOT_ASSESSABLE
+    assert b["balance"] == 200.0  # the figure itself is still shown
+    assert "01000002" not in set(comp.deviations["ags"])
+    assert comp.matrix.loc[MZ, NOT_ASSESSABLE] == 1
+    assert list(comp.matrix.columns)[-1] == NOT_ASSESSABLE
+    # cuts now come from A (Ober), C, D (Grund): Mittel has no designated place left, so the
+    # Mittel cut equals the Ober cut (the score of the last place in the top 1)
+    assert comp.cuts[2] == 50_000.0 and comp.cuts[1] == 50_000.0
+    assert int(comp.matrix.to_numpy().sum()) == int(judged.matrix.to_numpy().sum())
+
+
+def test_nothing_assessable_gives_no_levels_not_an_error() -> None:
+    from regionatlas.analysis.central_places import NOT_ASSESSABLE
+
+    marked = FUNCTIONAL.assign(assessable=False, assessment="jobs modelled")
+    comp = central_place_comparison(DESIGNATED, marked, estimate_basis=BASIS)
+    assert comp.places["functional_level"].isna().all()
+    assert comp.deviations.empty
+    assert (comp.places["assessment"] == "jobs modelled").all()
+    assert comp.matrix[NOT_ASSESSABLE].sum() == len(FUNCTIONAL)
+
+
+def test_assessable_must_be_boolean() -> None:
+    bad = FUNCTIONAL.assign(assessable=["yes"] * len(FUNCTIONAL))
+    with pytest.raises(ParameterError, match="assessable"):
+        central_place_comparison(DESIGNATED, bad, estimate_basis=BASIS)

@@ -30,6 +30,14 @@ Functional level (documented method, parameters explicit):
 
 A missing score (suppressed or unknown figures) gives "no functional data", never level 0.
 
+An optional boolean column ``assessable`` in ``functional`` (with an optional text column
+``assessment`` saying why not) marks places whose figures cannot speak for the place itself —
+e.g. municipal jobs modelled in proportion to population, which gives every municipality of a
+district the same jobs per employed resident. Such places are "not assessable": they take no
+part in the cut points, get no functional level and no deviation, and have their own column
+in the matrix, so a modelling artefact is never reported as a place functioning below its
+designation.
+
 The result carries ``estimate_basis``, a caller-supplied label saying what the functional
 figures rest on (e.g. "modelled estimate: municipal flows from a spatial-interaction model
 fitted to the BA's Kreis × Kreis totals, 30.06.2023"), and every table repeats it.
@@ -52,6 +60,7 @@ from regionatlas.errors import ParameterError
 LEVEL_LABELS = {3: "Oberzentrum", 2: "Mittelzentrum", 1: "Grundzentrum", 0: "kein zentraler Ort"}
 NO_DESIGNATION = "no cited designation"
 NO_FUNCTIONAL = "no functional data"
+NOT_ASSESSABLE = "not assessable"
 
 # Each state's own vocabulary -> harmonised level. Keys are two-digit Land keys.
 STATE_CATEGORIES: dict[str, dict[str, int]] = {
@@ -231,6 +240,17 @@ def _check_functional(functional: pd.DataFrame, score: str) -> pd.DataFrame:
         jobs = pd.to_numeric(out["jobs"]).astype(float)
         emp = pd.to_numeric(out["employed_residents"]).astype(float)
         out["job_centrality"] = jobs / emp.where(emp > 0)
+    if "assessable" in out.columns:
+        flag = out["assessable"]
+        if not flag.map(lambda v: isinstance(v, bool | np.bool_)).all():
+            raise ParameterError(
+                "functional: column 'assessable' must hold True/False",
+                value=flag[~flag.map(lambda v: isinstance(v, bool | np.bool_))].iloc[0],
+                expected="a boolean per place",
+            )
+        out["assessable"] = flag.astype(bool)
+        if "assessment" not in out.columns:
+            out["assessment"] = np.where(out["assessable"], "", NOT_ASSESSABLE)
     if "rank" not in out.columns:
         out["rank"] = out[score].rank(ascending=False, method="min").astype("Int64")
     return out
@@ -359,6 +379,12 @@ def central_place_comparison(
     places = places.drop(columns=["level"])
 
     scores = places[score]
+    judged = (
+        places["assessable"].fillna(True).astype(bool)
+        if "assessable" in places.columns
+        else pd.Series(True, index=places.index)
+    )
+    scores = scores.where(judged)
     known = scores.notna()
     if method == "thresholds":
         if thresholds is None:
@@ -374,20 +400,29 @@ def central_place_comparison(
         cuts = _quantile_cuts(scores[known], shares)
     else:
         both = known & places["designated_level"].notna()
-        if not both.any():
+        if not both.any() and not judged.all():
+            cuts = (math.nan, math.nan, math.nan)  # nothing assessable to match against
+        elif not both.any():
             raise ParameterError(
                 "method 'matched' needs places with both a designation and a score",
                 expected="designations and functional frames that share AGS",
             )
-        cuts = _matched_cuts(scores[both], places.loc[both, "designated_level"])
-    places["functional_level"] = classify(scores, cuts)
+        else:
+            cuts = _matched_cuts(scores[both], places.loc[both, "designated_level"])
+    places["functional_level"] = (
+        pd.Series(pd.NA, index=places.index, dtype="Int64")
+        if any(math.isnan(c) for c in cuts)
+        else classify(scores, cuts)
+    )
     places["deviation"] = (places["functional_level"] - places["designated_level"]).astype("Int64")
     places["estimate_basis"] = estimate_basis
 
     row_lab = _labels(places["designated_level"], NO_DESIGNATION)
-    col_lab = _labels(places["functional_level"], NO_FUNCTIONAL)
+    col_lab = _labels(places["functional_level"], NO_FUNCTIONAL).where(judged, NOT_ASSESSABLE)
     rows = [level_label(k) for k in (3, 2, 1, 0)] + [NO_DESIGNATION]
     cols = [level_label(k) for k in (3, 2, 1, 0)] + [NO_FUNCTIONAL]
+    if "assessable" in places.columns:
+        cols.append(NOT_ASSESSABLE)
     matrix = (
         pd.crosstab(row_lab, col_lab).reindex(index=rows, columns=cols, fill_value=0).astype(int)
     )
@@ -399,6 +434,7 @@ def central_place_comparison(
         keep.append("name")
     keep += ["category", "source", "designated_level", "functional_level", "deviation", score]
     keep += [c for c in (*FIGURES, "rank") if c in places.columns and c not in keep]
+    keep += [c for c in ("assessable", "assessment") if c in places.columns]
     keep.append("estimate_basis")
     places = places.drop(columns=["_merge"])
     dev = places.loc[places["deviation"].notna() & (places["deviation"] != 0), keep]

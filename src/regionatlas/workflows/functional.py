@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from regionatlas.analysis.central_places import (
@@ -309,6 +310,23 @@ def designations_for(
     )
 
 
+NOT_ASSESSABLE_WHY = (
+    "jobs at municipal level not measured — the model splits each district's jobs by "
+    "population, so all its municipalities get the same jobs per employed resident; "
+    "import the BA Gemeindedaten (gemband) or municipal commuter tables (krpend) to assess them"
+)
+
+
+def assessability(fb: FlowBasis) -> tuple[pd.Series, str]:
+    """Which municipalities' functional figures speak for the place itself (index ags): those
+    in districts with measured municipal jobs, and a district that is one municipality (its
+    in- and out-commuters are the published district figures). Returns (flags, reason)."""
+    mun = fb.municipalities
+    single = mun.groupby("district")["district"].transform("size") == 1
+    ok = mun["district"].isin(fb.jobs_measured) | single
+    return ok.astype(bool), NOT_ASSESSABLE_WHY
+
+
 def central_places(
     store: Any,
     region: Region,
@@ -341,17 +359,24 @@ def central_places(
     )
     figures = functional_figures(ind.table, flows=real, residents=mun["population"])
     figures.insert(1, "name", mun["name"].reindex(figures["ags"]).to_numpy())
+    assessable, why = assessability(fb)
+    figures["assessable"] = assessable.reindex(figures["ags"]).fillna(True).to_numpy(bool)
+    figures["assessment"] = np.where(figures["assessable"], "", why)
     estimate_basis = (
         f"{fb.basis}: {fb.note}"
         if fb.basis != OFFICIAL
         else f"official municipal flows ({fb.period})"
     )
     comp = central_place_comparison(des, figures, estimate_basis=estimate_basis, method=method)
+    n_out = int((~figures["assessable"]).sum())
+    note = f"designations: {des_basis}; functional figures: {estimate_basis}"
+    if n_out:
+        note += f"; {n_out} of {len(figures)} places not assessable: {why}"
     return CentralPlaces(
         comparison=comp,
         designation_basis=des_basis,
         basis=combine(fb.basis, ind.basis),
-        note=f"designations: {des_basis}; functional figures: {estimate_basis}",
+        note=note,
         attribution=tuple(dict.fromkeys(fb.attribution + des_attr)),
         period=fb.period,
     )

@@ -13,6 +13,14 @@ only be estimated when each district's internal total is known: from published e
 residents or jobs, or from an explicit ``employment_rate`` assumption (see
 ``loading.district_internal``). Without it they are left out and ``within_districts`` is
 False.
+
+Within a district the estimate splits the published totals over municipalities by weight:
+imported municipal employment (``employed_residents`` at the place of residence, ``jobs`` at
+the workplace, e.g. from the BA Gemeindedaten) for the flow period where every municipality
+of that district has a number, else population (Gemeindeverzeichnis). With population as the
+jobs weight, every municipality of a district has the same jobs per employed resident *by
+construction*: such figures say nothing about a single municipality's centrality, and
+``FlowBasis.jobs_measured`` says which districts are free of that limit.
 """
 
 from __future__ import annotations
@@ -59,6 +67,9 @@ class FlowBasis:
     details: dict[str, Any] = field(default_factory=dict)
     not_estimated: pd.DataFrame | None = None
     stored_batches: tuple[int, ...] = ()  # batches the flows were read from (if stored)
+    # districts whose municipal jobs rest on measured figures (published municipal flows, or
+    # imported municipal jobs used as the model's weight); elsewhere jobs ∝ population
+    jobs_measured: frozenset[str] = frozenset()
 
     @property
     def estimated(self) -> bool:
@@ -104,6 +115,9 @@ def municipal_flows(
             value=no_point.index[0],
         )
     frame = mun[["x", "y", "area_km2", "district"]].assign(population=mun["population"])
+    weights = employment_weights(store, mun, period, prov)
+    frame["residents_weight"] = weights["employed_residents"]
+    frame["jobs_weight"] = weights["jobs"]
     # one period and group by construction: pass only what the model reads
     district_flows = kreis[["origin", "destination", "persons", "flag"]]
     res = estimate_municipal_flows(
@@ -117,6 +131,7 @@ def municipal_flows(
     within = len(internal.reindex(districts).dropna()) == len(districts)
     notes = [ESTIMATE_NOTE + f" ({period})"]
     notes.append(f"district internal totals: {how}")
+    notes.append(weights.attrs["note"])
     if not within:
         notes.append(WITHIN_MISSING_NOTE)
     notes += res.notes
@@ -150,6 +165,7 @@ def municipal_flows(
             "max_block_error": res.max_block_error,
         },
         not_estimated=res.not_estimated,
+        jobs_measured=frozenset(weights.attrs["measured"]["jobs"]),
     )
 
 
@@ -207,7 +223,47 @@ def _stored(
         municipalities=mun,
         within_districts=within,
         stored_batches=tuple(ids),
+        jobs_measured=frozenset(
+            employment_weights(store, mun, period, prov).attrs["measured"]["jobs"]
+            if estimated
+            else mun["district"].unique()
+        ),
     )
+
+
+def employment_weights(
+    store: Any, mun: pd.DataFrame, period: str, prov: Provenance
+) -> pd.DataFrame:
+    """The model's within-district weights (index ags): columns ``employed_residents`` and
+    ``jobs`` — the imported municipal figure of ``period`` for a district where every one of
+    its municipalities has a number (no marker), else the population of all of them. Never a
+    mix inside one district, because the weights only serve as shares of the district total.
+    ``attrs["measured"]`` maps each column to the districts with imported figures,
+    ``attrs["note"]`` says it in words."""
+    keys = list(mun.index)
+    obs = store.observations(indicators=["employed_residents", "jobs"], ags=keys, periods=[period])
+    prov.add(obs)
+    out = pd.DataFrame(index=mun.index)
+    measured: dict[str, list[str]] = {}
+    parts = []
+    for col, words in (("employed_residents", "employed residents"), ("jobs", "jobs")):
+        vals = obs.loc[obs["indicator"] == col].set_index("ags")["value"].astype(float)
+        vals = vals[~vals.index.duplicated(keep="last")].reindex(mun.index)
+        full = vals.notna().groupby(mun["district"]).all()
+        ok = sorted(d for d, v in full.items() if v)
+        use = mun["district"].isin(ok)
+        out[col] = np.where(use, vals, mun["population"]).astype(float)
+        measured[col] = ok
+        n_all = mun["district"].nunique()
+        parts.append(
+            f"{words}: imported municipal figures in {len(ok)} of {n_all} districts, "
+            "population elsewhere"
+            if ok
+            else f"{words}: population (no municipal {words} imported for {period})"
+        )
+    out.attrs["measured"] = measured
+    out.attrs["note"] = "municipal weights — " + "; ".join(parts)
+    return out
 
 
 def _spread_outside(kreis: pd.DataFrame, mun: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
