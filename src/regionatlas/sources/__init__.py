@@ -27,6 +27,7 @@ _MODULES = (
     "destatis_gv100ad",
     "ba_pendleratlas",
     "ba_krpend",
+    "ba_gemband",
     "bbsr_reference",
     "central_places_curated",
     "unit_changes",

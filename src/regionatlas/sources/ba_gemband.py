@@ -1,0 +1,408 @@
+"""BA ``gemband`` workbooks: employees by place of residence and work, per municipality.
+
+Binding layout: docs/formats/gemband.md. One data sheet ``Gemeindedaten`` with a title and
+header block (rows 1–8 in the known vintages), then one row per region (Deutschland, Länder,
+Kreise, Gemeinden; the key's length says the level) with fifteen columns A–O: key, name,
+employees at residence (total, men, women, Germans, foreigners, under 20, 20–25, 55+),
+employees at workplace, Wohnort gleich Arbeitsort, Einpendler, Auspendler, Betriebe.
+``.xlsx``, ``.xlsb`` or a ``.zip`` holding one of them.
+
+Output: observations only. Gemeinde rows (and kreisfreie Städte, which have only their
+5-digit row, under both keys) give all thirteen indicators; other aggregate rows give
+``jobs``, ``employed_residents[.group]`` and ``establishments`` (their commuter columns may
+not mean crossings of their own border). Markers give value NULL with the marker as flag;
+empty cells give no observation.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import python_calamine as calamine
+
+from regionatlas.errors import SourceFormatError
+from regionatlas.sources._common import (
+    SYNTHETIC_LICENCE,
+    SYNTHETIC_PUBLISHER,
+    Provenance,
+    german_date_to_iso,
+    month_end,
+    provenance,
+    sha256_bytes,
+)
+from regionatlas.sources.base import SourceData
+from regionatlas.store.schema import MARKERS, OBSERVATION_COLUMNS
+
+FORMAT_ID = "ba-gemband"
+SHEET = "Gemeindedaten"
+OFFICIAL = Provenance(
+    publisher="Statistik der Bundesagentur für Arbeit",
+    licence=(
+        "Nutzung und Weitergabe mit Quellenangabe erlaubt; eigene Berechnungen sind als "
+        "solche kenntlich zu machen (Statistik der BA, Impressum)"
+    ),
+    attribution="Quelle: Statistik der Bundesagentur für Arbeit, Gemeindedaten der "
+    "sozialversicherungspflichtig Beschäftigten; eigene Berechnungen",
+)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsb")
+LETTERS = "ABCDEFGHIJKLMNO"
+N_COLUMNS = len(LETTERS)
+
+
+@dataclass(frozen=True)
+class Column:
+    letter: str
+    indicator: str
+    keywords: tuple[str, ...]  # all must occur in the column's header cells
+    aggregate: bool  # also read on Kreis/Land/Deutschland rows
+
+
+VALUE_COLUMNS = (
+    Column("C", "employed_residents", ("Wohnort",), True),
+    Column("D", "employed_residents.men", ("Männer",), True),
+    Column("E", "employed_residents.women", ("Frauen",), True),
+    Column("F", "employed_residents.german", ("Deutsche",), True),
+    Column("G", "employed_residents.foreign", ("Ausländer",), True),
+    Column("H", "employed_residents.age_u20", ("unter 20",), True),
+    Column("I", "employed_residents.age_20_25", ("20", "25"), True),
+    Column("J", "employed_residents.age_55plus", ("55",), True),
+    Column("K", "jobs", ("Arbeitsort",), True),
+    Column("L", "internal_commuters", ("Wohnort", "Arbeitsort"), False),
+    Column("M", "in_commuters", ("Einpendler",), False),
+    Column("N", "out_commuters", ("Auspendler",), False),
+    Column("O", "establishments", ("Betriebe",), True),
+)
+NAME_RE = re.compile(r"gemband[-_]dlk[-_]0[-_](\d{4})(\d{2})", re.IGNORECASE)
+DATE_RE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
+SYNTH_TITLE = re.compile(r"SYNTHETISCHE DATEN.*?seed\W{0,3}(\d+)", re.IGNORECASE)
+GERMANY_KEYS = {"D", "DG", "DE"}
+KEY_LEVEL = {8: "gemeinde", 5: "kreis", 3: "rbz", 2: "land"}
+NUMERIC_PAD = {7: 8, 4: 5, 1: 2}  # a number that lost its leading zero; unambiguous lengths
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+HEADER_SEARCH_ROWS = 40
+
+
+def sniff(path: Path) -> bool:
+    if Path(path).suffix.lower() not in (*WORKBOOK_SUFFIXES, ".zip"):
+        return False
+    try:
+        book, _, _ = _open(Path(path))
+        return SHEET in book.sheet_names
+    except Exception:  # foreign or damaged files are simply not ours
+        return False
+
+
+def _open(path: Path) -> tuple[calamine.CalamineWorkbook, bytes, str]:
+    """The workbook, the bytes hashed for the batch, and the workbook's own name."""
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [n for n in zf.namelist() if n.lower().endswith(WORKBOOK_SUFFIXES)]
+                if len(members) != 1:
+                    raise SourceFormatError(
+                        path,
+                        f"zip holds {len(members)} workbooks",
+                        value=", ".join(members),
+                        expected="exactly one .xlsx or .xlsb workbook",
+                    )
+                data, name = zf.read(members[0]), members[0]
+        except (zipfile.BadZipFile, EOFError) as exc:
+            raise SourceFormatError(
+                path, f"damaged or truncated zip ({exc})", expected="a complete zip file"
+            ) from None
+    else:
+        data, name = path.read_bytes(), path.name
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises assorted errors on damaged files
+        raise SourceFormatError(
+            path,
+            f"cannot open the workbook ({type(exc).__name__}: {exc}); truncated?",
+            expected="a complete .xlsx or .xlsb workbook",
+        ) from None
+    return book, data, name
+
+
+def read(path: Path) -> SourceData:
+    path = Path(path)
+    book, data, inner_name = _open(path)
+    if SHEET not in book.sheet_names:
+        raise SourceFormatError(
+            path,
+            f"no sheet {SHEET!r}",
+            value=", ".join(book.sheet_names),
+            expected=f"a sheet named {SHEET!r} (BA Gemeindedaten)",
+        )
+    where = f"{path} [{SHEET}]"
+    try:
+        rows = book.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise SourceFormatError(
+            where, f"the sheet cannot be read ({exc}); truncated?", expected="a complete sheet"
+        ) from None
+    rows = [(list(r) + [None] * N_COLUMNS)[:N_COLUMNS] for r in rows]
+    start = _data_start(where, rows)
+    _check_header(where, rows[:start])
+    period, seed = _title_info(where, rows[:start], inner_name)
+    observations = _observations(where, rows, start, period)
+    prov = provenance(path, OFFICIAL)
+    if seed is not None and not prov.synthetic:
+        prov = Provenance(
+            SYNTHETIC_PUBLISHER,
+            SYNTHETIC_LICENCE,
+            f"Synthetische Daten, erzeugt von regionatlas synth (Seed {seed}) – "
+            "synthetic data, not official statistics",
+            synthetic=True,
+        )
+    attribution = prov.attribution
+    if not prov.synthetic:
+        attribution = (
+            "Quelle: Statistik der Bundesagentur für Arbeit, Gemeindedaten der "
+            "sozialversicherungspflichtig Beschäftigten, Stichtag "
+            f"{period[8:10]}.{period[5:7]}.{period[:4]}; eigene Berechnungen"
+        )
+    units = observations["ags"].nunique()
+    return SourceData(
+        source=FORMAT_ID,
+        file=path,
+        sha256=sha256_bytes(data),
+        publisher=prov.publisher,
+        licence=prov.licence,
+        attribution=attribution,
+        vintage=period,
+        observations=observations,
+        synthetic=prov.synthetic,
+        notes=[f"sheet {SHEET}: {units} regions"],
+    )
+
+
+def _text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _is_number(cell: object) -> bool:
+    return isinstance(cell, (int, float)) and not isinstance(cell, bool)
+
+
+def _looks_like_key(cell: object) -> bool:
+    """A data row's first cell: a key-like word starting with a digit, or the Germany key.
+
+    Footnotes (``1) …``) and the copyright line are no keys; ``06633ABC`` is a (bad) key.
+    """
+    if _is_number(cell):
+        return True
+    t = _text(cell)
+    return (t[:1].isdigit() and t.isalnum()) or t in GERMANY_KEYS
+
+
+def _is_data_row(row: list[object]) -> bool:
+    return _looks_like_key(row[0]) or (_text(row[0]) == "" and _text(row[1]) == "Deutschland")
+
+
+def _data_start(where: str, rows: list[list[object]]) -> int:
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if _is_data_row(row):
+            if i == 0:
+                raise SourceFormatError(
+                    where,
+                    "data in the first row: no title and column header",
+                    line=1,
+                    column="A",
+                    value=_text(row[0]),
+                    expected="a title and header block above the data (rows 1–8)",
+                )
+            return i
+    raise SourceFormatError(
+        where,
+        f"no data row in the first {HEADER_SEARCH_ROWS} rows",
+        expected="a row whose column A holds a regional key (e.g. '06611000')",
+    )
+
+
+def _check_header(where: str, header: list[list[object]]) -> None:
+    for col in VALUE_COLUMNS:
+        j = LETTERS.index(col.letter)
+        text = " ".join(_text(r[j]) for r in header).casefold()
+        missing = [k for k in col.keywords if k.casefold() not in text]
+        if missing:
+            raise SourceFormatError(
+                where,
+                "unexpected column header (column moved or missing?)",
+                line=len(header),
+                column=col.letter,
+                value=" ".join(_text(r[j]) for r in header if _text(r[j])) or "(empty)",
+                expected=f"a header naming {' and '.join(repr(k) for k in col.keywords)} "
+                f"(column {col.letter} = {col.indicator})",
+            )
+
+
+def _title_info(where: str, head: list[list[object]], inner_name: str) -> tuple[str, str | None]:
+    period = seed = None
+    for row in head:
+        for cell in row:
+            t = _text(cell)
+            if period is None and DATE_RE.search(t):
+                period = german_date_to_iso(t)
+            m = SYNTH_TITLE.search(t)
+            if m:
+                seed = m.group(1)
+    if period is None:
+        m = NAME_RE.search(inner_name)
+        if m:
+            period = month_end(int(m.group(1)), int(m.group(2)))
+    if period is None:
+        raise SourceFormatError(
+            where,
+            "no reference date in the title block or the file name",
+            expected="a title with the Stichtag '30.06.YYYY' or a name gemband-dlk-0-YYYYMM",
+        )
+    return period, seed
+
+
+def _key(where: str, cell: object, line: int) -> str:
+    """The regional key of a data row, checked; numbers get their leading zero back."""
+    if _is_number(cell):
+        if isinstance(cell, float) and not cell.is_integer():
+            raise SourceFormatError(
+                where, "bad regional key", line=line, column="A", value=cell, expected="an AGS"
+            )
+        digits = str(int(cell))
+        width = NUMERIC_PAD.get(len(digits), len(digits))
+        if width not in KEY_LEVEL or (width == 2 and len(digits) == 2 and int(digits) > 16):
+            raise SourceFormatError(
+                where,
+                "regional key stored as a number; its leading zeros cannot be restored",
+                line=line,
+                column="A",
+                value=digits,
+                expected="the key as text with leading zeros (8 digits Gemeinde, 5 Kreis, 2 Land)",
+            )
+        return digits.zfill(width)
+    key = _text(cell)
+    if key in GERMANY_KEYS:
+        return "DE"
+    if not (key.isdigit() and key.isascii() and len(key) in KEY_LEVEL):
+        raise SourceFormatError(
+            where,
+            "bad regional key (no AGS)",
+            line=line,
+            column="A",
+            value=key,
+            expected="8 digits (Gemeinde), 5 (Kreis), 3 (Regierungsbezirk) or 2 (Land)",
+        )
+    return key
+
+
+def _value(where: str, cell: object, line: int, col: Column) -> tuple[float | None, str | None]:
+    """(value, flag); (nan, None) for an empty cell (no observation)."""
+    if _is_number(cell):
+        v = float(cell)
+        if v >= 0 and v.is_integer():
+            return v, None
+    else:
+        t = _text(cell)
+        if t == "":
+            return float("nan"), None
+        if t in MARKERS:
+            return None, t
+        if t.isdigit() and t.isascii():
+            return float(t), None
+        if THOUSANDS.fullmatch(t):
+            return float(t.replace(".", "")), None
+    raise SourceFormatError(
+        where,
+        "not a count",
+        line=line,
+        column=col.letter,
+        value=cell,
+        expected=f"a whole number for {col.indicator!r} or a marker " + " ".join(MARKERS),
+    )
+
+
+def _observations(where: str, rows: list[list[object]], start: int, period: str) -> pd.DataFrame:
+    keyed: list[tuple[int, str, list[object]]] = []  # (line, key, row)
+    seen: dict[str, int] = {}
+    footer_line: int | None = None
+    for i in range(start, len(rows)):
+        row, line = rows[i], i + 1
+        a = row[0]
+        if not _looks_like_key(a):
+            a_text = _text(a)
+            if _is_data_row(row):
+                a = "DE"
+            elif a_text == "":
+                if any(_text(c) for c in row[2:]):
+                    raise SourceFormatError(
+                        where,
+                        "values without a regional key",
+                        line=line,
+                        column="A",
+                        value="(empty)",
+                        expected="a regional key in column A of every data row",
+                    )
+                continue  # a blank row (or a name-only spacer row)
+            else:
+                footer_line = footer_line or line
+                continue
+        if footer_line is not None:
+            raise SourceFormatError(
+                where,
+                "data row after the footer",
+                line=line,
+                column="A",
+                value=_text(a),
+                expected=f"no keyed rows after the footer text in row {footer_line}",
+            )
+        key = _key(where, a, line)
+        if key in seen:
+            raise SourceFormatError(
+                where,
+                f"duplicate regional key (first in row {seen[key]})",
+                line=line,
+                column="A",
+                value=key,
+                expected="each region once",
+            )
+        seen[key] = line
+        keyed.append((line, key, row))
+    if not keyed:
+        raise SourceFormatError(where, "no data rows", line=start + 1, expected="data rows")
+    gemeinde_kreise = {k[:5] for _, k, _ in keyed if len(k) == 8}
+    out_ags: list[str] = []
+    out_ind: list[str] = []
+    out_val: list[float | None] = []
+    out_flag: list[str | None] = []
+    for line, key, row in keyed:
+        kreisfrei = len(key) == 5 and key not in gemeinde_kreise
+        full = len(key) == 8 or kreisfrei
+        targets = [key, f"{key}000"] if kreisfrei else [key]
+        for col in VALUE_COLUMNS:
+            if not (full or col.aggregate):
+                continue
+            value, flag = _value(where, row[LETTERS.index(col.letter)], line, col)
+            if value is not None and value != value:  # empty cell: nothing published
+                continue
+            for ags in targets:
+                out_ags.append(ags)
+                out_ind.append(col.indicator)
+                out_val.append(value)
+                out_flag.append(flag)
+    frame = pd.DataFrame(
+        {
+            "ags": pd.array(out_ags, dtype="str"),
+            "indicator": pd.array(out_ind, dtype="str"),
+            "period": period,
+            "value": pd.array(out_val, dtype="float64"),
+            "flag": pd.Series(out_flag, dtype=object),
+        }
+    )
+    return frame[OBSERVATION_COLUMNS]
