@@ -455,3 +455,11 @@ def test_round_trip_through_import_into_a_geopackage(tmp_path: Path) -> None:
         assert len([b for b in store.batches() if b.source == "ba-gemband"]) == 1
     finally:
         store.close()
+
+
+def test_fingerprint_is_the_batch_hash(tmp_path: Path) -> None:
+    path = book(tmp_path, "xlsb")
+    zpath = tmp_path / "g.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.write(path, "gemband_dlk_0.xlsb")
+    assert reader.fingerprint(path) == reader.read(path).sha256 == reader.fingerprint(zpath)

@@ -26,7 +26,12 @@ def _by(read_all: list[SourceData], source: str) -> list[SourceData]:
 
 
 def test_every_file_is_read_as_synthetic(read_all: list[SourceData]) -> None:
-    assert {sd.source for sd in read_all} == {"bkg-vg", "destatis-gv100ad", "ba-krpend"}
+    assert {sd.source for sd in read_all} == {
+        "bkg-vg",
+        "destatis-gv100ad",
+        "ba-krpend",
+        "ba-gemband",
+    }
     for sd in read_all:
         sd.check_columns()
         assert sd.synthetic, sd.file

@@ -406,3 +406,9 @@ def _observations(where: str, rows: list[list[object]], start: int, period: str)
         }
     )
     return frame[OBSERVATION_COLUMNS]
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without reading the sheet (the
+    workbook's bytes, taken out of a .zip)."""
+    return sha256_bytes(_open(Path(path))[1])
