@@ -105,3 +105,133 @@ def locator_svg(atlas, ags: str, width: int = 320, height: int = 260) -> str:
         f'<svg class="locator" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(name)}">' + "".join(p for _, p in paths) + "</svg>"
     )
+
+
+# ------------------------------------------------------------------ structure charts
+# Okabe-Ito colours, distinguishable with colour-vision deficiencies and >= 3:1 on white
+MALE, FEMALE, SINGLE = "#0072b2", "#d55e00", "#135a72"
+
+
+def _svg_open(chart_id: str, width: int, height: int, title: str, desc: str) -> str:
+    return (
+        f'<svg class="chart structure" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d">'
+        f'<title id="{chart_id}-t">{escape(title)}</title>'
+        f'<desc id="{chart_id}-d">{escape(desc)}</desc>'
+    )
+
+
+def _cell_text(cell: dict[str, Any] | None, lang: str) -> str:
+    if cell is None:
+        return "–"
+    if cell.get("value") is None:
+        return cell.get("flag_text") or cell.get("flag") or "–"
+    return format_number(cell["value"], lang)
+
+
+def bars_svg(
+    chart_id: str,
+    rows: list[dict[str, Any]],
+    lang: str,
+    title: str,
+    width: int = 420,
+    label_width: int = 170,
+) -> str:
+    """Horizontal bars, one per row (``label``, ``value``, ``flag``, ``flag_text``,
+    optional ``colour``); a row without a value shows its marker and reason instead of a
+    bar (never a bar of 0 length standing for a withheld value)."""
+    if not rows:
+        return ""
+    bar_h, gap, top = 18, 6, 4
+    height = top + len(rows) * (bar_h + gap) + 4
+    vals = [r["value"] for r in rows if r.get("value") is not None]
+    hi = max([v for v in vals if v > 0], default=1.0)
+    plot = width - label_width - 70
+    desc = "; ".join(f"{r['label']}: {_cell_text(r, lang)}" for r in rows)
+    out = [_svg_open(chart_id, width, height, title, desc)]
+    for i, r in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        out.append(
+            f'<text x="{label_width - 6}" y="{y + bar_h - 5}" text-anchor="end">'
+            f"{escape(r['label'])}</text>"
+        )
+        v = r.get("value")
+        if v is None:
+            out.append(
+                f'<text x="{label_width + 2}" y="{y + bar_h - 5}" class="marker">'
+                f"{escape(_cell_text(r, lang))}</text>"
+            )
+            continue
+        w = max(plot * max(v, 0) / hi, 0.5)
+        out.append(
+            f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+            f'fill="{r.get("colour", SINGLE)}"/>'
+            f'<text x="{label_width + w + 4:.1f}" y="{y + bar_h - 5}">'
+            f"{escape(format_number(v, lang))}</text>"
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def pyramid_svg(
+    chart_id: str,
+    bands: list[dict[str, Any]],
+    lang: str,
+    title: str,
+    male_label: str,
+    female_label: str,
+    width: int = 460,
+) -> str:
+    """An age pyramid: youngest band at the bottom, men left, women right. ``bands``: rows
+    with ``band``, ``male`` and ``female`` cells (value/flag/flag_text); a withheld cell shows
+    its marker where the bar would be."""
+    if not bands:
+        return ""
+    bar_h, gap, top, head = 14, 3, 22, 0
+    mid_w = 70
+    height = top + len(bands) * (bar_h + gap) + 6
+    vals = [
+        c["value"]
+        for b in bands
+        for c in (b["male"], b["female"])
+        if c is not None and c.get("value") is not None
+    ]
+    hi = max([v for v in vals if v > 0], default=1.0)
+    half = (width - mid_w) / 2 - 8
+    cx_l, cx_r = half + 4, half + 4 + mid_w
+    desc = "; ".join(
+        f"{b['band']}: {male_label} {_cell_text(b['male'], lang)}, "
+        f"{female_label} {_cell_text(b['female'], lang)}"
+        for b in bands
+    )
+    out = [
+        _svg_open(chart_id, width, height, title, desc),
+        f'<text x="{cx_l - 2}" y="{14 + head}" text-anchor="end" class="legend-m">'
+        f"{escape(male_label)}</text>",
+        f'<text x="{cx_r + 2}" y="{14 + head}" class="legend-f">{escape(female_label)}</text>',
+    ]
+    for i, b in enumerate(reversed(bands)):  # oldest at the top
+        y = top + i * (bar_h + gap)
+        ty = y + bar_h - 3
+        out.append(
+            f'<text x="{cx_l + mid_w / 2:.1f}" y="{ty}" text-anchor="middle">'
+            f"{escape(b['band'])}</text>"
+        )
+        for side, cell, colour in (("m", b["male"], MALE), ("f", b["female"], FEMALE)):
+            if cell is None:
+                continue
+            v = cell.get("value")
+            if v is None:
+                x, anchor = (cx_l - 2, "end") if side == "m" else (cx_r + 2, "start")
+                out.append(
+                    f'<text x="{x}" y="{ty}" text-anchor="{anchor}" class="marker">'
+                    f"{escape(_cell_text(cell, lang))}</text>"
+                )
+                continue
+            w = max(half * max(v, 0) / hi, 0.5)
+            x = cx_l - w if side == "m" else cx_r
+            out.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
+            )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,4 +1,6 @@
-"""A unit's profile: key figures with comparison, time series, commuter relations."""
+"""A unit's profile: key figures with comparison, time series, commuter relations, structure
+(``profile_structure``), functional region and central-place role (``profile_functional``).
+The region's own profile is ``profile_region.region_profile_data``."""
 
 from __future__ import annotations
 
@@ -8,6 +10,12 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.web import flowmap
+from regionatlas.web.profile_functional import central_place_role, functional_region
+from regionatlas.web.profile_structure import (
+    structure,
+    structure_indicator_ids,
+    structure_specs,
+)
 
 FLOW_LEVEL_OF = {"gemeinde": "gemeinde", "kreis": "kreis", "land": "land"}
 
@@ -53,19 +61,36 @@ def _indexes(atlas) -> dict[str, Any]:
     return atlas._cached("profile_indexes", compute)
 
 
-def profile_data(atlas, ags: str) -> dict[str, Any]:
-    unit = atlas.unit(ags)
-    names = atlas.names()
-    level = unit["level"]
+def structure_specs_for(atlas) -> dict[str, list[dict[str, Any]]]:
+    """Sector and age-band indicators of the packaged catalogue (``structure`` keys)."""
+
+    def compute():
+        from regionatlas.indicators.catalogue import catalogue
+
+        return structure_specs(catalogue())
+
+    return atlas._cached(("profile", "structure_specs"), compute)
+
+
+def figures_and_series(
+    atlas,
+    series: dict[str, list],
+    specs: dict[str, list[dict[str, Any]]],
+    level: str | None,
+    state: str | None,
+) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Key figures (newest period, with state, Germany, median and rank among the level's
+    units) and time series of a unit's catalogue indicators; structure indicators are left to
+    the structure charts. ``level`` None: no peers (the region has none)."""
     idx = _indexes(atlas)
-    state = ags[:2] if level != "land" else None
-    figures, series = [], {}
     inds = {i["id"]: i for i in atlas.indicators()}
-    for ind_id, grp in sorted(idx["by_ags"].get(ags, {}).items()):
-        if ind_id not in inds:
+    skip = structure_indicator_ids(specs)
+    figures, out_series = [], {}
+    for ind_id, grp in sorted(series.items()):
+        if ind_id not in inds or ind_id in skip:
             continue
         per, value, flag = grp[-1]
-        level_vals = idx["peers"].get((ind_id, per, level), np.array([]))
+        level_vals = idx["peers"].get((ind_id, per, level), np.array([])) if level else []
         rank = None
         if value is not None and len(level_vals) > 1:
             rank = int(len(level_vals) - np.searchsorted(level_vals, value, side="right")) + 1
@@ -90,7 +115,23 @@ def profile_data(atlas, ags: str) -> dict[str, Any]:
             }
         )
         if len(grp) > 1:
-            series[ind_id] = [{"period": p, "value": v, "flag": f} for p, v, f in grp]
+            out_series[ind_id] = [{"period": p, "value": v, "flag": f} for p, v, f in grp]
+    return figures, out_series
+
+
+def profile_data(
+    atlas, ags: str, specs: dict[str, list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
+    """Everything a unit's profile shows. ``specs``: the structure indicators (default: those
+    of the packaged catalogue, see ``profile_structure.structure_specs``)."""
+    unit = atlas.unit(ags)
+    names = atlas.names()
+    level = unit["level"]
+    idx = _indexes(atlas)
+    state = ags[:2] if level != "land" else None
+    specs = specs if specs is not None else structure_specs_for(atlas)
+    series = idx["by_ags"].get(ags, {})
+    figures, chart_series = figures_and_series(atlas, series, specs, level, state)
     flows = None
     if atlas.flow_periods():
         flevel = FLOW_LEVEL_OF.get(level)
@@ -110,7 +151,10 @@ def profile_data(atlas, ags: str) -> dict[str, Any]:
         "parents": parents,
         "children": children,
         "figures": figures,
-        "series": series,
+        "series": chart_series,
         "flows": flows,
+        "structure": structure(series, specs),
+        "functional": functional_region(atlas, ags, level),
+        "central_place": central_place_role(atlas, ags, level),
         "attribution": atlas.attributions(),
     }

@@ -1,32 +1,141 @@
-"""Profiles of every municipality, district and state (printable)."""
+"""Profiles of every municipality, district and state, and of the whole region (printable)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter
 
 from regionatlas.web.api.deps import AgsPath, AtlasDep
-from regionatlas.web.charts import locator_svg, series_svg
+from regionatlas.web.charts import (
+    FEMALE,
+    MALE,
+    bars_svg,
+    locator_svg,
+    pyramid_svg,
+    series_svg,
+)
+from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.render import check_lang, html, page
 from regionatlas.web.profile import profile_data
+from regionatlas.web.profile_region import REGION_KEY, region_profile_data
 
 router = APIRouter()
 
+MARKER_KEYS = {
+    "-": "marker_dash",
+    ".": "marker_dot",
+    "x": "marker_x",
+    "*": "marker_star",
+    "/": "marker_slash",
+    "…": "marker_ellipsis",
+}
+SEX_PARTS = ("population", "out_commuters", "in_commuters")
 
-def profile_page_body(atlas, lang: str, ags: str) -> str:
-    data = profile_data(atlas, ags)
+
+def marker_text(flag: str | None, t: Translator) -> str | None:
+    """The marker with its reason ("." → ". (unknown or confidential)"); None for no marker."""
+    if not flag:
+        return None
+    key = MARKER_KEYS.get(flag)
+    return f"{flag} ({t('profile.' + key)})" if key else flag
+
+
+def _cell(cell: dict[str, Any] | None, t: Translator) -> dict[str, Any]:
+    if cell is None:
+        return {"value": None, "flag": None, "flag_text": t("profile.no_value")}
+    text = marker_text(cell["flag"], t) if cell["value"] is None else None
+    return {**cell, "flag_text": text or (t("profile.no_value") if cell["value"] is None else None)}
+
+
+def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Charts (inline SVG) and their data tables for the structure section."""
+    t = Translator(lang)
+    charts = []
+    for part in SEX_PARTS:
+        s = structure["sex"].get(part)
+        if not s:
+            continue
+        rows = [
+            {"label": t("profile.male"), **_cell(s["male"], t), "colour": MALE},
+            {"label": t("profile.female"), **_cell(s["female"], t), "colour": FEMALE},
+        ]
+        title = t(f"profile.sex_{part}", period=s["period"])
+        charts.append(
+            {
+                "id": f"sex-{part}",
+                "title": title,
+                "head": t("profile.sex"),
+                "rows": rows,
+                "svg": bars_svg(f"sex-{part}", rows, lang, title, label_width=90),
+            }
+        )
+    sectors = None
+    if structure["sectors"]:
+        sec = structure["sectors"]
+        rows = [{"label": r[f"name_{lang}"], **_cell(r, t)} for r in sec["rows"]]
+        title = t("profile.sectors_title", period=sec["period"])
+        sectors = {
+            "id": "sectors",
+            "title": title,
+            "head": t("profile.sector"),
+            "unit": sec["rows"][0].get("unit") if sec["rows"] else None,
+            "rows": rows,
+            "svg": bars_svg("sectors", rows, lang, title, width=520, label_width=250),
+        }
+    pyramid = None
+    if structure["age_pyramid"]:
+        age = structure["age_pyramid"]
+        bands = [
+            {"band": b["band"], "male": _cell(b["male"], t), "female": _cell(b["female"], t)}
+            for b in age["bands"]
+        ]
+        title = t("profile.age_title", period=age["period"])
+        pyramid = {
+            "id": "age",
+            "title": title,
+            "bands": bands,
+            "svg": pyramid_svg("age", bands, lang, title, t("profile.male"), t("profile.female")),
+        }
+    missing = [
+        {"text": t(f"profile.missing_{m['part']}"), "source": m["source"]}
+        for m in structure["missing"]
+    ]
+    return {"charts": charts, "sectors": sectors, "pyramid": pyramid, "missing": missing}
+
+
+def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> str:
     charts = {ind: series_svg(points, lang) for ind, points in data["series"].items()}
     names = {f["indicator"]: f[f"name_{lang}"] for f in data["figures"]}
     return page(
         None,
         "profile.html",
         lang,
-        f"profile/{ags}/",
+        path,
         atlas,
         p=data,
         charts=charts,
         indicator_names=names,
-        locator=locator_svg(atlas, ags),
+        locator=locator,
+        structure=structure_view(data["structure"], lang),
+        marker=lambda flag: marker_text(flag, Translator(lang)),
     )
+
+
+def profile_page_body(atlas, lang: str, ags: str) -> str:
+    return _render(
+        atlas, lang, f"profile/{ags}/", profile_data(atlas, ags), locator_svg(atlas, ags)
+    )
+
+
+def region_profile_page_body(atlas, lang: str) -> str:
+    data = region_profile_data(atlas)
+    return _render(atlas, lang, f"profile/{REGION_KEY}/", data, "")
+
+
+@router.get("/{lang}/profile/region/")
+def region_profile_page(lang: str, atlas: AtlasDep):
+    return html(region_profile_page_body(atlas, check_lang(lang)))
 
 
 @router.get("/{lang}/profile/{ags}/")
