@@ -36,10 +36,12 @@ from scipy.optimize import brentq
 
 from regionatlas.analysis.flowframe import ESTIMATE_NOTE, check_flows, is_pseudo_key, plain
 from regionatlas.analysis.geometry import intra_zonal_km, weighted_centroids
+from regionatlas.analysis.spatial_interaction import DECAYS, balance_pairs, deterrence
 from regionatlas.errors import ParameterError
 from regionatlas.store.schema import FLAG_ESTIMATED
 
-DECAYS = ("exponential", "power")
+# floor of the power decay's distance: half a kilometre (never a cost of 0 inside a place)
+POWER_MIN_KM = 0.5
 
 
 @dataclass
@@ -170,7 +172,7 @@ def estimate_municipal_flows(
     if beta is None:
         beta = calibrate_beta(f, mun, dset, decay)
         notes.append(f"beta calibrated on published district flows: {beta:.4g}")
-    fd = _decay(d, beta, decay)
+    fd = deterrence(d, beta, decay, min_cost=POWER_MIN_KM)
     if self_weight != 1.0:
         fd = np.where(i == j, fd * self_weight, fd)
     del d
@@ -185,7 +187,16 @@ def estimate_municipal_flows(
     row_t = out_K[mdist] * np.divide(rw, rW[mdist], out=np.zeros(n), where=rW[mdist] > 0)
     col_t = in_L[mdist] * np.divide(jw, jW[mdist], out=np.zeros(n), where=jW[mdist] > 0)
 
-    est, it, row_err, col_err = _balance(fd, i, j, bid, row_t, col_t, T, n, max_iter, tol)
+    # tri-proportional balancing (rows, columns, blocks), ending with the block step so the
+    # published district totals hold exactly; the margins' deviation is reported, not raised
+    bal = balance_pairs(
+        fd,
+        [(i, row_t), (j, col_t), (bid, T)],
+        tol=tol,
+        max_iter=max_iter,
+        require_convergence=False,
+    )
+    est, it, (row_err, col_err, _) = bal.values, bal.iterations, bal.errors
     blk = np.bincount(bid, weights=est, minlength=len(T))
     blk_err = float(np.max(np.abs(blk - T) / T)) if len(T) else 0.0
     if row_err > 1e-3 or col_err > 1e-3:
@@ -216,41 +227,6 @@ def estimate_municipal_flows(
         not_estimated=not_est,
         notes=notes,
     )
-
-
-def _balance(fd, i, j, bid, row_t, col_t, T, n, max_iter, tol):
-    """Tri-proportional balancing (rows, columns, blocks); ends with the block step."""
-    est = fd.copy()
-    it = 0
-    row_err = col_err = np.inf
-    while it < max_iter:
-        it += 1
-        rs = np.bincount(i, weights=est, minlength=n)
-        a = np.divide(row_t, rs, out=np.zeros(n), where=rs > 0)
-        est *= a[i]
-        cs = np.bincount(j, weights=est, minlength=n)
-        b = np.divide(col_t, cs, out=np.zeros(n), where=cs > 0)
-        est *= b[j]
-        bs = np.bincount(bid, weights=est, minlength=len(T))
-        est *= np.divide(T, bs, out=np.zeros(len(T)), where=bs > 0)[bid]
-        rs = np.bincount(i, weights=est, minlength=n)
-        cs = np.bincount(j, weights=est, minlength=n)
-        row_err = _rel_err(rs, row_t)
-        col_err = _rel_err(cs, col_t)
-        if max(row_err, col_err) < tol:
-            break
-    return est, it, row_err, col_err
-
-
-def _rel_err(got: np.ndarray, want: np.ndarray) -> float:
-    m = want > 0
-    return float(np.max(np.abs(got[m] - want[m]) / want[m])) if m.any() else 0.0
-
-
-def _decay(d: np.ndarray, beta: float, decay: str) -> np.ndarray:
-    if decay == "exponential":
-        return np.exp(-beta * d)
-    return np.maximum(d, 0.5) ** (-beta)
 
 
 def calibrate_beta(
@@ -290,13 +266,10 @@ def calibrate_beta(
     col_t = np.bincount(d, weights=T, minlength=k)
 
     def mean_len(beta: float) -> float:
-        est = _decay(dist, beta, decay)
-        for _ in range(100):
-            rs = np.bincount(o, weights=est, minlength=k)
-            est *= np.divide(row_t, rs, out=np.zeros(k), where=rs > 0)[o]
-            cs = np.bincount(d, weights=est, minlength=k)
-            est *= np.divide(col_t, cs, out=np.zeros(k), where=cs > 0)[d]
-        return float((est * dist).sum() / est.sum())
+        seed = deterrence(dist, beta, decay, min_cost=POWER_MIN_KM)
+        margins = [(o, row_t), (d, col_t)]
+        est = balance_pairs(seed, margins, tol=None, max_iter=100, require_convergence=False)
+        return float((est.values * dist).sum() / est.values.sum())
 
     lo, hi = 1e-4, (2.0 if decay == "exponential" else 8.0)
     flo, fhi = mean_len(lo) - target, mean_len(hi) - target

@@ -6,6 +6,7 @@ the exponential form this is the Poisson maximum-likelihood estimate. The fit is
 SRMSE and R² over all cells of the model's support (cells outside it are structural zeros,
 e.g. the diagonal when the observed flows hold no internal commutes).
 
+Deterrence and Furness balancing are the shared core in ``analysis.spatial_interaction``.
 Matrices may be dense (numpy) or sparse (scipy CSR, for Germany-size problems where only
 pairs within a cut-off distance, plus every observed pair, form the support).
 """
@@ -18,10 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from regionatlas.analysis.spatial_interaction import DECAYS, Balanced, Matrix
+from regionatlas.analysis.spatial_interaction import deterrence as _deterrence
+from regionatlas.analysis.spatial_interaction import furness as _furness
 from regionatlas.errors import ParameterError
 
-DECAYS = ("exponential", "power")
-Matrix = np.ndarray | sparse.csr_matrix
+__all__ = [
+    "DECAYS",
+    "Balanced",
+    "GravityFit",
+    "calibrate",
+    "deterrence",
+    "flows",
+    "furness",
+    "mean_cost",
+    "sparse_cost",
+]
 
 
 @dataclass(frozen=True)
@@ -43,27 +56,10 @@ class GravityFit:
         return {k: (round(v, 6) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
 
 
-@dataclass(frozen=True)
-class Balanced:
-    a: np.ndarray  # row factors incl. O_i
-    b: np.ndarray  # column factors incl. D_j
-    iterations: int
-    error: float = 0.0  # share of the column totals still misplaced (L1 / total)
-
-
 def deterrence(cost: Matrix, beta: float, decay: str) -> Matrix:
-    """f(c) on the support of ``cost`` (sparse: stored cells; dense: finite cells)."""
-    if decay not in DECAYS:
-        raise ParameterError(f"decay must be one of {DECAYS} (found {decay!r})", parameter="decay")
-    if sparse.issparse(cost):
-        data = cost.data
-        vals = np.exp(-beta * data) if decay == "exponential" else np.maximum(data, 1e-3) ** -beta
-        out = cost.copy()
-        out.data = vals
-        return out
-    with np.errstate(over="ignore", invalid="ignore"):
-        f = np.exp(-beta * cost) if decay == "exponential" else np.maximum(cost, 1e-3) ** -beta
-    return np.where(np.isfinite(cost), f, 0.0)
+    """f(c) on the support of ``cost`` (sparse: stored cells; dense: finite cells); costs
+    below 1e-3 count as 1e-3 in the power form."""
+    return _deterrence(cost, beta, decay, min_cost=1e-3)
 
 
 def furness(
@@ -75,39 +71,18 @@ def furness(
     max_iter: int = 1000,
     start: np.ndarray | None = None,
 ) -> Balanced:
-    """Balance a·f·b to the margins; ParameterError if they cannot be met."""
-    o = np.asarray(origins, dtype="float64")
-    d = np.asarray(destinations, dtype="float64")
-    if (o < 0).any() or (d < 0).any():
-        raise ParameterError("gravity margins must be >= 0")
-    if not np.isclose(o.sum(), d.sum(), rtol=1e-9):
-        raise ParameterError(
-            f"gravity margins differ: origins sum {o.sum():.3f}, destinations {d.sum():.3f}"
-        )
-    ft = f.T.tocsr() if sparse.issparse(f) else f.T
-    a = np.where(o > 0, 1.0, 0.0) if start is None else start.copy()
-    b = np.zeros_like(d)
-    scale = max(o.sum(), 1.0)
-    it = 0
-    col = ft @ a
-    while True:
-        b = np.divide(d, col, out=np.zeros_like(d), where=col > 0)
-        row = f @ b
-        a = np.divide(o, row, out=np.zeros_like(o), where=row > 0)
-        col = ft @ a
-        it += 1
-        # rows are exact after the a-step; the column error measures convergence
-        err = float(np.abs(b * col - d).sum() / scale)
-        if err < tol or it >= max_iter:
-            break
-    bad_rows = (o > 0) & ((f @ b) <= 0)
-    bad_cols = (d > 0) & ((ft @ a) <= 0)
-    if bad_rows.any() or bad_cols.any():
-        raise ParameterError(
-            "gravity model: some margins have no reachable partner "
-            f"({int(bad_rows.sum())} origins, {int(bad_cols.sum())} destinations)"
-        )
-    return Balanced(a, b, it, err)
+    """Balance a·f·b to the margins; ParameterError if they cannot be met. Stopping at
+    ``max_iter`` is not an error here: ``Balanced.error``/``converged`` report it (the β
+    search balances loosely on purpose; ``GravityFit.converged`` states the final one)."""
+    return _furness(
+        origins,
+        destinations,
+        f,
+        tol=tol,
+        max_iter=max_iter,
+        start=start,
+        require_convergence=False,
+    )
 
 
 def flows(bal: Balanced, f: Matrix) -> Matrix:
