@@ -6,15 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from regionatlas.web import charts as ch  # module import: charts imports pages.render
 from regionatlas.web.api.deps import AgsPath, AtlasDep
-from regionatlas.web.charts import (
-    FEMALE,
-    MALE,
-    bars_svg,
-    locator_svg,
-    pyramid_svg,
-    series_svg,
-)
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.render import check_lang, html, page
 from regionatlas.web.profile import profile_data
@@ -57,8 +50,8 @@ def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
         if not s:
             continue
         rows = [
-            {"label": t("profile.male"), **_cell(s["male"], t), "colour": MALE},
-            {"label": t("profile.female"), **_cell(s["female"], t), "colour": FEMALE},
+            {"label": t("profile.male"), **_cell(s["male"], t), "colour": ch.MALE},
+            {"label": t("profile.female"), **_cell(s["female"], t), "colour": ch.FEMALE},
         ]
         title = t(f"profile.sex_{part}", period=s["period"])
         charts.append(
@@ -67,7 +60,7 @@ def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
                 "title": title,
                 "head": t("profile.sex"),
                 "rows": rows,
-                "svg": bars_svg(f"sex-{part}", rows, lang, title, label_width=90),
+                "svg": ch.bars_svg(f"sex-{part}", rows, lang, title, label_width=90),
             }
         )
     sectors = None
@@ -81,7 +74,7 @@ def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
             "head": t("profile.sector"),
             "unit": sec["rows"][0].get("unit") if sec["rows"] else None,
             "rows": rows,
-            "svg": bars_svg("sectors", rows, lang, title, width=520, label_width=250),
+            "svg": ch.bars_svg("sectors", rows, lang, title, width=520, label_width=250),
         }
     pyramid = None
     if structure["age_pyramid"]:
@@ -95,7 +88,9 @@ def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
             "id": "age",
             "title": title,
             "bands": bands,
-            "svg": pyramid_svg("age", bands, lang, title, t("profile.male"), t("profile.female")),
+            "svg": ch.pyramid_svg(
+                "age", bands, lang, title, t("profile.male"), t("profile.female")
+            ),
         }
     missing = [
         {"text": t(f"profile.missing_{m['part']}"), "source": m["source"]}
@@ -105,7 +100,7 @@ def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
 
 
 def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> str:
-    charts = {ind: series_svg(points, lang) for ind, points in data["series"].items()}
+    charts = {ind: ch.series_svg(points, lang) for ind, points in data["series"].items()}
     names = {f["indicator"]: f[f"name_{lang}"] for f in data["figures"]}
     return page(
         None,
@@ -122,10 +117,10 @@ def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> 
     )
 
 
-def profile_page_body(atlas, lang: str, ags: str) -> str:
-    return _render(
-        atlas, lang, f"profile/{ags}/", profile_data(atlas, ags), locator_svg(atlas, ags)
-    )
+def profile_page_body(atlas, lang: str, ags: str, specs: dict | None = None) -> str:
+    """A unit's profile page; ``specs``: structure indicators (default: the catalogue's)."""
+    data = profile_data(atlas, ags, specs=specs)
+    return _render(atlas, lang, f"profile/{ags}/", data, ch.locator_svg(atlas, ags))
 
 
 def region_profile_page_body(atlas, lang: str) -> str:
