@@ -28,6 +28,7 @@ _MODULES = (
     "ba_pendleratlas",
     "ba_krpend",
     "ba_gemband",
+    "regionalstatistik_age",
     "bbsr_reference",
     "central_places_curated",
     "unit_changes",
