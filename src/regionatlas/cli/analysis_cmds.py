@@ -17,6 +17,9 @@ groups=…)``), not from the command line.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,17 +34,15 @@ from regionatlas.cli.common import (
     DbOption,
     MinScOption,
     MinSizeOption,
+    RegionFileOption,
     TargetScOption,
     TargetSizeOption,
     opened_store,
+    option_group,
     out,
     user_errors,
 )
 
-RegionFileOption = Annotated[
-    Path | None,
-    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
-]
 PeriodOption = Annotated[
     str | None, typer.Option("--period", help="Reference date of the flows (default: latest)")
 ]
@@ -79,6 +80,19 @@ RateOption = Annotated[
         callback=_rate,
     ),
 ]
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """The options every ``analyse`` command takes after its own (see common.option_group)."""
+
+    region: RegionFileOption = None
+    period: PeriodOption = None
+    employment_rate: RateOption = None  # the callback turns the text into a rate
+    output: OutputOption = None
+    limit: LimitOption = 30
+    db: DbOption = None
+    database_url: DatabaseUrlOption = None
 
 
 # what the console shows of the indicator table (-o writes every column)
@@ -135,6 +149,14 @@ def _region(path: Path | None) -> Any:
     return load_region(path or load_settings().region_file)
 
 
+@contextmanager
+def _region_and_store(opts: AnalysisOptions) -> Iterator[tuple[Any, Any]]:
+    """The region of --region and the store of --db/--database-url (closed afterwards)."""
+    reg = _region(opts.region)
+    with opened_store(opts.db, opts.database_url) as store:
+        yield reg, store
+
+
 def _fmt(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
@@ -149,13 +171,13 @@ def _emit(
     basis: str,
     note: str,
     attribution: tuple[str, ...],
-    output: Path | None,
-    limit: int,
+    opts: AnalysisOptions,
     extra: list[str] | None = None,
     columns: list[str] | None = None,
 ) -> None:
-    """Print the basis and sources, then the table (``columns`` of it) or write the whole
-    table to ``output``."""
+    """Print the basis and sources, then the table (``columns`` of it, the first --limit
+    rows) or write the whole table to --output."""
+    output, limit = opts.output, opts.limit
     table = frame.assign(basis=basis) if "basis" not in frame.columns else frame
     out.print(f"[bold]{title}[/]")
     out.print(f"Grundlage / basis: [bold]{basis}[/] — {note}", highlight=False)
@@ -187,25 +209,20 @@ def register(app: typer.Typer) -> None:
 
     @analyse.command("flows")
     @user_errors
+    @option_group(AnalysisOptions)
     def flows(
         level: Annotated[
             FlowLevel, typer.Option("--level", help="gemeinde | kreis | land | region")
         ] = FlowLevel.kreis,
-        region: RegionFileOption = None,
-        period: PeriodOption = None,
-        employment_rate: RateOption = None,
-        output: OutputOption = None,
-        limit: LimitOption = 30,
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
+        *,
+        opts: AnalysisOptions,
     ) -> None:
         """Pendlerkennzahlen je Einheit – flow indicators for every unit of a level."""
         from regionatlas.workflows import flow_indicator_table
 
-        reg = _region(region)
-        with opened_store(db, database_url) as store:
+        with _region_and_store(opts) as (reg, store):
             res = flow_indicator_table(
-                store, reg, level.value, period, employment_rate=employment_rate
+                store, reg, level.value, opts.period, employment_rate=opts.employment_rate
             )
         _emit(
             res.table.reset_index(),
@@ -213,13 +230,13 @@ def register(app: typer.Typer) -> None:
             res.basis,
             res.note,
             res.attribution,
-            output,
-            limit,
+            opts,
             columns=FLOW_COLUMNS,
         )
 
     @analyse.command("crossborder")
     @user_errors
+    @option_group(AnalysisOptions)
     def crossborder(
         what: Annotated[
             CrossTable,
@@ -229,26 +246,20 @@ def register(app: typer.Typer) -> None:
         by: Annotated[
             str, typer.Option("--by", help="rank pairs by persons | share_of_origin_out")
         ] = "persons",
-        region: RegionFileOption = None,
-        period: PeriodOption = None,
-        employment_rate: RateOption = None,
-        output: OutputOption = None,
-        limit: LimitOption = 30,
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
+        *,
+        opts: AnalysisOptions,
     ) -> None:
         """Schnittstellen über Landesgrenzen – cross-border linkages (matrices, strongest pairs)."""
         from regionatlas.workflows import crossborder as run
 
-        reg = _region(region)
-        with opened_store(db, database_url) as store:
+        with _region_and_store(opts) as (reg, store):
             res = run(
                 store,
                 reg,
-                period,
+                opts.period,
                 n=n,
                 by=by,
-                employment_rate=employment_rate,
+                employment_rate=opts.employment_rate,
                 with_pairs=what == CrossTable.pairs,
             )
         if what in (CrossTable.states, CrossTable.districts):
@@ -269,12 +280,12 @@ def register(app: typer.Typer) -> None:
             basis,
             note,
             res.attribution,
-            output,
-            limit,
+            opts,
         )
 
     @analyse.command("regions")
     @user_errors
+    @option_group(AnalysisOptions)
     def regions(
         min_size: MinSizeOption = DEFAULT_LMA.min_size,
         min_sc: MinScOption = DEFAULT_LMA.min_sc,
@@ -282,29 +293,23 @@ def register(app: typer.Typer) -> None:
         target_sc: TargetScOption = DEFAULT_LMA.target_sc,
         resolution: Annotated[float, typer.Option("--resolution", help="Leiden resolution")] = 1.0,
         seed: Annotated[int, typer.Option("--seed", help="Leiden seed")] = 42,
-        region: RegionFileOption = None,
-        period: PeriodOption = None,
-        employment_rate: RateOption = None,
-        output: OutputOption = None,
-        limit: LimitOption = 30,
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
+        *,
+        opts: AnalysisOptions,
     ) -> None:
         """Funktionalräume – labour-market areas and Leiden communities, compared."""
         from regionatlas.analysis.lma import LmaParams
         from regionatlas.workflows import functional_regions
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)
-        reg = _region(region)
-        with opened_store(db, database_url) as store:
+        with _region_and_store(opts) as (reg, store):
             res = functional_regions(
                 store,
                 reg,
                 params,
                 resolution,
                 seed=seed,
-                period=period,
-                employment_rate=employment_rate,
+                period=opts.period,
+                employment_rate=opts.employment_rate,
             )
         c = res.comparison
         s = res.lma.summary
@@ -322,13 +327,13 @@ def register(app: typer.Typer) -> None:
             res.basis,
             res.note,
             res.attribution,
-            output,
-            limit,
+            opts,
             extra,
         )
 
     @analyse.command("hubs")
     @user_errors
+    @option_group(AnalysisOptions)
     def hubs(
         what: Annotated[
             HubTable,
@@ -341,27 +346,21 @@ def register(app: typer.Typer) -> None:
         cell_km: Annotated[
             float, typer.Option("--cell-km", help="grid cell for Knotenpunkte (km)")
         ] = 2.0,
-        region: RegionFileOption = None,
-        period: PeriodOption = None,
-        employment_rate: RateOption = None,
-        output: OutputOption = None,
-        limit: LimitOption = 30,
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
+        *,
+        opts: AnalysisOptions,
     ) -> None:
         """Zentren und Einzugsbereiche – hubs, catchments, dominant flows, Knotenpunkte."""
         from regionatlas.workflows import hubs_and_catchments
 
-        reg = _region(region)
-        with opened_store(db, database_url) as store:
+        with _region_and_store(opts) as (reg, store):
             res = hubs_and_catchments(
                 store,
                 reg,
-                period,
+                opts.period,
                 level=level.value,
                 n_centres=n_centres,
                 cell_km=cell_km,
-                employment_rate=employment_rate,
+                employment_rate=opts.employment_rate,
             )
         frames = {
             HubTable.centres: res.centres.reset_index(),
@@ -378,13 +377,13 @@ def register(app: typer.Typer) -> None:
             res.basis,
             note,
             res.attribution,
-            output,
-            limit,
+            opts,
             [f"hierarchy sized by {res.size_basis}"] if what == HubTable.hierarchy else None,
         )
 
     @analyse.command("central-places")
     @user_errors
+    @option_group(AnalysisOptions)
     def central_places(
         what: Annotated[
             CentralTable, typer.Option("--table", help="matrix | deviations | places")
@@ -392,20 +391,14 @@ def register(app: typer.Typer) -> None:
         method: Annotated[
             str, typer.Option("--method", help="matched | thresholds | quantiles")
         ] = "matched",
-        region: RegionFileOption = None,
-        period: PeriodOption = None,
-        employment_rate: RateOption = None,
-        output: OutputOption = None,
-        limit: LimitOption = 30,
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
+        *,
+        opts: AnalysisOptions,
     ) -> None:
         """Zentrale Orte: Festlegung und Funktion – designated vs functional central places."""
         from regionatlas.workflows import central_places as run
 
-        reg = _region(region)
-        with opened_store(db, database_url) as store:
-            res = run(store, reg, period, method=method, employment_rate=employment_rate)
+        with _region_and_store(opts) as (reg, store):
+            res = run(store, reg, opts.period, method=method, employment_rate=opts.employment_rate)
         c = res.comparison
         frames = {
             CentralTable.matrix: c.matrix.reset_index(),
@@ -421,13 +414,13 @@ def register(app: typer.Typer) -> None:
             res.basis,
             res.note,
             res.attribution,
-            output,
-            limit,
+            opts,
             [f"method {c.method}, score {c.score}; cut points (Grund, Mittel, Ober): {cuts}"],
         )
 
     @analyse.command("estimate")
     @user_errors
+    @option_group(AnalysisOptions, limit=10)
     def estimate(
         import_: Annotated[
             bool,
@@ -437,21 +430,15 @@ def register(app: typer.Typer) -> None:
                 "web atlas and the scenario lab",
             ),
         ] = False,
-        region: RegionFileOption = None,
-        period: PeriodOption = None,
-        employment_rate: RateOption = None,
-        output: OutputOption = None,
-        limit: LimitOption = 10,
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
+        *,
+        opts: AnalysisOptions,
     ) -> None:
         """Gemeindeströme schätzen – modelled municipal flows from the district totals."""
         from regionatlas.workflows import municipal_flows
         from regionatlas.workflows.estimate_import import estimate_as_source
 
-        reg = _region(region)
-        with opened_store(db, database_url) as store:
-            fb = municipal_flows(store, reg, period, employment_rate=employment_rate)
+        with _region_and_store(opts) as (reg, store):
+            fb = municipal_flows(store, reg, opts.period, employment_rate=opts.employment_rate)
             extra = [
                 f"{len(fb.flows):,} rows; flows within districts: "
                 f"{'yes' if fb.within_districts else 'no'}"
@@ -484,7 +471,6 @@ def register(app: typer.Typer) -> None:
             fb.basis,
             fb.note,
             fb.attribution,
-            output,
-            limit,
+            opts,
             extra,
         )

@@ -1,8 +1,11 @@
-"""Shared CLI plumbing: store options, error printing, exit codes."""
+"""Shared CLI plumbing: store options, option groups, error printing, exit codes."""
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import sys
+import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -25,6 +28,10 @@ DatabaseUrlOption = Annotated[
     typer.Option("--database-url", help="PostgreSQL URL, e.g. postgresql://user@host/db"),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only results")]
+RegionFileOption = Annotated[
+    Path | None,
+    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+]
 
 # the four parameters of the labour-market-area method (defaults: analysis.lma_params)
 MinSizeOption = Annotated[float, typer.Option("--min-size", help="minimum size (residents), minSZ")]
@@ -37,6 +44,43 @@ TargetScOption = Annotated[
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def option_group(group: type, **defaults: Any) -> Callable[[F], F]:
+    """Give a command the options of ``group`` (a dataclass whose fields are annotated with
+    typer options and have defaults) as one object, its parameter ``opts``.
+
+    The options follow the command's own parameters, in the order of the fields, so
+    ``--help`` lists them as if they were written out; ``defaults`` overrides a field's
+    default for this command (e.g. ``limit=10``)."""
+    hints = typing.get_type_hints(group, include_extras=True)
+    fields = dataclasses.fields(group)
+    unknown = set(defaults) - {f.name for f in fields}
+    assert not unknown, f"{group.__name__} has no options {sorted(unknown)}"
+    extra = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=hints[f.name],
+            default=defaults.get(f.name, f.default),
+        )
+        for f in fields
+    ]
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func, eval_str=True)
+        own = [p for p in signature.parameters.values() if p.name != "opts"]
+        names = [f.name for f in fields]
+
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            opts = group(**{name: kwargs.pop(name) for name in names})
+            return func(*args, opts=opts, **kwargs)
+
+        wrapper.__signature__ = inspect.Signature(own + extra)  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def user_errors(func: F) -> F:

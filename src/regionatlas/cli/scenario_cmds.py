@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from regionatlas.cli.common import DatabaseUrlOption, DbOption, opened_store, user_errors
+from regionatlas.cli.common import (
+    DatabaseUrlOption,
+    DbOption,
+    opened_store,
+    option_group,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from regionatlas.analysis.scenarios.context import ScenarioContext
@@ -33,21 +40,28 @@ RegionOption = Annotated[
 ]
 
 
-def _context(
-    db: Path | None,
-    database_url: str | None,
-    region: Path | None,
-    period: str | None,
-    include_ring: bool,
-) -> ScenarioContext:
+@dataclass(frozen=True)
+class ScenarioOptions:
+    """The options of ``scenario run`` and ``compare`` after their arguments."""
+
+    db: DbOption = None
+    database_url: DatabaseUrlOption = None
+    out_file: OutOption = None
+    parameters: ParamsOption = None
+    period: PeriodOption = None
+    include_ring: RingOption = False
+    region: RegionOption = None
+
+
+def _context(opts: ScenarioOptions) -> ScenarioContext:
     from regionatlas.analysis.scenarios.store_glue import context_from_store
     from regionatlas.region import load_region
     from regionatlas.settings import load_settings
 
-    settings = load_settings(db=db, database_url=database_url)
-    reg = load_region(region or settings.region_file)
-    with opened_store(db, database_url) as store:
-        return context_from_store(store, reg, period=period, include_ring=include_ring)
+    settings = load_settings(db=opts.db, database_url=opts.database_url)
+    reg = load_region(opts.region or settings.region_file)
+    with opened_store(opts.db, opts.database_url) as store:
+        return context_from_store(store, reg, period=opts.period, include_ring=opts.include_ring)
 
 
 def _print(data: dict[str, Any]) -> None:
@@ -62,15 +76,11 @@ def register(app: typer.Typer) -> None:
 
     @scenario.command("run")
     @user_errors
+    @option_group(ScenarioOptions)
     def run(
         scenario_file: Annotated[Path, typer.Argument(help="Scenario TOML")],
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
-        out_file: OutOption = None,
-        parameters: ParamsOption = None,
-        period: PeriodOption = None,
-        include_ring: RingOption = False,
-        region: RegionOption = None,
+        *,
+        opts: ScenarioOptions,
     ) -> None:
         """Baseline vs. scenario (commuter-km, CO2, hours, per lever) as JSON."""
         from regionatlas.analysis.scenarios.definition import load_definition
@@ -79,25 +89,21 @@ def register(app: typer.Typer) -> None:
         from regionatlas.analysis.scenarios.parameters import load_parameters
 
         definition = load_definition(scenario_file)
-        params = load_parameters(parameters)
-        ctx = _context(db, database_url, region, period, include_ring)
+        params = load_parameters(opts.parameters)
+        ctx = _context(opts)
         result = run_scenario(definition, ctx, params)
-        if out_file:
-            export(out_file, result)
+        if opts.out_file:
+            export(opts.out_file, result)
         _print(result.to_dict())
 
     @scenario.command("compare")
     @user_errors
+    @option_group(ScenarioOptions)
     def compare_cmd(
         scenario_a: Annotated[Path, typer.Argument(help="Scenario A (TOML)")],
         scenario_b: Annotated[Path, typer.Argument(help="Scenario B (TOML)")],
-        db: DbOption = None,
-        database_url: DatabaseUrlOption = None,
-        out_file: OutOption = None,
-        parameters: ParamsOption = None,
-        period: PeriodOption = None,
-        include_ring: RingOption = False,
-        region: RegionOption = None,
+        *,
+        opts: ScenarioOptions,
     ) -> None:
         """Two scenarios side by side (totals, score, per-municipality differences) as JSON."""
         from regionatlas.analysis.scenarios.definition import load_definition
@@ -106,12 +112,12 @@ def register(app: typer.Typer) -> None:
         from regionatlas.analysis.scenarios.parameters import load_parameters
 
         a_def, b_def = load_definition(scenario_a), load_definition(scenario_b)
-        params = load_parameters(parameters)
-        ctx = _context(db, database_url, region, period, include_ring)
+        params = load_parameters(opts.parameters)
+        ctx = _context(opts)
         a = run_scenario(a_def, ctx, params)
         b = run_scenario(b_def, ctx, params)
-        if out_file:
-            export(out_file, a, b)
+        if opts.out_file:
+            export(opts.out_file, a, b)
         _print(compare_to_dict(a, b))
 
     app.add_typer(scenario, name="scenario")
