@@ -8,6 +8,10 @@
 * bytes transferred for the start page (HTML + CSS + JS + data, compressed as sent);
 * API latency at 50 concurrent requests on loopback (p50/p95/max over a bounded number of
   requests spread over the main endpoints);
+* the regions page's municipal layers (LMA, Leiden, catchments, central places): latency of
+  the first request right after start-up, with an empty cache directory (computed in the
+  start-up warm-up, the request waits for what is left) and after a restart (cache file), and
+  once the warm-up is done;
 * with ``--germany``: the same first-render figures for a store holding all of Germany at
   municipality level (e.g. the synthetic Germany), the app showing every unit.
 """
@@ -127,6 +131,7 @@ def first_render(base: str, path: str, runs: int) -> dict[str, float]:
             ctx.close()
         browser.close()
     return {
+        "first_paint_runs": firsts,
         "first_paint_ms": statistics.median(firsts),
         "idle_ms": statistics.median(idles),
         "transfer_bytes": statistics.median(sizes),
@@ -208,6 +213,46 @@ def api_paths(atlas) -> list[str]:
     return paths
 
 
+LAYER_PATHS = [
+    "/de/regions/",
+    "/api/v1/regions/functional/lma.json",
+    "/api/v1/regions/functional/leiden.json",
+    "/api/v1/regions/functional/catchments.json",
+    "/api/v1/regions/functional/central-places.json",
+]
+
+
+def layer_latency(db: str, region: str, cache_dir: Path, wait: bool) -> dict[str, float]:
+    """Start the app; request the regions page and its layers at once (or after the warm-up
+    finished); milliseconds per request, in order."""
+    app = create_app(db, Path(region), cache_dir)
+    t0 = time.perf_counter()
+    base, server, th = serve(app)
+    if wait:
+        wait_warm(app)
+    out = {"start_s": time.perf_counter() - t0}
+    with httpx.Client(base_url=base, timeout=120) as c:
+        for path in LAYER_PATHS:
+            t = time.perf_counter()
+            r = c.get(path)
+            out[path] = (time.perf_counter() - t) * 1000
+            if r.status_code != 200:
+                out[path] = float("nan")
+    wait_warm(app)  # the warm-up writes the cache file at its end
+    server.should_exit = True
+    th.join(timeout=10)
+    return out
+
+
+def print_layers(label: str, res: dict[str, float]) -> None:
+    parts = ", ".join(
+        f"{p.rstrip('/').rsplit('/', 1)[-1].removesuffix('.json')} {ms:.0f} ms"
+        for p, ms in res.items()
+        if p != "start_s"
+    )
+    print(f"regions page + municipal layers, {label}: {parts}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(DEFAULT_DB))
@@ -216,7 +261,18 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--requests", type=int, default=2000)
     ap.add_argument("--concurrency", type=int, default=50)
+    ap.add_argument("--skip", nargs="*", default=[], choices=["render", "api", "layers"])
     args = ap.parse_args()
+    if "layers" not in args.skip:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cold = layer_latency(args.db, args.region, Path(tmp), wait=False)
+            print_layers("first requests right after start-up, empty cache directory", cold)
+            hot = layer_latency(args.db, args.region, Path(tmp), wait=False)
+            print_layers("first requests right after a restart (cache file)", hot)
+            warm = layer_latency(args.db, args.region, Path(tmp), wait=True)
+            print_layers("first requests after the start-up warm-up", warm)
 
     app = create_app(args.db, Path(args.region))
     t0 = time.perf_counter()
@@ -226,22 +282,24 @@ def main() -> None:
         f"store {args.db}: server start + cache warm-up {time.perf_counter() - t0:.1f} s "
         f"(warm-up {warm:.1f} s)"
     )
-    r = first_render(base, "/de/", args.runs)
-    print(
-        f"start page /de/ (region, municipalities): first paint {r['first_paint_ms']:.0f} ms, "
-        f"map idle {r['idle_ms']:.0f} ms, transferred {r['transfer_bytes'] / 1024:.0f} KiB "
-        f"(median of {args.runs}, fresh browser context each)"
-    )
-    f = first_render(base, "/de/flows/", args.runs)
-    print(
-        f"flow map /de/flows/: first frame {f['first_paint_ms']:.0f} ms, map idle "
-        f"{f['idle_ms']:.0f} ms, transferred {f['transfer_bytes'] / 1024:.0f} KiB"
-    )
+    if "render" not in args.skip:
+        r = first_render(base, "/de/", args.runs)
+        print(
+            f"start page /de/ (region, municipalities): first paint {r['first_paint_ms']:.0f} "
+            f"ms (runs {', '.join(f'{x:.0f}' for x in r['first_paint_runs'])}), map idle "
+            f"{r['idle_ms']:.0f} ms, transferred {r['transfer_bytes'] / 1024:.0f} KiB "
+            f"(median of {args.runs}, fresh browser context each)"
+        )
+        f = first_render(base, "/de/flows/", args.runs)
+        print(
+            f"flow map /de/flows/: first frame {f['first_paint_ms']:.0f} ms, map idle "
+            f"{f['idle_ms']:.0f} ms, transferred {f['transfer_bytes'] / 1024:.0f} KiB"
+        )
     paths = api_paths(app.state.atlas)
     server.should_exit = True
     th.join(timeout=10)
     # the load generator must not share the server's interpreter (GIL): serve in a subprocess
-    for workers in (1, 2):
+    for workers in (1, 2) if "api" not in args.skip else ():
         base, proc = serve_process(args.db, args.region, workers)
         try:
             res = asyncio.run(api_load(base, paths, args.requests, args.concurrency))

@@ -326,3 +326,72 @@ def test_switch_to_lma_layer_in_browser(page, real_server, region_municipalities
     assert len(distinct_colours(shot(page, "regions-layers-lma-de", "#layers-map"))) > 3
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# ------------------------------------------------------- start-up warm-up and its cache file
+
+
+@pytest.mark.realdata
+def test_warm_up_answers_like_a_fresh_computation_and_survives_a_restart(real_store, tmp_path):
+    import json
+
+    from regionatlas.settings import DEFAULT_REGION
+    from regionatlas.web import functional, functional_cache
+    from regionatlas.web.atlas import Atlas
+
+    first = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path)
+    assert not first.load_saved()  # nothing saved yet
+    assert functional_cache.warm(first) == "computed"
+    assert len(list(tmp_path.glob("functional-*.pickle"))) == 1
+    for key, _ in functional.default_answers(first):  # what the first request reads
+        assert ("json", key) in first._cache and ("gzip", key) in first._cache
+
+    restarted = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path)
+    assert restarted.load_saved()
+    assert functional_cache.warm(restarted) == "cached"  # nothing left to compute
+
+    fresh = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path / "elsewhere")
+    fresh.refresh(force=True)
+    for (key, _), (_, compute) in zip(
+        functional.default_answers(restarted), functional.default_answers(fresh), strict=True
+    ):
+        body = json.dumps(compute(), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        assert restarted._cache[("json", key)] == body.encode("utf-8"), key
+    # the loaded flow basis serves other parameters too, with the same result
+    other = functional.lma_params(min_size=20_000, target_size=100_000)
+    assert functional.lma_payload(restarted, other) == functional.lma_payload(fresh, other)
+    assert not (tmp_path / "elsewhere").exists()  # the fresh atlas never warmed
+
+    # a damaged file is ignored (and would be rewritten by the next warm-up)
+    path = functional_cache.cache_path(restarted, functional_cache.fingerprint(restarted))
+    path.write_bytes(b"not a pickle")
+    assert not Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path).load_saved()
+
+
+@pytest.mark.realdata
+def test_cache_file_is_keyed_by_region_and_store_state(real_store, tmp_path):
+    from regionatlas.settings import DEFAULT_REGION
+    from regionatlas.web import functional_cache
+    from regionatlas.web.atlas import Atlas
+
+    a = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path)
+    b = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path)
+    assert functional_cache.fingerprint(a) == functional_cache.fingerprint(b)
+    edited = tmp_path / "region.toml"
+    edited.write_text(DEFAULT_REGION.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+    c = Atlas(str(real_store), edited, cache_dir=tmp_path)
+    assert functional_cache.fingerprint(c) != functional_cache.fingerprint(a)
+    # a rollback (on a copy of the store) changes the store state, hence the fingerprint
+    import shutil
+
+    from regionatlas.store import open_store
+
+    copy = tmp_path / "copy.gpkg"
+    shutil.copyfile(real_store, copy)
+    store = open_store(str(copy), create=False)
+    try:
+        store.rollback(store.batches()[-1].id)
+    finally:
+        store.close()
+    d = Atlas(str(copy), DEFAULT_REGION, cache_dir=tmp_path)
+    assert functional_cache.fingerprint(d) != functional_cache.fingerprint(a)

@@ -30,11 +30,14 @@ AGS, indicator or period → 404, bad parameters → 422. Paths end in `.json`/`
 the static export can write the same URLs as files."""
 
 
-def create_app(store_url: str, region_file: Path | None = DEFAULT_REGION) -> FastAPI:
+def create_app(
+    store_url: str, region_file: Path | None = DEFAULT_REGION, cache_dir: Path | None = None
+) -> FastAPI:
     """The atlas app for the store at ``store_url`` (GeoPackage path or PostgreSQL URL).
 
     ``region_file`` limits the atlas to the region's districts (core and ring); ``None`` shows
-    every unit in the store (e.g. the synthetic Germany).
+    every unit in the store (e.g. the synthetic Germany). ``cache_dir`` holds results that
+    outlive a restart (default: ``cache/`` next to a GeoPackage, else ``var/cache``).
     """
     from regionatlas.web.api import router as api_router
     from regionatlas.web.pages import router as pages_router
@@ -47,7 +50,7 @@ def create_app(store_url: str, region_file: Path | None = DEFAULT_REGION) -> Fas
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
-    app.state.atlas = Atlas(store_url, region_file)
+    app.state.atlas = Atlas(store_url, region_file, cache_dir)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -55,6 +58,9 @@ def create_app(store_url: str, region_file: Path | None = DEFAULT_REGION) -> Fas
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+        # the saved municipal layers before the first request (a second at most), so that
+        # no request starts computing them anew
+        await anyio.to_thread.run_sync(app.state.atlas.load_saved)
         # fill the caches in the background so the first visitor does not wait for them
         threading.Thread(target=app.state.atlas.warm, daemon=True).start()
         yield

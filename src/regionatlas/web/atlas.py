@@ -47,6 +47,15 @@ class Scope:
         )
 
 
+def default_cache_dir(store_url: str) -> Path:
+    """``cache/`` next to a GeoPackage store, else the project's ``var/cache``."""
+    from regionatlas.settings import PROJECT_ROOT
+
+    if "://" not in store_url:
+        return Path(store_url).resolve().parent / "cache"
+    return PROJECT_ROOT / "var" / "cache"
+
+
 def load_scope(region_file: Path | None) -> Scope:
     if region_file is None:
         return Scope(None, "Deutschland", "Germany", frozenset(), frozenset())
@@ -57,12 +66,17 @@ def load_scope(region_file: Path | None) -> Scope:
 
 
 class Atlas:
-    def __init__(self, store_url: str, region_file: Path | None = None) -> None:
+    def __init__(
+        self, store_url: str, region_file: Path | None = None, cache_dir: Path | None = None
+    ) -> None:
         self.store_url = store_url
         self.region_file = region_file  # web.functional loads the Region from it
         self.scope = load_scope(region_file)
+        # where results that take seconds (web.functional) persist across restarts
+        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir(store_url)
         self._store: _LockedStore | None = None
         self._lock = threading.RLock()
+        self._flights: dict[Any, threading.Lock] = {}
         self._cache: dict[Any, Any] = {}
         self._query_keys: list[Any] = []
         self._version: tuple = ()
@@ -95,7 +109,13 @@ class Atlas:
             with self._lock:
                 self._cache.clear()
                 self._query_keys.clear()
+                self._flights.clear()
                 self._version = version
+
+    @property
+    def version(self) -> tuple:
+        """The batch ids the caches belong to."""
+        return self._version
 
     def json_bytes(self, key: Any, compute) -> bytes:
         """A cached payload serialised once (UTF-8 JSON)."""
@@ -122,6 +142,14 @@ class Atlas:
         try:
             return self._cache[key]
         except KeyError:
+            pass
+        with self._lock:
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:  # one computation per key: a request arriving meanwhile waits for it
+            try:
+                return self._cache[key]
+            except KeyError:
+                pass
             value = compute()
             self._cache[key] = value
             inner = key[1] if isinstance(key, tuple) and len(key) == 2 else None
@@ -129,12 +157,31 @@ class Atlas:
                 self._query_keys.append(key)
                 while len(self._query_keys) > 2 * self.QUERY_CACHE_MAX:  # json + gzip
                     self._cache.pop(self._query_keys.pop(0), None)
+            with self._lock:  # later callers find the value; the lock is not needed any more
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
             return value
 
-    def warm(self) -> None:
-        """Compute what the start page and the flow map need (errors surface on request)."""
+    def load_saved(self) -> bool:
+        """Seed the caches with results saved by an earlier run for the same store state
+        (web.functional_cache); False when there are none (errors surface on request)."""
+        from regionatlas.web import functional_cache
+
         try:
             self.refresh(force=True)
+            return functional_cache.load_cached(self)
+        except Exception:
+            return False
+
+    def warm(self) -> None:
+        """Compute what the start page, the flow map and the regions page with its municipal
+        layers need (errors surface on request). Runs in a background thread at start-up:
+        first the saved functional layers (a cache file, fast), then the start page, the
+        flow map, and last whatever of the regions page is still missing (seconds)."""
+        from regionatlas.web import functional_cache
+
+        self.load_saved()
+        try:
             for level in ("kreis", "land", *self.levels()):
                 self.geometry(level)
             self.outline()
@@ -151,6 +198,14 @@ class Atlas:
                 for level in self.flow_levels():
                     self.flow_compact(level, None)
                 flows_page_body(self, "de")
+        except Exception:
+            pass
+        try:
+            functional_cache.warm(self)
+            from regionatlas.web.pages.regions import regions_page_body
+
+            for lang in ("de", "en"):
+                regions_page_body(self, lang)
         except Exception:
             pass
 

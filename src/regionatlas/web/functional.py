@@ -77,6 +77,38 @@ def colour_classes(membership: dict[str, int], neighbours: list[tuple[str, str]]
     return colour
 
 
+# ----------------------------------------------------------------------------- cache keys
+# The API's answers (serialised once, web.api.deps.cached) are keyed here so that the
+# start-up warm-up (web.functional_cache) fills exactly the entries the first request reads.
+
+
+def lma_key(params, resolution: float) -> tuple:
+    return ("query", "functional-lma", params, resolution)  # free parameters: bounded cache
+
+
+def leiden_key(params, resolution: float) -> tuple:
+    return ("query", "functional-leiden", params, resolution)
+
+
+def catchments_key(n_centres: int) -> tuple:
+    return ("functional-catchments", n_centres)
+
+
+CENTRAL_PLACES_KEY = "functional-central-places"
+
+
+def default_answers(atlas) -> list[tuple[Any, Any]]:
+    """(API cache key, payload function) of every layer at its default parameters: what the
+    regions page loads."""
+    p, r = lma_params(), DEFAULT_RESOLUTION
+    return [
+        (lma_key(p, r), lambda: lma_payload(atlas, p, r)),
+        (leiden_key(p, r), lambda: leiden_payload(atlas, p, r)),
+        (catchments_key(DEFAULT_CENTRES), lambda: catchments_payload(atlas, DEFAULT_CENTRES)),
+        (CENTRAL_PLACES_KEY, lambda: central_places_payload(atlas)),
+    ]
+
+
 # ----------------------------------------------------------------------------- computations
 
 

@@ -51,7 +51,7 @@ def lma(atlas: AtlasDep, query: LmaQuery) -> Response:
     params, resolution = query
     return cached(
         atlas,
-        ("query", "functional-lma", params, resolution),  # free parameters: bounded cache
+        functional.lma_key(params, resolution),
         lambda: functional.lma_payload(atlas, params, resolution),
     )
 
@@ -64,7 +64,7 @@ def leiden_municipal(atlas: AtlasDep, query: LmaQuery) -> Response:
     params, resolution = query
     return cached(
         atlas,
-        ("query", "functional-leiden", params, resolution),
+        functional.leiden_key(params, resolution),
         lambda: functional.leiden_payload(atlas, params, resolution),
     )
 
@@ -81,7 +81,7 @@ def catchments(
 ) -> Response:
     return cached(
         atlas,
-        ("functional-catchments", n_centres),
+        functional.catchments_key(n_centres),
         lambda: functional.catchments_payload(atlas, n_centres),
     )
 
@@ -92,5 +92,5 @@ def catchments(
 )
 def central_places(atlas: AtlasDep) -> Response:
     return cached(
-        atlas, "functional-central-places", lambda: functional.central_places_payload(atlas)
+        atlas, functional.CENTRAL_PLACES_KEY, lambda: functional.central_places_payload(atlas)
     )
