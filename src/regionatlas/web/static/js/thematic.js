@@ -77,7 +77,9 @@ async function load() {
   render();
 }
 
-function render() {
+// The map's data for the current state: features with value, flag and class, the fill colour
+// expression and the legend's figures.
+function prepare() {
   const edges = breaksFor(values);
   const nClasses = Math.max(edges.length - 1, 1);
   const cols = colours(nClasses);
@@ -93,16 +95,23 @@ function render() {
       return { ...f, properties: { ...f.properties, v: r.value, f: r.flag, c } };
     }),
   };
+  const fill = ["match", ["get", "c"]];
+  cols.forEach((c, i) => fill.push(i, c));
+  fill.push("#cccccc");
+  return { edges, cols, counts, missing, data, fill };
+}
+
+function render(p) {
+  if (!map) return; // the first view is still loading; init draws the current state
+  p ??= prepare();
   const source = map.getSource("units");
-  if (source) source.setData(data);
-  else addUnits(data); // first render: the source starts with its data (one worker pass)
-  const match = ["match", ["get", "c"]];
-  cols.forEach((c, i) => match.push(i, c));
-  match.push("#cccccc");
-  map.setPaintProperty("units-fill", "fill-color", match);
-  map.setLayoutProperty("kreis-line", "visibility", state.l === "gemeinde" ? "visible" : "none");
-  highlight();
-  legend(edges, cols, counts, missing);
+  if (source) {
+    source.setData(p.data);
+    map.setPaintProperty("units-fill", "fill-color", p.fill);
+    map.setLayoutProperty("kreis-line", "visibility", state.l === "gemeinde" ? "visible" : "none");
+    highlight();
+  }
+  legend(p.edges, p.cols, p.counts, p.missing);
   comparison();
   downloads();
   const ind = indicators[state.i];
@@ -121,13 +130,33 @@ function render() {
   });
 }
 
-function addUnits(data) {
-  map.addSource("units", { type: "geojson", data, maxzoom: 9, buffer: 16 });
-  const below = "kreis-line"; // borders and outline stay on top of the fills
-  map.addLayer({ id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": "#ccc" } }, below);
-  map.addLayer({ id: "units-hatch", type: "fill", source: "units", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } }, below);
-  map.addLayer({ id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } }, below);
-  map.addLayer({ id: "sel-line", type: "line", source: "units", filter: ["==", ["get", "ags"], ""], paint: { "line-color": "#e69f00", "line-width": 3.5 } });
+// The whole first view as one style: the map starts with its sources and layers, so the
+// worker gets every source at once (the choropleth first) and no empty frames are drawn.
+function firstStyle(p, kreise, laender, outline) {
+  // district, state and region borders in one source: one index and one tile set to cut
+  const tagged = (fc, k) => fc.features.map((f) => ({ ...f, id: undefined, properties: { k } }));
+  const borders = {
+    type: "FeatureCollection",
+    features: [...tagged(kreise, "kreis"), ...tagged(laender, "land"), ...tagged(outline, "region")],
+  };
+  const line = (id, k, paint, layout = {}) => ({ id, type: "line", source: "borders", filter: ["==", ["get", "k"], k], layout, paint });
+  return {
+    version: 8,
+    sources: {
+      units: { type: "geojson", data: p.data, maxzoom: 9, buffer: 16 },
+      borders: { type: "geojson", data: borders, maxzoom: 9, buffer: 16 },
+    },
+    layers: [
+      { id: "background", type: "background", paint: { "background-color": "#eef2f3" } },
+      { id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": p.fill } },
+      { id: "units-hatch", type: "fill", source: "units", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } },
+      { id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } },
+      line("kreis-line", "kreis", { "line-color": "#404040", "line-width": 1.2 }, { visibility: state.l === "gemeinde" ? "visible" : "none" }),
+      line("land-line", "land", { "line-color": "#111111", "line-width": 2.6 }),
+      line("outline", "region", { "line-color": "#d55e00", "line-width": 2.2, "line-dasharray": [2, 1] }),
+      { id: "sel-line", type: "line", source: "units", filter: ["==", ["get", "ags"], state.sel || ""], paint: { "line-color": "#e69f00", "line-width": 3.5 } },
+    ],
+  };
 }
 
 function legend(edges, cols, counts, missing) {
@@ -204,36 +233,31 @@ function select(ags) {
 
 async function init() {
   performance.mark("atlas:start");
+  maplibregl.prewarm(); // the map's worker starts (loads and compiles) while the data arrive
   normalise();
-  // every request starts at once, while the map library and its worker load
+  syncControls();
+  writeHash(state);
+  // the page preloads these (map.html), so they are here by the time the map library is
   const empty = { type: "FeatureCollection", features: [] };
-  const first = Promise.all([
+  const [kreise, g, v, laender, outline] = await Promise.all([
     getJSON("api/v1/geometry/kreis.geojson"),
     getJSON(`api/v1/geometry/${state.l}.geojson`),
     getJSON(`api/v1/values/${state.i}/${state.l}/${state.p}.json`),
-  ]);
-  const borders = Promise.all([
     getJSON("api/v1/geometry/land.geojson").catch(() => empty),
     getJSON("api/v1/outline.geojson").catch(() => empty),
   ]);
-  map = new maplibregl.Map(mapOptions("map", config.bbox));
+  geo[state.l] = g;
+  values = v;
+  const p = prepare();
+  map = new maplibregl.Map({ ...mapOptions("map", config.bbox), style: firstStyle(p, kreise, laender, outline) });
   window.atlasMap = map;
+  map.on("styleimagemissing", (e) => {
+    if (e.id === "hatch" && !map.hasImage("hatch")) map.addImage("hatch", hatchImage(), { pixelRatio: 1 });
+  });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
-  map.on("load", async () => {
+  render(p);
+  map.on("load", () => {
     performance.mark("atlas:map-load");
-    map.addImage("hatch", hatchImage(), { pixelRatio: 1 });
-    const [[kreise, g, v], [laender, outline]] = await Promise.all([first, borders]);
-    geo[state.l] = g;
-    values = v;
-    map.addSource("kreise", { type: "geojson", data: kreise, maxzoom: 9, buffer: 16 });
-    map.addSource("laender", { type: "geojson", data: laender, maxzoom: 8, buffer: 16 });
-    map.addSource("outline", { type: "geojson", data: outline, maxzoom: 8, buffer: 16 });
-    map.addLayer({ id: "kreis-line", type: "line", source: "kreise", paint: { "line-color": "#404040", "line-width": 1.2 } });
-    map.addLayer({ id: "land-line", type: "line", source: "laender", paint: { "line-color": "#111111", "line-width": 2.6 } });
-    map.addLayer({ id: "outline", type: "line", source: "outline", paint: { "line-color": "#d55e00", "line-width": 2.2, "line-dasharray": [2, 1] } });
-    syncControls();
-    writeHash(state);
-    render();
     const tip = el("div", { class: "tooltip", hidden: "" });
     document.querySelector(".map-wrap").append(tip);
     map.on("mousemove", "units-fill", hover(tip));
@@ -244,6 +268,8 @@ async function init() {
     }
     if (state.sel) select(state.sel);
   });
+  // controls changed while the first view loaded
+  if (`${v.indicator}/${v.level}/${v.period}` !== `${state.i}/${state.l}/${state.p}`) load();
 }
 
 function hover(tip) {
