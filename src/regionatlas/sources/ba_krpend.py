@@ -517,3 +517,9 @@ def _totals(
         }
     )
     return out[OBSERVATION_COLUMNS]
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without reading the sheets (the
+    workbook's bytes, taken out of a .zip)."""
+    return sha256_bytes(_open(Path(path))[1])

@@ -34,7 +34,7 @@ from regionatlas.sources._common import (
     read_bytes,
     sha256_bytes,
 )
-from regionatlas.sources.base import SourceData
+from regionatlas.sources.base import SourceData, content_sha256
 from regionatlas.store.schema import (
     FLAG_POOLED,
     FLOW_COLUMNS,
@@ -363,3 +363,9 @@ def _long_totals(
         }
     )
     return out[OBSERVATION_COLUMNS]
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without parsing:
+    the file's content, gzip decompressed."""
+    return content_sha256(path)

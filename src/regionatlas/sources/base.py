@@ -5,6 +5,8 @@ A reader module (one per real-world format) exposes::
     FORMAT_ID: str                        # e.g. "destatis-gv100ad"
     def sniff(path: Path) -> bool         # cheap check: is this file in my format?
     def read(path: Path) -> SourceData    # validate everything, raise SourceFormatError
+    def fingerprint(path: Path) -> str    # optional: read(path).sha256 without parsing, so
+                                          # ``build`` skips files already imported
 
 Readers never touch the store; the store imports a SourceData in one transaction.
 """
@@ -84,3 +86,11 @@ def derived_fingerprint(kind: str, *parts: str, inputs: list[str]) -> str:
     Same inputs give the same fingerprint, so re-deriving is a no-op import.
     """
     return hashlib.sha256("\n".join([kind, *parts, *sorted(inputs)]).encode()).hexdigest()
+
+
+def content_sha256(path: Path) -> str:
+    """SHA-256 of a file's content as most readers hash it for their batch: the bytes, a
+    gzip stream decompressed first (``_common.read_bytes``). Cheap: nothing is parsed."""
+    from regionatlas.sources._common import read_bytes
+
+    return hashlib.sha256(read_bytes(Path(path))).hexdigest()

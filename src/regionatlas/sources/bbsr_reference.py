@@ -230,3 +230,9 @@ def _expected(column: str) -> str:
     if column == ZO_COLUMN:
         return " | ".join(CENTRAL_PLACE_CODES)
     return "Zentrum | Ergänzungsgebiet … | engerer/weiterer Pendlerverflechtungs… | nicht zu …"
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without parsing:
+    the workbook's bytes."""
+    return sha256_bytes(Path(path).read_bytes())

@@ -414,3 +414,9 @@ def _as_multi_all(geoms: np.ndarray) -> np.ndarray:
         idx = np.flatnonzero(single)
         out[idx] = shapely.multipolygons(out[idx], indices=np.arange(len(idx)))
     return out
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without parsing:
+    the shapefile with its side files."""
+    return sha256_of(*side_files(Path(path)))

@@ -29,7 +29,7 @@ import pandas as pd
 from regionatlas.analysis.central_places import STATE_CATEGORIES
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources._common import Provenance, decode, provenance, read_bytes, sha256_bytes
-from regionatlas.sources.base import SourceData
+from regionatlas.sources.base import SourceData, content_sha256
 from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 FORMAT_ID = "regionatlas-central-places"
@@ -204,3 +204,9 @@ def read(path: Path) -> SourceData:
     )
     out.check_columns()
     return out
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without parsing:
+    the file's content, gzip decompressed."""
+    return content_sha256(path)

@@ -40,7 +40,7 @@ from regionatlas.sources._common import (
     read_bytes,
     sha256_bytes,
 )
-from regionatlas.sources.base import SourceData
+from regionatlas.sources.base import SourceData, content_sha256
 from regionatlas.store.schema import OBSERVATION_COLUMNS, UNIT_COLUMNS
 
 FORMAT_ID = "destatis-gv100ad"
@@ -351,3 +351,9 @@ def gemeinde_attributes(path: Path, encoding: str = "utf-8") -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without parsing:
+    the file's content, gzip decompressed."""
+    return content_sha256(path)

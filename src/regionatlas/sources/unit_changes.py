@@ -20,7 +20,7 @@ import pandas as pd
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources._common import decode, read_bytes, sha256_bytes
-from regionatlas.sources.base import SourceData
+from regionatlas.sources.base import SourceData, content_sha256
 from regionatlas.store.schema import UNIT_CHANGE_COLUMNS
 
 FORMAT_ID = "regionatlas-unit-changes"
@@ -148,3 +148,9 @@ def read(path: Path) -> SourceData:
         vintage=str(frame["date"].max()),
         unit_changes=frame[UNIT_CHANGE_COLUMNS].reset_index(drop=True),
     )
+
+
+def fingerprint(path: Path) -> str:
+    """The SHA-256 that ``read(path).sha256`` gives, without parsing:
+    the file's content, gzip decompressed."""
+    return content_sha256(path)
