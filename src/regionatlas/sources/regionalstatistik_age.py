@@ -12,14 +12,13 @@ marker as flag.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
     Provenance,
     german_date_to_iso,
@@ -28,7 +27,7 @@ from regionatlas.sources._common import (
     sha256_bytes,
 )
 from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import MARKERS, OBSERVATION_COLUMNS
+from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 FORMAT_ID = "regionalstatistik-12411-02-03-5"
 TABLE = "12411-02-03-5"
@@ -60,15 +59,13 @@ BANDS: dict[tuple[int, int | None], str] = {
 }
 HEADER_TAIL = ("insgesamt", "männlich", "weiblich")
 HEADER_SEARCH_LINES = 15
-N_FIELDS = 7
 COLUMN_NAMES = ("date", "key", "name", "age group", "Insgesamt", "männlich", "weiblich")
+N_FIELDS = len(COLUMN_NAMES)
 UNDER = re.compile(r"unter\s+(\d+)(\s+Jahren?)?", re.IGNORECASE)
 BETWEEN = re.compile(r"(\d+)\s+bis\s+unter\s+(\d+)(\s+Jahren?)?", re.IGNORECASE)
 AND_OVER = re.compile(r"(\d+)(\s+Jahre)?\s+(und\s+mehr|und\s+älter|und\s+darüber)", re.IGNORECASE)
 DATE = re.compile(r"\d{2}\.\d{2}\.\d{4}")
 KEY_LENGTHS = (2, 5, 8)
-GERMANY_KEYS = {"DG", "DE", "D"}
-THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 def indicator_ids() -> list[str]:
@@ -88,18 +85,10 @@ def sniff(path: Path) -> bool:
     return TABLE in text or (";;;;insgesamt;männlich;weiblich" in text and "unter 3" in text)
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes, else Latin-1 (the GENESIS export)."""
-    try:
-        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def read(path: Path) -> SourceData:
     path = Path(path)
     data = read_bytes(path)
-    lines = list(csv.reader(io.StringIO(_decode(data)), delimiter=";"))
+    lines = genesis.split_lines(data)
     header = _header_line(path, lines)
     rows = _data_lines(path, lines, header + 1)
     observations, period = _observations(path, rows)
@@ -157,37 +146,14 @@ def _is_data(fields: list[str]) -> bool:
 
 
 def _data_lines(path: Path, lines: list[list[str]], start: int) -> list[tuple[int, list[str]]]:
-    out: list[tuple[int, list[str]]] = []
-    footer: int | None = None
-    for i in range(start, len(lines)):
-        fields, line = lines[i], i + 1
-        if not _is_data(fields):
-            if footer is None and (out or any(f.strip() for f in fields)):
-                footer = line
-            continue
-        if footer is not None:
-            raise SourceFormatError(
-                path,
-                "data line after the footer",
-                line=line,
-                column=1,
-                value=fields[0],
-                expected=f"no data after the footer starting in line {footer}",
-            )
-        if len(fields) != N_FIELDS:
-            raise SourceFormatError(
-                path,
-                f"{len(fields)} fields",
-                line=line,
-                value=";".join(fields),
-                expected=f"{N_FIELDS} fields: " + ";".join(COLUMN_NAMES),
-            )
-        out.append((line, fields))
-    if not out:
-        raise SourceFormatError(
-            path, "no data lines", line=start + 1, expected="lines 'DD.MM.YYYY;key;name;…'"
-        )
-    return out
+    return genesis.data_lines(
+        path,
+        lines,
+        start,
+        is_data=_is_data,
+        column_names=COLUMN_NAMES,
+        example="lines 'DD.MM.YYYY;key;name;…'",
+    )
 
 
 def _band(path: Path, label: str, line: int) -> str | None:
@@ -216,39 +182,18 @@ def _band(path: Path, label: str, line: int) -> str | None:
 
 
 def _key(path: Path, raw: str, line: int) -> str:
-    key = raw.strip()
-    if key in GERMANY_KEYS:
-        return "DE"
-    if not (key.isdigit() and key.isascii() and len(key) in KEY_LENGTHS):
-        raise SourceFormatError(
-            path,
-            "bad regional key (no AGS)",
-            line=line,
-            column=2,
-            value=raw,
-            expected="8 digits (Gemeinde), 5 (Kreis), 2 (Land) or DG (Deutschland), as text "
-            "with leading zeros",
-        )
-    return key
+    return genesis.regional_key(
+        path,
+        raw,
+        line,
+        2,
+        KEY_LENGTHS,
+        "8 digits (Gemeinde), 5 (Kreis), 2 (Land) or DG (Deutschland), as text with leading zeros",
+    )
 
 
 def _count(path: Path, raw: str, line: int, column: int) -> tuple[float, str | None]:
-    t = raw.strip()
-    if t in MARKERS:
-        return float("nan"), t
-    if t.isdigit() and t.isascii():
-        return float(t), None
-    if THOUSANDS.fullmatch(t):
-        return float(t.replace(".", "")), None
-    raise SourceFormatError(
-        path,
-        "not a count",
-        line=line,
-        column=column,
-        value=raw,
-        expected=f"a whole number for {COLUMN_NAMES[column - 1]!r} or a marker "
-        + " ".join(MARKERS),
-    )
+    return genesis.count(path, raw, line, column, COLUMN_NAMES[column - 1])
 
 
 def _observations(path: Path, rows: list[tuple[int, list[str]]]) -> tuple[pd.DataFrame, str]:

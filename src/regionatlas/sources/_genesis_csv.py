@@ -1,0 +1,130 @@
+"""The GENESIS table CSV that regionalstatistik.de exports, as shared by its readers.
+
+One format, several tables (docs/formats/regionalstatistik-*.md): Latin-1 (UTF-8 accepted),
+semicolon-separated, a block of title lines, one or more column-header lines, one data line
+per unit (and category), then a footer of a few lines (underscores, copyright, export date).
+Counts are whole numbers, optionally with ``.`` as thousands separator; markers (``-``, ``.``,
+``x``, ``/``, …) give value NaN with the marker as flag, never 0.
+
+    decode_text(data) -> str                       UTF-8 (with/without BOM), else Latin-1
+    split_lines(data) -> list[list[str]]           the semicolon fields of every line
+    data_lines(path, lines, start, ...)            data lines (1-based line, fields) up to the
+                                                   footer; field count and "no data" checked
+    regional_key(path, raw, line, column, ...)     an AGS/ARS prefix as text ("DG" -> "DE")
+    count(path, raw, line, column, name)           (value, flag) of one count cell
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from regionatlas.errors import SourceFormatError
+from regionatlas.store.schema import MARKERS
+
+GERMANY_KEYS = {"DG", "DE", "D"}
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+
+Lines = list[list[str]]
+DataLines = list[tuple[int, list[str]]]
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, else Latin-1 (the GENESIS export)."""
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def split_lines(data: bytes) -> Lines:
+    """The semicolon-separated fields of every line (line i + 1 is ``lines[i]``)."""
+    return list(csv.reader(io.StringIO(decode_text(data)), delimiter=";"))
+
+
+def data_lines(
+    path: Path,
+    lines: Lines,
+    start: int,
+    *,
+    is_data: Callable[[list[str]], bool],
+    column_names: Sequence[str],
+    example: str,
+) -> DataLines:
+    """The data lines from index ``start`` on, as (1-based line, fields).
+
+    The first non-empty line that is not a data line starts the footer; a data line after
+    it is an error, as is a data line with another number of fields than ``column_names``
+    and a file without data lines (``example`` shows what one looks like).
+    """
+    n_fields = len(column_names)
+    out: DataLines = []
+    footer: int | None = None
+    for i in range(start, len(lines)):
+        fields, line = lines[i], i + 1
+        if not is_data(fields):
+            if footer is None and (out or any(f.strip() for f in fields)):
+                footer = line
+            continue
+        if footer is not None:
+            raise SourceFormatError(
+                path,
+                "data line after the footer",
+                line=line,
+                column=1,
+                value=fields[0],
+                expected=f"no data after the footer starting in line {footer}",
+            )
+        if len(fields) != n_fields:
+            raise SourceFormatError(
+                path,
+                f"{len(fields)} fields",
+                line=line,
+                value=";".join(fields),
+                expected=f"{n_fields} fields: " + ";".join(column_names),
+            )
+        out.append((line, fields))
+    if not out:
+        raise SourceFormatError(path, "no data lines", line=start + 1, expected=example)
+    return out
+
+
+def regional_key(
+    path: Path, raw: str, line: int, column: int, lengths: Sequence[int], expected: str
+) -> str:
+    """The regional key as text with its leading zeros; Deutschland (``DG``) is ``DE``."""
+    key = raw.strip()
+    if key in GERMANY_KEYS:
+        return "DE"
+    if not (key.isdigit() and key.isascii() and len(key) in lengths):
+        raise SourceFormatError(
+            path,
+            "bad regional key (no AGS)",
+            line=line,
+            column=column,
+            value=raw,
+            expected=expected,
+        )
+    return key
+
+
+def count(path: Path, raw: str, line: int, column: int, name: str) -> tuple[float, str | None]:
+    """A whole number (``1.234`` thousands separator allowed) or a marker (NaN, marker)."""
+    t = raw.strip()
+    if t in MARKERS:
+        return float("nan"), t
+    if t.isdigit() and t.isascii():
+        return float(t), None
+    if THOUSANDS.fullmatch(t):
+        return float(t.replace(".", "")), None
+    raise SourceFormatError(
+        path,
+        "not a count",
+        line=line,
+        column=column,
+        value=raw,
+        expected=f"a whole number for {name!r} or a marker " + " ".join(MARKERS),
+    )
