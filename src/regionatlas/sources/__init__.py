@@ -29,6 +29,7 @@ _MODULES = (
     "ba_krpend",
     "ba_gemband",
     "regionalstatistik_age",
+    "regionalstatistik_sectors",
     "bbsr_reference",
     "central_places_curated",
     "unit_changes",
