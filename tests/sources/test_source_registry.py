@@ -81,6 +81,22 @@ def test_directory_expands_recursively(files: dict[str, Path], tmp_path: Path) -
     assert [d.source for d in only] == ["bkg-vg"]
 
 
+def test_a_damaged_data_file_in_a_folder_is_refused_not_skipped(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    good = files["ba-pendleratlas-csv"].read_bytes()
+    broken = tmp_path / "ba" / "statistik_pendler_2.csv.gz"
+    broken.write_bytes(gzip.compress(good)[:40])  # a truncated download
+    with pytest.raises(UnknownFormatError) as info:
+        sources.read(tmp_path)
+    assert info.value.details["file"] == str(broken)
+    assert "damaged or truncated" in info.value.message
+    # notes and other non-data files beside the data are still passed over
+    broken.unlink()
+    (tmp_path / "ba" / "hinweise.docx.txt").write_text("notes", encoding="utf-8")
+    assert len(sources.read(tmp_path)) == 5
+
+
 def test_empty_directory(tmp_path: Path) -> None:
     with pytest.raises(UnknownFormatError, match="no readable file"):
         sources.read(tmp_path)

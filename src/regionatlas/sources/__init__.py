@@ -37,6 +37,9 @@ _MODULES = (
 # side files of a shapefile and documentation that a folder scan passes over silently
 _SIDE_SUFFIXES = {".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".pdf", ".md"}
 _SIDE_NAMES = {"SYNTHETIC.txt", "aktualitaet.txt", "quellenvermerk_datenlizenz_deutschland.txt"}
+# a file with one of these endings in a scanned folder is data: if no reader knows it (a
+# damaged download, a truncated archive), the scan refuses it instead of passing over it
+_DATA_SUFFIXES = {".csv", ".gz", ".zip", ".xlsx", ".xlsb", ".shp"}
 
 
 def _load() -> dict[str, ModuleType]:
@@ -110,6 +113,14 @@ def readable_files(path: Path, fmt: str | None = None) -> list[tuple[Path, Modul
             try:
                 module = detect(file)
             except UnknownFormatError:
+                if file.suffix.lower() in _DATA_SUFFIXES:
+                    raise UnknownFormatError(
+                        f"{file}: looks like a data file ({file.suffix}) but no reader "
+                        f"recognises its content (damaged or truncated?); known formats: "
+                        f"{', '.join(FORMATS)}",
+                        file=str(file),
+                        formats=list(FORMATS),
+                    ) from None
                 continue
         found.append((file, module))
     if not found:
