@@ -31,6 +31,7 @@ def test_every_file_is_read_as_synthetic(read_all: list[SourceData]) -> None:
         "destatis-gv100ad",
         "ba-krpend",
         "ba-gemband",
+        "regionalstatistik-13111-07-05-4",
     }
     for sd in read_all:
         sd.check_columns()

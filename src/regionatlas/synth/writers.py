@@ -8,6 +8,7 @@ Layout of an output directory::
     destatis-gv100ad/GV100AD_301123.txt            Gemeindeverzeichnis
     ba-krpend/krpend-LL-0-202306.xlsx              commuter flows, one workbook per Land
     ba-gemband/gemband-dlk-0-202306-xlsx.xlsx      employees by residence/workplace (Gemeindedaten)
+    regionalstatistik/13111-07-05-4.csv            employees at workplace by sector (Kreise)
     truth/od_gemeinden.csv.gz                      all flows before suppression
     truth/gemeinden.csv                            municipal ground truth (population, ...)
 
@@ -29,6 +30,7 @@ from regionatlas.synth.gv100ad import write_gv100ad
 from regionatlas.synth.krpend import write_krpend
 from regionatlas.synth.model import Country
 from regionatlas.synth.publish import Sheet
+from regionatlas.synth.sectors import write_sectors
 from regionatlas.synth.vg5000 import write_vg5000
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "write_gv100ad",
     "write_krpend",
     "write_marker",
+    "write_sectors",
     "write_truth",
     "write_vg5000",
 ]
@@ -148,6 +151,9 @@ def write_all(
     gb = out / "ba-gemband"
     files["gemband"] = write_gemband(country, gb, GEMBAND_STICHTAG)
     write_marker(country, gb)
+    rs = out / "regionalstatistik"
+    files["sectors"] = write_sectors(country, rs, GEMBAND_STICHTAG)
+    write_marker(country, rs)
     files["truth"] = write_truth(country, out / "truth")
     write_marker(country, out / "truth")
     return files
