@@ -244,6 +244,9 @@ def test_data_after_the_footer_and_no_data(tmp_path: Path) -> None:
     err = error(path)
     assert "footer" in err.message and err.line == lay.HEADER_LINES + len(lay.body()) + 3
     assert "no data lines" in error(lay.write(tmp_path / "b.csv", [])).message
+    # a one-word note after the footer is footer, not data
+    path.write_bytes("\r\n".join([*lay.HEADER, *lay.body(), *lay.FOOTER, "Hinweis"]).encode())
+    assert len(reader.read(path).observations) == 2 * 14
 
 
 def test_round_trip_through_import_into_a_geopackage(tmp_path: Path) -> None:

@@ -245,8 +245,8 @@ def _period(path: Path, lines: list[list[str]], end: int) -> str:
 
 
 def _is_data(fields: list[str]) -> bool:
-    """A data line starts with a key token (digits or DG); footer lines do not."""
-    return bool(fields) and bool(KEY_TOKEN.fullmatch(fields[0].strip()))
+    """A data line has a key token (digits or DG) and more fields; footer lines do not."""
+    return len(fields) >= 3 and bool(KEY_TOKEN.fullmatch(fields[0].strip()))
 
 
 def _indicator(path: Path, label: str, line: int) -> str:
