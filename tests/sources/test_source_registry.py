@@ -97,6 +97,16 @@ def test_a_damaged_data_file_in_a_folder_is_refused_not_skipped(
     assert len(sources.read(tmp_path)) == 5
 
 
+def test_a_folder_marked_ignore_is_not_a_source(files: dict[str, Path], tmp_path: Path) -> None:
+    truth = tmp_path / "truth"
+    truth.mkdir()
+    (truth / "gemeinden.csv").write_text("ags;population\n01001000;5\n", encoding="utf-8")
+    with pytest.raises(UnknownFormatError, match="damaged or truncated"):
+        sources.read(tmp_path)
+    (truth / sources.IGNORE_MARKER).write_bytes(b"")
+    assert len(sources.read(tmp_path)) == 5
+
+
 def test_empty_directory(tmp_path: Path) -> None:
     with pytest.raises(UnknownFormatError, match="no readable file"):
         sources.read(tmp_path)

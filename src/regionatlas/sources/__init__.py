@@ -40,6 +40,8 @@ _SIDE_NAMES = {"SYNTHETIC.txt", "aktualitaet.txt", "quellenvermerk_datenlizenz_d
 # a file with one of these endings in a scanned folder is data: if no reader knows it (a
 # damaged download, a truncated archive), the scan refuses it instead of passing over it
 _DATA_SUFFIXES = {".csv", ".gz", ".zip", ".xlsx", ".xlsb", ".shp"}
+# a folder holding this (empty) file is not a source: e.g. the synthetic ground truth
+IGNORE_MARKER = ".regionatlas-ignore"
 
 
 def _load() -> dict[str, ModuleType]:
@@ -100,7 +102,10 @@ def readable_files(path: Path, fmt: str | None = None) -> list[tuple[Path, Modul
     if not path.is_dir():
         return [(path, _module_for(fmt) if fmt else detect(path))]
     found: list[tuple[Path, ModuleType]] = []
+    ignored = {m.parent for m in path.rglob(IGNORE_MARKER)}
     for file in sorted(p for p in path.rglob("*") if p.is_file()):
+        if ignored and any(d == file.parent or d in file.parents for d in ignored):
+            continue
         if file.suffix.lower() in _SIDE_SUFFIXES or file.name in _SIDE_NAMES:
             continue
         if file.name.startswith("."):

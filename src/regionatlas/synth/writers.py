@@ -11,6 +11,7 @@ Layout of an output directory::
     regionalstatistik/13111-07-05-4.csv            employees at workplace by sector (Kreise)
     truth/od_gemeinden.csv.gz                      all flows before suppression
     truth/gemeinden.csv                            municipal ground truth (population, ...)
+    truth/.regionatlas-ignore                      folder scans (import, build) pass over truth/
 
 Each subdirectory holds its own copy of SYNTHETIC.txt, so a copied folder stays marked.
 """
@@ -25,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from regionatlas import __version__ as package_version
+from regionatlas.sources import IGNORE_MARKER
 from regionatlas.synth.gemband import write_gemband
 from regionatlas.synth.gv100ad import write_gv100ad
 from regionatlas.synth.krpend import write_krpend
@@ -156,4 +158,5 @@ def write_all(
     write_marker(country, rs)
     files["truth"] = write_truth(country, out / "truth")
     write_marker(country, out / "truth")
+    (out / "truth" / IGNORE_MARKER).write_bytes(b"")  # validation data, not a source to import
     return files
