@@ -395,3 +395,66 @@ def test_cache_file_is_keyed_by_region_and_store_state(real_store, tmp_path):
         store.close()
     d = Atlas(str(copy), DEFAULT_REGION, cache_dir=tmp_path)
     assert functional_cache.fingerprint(d) != functional_cache.fingerprint(a)
+
+
+# --------------------------------------------- ended units: Anrode and Dünwald (web.ended)
+
+ENDED = {"16064073": "Anrode", "16064014": "Dünwald"}
+
+
+@pytest.mark.realdata
+def test_dissolved_municipalities_carry_their_reason(rc):
+    g = get(rc, "/api/v1/geometry/gemeinde.geojson")
+    ended = {f["properties"]["ags"]: f["properties"] for f in g["features"]}
+    ended = {a: p for a, p in ended.items() if p.get("ended")}
+    assert set(ended) == set(ENDED)
+    for ags, p in ended.items():
+        assert p["name"] == ENDED[ags]
+        assert p["ended_date"] == "2023-01-01" and p["ended_as_of"] < p["ended_reference"]
+        assert "Mühlhausen/Thüringen" in p["ended_to"]
+    # no value is made up for them: the newest population has none (not 0)
+    v = get(rc, "/api/v1/values/population/gemeinde/latest.json")
+    rows = {r["ags"]: r for r in v["rows"]}
+    assert all(rows[a]["value"] is None for a in ENDED)
+    # districts: none ended (Eisenach's merger is a recorded reform)
+    k = get(rc, "/api/v1/geometry/kreis.geojson")
+    assert not [f for f in k["features"] if f["properties"].get("ended")]
+
+
+@pytest.mark.browser
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("lang", "text"), [("de", "am 1. Januar 2023 aufgelöst"), ("en", "dissolved on 1 January 2023")]
+)
+def test_start_page_explains_dissolved_municipalities(page, real_server, lang, text):
+    page.goto(f"{real_server}/{lang}/")
+    page.wait_for_function("!!document.body.dataset.mapReady", timeout=60_000)
+    row = page.locator("#legend-ended")
+    assert row.locator(".count").inner_text() == "2"
+    notes = page.locator("#legend .ended-notes li").all_inner_texts()
+    assert len(notes) == 2 and all(text in n for n in notes)
+    assert {n.split(":")[0] for n in notes} == set(ENDED.values())
+    # drawn as their own class (not hatched as confidential), and the tooltip gives the reason
+    own = page.evaluate(
+        "() => [...new Set(window.atlasMap.querySourceFeatures('units')"
+        ".filter((f) => f.properties.c === -2).map((f) => f.properties.ags))].sort()"
+    )
+    assert own == sorted(ENDED)
+    x, y = page.evaluate(
+        """() => {  // a pixel of the map where Anrode is drawn
+          const m = window.atlasMap;
+          const c = m.getCanvas().getBoundingClientRect();
+          for (let y = 0; y < c.height; y += 3) for (let x = 0; x < c.width; x += 3) {
+            const hit = m.queryRenderedFeatures([x, y], { layers: ['units-ended'] });
+            if (hit.some((f) => f.properties.ags === '16064073')) return [c.left + x, c.top + y];
+          }
+          return null;
+        }"""
+    )
+    page.mouse.move(x, y)
+    tip = page.locator(".tooltip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert tip.inner_text().startswith("Anrode") and text in tip.inner_text()
+    # the table says it too
+    cell = page.locator("#values-table tbody tr[data-ags='16064073'] td").nth(2)
+    assert cell.inner_text() in ("aufgelöst, keine Daten", "dissolved, no data")

@@ -21,6 +21,7 @@ import pandas as pd
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.web import flowmap
 from regionatlas.web.classify import classify, palette
+from regionatlas.web.ended import feature_properties as ended_props
 from regionatlas.web.geo import TOLERANCE_M, bbox, feature_collection, label_points, to_web
 
 MAP_LEVELS = ("gemeinde", "kreis")
@@ -190,10 +191,10 @@ class Atlas:
                 for level in ind["levels"]:
                     self.values(ind["id"], level, None)
             from regionatlas.web.pages.flows import flows_page_body
-            from regionatlas.web.pages.maps import map_page_body
+            from regionatlas.web.pages.maps import map_page_bytes
 
             for lang in ("de", "en"):
-                map_page_body(self, lang)  # also compiles the templates
+                map_page_bytes(self, lang, compressed=True)  # also compiles the templates
             if self.flow_periods():
                 for level in self.flow_levels():
                     self.flow_compact(level, None)
@@ -284,13 +285,31 @@ class Atlas:
             if g.empty:
                 return feature_collection(np.array([]), [], {"bbox": None})
             geoms = to_web(g.geometry.to_numpy(), TOLERANCE_M.get(level, 100.0))
+            ended = self.ended_units(level) if level != "land" else {}
             props = [
-                {"ags": a, "name": n, "parent": p if isinstance(p, str) else None}
+                {
+                    "ags": a,
+                    "name": n,
+                    "parent": p if isinstance(p, str) else None,
+                    **(ended_props(ended[a]) if a in ended else {}),
+                }
                 for a, n, p in zip(g["ags"], g["name"], g["parent"], strict=True)
             ]
             return feature_collection(geoms, props, {"bbox": bbox(geoms)})
 
         return self._cached(("geometry", level), compute)
+
+    def ended_units(self, level: str) -> dict[str, dict[str, Any]]:
+        """Units of the level in scope that the boundaries still show but the reference
+        Gebietsstand no longer lists, with their reason (web.ended)."""
+        from regionatlas.web.ended import ended_units, load_notes
+
+        def compute() -> dict[str, dict[str, Any]]:
+            u = self.store.units(level=level)
+            u = u[u["ags"].astype(str).map(self.scope.contains).to_numpy()]
+            return ended_units(u, load_notes())
+
+        return self._cached(("ended", level), compute)
 
     def points(self, level: str) -> dict[str, tuple[float, float]]:
         """A point inside each unit of a level (for flow ends), WGS84."""

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import gzip
+from pathlib import Path
+
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.classify import METHODS, PALETTES
-from regionatlas.web.pages.render import check_lang, html, page, palettes
+from regionatlas.web.pages.render import check_lang, page, palettes
 
 router = APIRouter()
+# the map library's worker URL carries its version (?v=...): the page preloads exactly that URL
+MAPLIBRE_VERSION = (
+    (Path(__file__).resolve().parents[1] / "static" / "vendor" / "maplibre-gl" / "VERSION")
+    .read_text(encoding="utf-8")
+    .strip()
+)
 
 
 def map_page_body(atlas, lang: str) -> str:
@@ -53,9 +63,26 @@ def map_page_body(atlas, lang: str) -> str:
         table=table,
         methods=METHODS,
         schemes=PALETTES,
+        maplibre_version=MAPLIBRE_VERSION,
+        ended=atlas.ended_units(table["level"]) if table else {},
     )
+
+
+def map_page_bytes(atlas, lang: str, compressed: bool = False) -> bytes:
+    """The start page rendered (and gzip-compressed) once per store state and language."""
+    body = atlas._cached(("html", "map", lang), lambda: map_page_body(atlas, lang).encode())
+    if not compressed:
+        return body
+    return atlas._cached(("html-gzip", "map", lang), lambda: gzip.compress(body, 6, mtime=0))
 
 
 @router.get("/{lang}/")
 def map_page(lang: str, request: Request, atlas: AtlasDep):
-    return html(map_page_body(atlas, check_lang(lang)))
+    lang = check_lang(lang)
+    if "gzip" in request.headers.get("accept-encoding", "").lower():
+        return Response(
+            map_page_bytes(atlas, lang, compressed=True),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+    return Response(map_page_bytes(atlas, lang), media_type="text/html; charset=utf-8")

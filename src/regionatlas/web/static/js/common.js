@@ -67,6 +67,35 @@ export function hatchImage(size = 8) {
   return g.getImageData(0, 0, size, size);
 }
 
+// Ended units (dissolved municipalities the boundaries still show, web.ended): dotted, so
+// they read differently from hatched "confidential / unknown" values.
+export const ENDED_SWATCH = "background: radial-gradient(circle, #6a5a8c 1.3px, #ece8f2 1.6px) 0 0 / 5px 5px";
+export function endedImage(size = 8) {
+  const c = document.createElement("canvas");
+  c.width = c.height = size;
+  const g = c.getContext("2d");
+  g.fillStyle = "#ece8f2";
+  g.fillRect(0, 0, size, size);
+  g.fillStyle = "#6a5a8c";
+  for (const [x, y] of [[2, 2], [6, 6]]) {
+    g.beginPath();
+    g.arc(x, y, 1.3, 0, 2 * Math.PI);
+    g.fill();
+  }
+  return g.getImageData(0, 0, size, size);
+}
+
+const df = new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", { dateStyle: "long", timeZone: "UTC" });
+export function fmtDate(iso) {
+  return iso ? df.format(new Date(`${iso}T00:00:00Z`)) : "–";
+}
+
+// Why an ended unit has no data (properties of web.ended.feature_properties).
+export function endedText(p) {
+  if (p.ended_date) return t("js.ended_note", { name: p.name, date: fmtDate(p.ended_date), to: p.ended_to || "–" });
+  return t("js.ended_generic", { name: p.name, as_of: fmtDate(p.ended_as_of), reference: fmtDate(p.ended_reference) });
+}
+
 export function arrowImage(size = 24) {
   const c = document.createElement("canvas");
   c.width = c.height = size;

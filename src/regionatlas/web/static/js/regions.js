@@ -1,7 +1,7 @@
 // Functional regions: districts coloured by their Leiden community, and the municipal layers
 // (labour-market areas, Leiden communities, catchments, central places) behind a layer switch.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { config, el, fmt, getJSON, lang, mapOptions, readHash, t, writeHash } from "./common.js";
+import { ENDED_SWATCH, config, el, endedImage, endedText, fmt, getJSON, lang, mapOptions, readHash, t, writeHash } from "./common.js";
 
 async function init() {
   const [kreise, result, laender] = await Promise.all([
@@ -118,13 +118,23 @@ function describe(layer, d, palette) {
   };
 }
 
-function renderLegend(desc) {
+function renderLegend(desc, ended = []) {
   const box = document.getElementById("layers-legend");
   const list = el("ul", { class: "legend-list" });
   for (const [col, label] of desc.legend) {
     list.append(el("li", {}, el("span", { class: "swatch", style: `background:${col}`, "aria-hidden": "true" }), ` ${label}`));
   }
+  // dissolved municipalities the boundaries still show (web.ended): dotted, with the reason
+  if (ended.length) {
+    list.append(el("li", { id: "layers-legend-ended" }, el("span", { class: "swatch", style: ENDED_SWATCH, "aria-hidden": "true" }),
+      ` ${t("js.ended_legend")} (${ended.length})`));
+  }
   box.replaceChildren(list);
+  if (ended.length) {
+    const notes = el("ul", { class: "note ended-notes" });
+    for (const p of ended) notes.append(el("li", { text: endedText(p) }));
+    box.append(notes);
+  }
   const mbox = document.getElementById("layers-matrix");
   if (!desc.matrix) return mbox.replaceChildren();
   const head = el("tr", {}, el("th", { scope: "col", text: L("matrix_designated") }), ...desc.matrix.columns.map((c) => el("th", { scope: "col", text: matrixLabel(c) })));
@@ -157,7 +167,10 @@ async function initLayers() {
   map.addSource("gemeinden", { type: "geojson", data: gemeinden });
   map.addSource("laender-l", { type: "geojson", data: laender });
   map.addLayer({ id: "g-fill", type: "fill", source: "gemeinden", paint: { "fill-color": OTHER, "fill-opacity": 0.85 } });
+  map.addImage("ended", endedImage(), { pixelRatio: 1 });
+  map.addLayer({ id: "g-ended", type: "fill", source: "gemeinden", filter: ["==", ["get", "ended"], 1], paint: { "fill-pattern": "ended" } });
   map.addLayer({ id: "g-line", type: "line", source: "gemeinden", paint: { "line-color": "#555", "line-width": 0.3 } });
+  const endedProps = gemeinden.features.filter((f) => f.properties.ended).map((f) => f.properties);
   map.addLayer({ id: "l-line", type: "line", source: "laender-l", paint: { "line-color": "#111", "line-width": 2.4 } });
   const status = document.getElementById("layers-status");
 
@@ -186,7 +199,8 @@ async function initLayers() {
     document.getElementById("layers-note").textContent = d.note;
     document.getElementById("layers-attribution").textContent = d.attribution.join(" · ");
     document.getElementById("layers-json").setAttribute("href", new URL(URLS[layer], new URL("../../", import.meta.url)).href);
-    renderLegend(desc);
+    const inLayer = new Set(d.municipalities.map((m) => m.ags));
+    renderLegend(desc, endedProps.filter((p) => !inLayer.has(p.ags)));
     const n = renderTable(layer, d, desc);
     writeHash({ layer });
     map.once("idle", () => { document.body.dataset.layerReady = `${layer}/${n}`; });

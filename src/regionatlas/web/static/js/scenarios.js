@@ -1,7 +1,7 @@
 // Scenario lab: the levers as a form, results recomputed live (debounced POST to run.json),
 // a diverging map + table of the change by municipality of residence, and a comparison of two.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ROOT, config, el, fmt, getJSON, hatchImage, mapOptions, t } from "./common.js";
+import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, getJSON, hatchImage, mapOptions, t } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("scenario-form");
@@ -163,13 +163,20 @@ function renderMunicipal(rows) {
     return el("li", { class: "legend-row" }, el("span", { class: "swatch", style: `background:${col}`, "aria-hidden": "true" }), el("span", { text }));
   });
   items.push(el("li", { class: "legend-row" }, el("span", { class: "swatch hatch", "aria-hidden": "true" }), el("span", { text: t("scenario.legend_none") })));
+  // dissolved municipalities the boundaries still show (web.ended): their own pattern and reason
+  const ended = (mapData?.features || []).filter((f) => f.properties.ended && !byAgs.has(f.properties.ags)).map((f) => f.properties);
+  if (ended.length) {
+    items.push(el("li", { class: "legend-row" }, el("span", { class: "swatch", style: ENDED_SWATCH, "aria-hidden": "true" }),
+      el("span", { text: `${t("js.ended_legend")}: ${ended.map(endedText).join(" · ")}` })));
+  }
   legend.replaceChildren(...items);
   if (!map || !mapData) return;
   const data = {
     type: "FeatureCollection",
     features: mapData.features.map((f) => {
       const v = byAgs.get(f.properties.ags);
-      return { ...f, properties: { ...f.properties, c: classOf(v ?? null, m) } };
+      const c = v == null && f.properties.ended ? -2 : classOf(v ?? null, m);
+      return { ...f, properties: { ...f.properties, c } };
     }),
   };
   const apply = () => map.getSource("diff").setData(data);
@@ -188,7 +195,9 @@ async function initMap() {
     const colour = ["match", ["get", "c"]];
     PALETTE.forEach((col, k) => colour.push(k, col));
     colour.push("#f7f7f7");
-    map.addLayer({ id: "nodata", type: "fill", source: "diff", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } });
+    map.addImage("ended", endedImage());
+    map.addLayer({ id: "nodata", type: "fill", source: "diff", filter: ["==", ["get", "c"], -1], paint: { "fill-pattern": "hatch" } });
+    map.addLayer({ id: "ended", type: "fill", source: "diff", filter: ["==", ["get", "c"], -2], paint: { "fill-pattern": "ended" } });
     map.addLayer({ id: "fill", type: "fill", source: "diff", filter: [">=", ["get", "c"], 0], paint: { "fill-color": colour, "fill-opacity": 0.9 } });
     map.addLayer({ id: "line", type: "line", source: "diff", paint: { "line-color": "#555", "line-width": 0.5 } });
     map.once("idle", () => { document.body.dataset.mapReady = "scenarios"; });

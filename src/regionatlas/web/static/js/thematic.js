@@ -1,6 +1,6 @@
 // Thematic maps: one indicator, level and period; classified, with legend, details, table.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ROOT, config, el, fmt, getJSON, hatchImage, lang, mapOptions, readHash, t, writeHash } from "./common.js";
+import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, getJSON, hatchImage, lang, mapOptions, readHash, t, writeHash } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const indicators = Object.fromEntries(config.indicators.map((i) => [i.id, i]));
@@ -86,19 +86,22 @@ function prepare() {
   const byAgs = new Map(values.rows.map((r) => [r.ags, r]));
   const counts = new Array(nClasses).fill(0);
   let missing = 0;
+  const ended = []; // dissolved units without a value: their own class -2 (web.ended)
   const data = {
     type: "FeatureCollection",
     features: geo[state.l].features.map((f) => {
       const r = byAgs.get(f.properties.ags) || { value: null, flag: null };
-      const c = classOf(r.value, edges);
-      if (c < 0) missing++; else counts[c]++;
+      let c = classOf(r.value, edges);
+      if (c < 0 && f.properties.ended) { c = -2; ended.push(f.properties); }
+      else if (c < 0) missing++;
+      else counts[c]++;
       return { ...f, properties: { ...f.properties, v: r.value, f: r.flag, c } };
     }),
   };
   const fill = ["match", ["get", "c"]];
   cols.forEach((c, i) => fill.push(i, c));
   fill.push("#cccccc");
-  return { edges, cols, counts, missing, data, fill };
+  return { edges, cols, counts, missing, ended, data, fill };
 }
 
 function render(p) {
@@ -111,7 +114,7 @@ function render(p) {
     map.setLayoutProperty("kreis-line", "visibility", state.l === "gemeinde" ? "visible" : "none");
     highlight();
   }
-  legend(p.edges, p.cols, p.counts, p.missing);
+  legend(p.edges, p.cols, p.counts, p.missing, p.ended);
   comparison();
   downloads();
   const ind = indicators[state.i];
@@ -130,6 +133,10 @@ function render(p) {
   });
 }
 
+// Tile simplification (geojson-vt units of a 4096 tile extent; 0.375 by default): 3 is 0.4
+// screen pixels on a 512 px tile, invisible, and much fewer vertices for the coarse zooms.
+const TOLERANCE = 1;
+
 // The whole first view as one style: the map starts with its sources and layers, so the
 // worker gets every source at once (the choropleth first) and no empty frames are drawn.
 function firstStyle(p, kreise, laender, outline) {
@@ -143,13 +150,14 @@ function firstStyle(p, kreise, laender, outline) {
   return {
     version: 8,
     sources: {
-      units: { type: "geojson", data: p.data, maxzoom: 9, buffer: 16 },
-      borders: { type: "geojson", data: borders, maxzoom: 9, buffer: 16 },
+      units: { type: "geojson", data: p.data, maxzoom: 9, buffer: 16, tolerance: TOLERANCE },
+      borders: { type: "geojson", data: borders, maxzoom: 9, buffer: 16, tolerance: TOLERANCE },
     },
     layers: [
       { id: "background", type: "background", paint: { "background-color": "#eef2f3" } },
       { id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": p.fill } },
-      { id: "units-hatch", type: "fill", source: "units", filter: ["<", ["get", "c"], 0], paint: { "fill-pattern": "hatch" } },
+      { id: "units-hatch", type: "fill", source: "units", filter: ["==", ["get", "c"], -1], paint: { "fill-pattern": "hatch" } },
+      { id: "units-ended", type: "fill", source: "units", filter: ["==", ["get", "c"], -2], paint: { "fill-pattern": "ended" } },
       { id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } },
       line("kreis-line", "kreis", { "line-color": "#404040", "line-width": 1.2 }, { visibility: state.l === "gemeinde" ? "visible" : "none" }),
       line("land-line", "land", { "line-color": "#111111", "line-width": 2.6 }),
@@ -159,7 +167,7 @@ function firstStyle(p, kreise, laender, outline) {
   };
 }
 
-function legend(edges, cols, counts, missing) {
+function legend(edges, cols, counts, missing, ended) {
   const box = $("legend");
   box.replaceChildren();
   const ind = indicators[state.i];
@@ -173,6 +181,13 @@ function legend(edges, cols, counts, missing) {
   box.append(el("div", { class: "legend-row" },
     el("span", { class: "swatch hatch", "aria-hidden": "true" }),
     el("span", { text: t("js.hatched") }), el("span", { class: "count", text: `${missing}` })));
+  if (!ended.length) return;
+  box.append(el("div", { class: "legend-row", id: "legend-ended" },
+    el("span", { class: "swatch", style: ENDED_SWATCH, "aria-hidden": "true" }),
+    el("span", { text: t("js.ended_legend") }), el("span", { class: "count", text: `${ended.length}` })));
+  const notes = el("ul", { class: "note ended-notes" });
+  for (const p of ended) notes.append(el("li", { text: endedText(p) }));
+  box.append(notes);
 }
 
 function comparison() {
@@ -192,14 +207,21 @@ function table() {
   $("table-caption").textContent = `${ind.name} (${ind.unit}), ${t("level." + state.l)}, ${state.p}`;
   const body = document.querySelector("#values-table tbody");
   const frag = document.createDocumentFragment();
+  const ended = endedUnits();
   for (const r of values.rows) {
     const a = el("a", { href: `${ROOT}${lang}/profile/${r.ags}/`, text: r.name });
+    const flag = r.flag || (r.value === null && ended.has(r.ags) ? t("js.ended_legend") : "");
     const tr = el("tr", { "data-ags": r.ags }, el("th", { scope: "row" }, a), el("td", { text: r.ags }),
-      el("td", { class: "num", text: fmt(r.value) }), el("td", { text: r.flag || "" }));
+      el("td", { class: "num", text: fmt(r.value) }), el("td", { text: flag }));
     if (r.ags === state.sel) tr.className = "selected";
     frag.append(tr);
   }
   body.replaceChildren(frag);
+}
+
+// ags -> properties of the current level's ended units (web.ended)
+function endedUnits() {
+  return new Map(geo[state.l].features.filter((f) => f.properties.ended).map((f) => [f.properties.ags, f.properties]));
 }
 
 function downloads() {
@@ -216,6 +238,8 @@ function details(ags) {
   const ind = indicators[state.i];
   box.append(el("p", {}, el("strong", { text: r.name }), ` (${r.ags})`));
   box.append(el("p", { text: `${ind.name}: ${r.value === null ? `${t("js.no_value")} (${r.flag || "–"})` : fmt(r.value) + " " + ind.unit}` }));
+  const gone = r.value === null && endedUnits().get(ags);
+  if (gone) box.append(el("p", { class: "note", text: endedText(gone) }));
   box.append(el("p", {}, el("a", { href: `${ROOT}${lang}/profile/${r.ags}/`, text: t("map.profile") })));
 }
 
@@ -251,8 +275,9 @@ async function init() {
   const p = prepare();
   map = new maplibregl.Map({ ...mapOptions("map", config.bbox), style: firstStyle(p, kreise, laender, outline) });
   window.atlasMap = map;
+  const images = { hatch: hatchImage, ended: endedImage };
   map.on("styleimagemissing", (e) => {
-    if (e.id === "hatch" && !map.hasImage("hatch")) map.addImage("hatch", hatchImage(), { pixelRatio: 1 });
+    if (images[e.id] && !map.hasImage(e.id)) map.addImage(e.id, images[e.id](), { pixelRatio: 1 });
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   render(p);
@@ -262,7 +287,8 @@ async function init() {
     document.querySelector(".map-wrap").append(tip);
     map.on("mousemove", "units-fill", hover(tip));
     map.on("mousemove", "units-hatch", hover(tip));
-    for (const id of ["units-fill", "units-hatch"]) {
+    map.on("mousemove", "units-ended", hover(tip));
+    for (const id of ["units-fill", "units-hatch", "units-ended"]) {
       map.on("mouseleave", id, () => { tip.hidden = true; map.getCanvas().style.cursor = ""; });
       map.on("click", id, (e) => select(e.features[0].properties.ags));
     }
@@ -277,7 +303,7 @@ function hover(tip) {
     const p = e.features[0].properties;
     map.getCanvas().style.cursor = "pointer";
     const v = p.v === null || p.v === undefined || p.v === "null" ? `${t("js.no_value")} (${p.f || "–"})` : fmt(+p.v);
-    tip.textContent = `${p.name}: ${v}`;
+    tip.textContent = p.c === -2 ? endedText(p) : `${p.name}: ${v}`;
     tip.style.left = `${e.point.x + 12}px`;
     tip.style.top = `${e.point.y + 12}px`;
     tip.hidden = false;
