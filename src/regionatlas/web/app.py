@@ -14,15 +14,20 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.web import errors
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.static_files import PrecompressedStatic
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 API_PREFIX = "/api/v1"
 THREADS = 4
+PRECOMPRESS = (  # the big static files every map page loads, compressed at start-up
+    "vendor/maplibre-gl/maplibre-gl.mjs",
+    "vendor/maplibre-gl/maplibre-gl-worker.mjs",
+    "vendor/maplibre-gl/maplibre-gl.css",
+)
 
 DESCRIPTION = """Open data of the atlas as JSON, GeoJSON and downloads (CSV, XLSX, GeoJSON,
 GeoPackage). Every error is answered as `{"error": {"type", "message", "details"}}`: unknown
@@ -63,13 +68,15 @@ def create_app(
         await anyio.to_thread.run_sync(app.state.atlas.load_saved)
         # fill the caches in the background so the first visitor does not wait for them
         threading.Thread(target=app.state.atlas.warm, daemon=True).start()
+        threading.Thread(target=static.warm, args=PRECOMPRESS, daemon=True).start()
         yield
 
     app.router.lifespan_context = lifespan
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
     errors.install(app)
 
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    static = PrecompressedStatic(directory=STATIC_DIR)
+    app.mount("/static", static, name="static")
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(pages_router)
 
