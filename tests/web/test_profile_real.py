@@ -143,9 +143,7 @@ def test_district_community_and_its_labour_market_areas(rc, layers):
     leiden = get(rc, f"{API}/regions/leiden/kreis/{dc['period']}.json")
     clusters = leiden["clusters"]
     expected = sorted(
-        a
-        for a, c in clusters.items()
-        if c == clusters[KASSEL_DISTRICT] and a != KASSEL_DISTRICT
+        a for a, c in clusters.items() if c == clusters[KASSEL_DISTRICT] and a != KASSEL_DISTRICT
     )
     assert [m["ags"] for m in dc["members"]] == expected
     mine = [m for m in layers["lma"]["municipalities"] if m["district"] == KASSEL_DISTRICT]
@@ -176,9 +174,10 @@ def test_region_profile_adds_up_the_core(rc, real_store):
     # flows between core districts are internal: no core district is a partner
     partners = {r["partner"] for side in ("in", "out") for r in p["flows"][side]}
     assert partners and not partners & set(core)
-    assert p["functional"]["lma_summary"]["n_areas"] == get(
-        rc, f"{API}/regions/functional/lma.json"
-    )["n_areas"]
+    assert (
+        p["functional"]["lma_summary"]["n_areas"]
+        == get(rc, f"{API}/regions/functional/lma.json")["n_areas"]
+    )
 
 
 # ------------------------------------------------------------------------ chromium

@@ -114,7 +114,18 @@ def test_catalogue_without_structure_keys_gives_no_specs():
     assert structure_specs(pd.DataFrame([dict(id="population")])) == {
         "sectors": [],
         "age_pyramid": [],
+        "sources": {},
     }
+
+
+def test_packaged_catalogue_has_sectors_and_a_full_pyramid():
+    from regionatlas.indicators.catalogue import catalogue
+
+    cat = catalogue()
+    specs = structure_specs(cat)
+    n_age = int((cat["structure"] == "age_pyramid").sum())
+    assert specs["sectors"] and len(specs["age_pyramid"]) * 2 == n_age
+    assert all(b["male"] and b["female"] for b in specs["age_pyramid"])
 
 
 def test_profile_structure_from_store(atlas, specs):
@@ -179,7 +190,14 @@ def test_page_without_structure_says_not_imported(client):
         html = client.get(f"/{lang}/profile/06633001/").text
         notes[lang] = re.findall(r'<p class="note missing-structure">(.*?)</p>', html)
     assert len(notes["en"]) == 2 and all("not imported yet" in n for n in notes["en"])
-    assert "BA Gemeindedaten" in notes["en"][0] and "12411-02-03-5" in notes["en"][1]
+    # the source named is the catalogue's (12411-02-03-5 for the age groups)
+    from regionatlas.indicators.catalogue import catalogue
+
+    cat = catalogue()
+    for n, kind in zip(notes["en"], ("sectors", "age_pyramid"), strict=True):
+        sources = set(cat.loc[cat["structure"] == kind, "source"])
+        assert sources and all(src in n for src in sources)
+    assert "12411-02-03-5" in notes["en"][1]
     assert all("noch nicht importiert" in n for n in notes["de"])
 
 
@@ -263,3 +281,21 @@ def test_no_region_no_region_profile(web_store):
 
     with TestClient(create_app(str(web_store), None), raise_server_exceptions=False) as c:
         assert c.get("/api/v1/profiles/region.json").status_code == 404
+
+
+def test_static_export_lists_the_region_profile(atlas):
+    from regionatlas.web.export import urls
+
+    listed = set(urls(atlas))
+    assert {"/de/profile/region/", "/en/profile/region/"} <= listed
+    assert "/api/v1/profiles/region.json" in listed
+
+
+def test_region_locator_highlights_the_core(atlas):
+    from regionatlas.web.pages.profiles import region_profile_page_body
+
+    html = region_profile_page_body(atlas, "en")
+    loc = html[html.index('<svg class="locator"') :]
+    loc = loc[: loc.index("</svg>")]
+    assert loc.count('class="me"') == len(fs.CORE)
+    assert loc.count('class="other"') == len(fs.DISTRICTS) - len(fs.CORE)

@@ -69,11 +69,21 @@ def _rings(geom: dict[str, Any]) -> list[list[list[float]]]:
     return []
 
 
-def locator_svg(atlas, ags: str, width: int = 320, height: int = 260) -> str:
-    """The unit highlighted among the districts (or its district's municipalities)."""
+def locator_svg(
+    atlas,
+    ags: str,
+    width: int = 320,
+    height: int = 260,
+    highlight: frozenset[str] | None = None,
+    label: str | None = None,
+) -> str:
+    """The unit highlighted among the districts (or its district's municipalities); with
+    ``highlight``, those districts among all districts (the region's core), named ``label``."""
     level = "gemeinde" if len(ags) == 8 else "kreis"
     if len(ags) == 2:
         level = "land"
+    if highlight is not None:
+        level = "kreis"
     try:
         feats = atlas.geometry(level)["features"]
     except Exception:
@@ -96,9 +106,9 @@ def locator_svg(atlas, ags: str, width: int = 320, height: int = 260) -> str:
     name = ""
     for f in feats:
         d = " ".join("M" + " L".join(pt(c) for c in r) + "Z" for r in _rings(f["geometry"]))
-        me = f["properties"]["ags"] == ags
+        me = f["properties"]["ags"] in highlight if highlight else f["properties"]["ags"] == ags
         if me:
-            name = f["properties"]["name"]
+            name = label or f["properties"]["name"]
         paths.append((me, f'<path d="{d}" class="{"me" if me else "other"}"/>'))
     paths.sort(key=lambda p: p[0])  # highlighted last, on top
     return (

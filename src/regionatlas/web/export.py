@@ -39,6 +39,8 @@ def urls(atlas) -> Iterator[str]:
             yield f"/{lang}/{page}"
         for ags in profile_keys:
             yield f"/{lang}/profile/{ags}/"
+        if atlas.scope.region_id:  # the whole region's profile (web.profile_region)
+            yield f"/{lang}/profile/region/"
     api = "/api/v1"
     yield from (
         f"{api}/{p}"
@@ -62,6 +64,8 @@ def urls(atlas) -> Iterator[str]:
                     yield f"{api}/downloads/indicator/{ind['id']}/{level}/{period}.{fmt}"
     for ags in profile_keys:
         yield f"{api}/profiles/{ags}.json"
+    if atlas.scope.region_id:
+        yield f"{api}/profiles/region.json"
     if atlas.flow_periods():
         yield f"{api}/flows.json"
         for level in atlas.flow_levels():

@@ -55,24 +55,32 @@ def _layers(atlas) -> dict[str, Any] | None:
     store cannot carry the municipal layers)."""
     if not functional.available(atlas):
         return None
-    params = functional.lma_params()
-    try:
-        return {
-            "lma": functional.lma_payload(atlas, params),
-            "leiden": functional.leiden_payload(atlas, params),
-        }
-    except (NotFoundError, ParameterError):
-        return None
+
+    def compute() -> dict[str, Any] | None:
+        params = functional.lma_params()
+        try:
+            return {
+                "lma": functional.lma_payload(atlas, params),
+                "leiden": functional.leiden_payload(atlas, params),
+            }
+        except (NotFoundError, ParameterError):
+            return None
+
+    return atlas._cached(("profile", "functional_layers"), compute)
 
 
 def _central_places(atlas) -> dict[str, Any] | None:
     """The regions page's central-place payload (None: no flows or no designations)."""
     if not functional.available(atlas):
         return None
-    try:
-        return functional.central_places_payload(atlas)
-    except (NotFoundError, ParameterError):
-        return None
+
+    def compute() -> dict[str, Any] | None:
+        try:
+            return functional.central_places_payload(atlas)
+        except (NotFoundError, ParameterError):
+            return None
+
+    return atlas._cached(("profile", "central_places"), compute)
 
 
 def _basis(payload: dict[str, Any]) -> dict[str, Any]:

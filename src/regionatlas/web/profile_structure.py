@@ -19,7 +19,8 @@ SEX_PAIRS = {  # total -> (male, female); the commuter groups are the BA's flow 
     "out_commuters": ("out_commuters.men", "out_commuters.women"),
     "in_commuters": ("in_commuters.men", "in_commuters.women"),
 }
-# where a missing structure comes from (shown in the "not imported yet" note)
+# where a missing structure comes from when the catalogue names no source (the note says
+# "not imported yet" and names it)
 SOURCES = {
     "sectors": "BA Gemeindedaten (Beschäftigte nach Wirtschaftsabschnitten)",
     "age_pyramid": "Regionalstatistik 12411-02-03-5",
@@ -42,8 +43,9 @@ def _order(v: Any) -> float:
 
 def structure_specs(cat: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """The sector indicators and the age bands (male/female indicator per band) of a catalogue
-    frame, in ``structure_order``; empty lists when the catalogue has no structure entries."""
-    out: dict[str, list[dict[str, Any]]] = {"sectors": [], "age_pyramid": []}
+    frame, in ``structure_order``, and the catalogue's sources per chart (``sources``); empty
+    when the catalogue has no structure entries."""
+    out: dict[str, Any] = {"sectors": [], "age_pyramid": [], "sources": {}}
     if "structure" not in cat.columns:
         return out
     rows = [r for r in cat.to_dict("records") if _text(r.get("structure"))]
@@ -51,6 +53,9 @@ def structure_specs(cat: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     bands: dict[str, dict[str, Any]] = {}
     for r in rows:
         kind = r["structure"]
+        src = _text(r.get("source"))
+        if src and src not in out["sources"].setdefault(kind, []):
+            out["sources"][kind].append(src)
         if kind == "sectors":
             out["sectors"].append(
                 {
@@ -134,8 +139,9 @@ def structure(series: Series, specs: dict[str, list[dict[str, Any]]]) -> dict[st
     """Everything the structure section shows, plus which parts are missing (with source)."""
     sec = sectors(series, specs["sectors"])
     age = age_pyramid(series, specs["age_pyramid"])
+    named = specs.get("sources", {})
     missing = [
-        {"part": part, "source": SOURCES[part]}
+        {"part": part, "source": "; ".join(named.get(part) or [SOURCES[part]])}
         for part, value in (("sectors", sec), ("age_pyramid", age))
         if value is None
     ]

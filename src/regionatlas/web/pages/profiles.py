@@ -114,6 +114,7 @@ def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> 
         locator=locator,
         structure=structure_view(data["structure"], lang),
         marker=lambda flag: marker_text(flag, Translator(lang)),
+        has_region=bool(atlas.scope.region_id and atlas.scope.core),
     )
 
 
@@ -125,7 +126,9 @@ def profile_page_body(atlas, lang: str, ags: str, specs: dict | None = None) -> 
 
 def region_profile_page_body(atlas, lang: str) -> str:
     data = region_profile_data(atlas)
-    return _render(atlas, lang, f"profile/{REGION_KEY}/", data, "")
+    core = frozenset(atlas.scope.core)
+    locator = ch.locator_svg(atlas, REGION_KEY, highlight=core, label=atlas.region_name[lang])
+    return _render(atlas, lang, f"profile/{REGION_KEY}/", data, locator)
 
 
 @router.get("/{lang}/profile/region/")
