@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from regionatlas.errors import SourceFormatError
@@ -89,10 +89,8 @@ class Provenance:
     synthetic: bool = False
 
 
-def synthetic_provenance(marker: Path) -> Provenance:
-    text = marker.read_text(encoding="utf-8", errors="replace")
-    m = re.search(r"seed\W{0,3}(\d+)", text, re.IGNORECASE)
-    seed = m.group(1) if m else "?"
+def seeded_provenance(seed: str) -> Provenance:
+    """The provenance of data written by ``regionatlas synth`` with this seed."""
     return Provenance(
         SYNTHETIC_PUBLISHER,
         SYNTHETIC_LICENCE,
@@ -102,10 +100,32 @@ def synthetic_provenance(marker: Path) -> Provenance:
     )
 
 
-def provenance(path: Path, official: Provenance) -> Provenance:
-    """The official provenance, or the synthetic one when a SYNTHETIC.txt marker is present."""
+def synthetic_provenance(marker: Path) -> Provenance:
+    text = marker.read_text(encoding="utf-8", errors="replace")
+    m = re.search(r"seed\W{0,3}(\d+)", text, re.IGNORECASE)
+    return seeded_provenance(m.group(1) if m else "?")
+
+
+def provenance(
+    path: Path,
+    official: Provenance,
+    *,
+    attribution: str | None = None,
+    seed: str | None = None,
+) -> Provenance:
+    """The official provenance, or the synthetic one when the data is synthetic.
+
+    Synthetic is a SYNTHETIC.txt marker beside the file (it wins), else a ``seed`` the
+    reader found in the file itself (a synthetic title block). ``attribution`` replaces the
+    official one's generic text, e.g. with one naming the reference date; synthetic data
+    never carries the official attribution.
+    """
     marker = find_synthetic_marker(path)
-    return synthetic_provenance(marker) if marker else official
+    if marker:
+        return synthetic_provenance(marker)
+    if seed is not None:
+        return seeded_provenance(seed)
+    return official if attribution is None else replace(official, attribution=attribution)
 
 
 def month_end(year: int, month: int) -> str:
@@ -118,6 +138,11 @@ def german_month_to_date(text: str) -> str | None:
     if not m or m.group(1).lower() not in GERMAN_MONTHS:
         return None
     return month_end(int(m.group(2)), GERMAN_MONTHS[m.group(1).lower()])
+
+
+def iso_to_german_date(iso: str) -> str:
+    """'2023-06-30' -> '30.06.2023' (the Stichtag as the official attributions write it)."""
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}"
 
 
 def german_date_to_iso(text: str) -> str | None:

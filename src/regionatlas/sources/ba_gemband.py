@@ -27,10 +27,9 @@ import python_calamine as calamine
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources._common import (
-    SYNTHETIC_LICENCE,
-    SYNTHETIC_PUBLISHER,
     Provenance,
     german_date_to_iso,
+    iso_to_german_date,
     month_end,
     provenance,
     sha256_bytes,
@@ -150,22 +149,14 @@ def read(path: Path) -> SourceData:
     _check_header(where, rows[:start])
     period, seed = _title_info(where, rows[:start], inner_name)
     observations = _observations(where, rows, start, period)
-    prov = provenance(path, OFFICIAL)
-    if seed is not None and not prov.synthetic:
-        prov = Provenance(
-            SYNTHETIC_PUBLISHER,
-            SYNTHETIC_LICENCE,
-            f"Synthetische Daten, erzeugt von regionatlas synth (Seed {seed}) – "
-            "synthetic data, not official statistics",
-            synthetic=True,
-        )
-    attribution = prov.attribution
-    if not prov.synthetic:
-        attribution = (
-            "Quelle: Statistik der Bundesagentur für Arbeit, Gemeindedaten der "
-            "sozialversicherungspflichtig Beschäftigten, Stichtag "
-            f"{period[8:10]}.{period[5:7]}.{period[:4]}; eigene Berechnungen"
-        )
+    prov = provenance(
+        path,
+        OFFICIAL,
+        seed=seed,
+        attribution="Quelle: Statistik der Bundesagentur für Arbeit, Gemeindedaten der "
+        f"sozialversicherungspflichtig Beschäftigten, Stichtag {iso_to_german_date(period)}; "
+        "eigene Berechnungen",
+    )
     units = observations["ags"].nunique()
     return SourceData(
         source=FORMAT_ID,
@@ -173,7 +164,7 @@ def read(path: Path) -> SourceData:
         sha256=sha256_bytes(data),
         publisher=prov.publisher,
         licence=prov.licence,
-        attribution=attribution,
+        attribution=prov.attribution,
         vintage=period,
         observations=observations,
         synthetic=prov.synthetic,

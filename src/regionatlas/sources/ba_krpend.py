@@ -30,10 +30,9 @@ import python_calamine as calamine
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources._common import (
-    SYNTHETIC_LICENCE,
-    SYNTHETIC_PUBLISHER,
     Provenance,
     german_date_to_iso,
+    iso_to_german_date,
     month_end,
     provenance,
     sha256_bytes,
@@ -163,28 +162,20 @@ def read(path: Path) -> SourceData:
             expected="one Stichtag for the whole workbook",
         )
     period = periods.pop()
-    prov = provenance(path, OFFICIAL)
-    if synthetic_seed is not None and not prov.synthetic:
-        prov = Provenance(
-            SYNTHETIC_PUBLISHER,
-            SYNTHETIC_LICENCE,
-            f"Synthetische Daten, erzeugt von regionatlas synth (Seed {synthetic_seed}) – "
-            "synthetic data, not official statistics",
-            synthetic=True,
-        )
-    attribution = prov.attribution
-    if not prov.synthetic:
-        attribution = (
-            "Quelle: Statistik der Bundesagentur für Arbeit, Pendlerverflechtungen, Stichtag "
-            f"{period[8:10]}.{period[5:7]}.{period[:4]}; eigene Berechnungen"
-        )
+    prov = provenance(
+        path,
+        OFFICIAL,
+        seed=synthetic_seed,
+        attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendlerverflechtungen, "
+        f"Stichtag {iso_to_german_date(period)}; eigene Berechnungen",
+    )
     return SourceData(
         source=FORMAT_ID,
         file=path,
         sha256=sha256_bytes(data),
         publisher=prov.publisher,
         licence=prov.licence,
-        attribution=attribution,
+        attribution=prov.attribution,
         vintage=period,
         flows=pd.concat(flows, ignore_index=True),
         observations=pd.concat(observations, ignore_index=True),

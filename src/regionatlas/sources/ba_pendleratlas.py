@@ -30,6 +30,7 @@ from regionatlas.sources._common import (
     Provenance,
     decode,
     german_month_to_date,
+    iso_to_german_date,
     provenance,
     read_bytes,
     sha256_bytes,
@@ -106,20 +107,19 @@ def read(path: Path, encoding: str = "utf-8") -> SourceData:
             expected='a row "Berichtsmonat";"<Monat> <Jahr>", e.g. "Juni 2023"',
         )
     flows, observations = _canonical(path, rows, header_idx + 2, direction, period)
-    prov = provenance(path, OFFICIAL)
-    attribution = prov.attribution
-    if not prov.synthetic:
-        attribution = (
-            "Quelle: Statistik der Bundesagentur für Arbeit, Pendleratlas, Stichtag "
-            f"{period[8:10]}.{period[5:7]}.{period[:4]}; eigene Berechnungen"
-        )
+    prov = provenance(
+        path,
+        OFFICIAL,
+        attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendleratlas, Stichtag "
+        f"{iso_to_german_date(period)}; eigene Berechnungen",
+    )
     return SourceData(
         source=FORMAT_ID,
         file=path,
         sha256=sha256_bytes(data),
         publisher=prov.publisher,
         licence=prov.licence,
-        attribution=attribution,
+        attribution=prov.attribution,
         vintage=period,
         flows=flows,
         observations=observations,

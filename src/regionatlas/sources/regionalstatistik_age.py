@@ -22,6 +22,7 @@ from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
     Provenance,
     german_date_to_iso,
+    iso_to_german_date,
     provenance,
     read_bytes,
     sha256_bytes,
@@ -92,21 +93,20 @@ def read(path: Path) -> SourceData:
     header = _header_line(path, lines)
     rows = _data_lines(path, lines, header + 1)
     observations, period = _observations(path, rows)
-    prov = provenance(path, OFFICIAL)
-    attribution = prov.attribution
-    if not prov.synthetic:
-        attribution = (
-            "Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
-            f"Deutschland, Tabelle {TABLE}, Stichtag "
-            f"{period[8:10]}.{period[5:7]}.{period[:4]}; eigene Berechnungen"
-        )
+    prov = provenance(
+        path,
+        OFFICIAL,
+        attribution="Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
+        f"Deutschland, Tabelle {TABLE}, Stichtag {iso_to_german_date(period)}; "
+        "eigene Berechnungen",
+    )
     return SourceData(
         source=FORMAT_ID,
         file=path,
         sha256=sha256_bytes(data),
         publisher=prov.publisher,
         licence=prov.licence,
-        attribution=attribution,
+        attribution=prov.attribution,
         vintage=period,
         observations=observations,
         synthetic=prov.synthetic,

@@ -26,6 +26,7 @@ from regionatlas.errors import SourceFormatError
 from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
     Provenance,
+    iso_to_german_date,
     provenance,
     read_bytes,
     sha256_bytes,
@@ -128,21 +129,20 @@ def read(path: Path) -> SourceData:
         example="lines 'key;name;sector;' and six counts",
     )
     observations = _observations(path, rows, period)
-    prov = provenance(path, OFFICIAL)
-    attribution = prov.attribution
-    if not prov.synthetic:
-        attribution = (
-            "Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
-            f"Deutschland, Tabelle {TABLE}, Stichtag "
-            f"{period[8:10]}.{period[5:7]}.{period[:4]}; eigene Berechnungen"
-        )
+    prov = provenance(
+        path,
+        OFFICIAL,
+        attribution="Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
+        f"Deutschland, Tabelle {TABLE}, Stichtag {iso_to_german_date(period)}; "
+        "eigene Berechnungen",
+    )
     return SourceData(
         source=FORMAT_ID,
         file=path,
         sha256=sha256_bytes(data),
         publisher=prov.publisher,
         licence=prov.licence,
-        attribution=attribution,
+        attribution=prov.attribution,
         vintage=period,
         observations=observations,
         synthetic=prov.synthetic,
