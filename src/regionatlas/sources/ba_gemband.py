@@ -16,21 +16,24 @@ empty cells give no observation.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import python_calamine as calamine
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.sources._ba_workbook import (
+    cell_text,
+    open_workbook,
+    sheet_names,
+    title_info,
+    workbook_sha256,
+)
 from regionatlas.sources._common import (
     Provenance,
     german_date_to_iso,
     iso_to_german_date,
-    month_end,
     provenance,
     sha256_bytes,
 )
@@ -48,7 +51,6 @@ OFFICIAL = Provenance(
     attribution="Quelle: Statistik der Bundesagentur für Arbeit, Gemeindedaten der "
     "sozialversicherungspflichtig Beschäftigten; eigene Berechnungen",
 )
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsb")
 LETTERS = "ABCDEFGHIJKLMNO"
 N_COLUMNS = len(LETTERS)
 
@@ -76,9 +78,7 @@ VALUE_COLUMNS = (
     Column("N", "out_commuters", ("Auspendler",), False),
     Column("O", "establishments", ("Betriebe",), True),
 )
-NAME_RE = re.compile(r"gemband[-_]dlk[-_]0[-_](\d{4})(\d{2})", re.IGNORECASE)
-DATE_RE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
-SYNTH_TITLE = re.compile(r"SYNTHETISCHE DATEN.*?seed\W{0,3}(\d+)", re.IGNORECASE)
+NAME_RE = re.compile(r"gemband[-_]dlk[-_]0[-_](?P<year>\d{4})(?P<month>\d{2})", re.IGNORECASE)
 GERMANY_KEYS = {"D", "DG", "DE"}
 KEY_LEVEL = {8: "gemeinde", 5: "kreis", 3: "rbz", 2: "land"}
 NUMERIC_PAD = {7: 8, 4: 5, 1: 2}  # a number that lost its leading zero; unambiguous lengths
@@ -87,49 +87,12 @@ HEADER_SEARCH_ROWS = 40
 
 
 def sniff(path: Path) -> bool:
-    if Path(path).suffix.lower() not in (*WORKBOOK_SUFFIXES, ".zip"):
-        return False
-    try:
-        book, _, _ = _open(Path(path))
-        return SHEET in book.sheet_names
-    except Exception:  # foreign or damaged files are simply not ours
-        return False
-
-
-def _open(path: Path) -> tuple[calamine.CalamineWorkbook, bytes, str]:
-    """The workbook, the bytes hashed for the batch, and the workbook's own name."""
-    if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                members = [n for n in zf.namelist() if n.lower().endswith(WORKBOOK_SUFFIXES)]
-                if len(members) != 1:
-                    raise SourceFormatError(
-                        path,
-                        f"zip holds {len(members)} workbooks",
-                        value=", ".join(members),
-                        expected="exactly one .xlsx or .xlsb workbook",
-                    )
-                data, name = zf.read(members[0]), members[0]
-        except (zipfile.BadZipFile, EOFError) as exc:
-            raise SourceFormatError(
-                path, f"damaged or truncated zip ({exc})", expected="a complete zip file"
-            ) from None
-    else:
-        data, name = path.read_bytes(), path.name
-    try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises assorted errors on damaged files
-        raise SourceFormatError(
-            path,
-            f"cannot open the workbook ({type(exc).__name__}: {exc}); truncated?",
-            expected="a complete .xlsx or .xlsb workbook",
-        ) from None
-    return book, data, name
+    return SHEET in sheet_names(path)
 
 
 def read(path: Path) -> SourceData:
     path = Path(path)
-    book, data, inner_name = _open(path)
+    book, data, inner_name = open_workbook(path)
     if SHEET not in book.sheet_names:
         raise SourceFormatError(
             path,
@@ -172,14 +135,6 @@ def read(path: Path) -> SourceData:
     )
 
 
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
-
-
 def _is_number(cell: object) -> bool:
     return isinstance(cell, (int, float)) and not isinstance(cell, bool)
 
@@ -191,12 +146,14 @@ def _looks_like_key(cell: object) -> bool:
     """
     if _is_number(cell):
         return True
-    t = _text(cell)
+    t = cell_text(cell)
     return (t[:1].isdigit() and t.isalnum()) or t in GERMANY_KEYS
 
 
 def _is_data_row(row: list[object]) -> bool:
-    return _looks_like_key(row[0]) or (_text(row[0]) == "" and _text(row[1]) == "Deutschland")
+    return _looks_like_key(row[0]) or (
+        cell_text(row[0]) == "" and cell_text(row[1]) == "Deutschland"
+    )
 
 
 def _data_start(where: str, rows: list[list[object]]) -> int:
@@ -208,7 +165,7 @@ def _data_start(where: str, rows: list[list[object]]) -> int:
                     "data in the first row: no title and column header",
                     line=1,
                     column="A",
-                    value=_text(row[0]),
+                    value=cell_text(row[0]),
                     expected="a title and header block above the data (rows 1–8)",
                 )
             return i
@@ -222,7 +179,7 @@ def _data_start(where: str, rows: list[list[object]]) -> int:
 def _check_header(where: str, header: list[list[object]]) -> None:
     for col in VALUE_COLUMNS:
         j = LETTERS.index(col.letter)
-        text = " ".join(_text(r[j]) for r in header).casefold()
+        text = " ".join(cell_text(r[j]) for r in header).casefold()
         missing = [k for k in col.keywords if k.casefold() not in text]
         if missing:
             raise SourceFormatError(
@@ -230,33 +187,21 @@ def _check_header(where: str, header: list[list[object]]) -> None:
                 "unexpected column header (column moved or missing?)",
                 line=len(header),
                 column=col.letter,
-                value=" ".join(_text(r[j]) for r in header if _text(r[j])) or "(empty)",
+                value=" ".join(cell_text(r[j]) for r in header if cell_text(r[j])) or "(empty)",
                 expected=f"a header naming {' and '.join(repr(k) for k in col.keywords)} "
                 f"(column {col.letter} = {col.indicator})",
             )
 
 
 def _title_info(where: str, head: list[list[object]], inner_name: str) -> tuple[str, str | None]:
-    period = seed = None
-    for row in head:
-        for cell in row:
-            t = _text(cell)
-            if period is None and DATE_RE.search(t):
-                period = german_date_to_iso(t)
-            m = SYNTH_TITLE.search(t)
-            if m:
-                seed = m.group(1)
-    if period is None:
-        m = NAME_RE.search(inner_name)
-        if m:
-            period = month_end(int(m.group(1)), int(m.group(2)))
-    if period is None:
-        raise SourceFormatError(
-            where,
-            "no reference date in the title block or the file name",
-            expected="a title with the Stichtag '30.06.YYYY' or a name gemband-dlk-0-YYYYMM",
-        )
-    return period, seed
+    return title_info(
+        where,
+        (cell_text(cell) for row in head for cell in row),
+        german_date_to_iso,
+        inner_name,
+        NAME_RE,
+        "a title with the Stichtag '30.06.YYYY' or a name gemband-dlk-0-YYYYMM",
+    )
 
 
 def _key(where: str, cell: object, line: int) -> str:
@@ -278,7 +223,7 @@ def _key(where: str, cell: object, line: int) -> str:
                 expected="the key as text with leading zeros (8 digits Gemeinde, 5 Kreis, 2 Land)",
             )
         return digits.zfill(width)
-    key = _text(cell)
+    key = cell_text(cell)
     if key in GERMANY_KEYS:
         return "DE"
     if not (key.isdigit() and key.isascii() and len(key) in KEY_LEVEL):
@@ -300,7 +245,7 @@ def _value(where: str, cell: object, line: int, col: Column) -> tuple[float | No
         if v >= 0 and v.is_integer():
             return v, None
     else:
-        t = _text(cell)
+        t = cell_text(cell)
         if t == "":
             return float("nan"), None
         if t in MARKERS:
@@ -327,11 +272,11 @@ def _observations(where: str, rows: list[list[object]], start: int, period: str)
         row, line = rows[i], i + 1
         a = row[0]
         if not _looks_like_key(a):
-            a_text = _text(a)
+            a_text = cell_text(a)
             if _is_data_row(row):
                 a = "DE"
             elif a_text == "":
-                if any(_text(c) for c in row[2:]):
+                if any(cell_text(c) for c in row[2:]):
                     raise SourceFormatError(
                         where,
                         "values without a regional key",
@@ -350,7 +295,7 @@ def _observations(where: str, rows: list[list[object]], start: int, period: str)
                 "data row after the footer",
                 line=line,
                 column="A",
-                value=_text(a),
+                value=cell_text(a),
                 expected=f"no keyed rows after the footer text in row {footer_line}",
             )
         key = _key(where, a, line)
@@ -402,4 +347,4 @@ def _observations(where: str, rows: list[list[object]], start: int, period: str)
 def fingerprint(path: Path) -> str:
     """The SHA-256 that ``read(path).sha256`` gives, without reading the sheet (the
     workbook's bytes, taken out of a .zip)."""
-    return sha256_bytes(_open(Path(path))[1])
+    return workbook_sha256(path)

@@ -19,21 +19,24 @@ Speed: calamine reads the sheet into Python lists once; everything after is nump
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import python_calamine as calamine
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.sources._ba_workbook import (
+    cell_text,
+    open_workbook,
+    sheet_names,
+    title_info,
+    workbook_sha256,
+)
 from regionatlas.sources._common import (
     Provenance,
     german_date_to_iso,
     iso_to_german_date,
-    month_end,
     provenance,
     sha256_bytes,
 )
@@ -72,64 +75,19 @@ VALUE_HEADERS = (
     ("Auszubildende", "Azubis"),
 )
 INDICATOR = {"residence": "out_commuters", "workplace": "in_commuters"}
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsb")
 COLUMN_LETTERS = "ABCDEFGHIJ"
-NAME_RE = re.compile(r"krpend-(\d{2})-\d-(\d{4})(\d{2})", re.IGNORECASE)
+NAME_RE = re.compile(r"krpend-\d{2}-\d-(?P<year>\d{4})(?P<month>\d{2})", re.IGNORECASE)
 POOLED_KEY = re.compile(r"\d*x*")  # empty, "06611xxx", "064xx"
 COUNTRY_KEY = re.compile(r"[A-Z]{1,3}")
-SYNTH_TITLE = re.compile(r"SYNTHETISCHE DATEN.*?seed\W{0,3}(\d+)", re.IGNORECASE)
 
 
 def sniff(path: Path) -> bool:
-    suffix = path.suffix.lower()
-    if suffix not in (*WORKBOOK_SUFFIXES, ".zip"):
-        return False
-    try:
-        book, _, _ = _open(path)
-        names = set(book.sheet_names)
-    except (SourceFormatError, OSError, calamine.CalamineError, zipfile.BadZipFile):
-        return False
-    except Exception:  # calamine raises assorted errors on foreign files
-        return False
-    return bool(names & set(SHEETS))
-
-
-def _open(path: Path) -> tuple[calamine.CalamineWorkbook, bytes, str]:
-    """The workbook, the bytes hashed for the batch, and the workbook's own name."""
-    if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                members = [n for n in zf.namelist() if n.lower().endswith(WORKBOOK_SUFFIXES)]
-                if len(members) != 1:
-                    raise SourceFormatError(
-                        path,
-                        f"zip holds {len(members)} workbooks",
-                        value=", ".join(members),
-                        expected="exactly one .xlsx or .xlsb workbook",
-                    )
-                data = zf.read(members[0])
-                name = members[0]
-        except (zipfile.BadZipFile, EOFError) as exc:
-            raise SourceFormatError(
-                path, f"damaged or truncated zip ({exc})", expected="a complete zip file"
-            ) from None
-    else:
-        data = path.read_bytes()
-        name = path.name
-    try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine: ZipError, XmlError, CalamineError, ValueError …
-        raise SourceFormatError(
-            path,
-            f"cannot open the workbook ({type(exc).__name__}: {exc}); truncated?",
-            expected="a complete .xlsx or .xlsb workbook",
-        ) from None
-    return book, data, name
+    return bool(sheet_names(path) & set(SHEETS))
 
 
 def read(path: Path) -> SourceData:
     path = Path(path)
-    book, data, inner_name = _open(path)
+    book, data, inner_name = open_workbook(path)
     present = [s for s in book.sheet_names if s in SHEETS]
     if not present:
         raise SourceFormatError(
@@ -184,14 +142,6 @@ def read(path: Path) -> SourceData:
     )
 
 
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
-
-
 def _read_sheet(
     path: Path, sheet: str, rows: list[list[object]], inner_name: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, str, str | None]:
@@ -206,7 +156,7 @@ def _read_sheet(
         (
             i
             for i in range(len(rows) - 1, max(start, len(rows) - 30) - 1, -1)
-            if any(_text(c).startswith("©") for c in rows[i][:3])
+            if any(cell_text(c).startswith("©") for c in rows[i][:3])
         ),
         None,
     )
@@ -218,7 +168,7 @@ def _read_sheet(
             expected="a blank row and '© Statistik der Bundesagentur für Arbeit' after the data",
         )
     stop = footer
-    while stop > start and not any(_text(c) for c in rows[stop - 1][:10]):
+    while stop > start and not any(cell_text(c) for c in rows[stop - 1][:10]):
         stop -= 1
     if stop == start:
         raise SourceFormatError(where, "no data rows", line=start + 1, expected="data rows")
@@ -232,10 +182,10 @@ def _read_sheet(
 def _find_header(where: str, rows: list[list[object]], direction: str) -> int:
     first, third = FIRST_HEADER[direction]
     for i, row in enumerate(rows[:40]):
-        a = _text(row[0]) if row else ""
+        a = cell_text(row[0]) if row else ""
         if not a.startswith(("Wohnort", "Arbeitsort")):
             continue
-        cells = [_text(c) for c in (list(row) + [""] * 10)[:10]]
+        cells = [cell_text(c) for c in (list(row) + [""] * 10)[:10]]
         if not a.startswith(first):
             raise SourceFormatError(
                 where,
@@ -273,32 +223,20 @@ def _find_header(where: str, rows: list[list[object]], direction: str) -> int:
 
 
 def _is_subheader(row: list[object]) -> bool:
-    cells = [_text(c) for c in (list(row) + [""] * 10)[:10]]
+    cells = [cell_text(c) for c in (list(row) + [""] * 10)[:10]]
     e = cells[4]
     return not (e.isdigit() or e in MARKERS) and not cells[3]
 
 
 def _title_info(rows: list[list[object]], inner_name: str, where: str) -> tuple[str, str | None]:
-    period = seed = None
-    for row in rows:
-        for cell in row[:3]:
-            t = _text(cell)
-            if period is None and "Stichtag" in t:
-                period = german_date_to_iso(t)
-            m = SYNTH_TITLE.search(t)
-            if m:
-                seed = m.group(1)
-    if period is None:
-        m = NAME_RE.search(inner_name)
-        if m:
-            period = month_end(int(m.group(2)), int(m.group(3)))
-    if period is None:
-        raise SourceFormatError(
-            where,
-            "no reference date in the title block or the file name",
-            expected="a title row 'Stichtag: 30.06.YYYY' or a name krpend-LL-0-YYYYMM",
-        )
-    return period, seed
+    return title_info(
+        where,
+        (cell_text(cell) for row in rows for cell in row[:3]),
+        lambda t: german_date_to_iso(t) if "Stichtag" in t else None,
+        inner_name,
+        NAME_RE,
+        "a title row 'Stichtag: 30.06.YYYY' or a name krpend-LL-0-YYYYMM",
+    )
 
 
 def _key(v: object, key_len: int) -> str:
@@ -366,7 +304,7 @@ def _canonical(
     is_total = np.zeros(len(c), dtype=bool)
     is_pooled = np.zeros(len(c), dtype=bool)
     for i in odd:  # few rows: totals, pooled rows, partners abroad
-        key, name = c.iloc[i], _text(cols[3][i])
+        key, name = c.iloc[i], cell_text(cols[3][i])
         if key == "" and name.lower() == "insgesamt":
             is_total[i] = True
         elif name.startswith("Übrige") and POOLED_KEY.fullmatch(key):
@@ -513,4 +451,4 @@ def _totals(
 def fingerprint(path: Path) -> str:
     """The SHA-256 that ``read(path).sha256`` gives, without reading the sheets (the
     workbook's bytes, taken out of a .zip)."""
-    return sha256_bytes(_open(Path(path))[1])
+    return workbook_sha256(path)
