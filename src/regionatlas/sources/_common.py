@@ -1,4 +1,5 @@
-"""Helpers every reader shares: reading (gzip) bytes, strict decoding, provenance, dates."""
+"""Helpers every reader shares: reading (gzip) bytes, strict decoding, provenance, dates,
+and the SourceData a reader returns."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pandas as pd
+
 from regionatlas.errors import SourceFormatError
+from regionatlas.sources.base import SourceData
 
 DL_DE_BY_2_0 = "Datenlizenz Deutschland – Namensnennung – 2.0 (dl-de/by-2-0)"
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
@@ -126,6 +130,36 @@ def provenance(
     if seed is not None:
         return seeded_provenance(seed)
     return official if attribution is None else replace(official, attribution=attribution)
+
+
+def source_data(
+    format_id: str,
+    path: Path,
+    sha256: str,
+    prov: Provenance,
+    *,
+    vintage: str | None,
+    notes: list[str],
+    units: pd.DataFrame | None = None,
+    observations: pd.DataFrame | None = None,
+    flows: pd.DataFrame | None = None,
+) -> SourceData:
+    """What a reader returns: its frames, labelled with ``prov`` (publisher, licence,
+    attribution and whether the data is synthetic)."""
+    return SourceData(
+        source=format_id,
+        file=path,
+        sha256=sha256,
+        publisher=prov.publisher,
+        licence=prov.licence,
+        attribution=prov.attribution,
+        vintage=vintage,
+        units=units,
+        observations=observations,
+        flows=flows,
+        synthetic=prov.synthetic,
+        notes=notes,
+    )
 
 
 def month_end(year: int, month: int) -> str:

@@ -36,6 +36,7 @@ from regionatlas.sources._common import (
     iso_to_german_date,
     provenance,
     sha256_bytes,
+    source_data,
 )
 from regionatlas.sources.base import SourceData
 from regionatlas.store.schema import MARKERS, OBSERVATION_COLUMNS
@@ -121,16 +122,13 @@ def read(path: Path) -> SourceData:
         "eigene Berechnungen",
     )
     units = observations["ags"].nunique()
-    return SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_bytes(data),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
+    return source_data(
+        FORMAT_ID,
+        path,
+        sha256_bytes(data),
+        prov,
         vintage=period,
         observations=observations,
-        synthetic=prov.synthetic,
         notes=[f"sheet {SHEET}: {units} regions"],
     )
 

@@ -39,6 +39,7 @@ from regionatlas.sources._common import (
     iso_to_german_date,
     provenance,
     sha256_bytes,
+    source_data,
 )
 from regionatlas.sources.base import SourceData
 from regionatlas.store.schema import (
@@ -127,17 +128,14 @@ def read(path: Path) -> SourceData:
         attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendlerverflechtungen, "
         f"Stichtag {iso_to_german_date(period)}; eigene Berechnungen",
     )
-    return SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_bytes(data),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
+    return source_data(
+        FORMAT_ID,
+        path,
+        sha256_bytes(data),
+        prov,
         vintage=period,
         flows=pd.concat(flows, ignore_index=True),
         observations=pd.concat(observations, ignore_index=True),
-        synthetic=prov.synthetic,
         notes=[f"sheets read: {', '.join(present)}"],
     )
 

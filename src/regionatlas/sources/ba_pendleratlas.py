@@ -34,6 +34,7 @@ from regionatlas.sources._common import (
     provenance,
     read_bytes,
     sha256_bytes,
+    source_data,
 )
 from regionatlas.sources.base import SourceData, content_sha256
 from regionatlas.store.schema import (
@@ -113,17 +114,14 @@ def read(path: Path, encoding: str = "utf-8") -> SourceData:
         attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendleratlas, Stichtag "
         f"{iso_to_german_date(period)}; eigene Berechnungen",
     )
-    return SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_bytes(data),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
+    return source_data(
+        FORMAT_ID,
+        path,
+        sha256_bytes(data),
+        prov,
         vintage=period,
         flows=flows,
         observations=observations,
-        synthetic=prov.synthetic,
         notes=[f"{meta.get('Thema:', '')} – {meta.get('Land', '')}".strip(" –")],
     )
 

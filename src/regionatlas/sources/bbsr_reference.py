@@ -38,6 +38,7 @@ from regionatlas.sources._common import (
     german_date_to_iso,
     provenance,
     sha256_bytes,
+    source_data,
 )
 from regionatlas.sources.base import SourceData
 from regionatlas.store.schema import OBSERVATION_COLUMNS
@@ -149,16 +150,13 @@ def read(path: Path) -> SourceData:
             )
         )
     prov = provenance(path, OFFICIAL)
-    return SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_bytes(data),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
+    return source_data(
+        FORMAT_ID,
+        path,
+        sha256_bytes(data),
+        prov,
         vintage=period,
         observations=pd.concat(frames, ignore_index=True)[OBSERVATION_COLUMNS],
-        synthetic=prov.synthetic,
         notes=[
             "codes: see regionatlas.sources.bbsr_reference (CENTRAL_PLACE_CODES, "
             "METROPOLITAN_PREFIXES)"

@@ -38,6 +38,7 @@ from regionatlas.sources._common import (
     Provenance,
     german_date_to_iso,
     provenance,
+    source_data,
 )
 from regionatlas.sources.base import SourceData, sha256_of
 from regionatlas.store.schema import STORE_CRS, UNIT_COLUMNS
@@ -88,16 +89,13 @@ def read(path: Path) -> SourceData:
     vintage = _vintage(path, frame)
     units, notes = _units(path, frame, level, vintage)
     prov = provenance(path, _official(path, vintage))
-    return SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_of(*side_files(path)),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
+    return source_data(
+        FORMAT_ID,
+        path,
+        sha256_of(*side_files(path)),
+        prov,
         vintage=vintage,
         units=units,
-        synthetic=prov.synthetic,
         notes=notes,
     )
 

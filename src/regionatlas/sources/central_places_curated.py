@@ -28,7 +28,14 @@ import pandas as pd
 
 from regionatlas.analysis.central_places import STATE_CATEGORIES
 from regionatlas.errors import SourceFormatError
-from regionatlas.sources._common import Provenance, decode, provenance, read_bytes, sha256_bytes
+from regionatlas.sources._common import (
+    Provenance,
+    decode,
+    provenance,
+    read_bytes,
+    sha256_bytes,
+    source_data,
+)
 from regionatlas.sources.base import SourceData, content_sha256
 from regionatlas.store.schema import OBSERVATION_COLUMNS
 
@@ -187,14 +194,11 @@ def read(path: Path) -> SourceData:
     )[OBSERVATION_COLUMNS]
     secondary = int((rows["source_kind"] != "plan").sum())
     prov = provenance(path, OFFICIAL)  # a SYNTHETIC.txt marker beside the file wins
-    out = SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_bytes(data),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
-        synthetic=prov.synthetic,
+    out = source_data(
+        FORMAT_ID,
+        path,
+        sha256_bytes(data),
+        prov,
         vintage=max(rows["checked"]) if len(rows) else None,
         observations=obs,
         notes=[

@@ -39,6 +39,7 @@ from regionatlas.sources._common import (
     provenance,
     read_bytes,
     sha256_bytes,
+    source_data,
 )
 from regionatlas.sources.base import SourceData, content_sha256
 from regionatlas.store.schema import OBSERVATION_COLUMNS, UNIT_COLUMNS
@@ -117,17 +118,14 @@ def read(path: Path, encoding: str = "utf-8") -> SourceData:
     as_of = f"{as_of[:4]}-{as_of[4:6]}-{as_of[6:8]}"
     units, observations = _canonical(path, records, as_of)
     prov = provenance(path, OFFICIAL)
-    return SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_bytes(data),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
+    return source_data(
+        FORMAT_ID,
+        path,
+        sha256_bytes(data),
+        prov,
         vintage=as_of,
         units=units,
         observations=observations,
-        synthetic=prov.synthetic,
         notes=["Satzart 30 (Region) records validated, not imported (no canonical level)"],
     )
 

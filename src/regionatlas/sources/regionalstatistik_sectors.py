@@ -30,6 +30,7 @@ from regionatlas.sources._common import (
     provenance,
     read_bytes,
     sha256_bytes,
+    source_data,
 )
 from regionatlas.sources.base import SourceData
 from regionatlas.store.schema import OBSERVATION_COLUMNS
@@ -136,16 +137,13 @@ def read(path: Path) -> SourceData:
         f"Deutschland, Tabelle {TABLE}, Stichtag {iso_to_german_date(period)}; "
         "eigene Berechnungen",
     )
-    return SourceData(
-        source=FORMAT_ID,
-        file=path,
-        sha256=sha256_bytes(data),
-        publisher=prov.publisher,
-        licence=prov.licence,
-        attribution=prov.attribution,
+    return source_data(
+        FORMAT_ID,
+        path,
+        sha256_bytes(data),
+        prov,
         vintage=period,
         observations=observations,
-        synthetic=prov.synthetic,
         notes=[f"{observations['ags'].nunique()} regions, {len(GROUPS)} WZ 2008 sector groups"],
     )
 
