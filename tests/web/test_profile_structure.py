@@ -80,6 +80,22 @@ def structure_observations() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
 
 
+PACKAGED_AGS = "03159002"  # Hann. Münden: observations for the packaged catalogue's ids
+
+
+def packaged_observations() -> pd.DataFrame:
+    """One synthetic value per structure indicator of the packaged catalogue (value = 100 ×
+    its position), the first sector withheld ("*")."""
+    from regionatlas.indicators.catalogue import catalogue
+
+    cat = catalogue()
+    ids = list(cat.loc[cat["structure"].notna(), "id"])
+    rows = [_obs(PACKAGED_AGS, i, PERIOD, 100.0 * (k + 1)) for k, i in enumerate(ids)]
+    first = structure_specs(cat)["sectors"][0]["indicator"]
+    rows = [r if r[1] != first else _obs(PACKAGED_AGS, first, PERIOD, "*") for r in rows]
+    return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
+
+
 @pytest.fixture(scope="module")
 def atlas(tmp_path_factory, region_file):
     from regionatlas.web.atlas import Atlas
@@ -89,6 +105,7 @@ def atlas(tmp_path_factory, region_file):
     store = open_store(path)
     try:
         store.import_source(fs._source(d, "structure", observations=structure_observations()))
+        store.import_source(fs._source(d, "packaged", observations=packaged_observations()))
     finally:
         store.close()
     a = Atlas(str(path), region_file)
@@ -152,6 +169,31 @@ def test_profile_structure_from_store(atlas, specs):
     assert not shown & {s["indicator"] for s in specs["sectors"]}
 
 
+def test_packaged_catalogue_ids_become_charts(atlas):
+    """Default specs (the packaged catalogue): every sector and every band is drawn."""
+    from regionatlas.indicators.catalogue import catalogue
+    from regionatlas.web.pages.profiles import profile_page_body
+    from regionatlas.web.profile import profile_data
+
+    specs = structure_specs(catalogue())
+    st = profile_data(atlas, PACKAGED_AGS)["structure"]
+    assert st["missing"] == []
+    assert [r["indicator"] for r in st["sectors"]["rows"]] == [
+        s["indicator"] for s in specs["sectors"]
+    ]
+    assert st["sectors"]["rows"][0] == {**st["sectors"]["rows"][0], "value": None, "flag": "*"}
+    assert [b["band"] for b in st["age_pyramid"]["bands"]] == [
+        b["band"] for b in specs["age_pyramid"]
+    ]
+    html = profile_page_body(atlas, "en", PACKAGED_AGS)
+    sec = html[html.index('aria-labelledby="sectors-t sectors-d"') :]
+    sec = sec[: sec.index("</svg>")]
+    assert sec.count("<rect") == len(specs["sectors"]) - 1  # none for the withheld sector
+    age = html[html.index('aria-labelledby="age-t age-d"') :]
+    age = age[: age.index("</svg>")]
+    assert age.count("<rect") == 2 * len(specs["age_pyramid"])
+
+
 def test_unit_without_structure_names_the_sources(atlas, specs):
     from regionatlas.web.profile import profile_data
 
@@ -199,6 +241,14 @@ def test_page_without_structure_says_not_imported(client):
         assert sources and all(src in n for src in sources)
     assert "12411-02-03-5" in notes["en"][1]
     assert all("noch nicht importiert" in n for n in notes["de"])
+
+
+def test_bars_with_labels_above_scale_alike():
+    rows = [{"label": "long " * 20, "value": 30.0}, {"label": "b", "value": 90.0}]
+    svg = bars_svg("t", rows, "en", "T", width=400, label_width=0)
+    widths = [float(w) for w in re.findall(r'<rect [^>]*width="([\d.]+)"', svg)]
+    assert widths[0] == pytest.approx(widths[1] / 3, abs=0.1)
+    assert all(float(x) < 10 for x in re.findall(r'<rect x="([\d.]+)"', svg))
 
 
 def test_bars_scale_and_markers():

@@ -149,34 +149,42 @@ def bars_svg(
 ) -> str:
     """Horizontal bars, one per row (``label``, ``value``, ``flag``, ``flag_text``,
     optional ``colour``); a row without a value shows its marker and reason instead of a
-    bar (never a bar of 0 length standing for a withheld value)."""
+    bar (never a bar of 0 length standing for a withheld value). ``label_width=0`` puts
+    each label above its bar (long labels such as economic sections)."""
     if not rows:
         return ""
+    above = label_width == 0
     bar_h, gap, top = 18, 6, 4
-    height = top + len(rows) * (bar_h + gap) + 4
+    label_h = 15 if above else 0
+    step = bar_h + gap + label_h
+    height = top + len(rows) * step + 4
     vals = [r["value"] for r in rows if r.get("value") is not None]
     hi = max([v for v in vals if v > 0], default=1.0)
-    plot = width - label_width - 70
+    x0 = 2 if above else label_width
+    plot = width - x0 - 70
     desc = "; ".join(f"{r['label']}: {_cell_text(r, lang)}" for r in rows)
     out = [_svg_open(chart_id, width, height, title, desc)]
     for i, r in enumerate(rows):
-        y = top + i * (bar_h + gap)
-        out.append(
-            f'<text x="{label_width - 6}" y="{y + bar_h - 5}" text-anchor="end">'
-            f"{escape(r['label'])}</text>"
-        )
+        y = top + i * step + label_h
+        if above:
+            out.append(f'<text x="{x0}" y="{y - 4}">{escape(r["label"])}</text>')
+        else:
+            out.append(
+                f'<text x="{label_width - 6}" y="{y + bar_h - 5}" text-anchor="end">'
+                f"{escape(r['label'])}</text>"
+            )
         v = r.get("value")
         if v is None:
             out.append(
-                f'<text x="{label_width + 2}" y="{y + bar_h - 5}" class="marker">'
+                f'<text x="{x0 + 2}" y="{y + bar_h - 5}" class="marker">'
                 f"{escape(_cell_text(r, lang))}</text>"
             )
             continue
         w = max(plot * max(v, 0) / hi, 0.5)
         out.append(
-            f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_h}" '
+            f'<rect x="{x0}" y="{y}" width="{w:.1f}" height="{bar_h}" '
             f'fill="{r.get("colour", SINGLE)}"/>'
-            f'<text x="{label_width + w + 4:.1f}" y="{y + bar_h - 5}">'
+            f'<text x="{x0 + w + 4:.1f}" y="{y + bar_h - 5}">'
             f"{escape(format_number(v, lang))}</text>"
         )
     out.append("</svg>")

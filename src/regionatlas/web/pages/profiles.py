@@ -35,10 +35,15 @@ def marker_text(flag: str | None, t: Translator) -> str | None:
 
 
 def _cell(cell: dict[str, Any] | None, t: Translator) -> dict[str, Any]:
+    """A chart cell with ``flag_text`` (marker and reason, or "no value") and ``reason``."""
     if cell is None:
-        return {"value": None, "flag": None, "flag_text": t("profile.no_value")}
+        return {"value": None, "flag": None, "flag_text": t("profile.no_value"), "reason": None}
+    key = MARKER_KEYS.get(cell["flag"] or "")
+    reason = t("profile." + key) if key and cell["value"] is None else None
     text = marker_text(cell["flag"], t) if cell["value"] is None else None
-    return {**cell, "flag_text": text or (t("profile.no_value") if cell["value"] is None else None)}
+    if cell["value"] is None and not text:
+        text = t("profile.no_value")
+    return {**cell, "flag_text": text, "reason": reason}
 
 
 def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -74,7 +79,7 @@ def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
             "head": t("profile.sector"),
             "unit": sec["rows"][0].get("unit") if sec["rows"] else None,
             "rows": rows,
-            "svg": ch.bars_svg("sectors", rows, lang, title, width=520, label_width=250),
+            "svg": ch.bars_svg("sectors", rows, lang, title, width=480, label_width=0),
         }
     pyramid = None
     if structure["age_pyramid"]:
