@@ -15,6 +15,7 @@ import pandas as pd
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources.base import SourceData
+from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 DL_DE_BY_2_0 = "Datenlizenz Deutschland – Namensnennung – 2.0 (dl-de/by-2-0)"
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
@@ -160,6 +161,31 @@ def source_data(
         synthetic=prov.synthetic,
         notes=notes,
     )
+
+
+def observation_frame(
+    ags: list[str],
+    indicators: list[str],
+    periods: str | list[str],
+    values: list[float | None],
+    flags: list[str | None],
+) -> pd.DataFrame:
+    """Observations from parallel lists; ``periods`` as one text is the period of every row.
+
+    Keys, indicators and periods are text columns, values float (None is NaN: a marker's
+    value), flags objects (None or the marker as published).
+    """
+    frame = pd.DataFrame(
+        {
+            "ags": pd.array(ags, dtype="str"),
+            "indicator": pd.array(indicators, dtype="str"),
+            # one text is broadcast as a text column (same dtype, no per-row list)
+            "period": periods if isinstance(periods, str) else pd.array(periods, dtype="str"),
+            "value": pd.array(values, dtype="float64"),
+            "flag": pd.Series(flags, dtype=object),
+        }
+    )
+    return frame[OBSERVATION_COLUMNS]
 
 
 def month_end(year: int, month: int) -> str:

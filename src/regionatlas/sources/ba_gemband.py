@@ -34,12 +34,13 @@ from regionatlas.sources._common import (
     Provenance,
     german_date_to_iso,
     iso_to_german_date,
+    observation_frame,
     provenance,
     sha256_bytes,
     source_data,
 )
 from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import MARKERS, OBSERVATION_COLUMNS
+from regionatlas.store.schema import MARKERS
 
 FORMAT_ID = "ba-gemband"
 SHEET = "Gemeindedaten"
@@ -330,16 +331,7 @@ def _observations(where: str, rows: list[list[object]], start: int, period: str)
                 out_ind.append(col.indicator)
                 out_val.append(value)
                 out_flag.append(flag)
-    frame = pd.DataFrame(
-        {
-            "ags": pd.array(out_ags, dtype="str"),
-            "indicator": pd.array(out_ind, dtype="str"),
-            "period": period,
-            "value": pd.array(out_val, dtype="float64"),
-            "flag": pd.Series(out_flag, dtype=object),
-        }
-    )
-    return frame[OBSERVATION_COLUMNS]
+    return observation_frame(out_ags, out_ind, period, out_val, out_flag)
 
 
 def fingerprint(path: Path) -> str:

@@ -23,13 +23,13 @@ from regionatlas.sources._common import (
     Provenance,
     german_date_to_iso,
     iso_to_german_date,
+    observation_frame,
     provenance,
     read_bytes,
     sha256_bytes,
     source_data,
 )
 from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 FORMAT_ID = "regionalstatistik-12411-02-03-5"
 TABLE = "12411-02-03-5"
@@ -231,13 +231,4 @@ def _observations(path: Path, rows: list[tuple[int, list[str]]]) -> tuple[pd.Dat
                 per.append(period)
                 val.append(v)
                 flag.append(fl)
-    frame = pd.DataFrame(
-        {
-            "ags": pd.array(ags, dtype="str"),
-            "indicator": pd.array(ind, dtype="str"),
-            "period": pd.array(per, dtype="str"),
-            "value": pd.array(val, dtype="float64"),
-            "flag": pd.Series(flag, dtype=object),
-        }
-    )
-    return frame[OBSERVATION_COLUMNS], max(periods)
+    return observation_frame(ags, ind, per, val, flag), max(periods)

@@ -27,13 +27,13 @@ from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
     Provenance,
     iso_to_german_date,
+    observation_frame,
     provenance,
     read_bytes,
     sha256_bytes,
     source_data,
 )
 from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 FORMAT_ID = "regionalstatistik-13111-07-05-4"
 TABLE = "13111-07-05-4"
@@ -300,13 +300,4 @@ def _observations(path: Path, rows: list[tuple[int, list[str]]], period: str) ->
         ind.append(indicator)
         val.append(v)
         flag.append(fl)
-    frame = pd.DataFrame(
-        {
-            "ags": pd.array(ags, dtype="str"),
-            "indicator": pd.array(ind, dtype="str"),
-            "period": pd.array([period] * len(ags), dtype="str"),
-            "value": pd.array(val, dtype="float64"),
-            "flag": pd.Series(flag, dtype=object),
-        }
-    )
-    return frame[OBSERVATION_COLUMNS]
+    return observation_frame(ags, ind, period, val, flag)
