@@ -12,6 +12,9 @@ Counts are whole numbers, optionally with ``.`` as thousands separator; markers 
                                                    footer; field count and "no data" checked
     regional_key(path, raw, line, column, ...)     an AGS/ARS prefix as text ("DG" -> "DE")
     count(path, raw, line, column, name)           (value, flag) of one count cell
+    sniff_head(path) -> str | None                 the start of a .csv(.gz), lower-cased
+    official(attribution) -> Provenance            the Regionaldatenbank as publisher
+    table_provenance(path, official, table, date)  dated attribution, or synthetic
 """
 
 from __future__ import annotations
@@ -23,9 +26,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.sources._common import (
+    Provenance,
+    iso_to_german_date,
+    provenance,
+    read_bytes,
+)
 from regionatlas.store.schema import MARKERS
 
+PUBLISHER = "Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland"
+LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
 GERMANY_KEYS = {"DG", "DE", "D"}
+SNIFF_BYTES = 4096
 THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 Lines = list[list[str]]
@@ -127,4 +139,34 @@ def count(path: Path, raw: str, line: int, column: int, name: str) -> tuple[floa
         column=column,
         value=raw,
         expected=f"a whole number for {name!r} or a marker " + " ".join(MARKERS),
+    )
+
+
+def sniff_head(path: Path) -> str | None:
+    """The first 4 KiB of a ``.csv`` or ``.csv.gz`` file (decompressed) as lower-case
+    Latin-1 text, for the readers' sniffing; None for other or unreadable files."""
+    name = Path(path).name.lower()
+    if not (name.endswith(".csv") or name.endswith(".csv.gz")):
+        return None
+    try:
+        head = read_bytes(Path(path))[:SNIFF_BYTES]
+    except (OSError, SourceFormatError):
+        return None
+    return head.decode("latin-1").lower()
+
+
+def official(attribution: str) -> Provenance:
+    """The provenance of a Regionaldatenbank table (publisher and dl-de/by-2-0)."""
+    return Provenance(publisher=PUBLISHER, licence=LICENCE, attribution=attribution)
+
+
+def table_provenance(path: Path, table_official: Provenance, table: str, period: str) -> Provenance:
+    """``table_official`` with an attribution naming the table and its Stichtag, or the synthetic
+    provenance when a SYNTHETIC.txt marker is beside the file."""
+    return provenance(
+        path,
+        table_official,
+        attribution="Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
+        f"Deutschland, Tabelle {table}, Stichtag {iso_to_german_date(period)}; "
+        "eigene Berechnungen",
     )

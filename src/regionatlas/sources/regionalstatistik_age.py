@@ -20,24 +20,19 @@ import pandas as pd
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
-    Provenance,
     german_date_to_iso,
-    iso_to_german_date,
     observation_frame,
-    provenance,
     read_bytes,
     sha256_bytes,
     source_data,
 )
-from regionatlas.sources.base import SourceData
+from regionatlas.sources.base import SourceData, content_sha256
 
 FORMAT_ID = "regionalstatistik-12411-02-03-5"
 TABLE = "12411-02-03-5"
-OFFICIAL = Provenance(
-    publisher="Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland",
-    licence="Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
-    attribution="Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
-    "Deutschland, Tabelle 12411-02-03-5; eigene Berechnungen",
+OFFICIAL = genesis.official(
+    "Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland, "
+    f"Tabelle {TABLE}; eigene Berechnungen"
 )
 # (lower bound, upper bound or None) -> band id; in display order, youngest first
 BANDS: dict[tuple[int, int | None], str] = {
@@ -76,14 +71,9 @@ def indicator_ids() -> list[str]:
 
 
 def sniff(path: Path) -> bool:
-    name = Path(path).name.lower()
-    if not (name.endswith(".csv") or name.endswith(".csv.gz")):
+    text = genesis.sniff_head(path)
+    if text is None:
         return False
-    try:
-        head = read_bytes(Path(path))[:4096]
-    except (OSError, SourceFormatError):
-        return False
-    text = head.decode("latin-1").lower()
     return TABLE in text or (";;;;insgesamt;männlich;weiblich" in text and "unter 3" in text)
 
 
@@ -94,18 +84,11 @@ def read(path: Path) -> SourceData:
     header = _header_line(path, lines)
     rows = _data_lines(path, lines, header + 1)
     observations, period = _observations(path, rows)
-    prov = provenance(
-        path,
-        OFFICIAL,
-        attribution="Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
-        f"Deutschland, Tabelle {TABLE}, Stichtag {iso_to_german_date(period)}; "
-        "eigene Berechnungen",
-    )
     return source_data(
         FORMAT_ID,
         path,
         sha256_bytes(data),
-        prov,
+        genesis.table_provenance(path, OFFICIAL, TABLE, period),
         vintage=period,
         observations=observations,
         notes=[f"{observations['ags'].nunique()} regions, 17 age groups by sex"],
@@ -114,7 +97,7 @@ def read(path: Path) -> SourceData:
 
 def fingerprint(path: Path) -> str:
     """The SHA-256 that ``read(path).sha256`` gives (the content, gzip decompressed)."""
-    return sha256_bytes(read_bytes(Path(path)))
+    return content_sha256(path)
 
 
 def _header_line(path: Path, lines: list[list[str]]) -> int:

@@ -25,24 +25,19 @@ import pandas as pd
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
-    Provenance,
-    iso_to_german_date,
     observation_frame,
-    provenance,
     read_bytes,
     sha256_bytes,
     source_data,
 )
-from regionatlas.sources.base import SourceData
+from regionatlas.sources.base import SourceData, content_sha256
 
 FORMAT_ID = "regionalstatistik-13111-07-05-4"
 TABLE = "13111-07-05-4"
-OFFICIAL = Provenance(
-    publisher="Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland",
-    licence="Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)",
-    attribution="Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
-    f"Deutschland, Tabelle {TABLE} (Beschäftigungsstatistik der Bundesagentur für Arbeit); "
-    "eigene Berechnungen",
+OFFICIAL = genesis.official(
+    "Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland, "
+    f"Tabelle {TABLE} (Beschäftigungsstatistik der Bundesagentur für Arbeit); "
+    "eigene Berechnungen"
 )
 TOTAL_INDICATOR = "jobs"
 # WZ 2008 code of each published group -> indicator suffix, in the table's order
@@ -101,14 +96,9 @@ def partition_ids() -> list[str]:
 
 
 def sniff(path: Path) -> bool:
-    name = Path(path).name.lower()
-    if not (name.endswith(".csv") or name.endswith(".csv.gz")):
+    text = genesis.sniff_head(path)
+    if text is None:
         return False
-    try:
-        head = read_bytes(Path(path))[:4096]
-    except (OSError, SourceFormatError):
-        return False
-    text = head.decode("latin-1").lower()
     return TABLE in text or (
         ";;;insgesamt;männlich;weiblich;insgesamt;männlich;weiblich" in text
         and "wirtschaftszweig" in text
@@ -130,18 +120,11 @@ def read(path: Path) -> SourceData:
         example="lines 'key;name;sector;' and six counts",
     )
     observations = _observations(path, rows, period)
-    prov = provenance(
-        path,
-        OFFICIAL,
-        attribution="Quelle: Statistische Ämter des Bundes und der Länder, Regionaldatenbank "
-        f"Deutschland, Tabelle {TABLE}, Stichtag {iso_to_german_date(period)}; "
-        "eigene Berechnungen",
-    )
     return source_data(
         FORMAT_ID,
         path,
         sha256_bytes(data),
-        prov,
+        genesis.table_provenance(path, OFFICIAL, TABLE, period),
         vintage=period,
         observations=observations,
         notes=[f"{observations['ags'].nunique()} regions, {len(GROUPS)} WZ 2008 sector groups"],
@@ -150,7 +133,7 @@ def read(path: Path) -> SourceData:
 
 def fingerprint(path: Path) -> str:
     """The SHA-256 that ``read(path).sha256`` gives (the content, gzip decompressed)."""
-    return sha256_bytes(read_bytes(Path(path)))
+    return content_sha256(path)
 
 
 def _cells(fields: list[str]) -> list[str]:
