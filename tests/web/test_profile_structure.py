@@ -75,6 +75,8 @@ def structure_observations() -> pd.DataFrame:
     for order, m, f in BANDS.values():
         rows.append(_obs(AGS, f"age_male_{order}", PERIOD, m))
         rows.append(_obs(AGS, f"age_female_{order}", PERIOD, f))
+    rows.append((AGS, "employed_residents.men", PERIOD, 7_000.0, None))
+    rows.append((AGS, "employed_residents.women", PERIOD, None, "*"))
     rows.append((AGS, "population_male", "2023-12-31", MALE, None))
     rows.append((AGS, "population_female", "2023-12-31", FEMALE, "derived"))
     return pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
@@ -164,6 +166,8 @@ def test_profile_structure_from_store(atlas, specs):
     assert bands[2]["male"]["value"] == BANDS["65+"][1]
     sex = st["sex"]["population"]
     assert (sex["male"]["value"], sex["female"]["value"]) == (MALE, FEMALE)
+    emp = st["sex"]["employed_residents"]
+    assert emp["male"]["value"] == 7_000.0 and emp["female"] == {"value": None, "flag": "*"}
     # structure indicators stay out of the key-figure table
     shown = {f["indicator"] for f in p["figures"]}
     assert not shown & {s["indicator"] for s in specs["sectors"]}
@@ -210,7 +214,7 @@ def test_page_renders_accessible_charts_with_markers(atlas, specs, lang):
     from regionatlas.web.pages.profiles import profile_page_body
 
     html = profile_page_body(atlas, lang, AGS, specs=specs)
-    for chart in ("sectors", "age", "sex-population"):
+    for chart in ("sectors", "age", "sex-population", "sex-employed_residents"):
         assert f'aria-labelledby="{chart}-t {chart}-d"' in html
         assert f'<title id="{chart}-t">' in html and f'<desc id="{chart}-d">' in html
     reason = {"de": "unbekannt oder geheim", "en": "unknown or confidential"}[lang]

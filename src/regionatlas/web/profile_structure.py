@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 
 STRUCTURE_COLUMNS = ("structure", "structure_order", "structure_sex", "structure_band")
-SEX_PAIRS = {  # total -> (male, female); the commuter groups are the BA's flow groups
+SEX_PAIRS = {  # total -> (male, female); group suffixes as the BA readers write them
     "population": ("population_male", "population_female"),
+    "employed_residents": ("employed_residents.men", "employed_residents.women"),
     "out_commuters": ("out_commuters.men", "out_commuters.women"),
     "in_commuters": ("in_commuters.men", "in_commuters.women"),
 }
@@ -90,7 +91,8 @@ def _cell(series: Series, ind: str | None, period: str) -> dict[str, Any] | None
 
 
 def by_sex(series: Series) -> dict[str, Any]:
-    """Population and commuters by sex at the newest period with either sex observed."""
+    """Population, employed residents and commuters by sex, each at the newest period with
+    either sex observed."""
     out = {}
     for total, (male, female) in SEX_PAIRS.items():
         per = _newest_period(series, [male, female])

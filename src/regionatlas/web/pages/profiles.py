@@ -23,7 +23,7 @@ MARKER_KEYS = {
     "/": "marker_slash",
     "…": "marker_ellipsis",
 }
-SEX_PARTS = ("population", "out_commuters", "in_commuters")
+SEX_PARTS = ("population", "employed_residents", "out_commuters", "in_commuters")
 
 
 def marker_text(flag: str | None, t: Translator) -> str | None:
