@@ -22,6 +22,12 @@ SYNTHETIC_MARKER = "SYNTHETIC.txt"
 SYNTHETIC_PUBLISHER = "regionatlas synth (synthetische Daten / synthetic data)"
 SYNTHETIC_LICENCE = "CC0-1.0"
 
+BA_PUBLISHER = "Statistik der Bundesagentur für Arbeit"
+BA_LICENCE = (
+    "Nutzung und Weitergabe mit Quellenangabe erlaubt; eigene Berechnungen sind als "
+    "solche kenntlich zu machen (Statistik der BA, Impressum)"
+)
+
 GERMAN_MONTHS = {
     "januar": 1,
     "februar": 2,
@@ -131,6 +137,18 @@ def provenance(
     if seed is not None:
         return seeded_provenance(seed)
     return official if attribution is None else replace(official, attribution=attribution)
+
+
+def ba_attribution(product: str, stichtag: str | None = None) -> str:
+    """The source statement the BA asks for, for one of its products (e.g. 'Pendleratlas'),
+    naming the reference date (ISO) when it is known."""
+    dated = f", Stichtag {iso_to_german_date(stichtag)}" if stichtag else ""
+    return f"Quelle: {BA_PUBLISHER}, {product}{dated}; eigene Berechnungen"
+
+
+def ba_official(product: str) -> Provenance:
+    """The official provenance of a BA product (undated attribution)."""
+    return Provenance(BA_PUBLISHER, BA_LICENCE, ba_attribution(product))
 
 
 def source_data(

@@ -31,9 +31,9 @@ from regionatlas.sources._ba_workbook import (
     workbook_sha256,
 )
 from regionatlas.sources._common import (
-    Provenance,
+    ba_attribution,
+    ba_official,
     german_date_to_iso,
-    iso_to_german_date,
     observation_frame,
     provenance,
     sha256_bytes,
@@ -44,15 +44,8 @@ from regionatlas.store.schema import MARKERS
 
 FORMAT_ID = "ba-gemband"
 SHEET = "Gemeindedaten"
-OFFICIAL = Provenance(
-    publisher="Statistik der Bundesagentur für Arbeit",
-    licence=(
-        "Nutzung und Weitergabe mit Quellenangabe erlaubt; eigene Berechnungen sind als "
-        "solche kenntlich zu machen (Statistik der BA, Impressum)"
-    ),
-    attribution="Quelle: Statistik der Bundesagentur für Arbeit, Gemeindedaten der "
-    "sozialversicherungspflichtig Beschäftigten; eigene Berechnungen",
-)
+PRODUCT = "Gemeindedaten der sozialversicherungspflichtig Beschäftigten"
+OFFICIAL = ba_official(PRODUCT)
 LETTERS = "ABCDEFGHIJKLMNO"
 N_COLUMNS = len(LETTERS)
 
@@ -118,9 +111,7 @@ def read(path: Path) -> SourceData:
         path,
         OFFICIAL,
         seed=seed,
-        attribution="Quelle: Statistik der Bundesagentur für Arbeit, Gemeindedaten der "
-        f"sozialversicherungspflichtig Beschäftigten, Stichtag {iso_to_german_date(period)}; "
-        "eigene Berechnungen",
+        attribution=ba_attribution(PRODUCT, period),
     )
     units = observations["ags"].nunique()
     return source_data(

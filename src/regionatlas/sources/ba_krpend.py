@@ -34,9 +34,9 @@ from regionatlas.sources._ba_workbook import (
     workbook_sha256,
 )
 from regionatlas.sources._common import (
-    Provenance,
+    ba_attribution,
+    ba_official,
     german_date_to_iso,
-    iso_to_german_date,
     provenance,
     sha256_bytes,
     source_data,
@@ -51,15 +51,8 @@ from regionatlas.store.schema import (
 )
 
 FORMAT_ID = "ba-krpend"
-OFFICIAL = Provenance(
-    publisher="Statistik der Bundesagentur für Arbeit",
-    licence=(
-        "Nutzung und Weitergabe mit Quellenangabe erlaubt; eigene Berechnungen sind als "
-        "solche kenntlich zu machen (Statistik der BA, Impressum)"
-    ),
-    attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendlerverflechtungen; "
-    "eigene Berechnungen",
-)
+PRODUCT = "Pendlerverflechtungen"
+OFFICIAL = ba_official(PRODUCT)
 SHEETS = {  # sheet -> (level, reported_by, key length)
     "Auspendler Gemeinden": ("gemeinde", "residence", 8),
     "Einpendler Gemeinden": ("gemeinde", "workplace", 8),
@@ -125,8 +118,7 @@ def read(path: Path) -> SourceData:
         path,
         OFFICIAL,
         seed=synthetic_seed,
-        attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendlerverflechtungen, "
-        f"Stichtag {iso_to_german_date(period)}; eigene Berechnungen",
+        attribution=ba_attribution(PRODUCT, period),
     )
     return source_data(
         FORMAT_ID,

@@ -27,10 +27,10 @@ import pandas as pd
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.sources._common import (
-    Provenance,
+    ba_attribution,
+    ba_official,
     decode,
     german_month_to_date,
-    iso_to_german_date,
     provenance,
     read_bytes,
     sha256_bytes,
@@ -46,14 +46,8 @@ from regionatlas.store.schema import (
 )
 
 FORMAT_ID = "ba-pendleratlas-csv"
-OFFICIAL = Provenance(
-    publisher="Statistik der Bundesagentur für Arbeit",
-    licence=(
-        "Nutzung und Weitergabe mit Quellenangabe erlaubt; eigene Berechnungen sind als "
-        "solche kenntlich zu machen (Statistik der BA, Impressum)"
-    ),
-    attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendleratlas; eigene Berechnungen",
-)
+PRODUCT = "Pendleratlas"
+OFFICIAL = ba_official(PRODUCT)
 VALUE_COLUMNS = ["Insgesamt", "Männer", "Frauen", "Deutsche", "Ausländer", "Auszubildende"]
 KEY = "Regionalschlüssel"
 HEADERS = {
@@ -111,8 +105,7 @@ def read(path: Path, encoding: str = "utf-8") -> SourceData:
     prov = provenance(
         path,
         OFFICIAL,
-        attribution="Quelle: Statistik der Bundesagentur für Arbeit, Pendleratlas, Stichtag "
-        f"{iso_to_german_date(period)}; eigene Berechnungen",
+        attribution=ba_attribution(PRODUCT, period),
     )
     return source_data(
         FORMAT_ID,
