@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import re
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,6 +28,9 @@ BA_LICENCE = (
     "Nutzung und Weitergabe mit Quellenangabe erlaubt; eigene Berechnungen sind als "
     "solche kenntlich zu machen (Statistik der BA, Impressum)"
 )
+
+GERMANY_KEYS = frozenset({"D", "DG", "DE"})  # how tables key Deutschland; canonical "DE"
+THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 GERMAN_MONTHS = {
     "januar": 1,
@@ -204,6 +208,41 @@ def observation_frame(
         }
     )
     return frame[OBSERVATION_COLUMNS]
+
+
+def whole_number(text: str) -> float | None:
+    """A published whole number: ASCII digits, optionally with ``.`` thousands separators
+    (``1.234``); None for anything else (markers, signs, decimals, blanks)."""
+    if text.isdigit() and text.isascii():
+        return float(text)
+    if THOUSANDS.fullmatch(text):
+        return float(text.replace(".", ""))
+    return None
+
+
+def regional_key(
+    where: str | Path,
+    raw: str,
+    line: int,
+    column: int | str,
+    lengths: Collection[int],
+    expected: str,
+) -> str:
+    """A regional key (AGS/ARS or a prefix) as text with its leading zeros, its length one
+    of ``lengths``; Deutschland (``DG``, ``D``, ``DE``) is ``DE``."""
+    key = raw.strip()
+    if key in GERMANY_KEYS:
+        return "DE"
+    if not (key.isdigit() and key.isascii() and len(key) in lengths):
+        raise SourceFormatError(
+            where,
+            "bad regional key (no AGS)",
+            line=line,
+            column=column,
+            value=raw,
+            expected=expected,
+        )
+    return key
 
 
 def month_end(year: int, month: int) -> str:

@@ -10,7 +10,6 @@ Counts are whole numbers, optionally with ``.`` as thousands separator; markers 
     split_lines(data) -> list[list[str]]           the semicolon fields of every line
     data_lines(path, lines, start, ...)            data lines (1-based line, fields) up to the
                                                    footer; field count and "no data" checked
-    regional_key(path, raw, line, column, ...)     an AGS/ARS prefix as text ("DG" -> "DE")
     count(path, raw, line, column, name)           (value, flag) of one count cell
     sniff_head(path) -> str | None                 the start of a .csv(.gz), lower-cased
     official(attribution) -> Provenance            the Regionaldatenbank as publisher
@@ -21,7 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -31,14 +29,13 @@ from regionatlas.sources._common import (
     iso_to_german_date,
     provenance,
     read_bytes,
+    whole_number,
 )
 from regionatlas.store.schema import MARKERS
 
 PUBLISHER = "Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland"
 LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
-GERMANY_KEYS = {"DG", "DE", "D"}
 SNIFF_BYTES = 4096
-THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 
 Lines = list[list[str]]
 DataLines = list[tuple[int, list[str]]]
@@ -104,34 +101,14 @@ def data_lines(
     return out
 
 
-def regional_key(
-    path: Path, raw: str, line: int, column: int, lengths: Sequence[int], expected: str
-) -> str:
-    """The regional key as text with its leading zeros; Deutschland (``DG``) is ``DE``."""
-    key = raw.strip()
-    if key in GERMANY_KEYS:
-        return "DE"
-    if not (key.isdigit() and key.isascii() and len(key) in lengths):
-        raise SourceFormatError(
-            path,
-            "bad regional key (no AGS)",
-            line=line,
-            column=column,
-            value=raw,
-            expected=expected,
-        )
-    return key
-
-
 def count(path: Path, raw: str, line: int, column: int, name: str) -> tuple[float, str | None]:
     """A whole number (``1.234`` thousands separator allowed) or a marker (NaN, marker)."""
     t = raw.strip()
     if t in MARKERS:
         return float("nan"), t
-    if t.isdigit() and t.isascii():
-        return float(t), None
-    if THOUSANDS.fullmatch(t):
-        return float(t.replace(".", "")), None
+    n = whole_number(t)
+    if n is not None:
+        return n, None
     raise SourceFormatError(
         path,
         "not a count",

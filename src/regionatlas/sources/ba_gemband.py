@@ -31,13 +31,16 @@ from regionatlas.sources._ba_workbook import (
     workbook_sha256,
 )
 from regionatlas.sources._common import (
+    GERMANY_KEYS,
     ba_attribution,
     ba_official,
     german_date_to_iso,
     observation_frame,
     provenance,
+    regional_key,
     sha256_bytes,
     source_data,
+    whole_number,
 )
 from regionatlas.sources.base import SourceData
 from regionatlas.store.schema import MARKERS
@@ -74,10 +77,8 @@ VALUE_COLUMNS = (
     Column("O", "establishments", ("Betriebe",), True),
 )
 NAME_RE = re.compile(r"gemband[-_]dlk[-_]0[-_](?P<year>\d{4})(?P<month>\d{2})", re.IGNORECASE)
-GERMANY_KEYS = {"D", "DG", "DE"}
 KEY_LEVEL = {8: "gemeinde", 5: "kreis", 3: "rbz", 2: "land"}
 NUMERIC_PAD = {7: 8, 4: 5, 1: 2}  # a number that lost its leading zero; unambiguous lengths
-THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 HEADER_SEARCH_ROWS = 40
 
 
@@ -213,19 +214,14 @@ def _key(where: str, cell: object, line: int) -> str:
                 expected="the key as text with leading zeros (8 digits Gemeinde, 5 Kreis, 2 Land)",
             )
         return digits.zfill(width)
-    key = cell_text(cell)
-    if key in GERMANY_KEYS:
-        return "DE"
-    if not (key.isdigit() and key.isascii() and len(key) in KEY_LEVEL):
-        raise SourceFormatError(
-            where,
-            "bad regional key (no AGS)",
-            line=line,
-            column="A",
-            value=key,
-            expected="8 digits (Gemeinde), 5 (Kreis), 3 (Regierungsbezirk) or 2 (Land)",
-        )
-    return key
+    return regional_key(
+        where,
+        cell_text(cell),
+        line,
+        "A",
+        KEY_LEVEL,
+        "8 digits (Gemeinde), 5 (Kreis), 3 (Regierungsbezirk) or 2 (Land)",
+    )
 
 
 def _value(where: str, cell: object, line: int, col: Column) -> tuple[float | None, str | None]:
@@ -240,10 +236,9 @@ def _value(where: str, cell: object, line: int, col: Column) -> tuple[float | No
             return float("nan"), None
         if t in MARKERS:
             return None, t
-        if t.isdigit() and t.isascii():
-            return float(t), None
-        if THOUSANDS.fullmatch(t):
-            return float(t.replace(".", "")), None
+        n = whole_number(t)
+        if n is not None:
+            return n, None
     raise SourceFormatError(
         where,
         "not a count",

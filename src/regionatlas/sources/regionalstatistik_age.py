@@ -23,6 +23,7 @@ from regionatlas.sources._common import (
     german_date_to_iso,
     observation_frame,
     read_bytes,
+    regional_key,
     sha256_bytes,
     source_data,
 )
@@ -163,7 +164,7 @@ def _band(path: Path, label: str, line: int) -> str | None:
 
 
 def _key(path: Path, raw: str, line: int) -> str:
-    return genesis.regional_key(
+    return regional_key(
         path,
         raw,
         line,

@@ -27,6 +27,7 @@ from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
     observation_frame,
     read_bytes,
+    regional_key,
     sha256_bytes,
     source_data,
 )
@@ -255,7 +256,7 @@ def _observations(path: Path, rows: list[tuple[int, list[str]]], period: str) ->
     seen: dict[tuple[str, str], int] = {}
     ags, ind, val, flag = [], [], [], []
     for line, f in rows:
-        key = genesis.regional_key(
+        key = regional_key(
             path,
             f[0],
             line,
