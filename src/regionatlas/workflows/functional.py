@@ -362,11 +362,12 @@ def central_places(
     assessable, why = assessability(fb)
     figures["assessable"] = assessable.reindex(figures["ags"]).fillna(True).to_numpy(bool)
     figures["assessment"] = np.where(figures["assessable"], "", why)
-    estimate_basis = (
-        f"{fb.basis}: {fb.note}"
-        if fb.basis != OFFICIAL
-        else f"official municipal flows ({fb.period})"
-    )
+    if fb.basis == OFFICIAL:
+        estimate_basis = f"official municipal flows ({fb.period})"
+    elif fb.note.startswith(f"{fb.basis}: "):  # the note already says what it is
+        estimate_basis = fb.note
+    else:
+        estimate_basis = f"{fb.basis}: {fb.note}"
     comp = central_place_comparison(des, figures, estimate_basis=estimate_basis, method=method)
     n_out = int((~figures["assessable"]).sum())
     note = f"designations: {des_basis}; functional figures: {estimate_basis}"
