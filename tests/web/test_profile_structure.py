@@ -353,3 +353,34 @@ def test_region_locator_highlights_the_core(atlas):
     loc = loc[: loc.index("</svg>")]
     assert loc.count('class="me"') == len(fs.CORE)
     assert loc.count('class="other"') == len(fs.DISTRICTS) - len(fs.CORE)
+
+
+def _cited_rows() -> dict[str, dict[str, str]]:
+    import csv
+
+    from regionatlas.workflows.functional import CURATED_CENTRAL_PLACES
+
+    with open(CURATED_CENTRAL_PLACES, encoding="utf-8", newline="") as fh:
+        return {r["ags"]: r for r in csv.DictReader(fh)}
+
+
+def test_designation_without_flows_is_still_cited(client):
+    """The fixture store has no flows within districts: no functional level, but a
+    municipality listed in the cited file shows its designation and citation, and one
+    that is not listed says "no cited designation" (never "no central place")."""
+    cited = _cited_rows()
+    listed = [a for a in fs.MUNICIPALITIES if a in cited]
+    unlisted = [a for a in fs.MUNICIPALITIES if a not in cited]
+    assert listed and unlisted  # the fixture's keys cover both cases
+    p = client.get(f"/api/v1/profiles/{listed[0]}.json").json()["central_place"]
+    assert p["basis"] is None and p["assumption"] is None
+    place = p["place"]
+    assert place["designated_level"] == int(cited[listed[0]]["level"])
+    assert place["citation"]["plan"] == cited[listed[0]]["plan"]
+    assert place["functional_level"] is None and place["category"] == "no_data"
+    q = client.get(f"/api/v1/profiles/{unlisted[0]}.json").json()["central_place"]["place"]
+    assert q["designated_level"] is None and q["category"] == "no_designation"
+    html = client.get(f"/de/profile/{unlisted[0]}/").text
+    sec = re.search(r'class="profile-central">(.*?)</section>', html, re.S).group(1)
+    assert "keine zitierte Festlegung" in sec and "kein zentraler Ort" not in sec
+    assert "regions/#layer" not in sec  # no functional layer to link to

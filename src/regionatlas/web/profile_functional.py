@@ -44,6 +44,7 @@ def _citations(atlas) -> dict[str, dict[str, Any]]:
         rows = cpc.read_rows(CURATED_CENTRAL_PLACES)
         return {
             str(r["ags"]): {k: _text(r.get(k)) for k in CITATION_FIELDS}
+            | {"level": int(r["level"])}
             for r in rows.to_dict("records")
         }
 
@@ -227,16 +228,56 @@ def _place(row: dict[str, Any], citations: dict[str, dict[str, Any]]) -> dict[st
     }
 
 
+def _designations_only(atlas, citations: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """Without municipal flows there is no functional level, but the cited designations still
+    stand: rows in the shape of the central-place payload with ``category`` "no_data" (or
+    "no_designation"), no basis and no assumption."""
+    if not citations:
+        return None
+    from regionatlas.sources import central_places_curated as cpc
+
+    units = atlas.units()
+    mun = units[units["level"] == "gemeinde"]
+    rows = []
+    for ags, name in zip(mun["ags"], mun["name"], strict=True):
+        c = citations.get(ags)
+        rows.append(
+            {
+                "ags": ags,
+                "name": name,
+                "designated_level": c["level"] if c else None,
+                "designated_category": c["category_state"] if c else None,
+                "designation_source": f"{c['plan']} ({c['source_kind']})" if c else None,
+                "functional_level": None,
+                "deviation": None,
+                "category": "no_data" if c else "no_designation",
+                "balance": None,
+                "jobs": None,
+                "job_centrality": None,
+            }
+        )
+    return {
+        "basis": None,
+        "period": None,
+        "designation_basis": "cited file central-places.csv",
+        "method": None,
+        "flow_note": None,
+        "assumption": None,
+        "attribution": [cpc.ATTRIBUTION],
+        "municipalities": rows,
+    }
+
+
 def central_place_role(
     atlas, ags: str | None, level: str, districts: frozenset[str] | None = None
 ) -> dict[str, Any] | None:
     """The cited designation against the functional class (municipality), or the designated
     places within the unit (district; the region: ``level="region"`` with its core
     ``districts``)."""
-    cp = _central_places(atlas)
+    citations = _citations(atlas)
+    cp = _central_places(atlas) or _designations_only(atlas, citations)
     if cp is None:
         return None
-    citations = _citations(atlas)
     base = {
         "basis": cp["basis"],
         "period": cp["period"],
