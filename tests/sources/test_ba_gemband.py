@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from krpend_layout import write_workbook
+from source_asserts import observation as obs
+from source_asserts import read_error
 
 from regionatlas.errors import SourceFormatError, UnknownFormatError
 from regionatlas.sources import FORMATS, detect
@@ -191,17 +193,8 @@ def book(tmp_path: Path, ext: str = "xlsx", rows=None, name="gemband-dlk-0-20230
     return write_workbook(tmp_path / f"{name}.{ext}", sheets)
 
 
-def obs(data, ags: str, indicator: str):
-    o = data.observations
-    hit = o[(o.ags == ags) & (o.indicator == indicator)]
-    assert len(hit) == 1, (ags, indicator, len(hit))
-    return hit.iloc[0]
-
-
 def error(path: Path) -> SourceFormatError:
-    with pytest.raises(SourceFormatError) as info:
-        reader.read(path)
-    return info.value
+    return read_error(reader, path)
 
 
 @pytest.mark.parametrize("ext", ["xlsx", "xlsb"])

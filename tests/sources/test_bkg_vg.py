@@ -8,6 +8,7 @@ from pathlib import Path
 import pyproj
 import pytest
 from shapely.geometry import MultiPolygon, Polygon
+from source_asserts import read_error
 from vg_layout import X0, Y0, feature, gem_features, square, write_vg
 
 from regionatlas.errors import SourceFormatError
@@ -91,9 +92,7 @@ def test_hash_covers_all_side_files(tmp_path: Path) -> None:
 
 
 def _error(path: Path) -> SourceFormatError:
-    with pytest.raises(SourceFormatError) as info:
-        reader.read(path)
-    return info.value
+    return read_error(reader, path)
 
 
 def test_missing_prj_is_an_error_never_a_guess(tmp_path: Path) -> None:

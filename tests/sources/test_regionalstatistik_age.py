@@ -11,6 +11,8 @@ import math
 from pathlib import Path
 
 import pytest
+from source_asserts import observation as value
+from source_asserts import read_error
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.indicators.catalogue import catalogue
@@ -127,16 +129,7 @@ def write(path: Path, lines: list[str], encoding: str = "latin-1") -> Path:
 
 
 def error(path: Path) -> SourceFormatError:
-    with pytest.raises(SourceFormatError) as info:
-        reader.read(path)
-    return info.value
-
-
-def value(data, ags: str, indicator: str):
-    o = data.observations
-    hit = o[(o.ags == ags) & (o.indicator == indicator)]
-    assert len(hit) == 1, (ags, indicator, len(hit))
-    return hit.iloc[0]
+    return read_error(reader, path)
 
 
 def test_reads_the_layout(tmp_path: Path) -> None:
