@@ -53,6 +53,8 @@ def region_observations(atlas) -> pd.DataFrame:
         complete = {k for k, v in n.items() if v == len(core)}
         keep = [(i, p) in complete for i, p in zip(agg["indicator"], agg["period"], strict=True)]
         agg = agg[keep]
+        if agg.empty:
+            return agg
         derived = derive_indicators(agg, cat)
         frames = [f for f in (agg, derived) if not f.empty]
         if not frames:
