@@ -11,8 +11,8 @@ import math
 from pathlib import Path
 
 import pytest
+from source_asserts import imported_observations, read_error
 from source_asserts import observation as value
-from source_asserts import read_error
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.indicators.catalogue import catalogue
@@ -264,20 +264,8 @@ def test_data_after_the_footer_and_no_data(tmp_path: Path) -> None:
 
 
 def test_round_trip_through_import_into_a_geopackage(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from regionatlas.cli.main import app
-    from regionatlas.store import open_store
-
     path = write(tmp_path / "12411-02-03-5.csv", body())
-    db = tmp_path / "atlas.gpkg"
-    result = CliRunner().invoke(app, ["import", str(path), "--db", str(db), "--quiet"])
-    assert result.exit_code == 0, result.output
-    store = open_store(db)
-    try:
-        o = store.observations(ags=["06633022", "06611000"]).set_index(["ags", "indicator"])
-    finally:
-        store.close()
+    o = imported_observations(path, tmp_path / "atlas.gpkg", ["06633022", "06611000"])
     assert o.loc[("06611000", "population_female_age_0_3"), "value"] == 2800
     flagged = o.loc[("06633022", "population_male_age_18_20")]
     assert flagged["flag"] == "." and math.isnan(flagged["value"])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import sectors_layout as lay
+from source_asserts import imported_observations, read_error
 from source_asserts import observation as value
-from source_asserts import read_error
 
 from regionatlas.errors import SourceFormatError
 from regionatlas.indicators.catalogue import catalogue
@@ -243,20 +243,8 @@ def test_data_after_the_footer_and_no_data(tmp_path: Path) -> None:
 
 
 def test_round_trip_through_import_into_a_geopackage(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from regionatlas.cli.main import app
-    from regionatlas.store import open_store
-
     path = lay.write(tmp_path / "13111-07-05-4.csv", lay.body())
-    db = tmp_path / "atlas.gpkg"
-    result = CliRunner().invoke(app, ["import", str(path), "--db", str(db), "--quiet"])
-    assert result.exit_code == 0, result.output
-    store = open_store(db)
-    try:
-        o = store.observations(ags=["06611", "06633"]).set_index(["ags", "indicator"])
-    finally:
-        store.close()
+    o = imported_observations(path, tmp_path / "atlas.gpkg", ["06611", "06633"])
     assert o.loc[("06633", "jobs_sector_g_i"), "value"] == 17_800
     assert o.loc[("06611", "jobs_sector_b_f"), "value"] == 14_200 + 3_900
     flagged = o.loc[("06611", "jobs_sector_a")]
