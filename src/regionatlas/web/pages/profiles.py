@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from regionatlas.web import charts as ch  # module import: charts imports pages.render
 from regionatlas.web.api.deps import AgsPath, AtlasDep
 from regionatlas.web.i18n import Translator
+from regionatlas.web.pages.regions import BASIS_KEYS
 from regionatlas.web.pages.render import check_lang, html, page
 from regionatlas.web.profile import profile_data
 from regionatlas.web.profile_region import REGION_KEY, region_profile_data
@@ -120,6 +121,7 @@ def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> 
         structure=structure_view(data["structure"], lang),
         marker=lambda flag: marker_text(flag, Translator(lang)),
         has_region=bool(atlas.scope.region_id and atlas.scope.core),
+        basis_keys=BASIS_KEYS,  # the regions page's basis labels ("modelled estimate" …)
     )
 
 
