@@ -444,13 +444,26 @@ def test_start_page_explains_dissolved_municipalities(page, real_server, lang, t
         """() => {  // a pixel of the map where Anrode is drawn
           const m = window.atlasMap;
           const c = m.getCanvas().getBoundingClientRect();
-          for (let y = 0; y < c.height; y += 3) for (let x = 0; x < c.width; x += 3) {
+          const hits = [];  // then the middle one of the pixels (not at an edge)
+          for (let y = 0; y < c.height; y += 2) for (let x = 0; x < c.width; x += 2) {
             const hit = m.queryRenderedFeatures([x, y], { layers: ['units-ended'] });
-            if (hit.some((f) => f.properties.ags === '16064073')) return [c.left + x, c.top + y];
+            if (hit.some((f) => f.properties.ags === '16064073')) hits.push([x, y]);
           }
-          return null;
+          const [x, y] = hits[Math.floor(hits.length / 2)];
+          return [c.left + x, c.top + y];
         }"""
     )
+    # the dotted pattern is drawn there (not the grey of a missing image)
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    img = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB")).astype(int)
+    patch = img[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3].reshape(-1, 3)
+    light, dot = np.array([0xEC, 0xE8, 0xF2]), np.array([0x6A, 0x5A, 0x8C])
+    near = lambda c: (np.abs(patch - c).sum(axis=1) < 40).any()  # noqa: E731
+    assert near(light) and near(dot), patch[:5]
     page.mouse.move(x, y)
     tip = page.locator(".tooltip")
     tip.wait_for(state="visible", timeout=5_000)

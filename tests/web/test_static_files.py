@@ -62,7 +62,6 @@ def test_start_page_preloads_its_first_view(client):
         "static/js/thematic.js",
         "api/v1/geometry/gemeinde.geojson",
         "api/v1/geometry/kreis.geojson",
-        "maplibre-gl-worker.mjs?v=",
     ):
         assert any(must in h for h in hrefs), must
     values = [h for h in hrefs if "api/v1/values/population/gemeinde/" in h]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -13,12 +12,6 @@ from regionatlas.web.classify import METHODS, PALETTES
 from regionatlas.web.pages.render import check_lang, page, palettes
 
 router = APIRouter()
-# the map library's worker URL carries its version (?v=...): the page preloads exactly that URL
-MAPLIBRE_VERSION = (
-    (Path(__file__).resolve().parents[1] / "static" / "vendor" / "maplibre-gl" / "VERSION")
-    .read_text(encoding="utf-8")
-    .strip()
-)
 
 
 def map_page_body(atlas, lang: str) -> str:
@@ -63,7 +56,6 @@ def map_page_body(atlas, lang: str) -> str:
         table=table,
         methods=METHODS,
         schemes=PALETTES,
-        maplibre_version=MAPLIBRE_VERSION,
         ended=atlas.ended_units(table["level"]) if table else {},
     )
 

@@ -154,10 +154,9 @@ function firstStyle(p, kreise, laender, outline) {
       borders: { type: "geojson", data: borders, maxzoom: 9, buffer: 16, tolerance: TOLERANCE },
     },
     layers: [
-      { id: "background", type: "background", paint: { "background-color": "#eef2f3" } },
-      { id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": p.fill } },
-      { id: "units-hatch", type: "fill", source: "units", filter: ["==", ["get", "c"], -1], paint: { "fill-pattern": "hatch" } },
-      { id: "units-ended", type: "fill", source: "units", filter: ["==", ["get", "c"], -2], paint: { "fill-pattern": "ended" } },
+      { id: "units-fill", type: "fill", source: "units", filter: [">=", ["get", "c"], 0], paint: { "fill-color": p.fill, "fill-antialias": false } },
+      { id: "units-hatch", type: "fill", source: "units", filter: ["==", ["get", "c"], -1], paint: { "fill-pattern": "hatch", "fill-antialias": false } },
+      { id: "units-ended", type: "fill", source: "units", filter: ["==", ["get", "c"], -2], paint: { "fill-pattern": "ended", "fill-antialias": false } },
       { id: "units-line", type: "line", source: "units", paint: { "line-color": "#ffffff", "line-width": 0.5 } },
       line("kreis-line", "kreis", { "line-color": "#404040", "line-width": 1.2 }, { visibility: state.l === "gemeinde" ? "visible" : "none" }),
       line("land-line", "land", { "line-color": "#111111", "line-width": 2.6 }),
@@ -275,9 +274,11 @@ async function init() {
   const p = prepare();
   map = new maplibregl.Map({ ...mapOptions("map", config.bbox), style: firstStyle(p, kreise, laender, outline) });
   window.atlasMap = map;
+  map.getContainer().style.background = "#eef2f3";
   const images = { hatch: hatchImage, ended: endedImage };
-  map.on("styleimagemissing", (e) => {
-    if (images[e.id] && !map.hasImage(e.id)) map.addImage(e.id, images[e.id](), { pixelRatio: 1 });
+  // the patterns are made here, when a tile first needs them (no sprite to download)
+  map.setMissingStyleImageResolver((id) => {
+    if (images[id] && !map.hasImage(id)) map.addImage(id, images[id](), { pixelRatio: 1 });
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   render(p);
