@@ -20,19 +20,33 @@ pytestmark = pytest.mark.realdata
 API = "/api/v1"
 
 
+BUILD = """
+import sys
+from regionatlas.build import build_region
+from regionatlas.region import load_region
+from regionatlas.settings import DEFAULT_REGION
+from regionatlas.store import open_store
+
+store = open_store(sys.argv[1])
+try:
+    build_region(store, load_region(DEFAULT_REGION))
+finally:
+    store.close()
+"""
+
+
 @pytest.fixture(scope="module")
 def real_store(tmp_path_factory, shared_data):
-    from regionatlas.build import build_region
-    from regionatlas.region import load_region
-    from regionatlas.settings import DEFAULT_REGION
-    from regionatlas.store import open_store
+    """The real region built in a fresh interpreter: the build forks worker processes, which
+    must not inherit the live servers' and warm-up threads of this test session."""
+    import subprocess
+    import sys
 
     path = tmp_path_factory.mktemp("profiles") / "atlas.gpkg"
-    store = open_store(str(path))
-    try:
-        build_region(store, load_region(DEFAULT_REGION))
-    finally:
-        store.close()
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD, str(path)], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
     return path
 
 
