@@ -384,3 +384,12 @@ def test_designation_without_flows_is_still_cited(client):
     sec = re.search(r'class="profile-central">(.*?)</section>', html, re.S).group(1)
     assert "keine zitierte Festlegung" in sec and "kein zentraler Ort" not in sec
     assert "regions/#layer" not in sec  # no functional layer to link to
+
+
+def test_children_grouped_by_level(client):
+    html = client.get("/en/profile/06633/").text
+    m = re.search(r"<h3>Municipalities <span class=\"meta\">\((\d+)\)</span></h3>", html)
+    assert m is not None
+    assert int(m.group(1)) == sum(1 for a in fs.MUNICIPALITIES if a[:5] == "06633")
+    state = client.get("/de/profile/06/").text
+    assert "<h3>Kreise" in state
