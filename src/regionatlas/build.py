@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 import time
 import zipfile
 import zlib
@@ -68,6 +69,11 @@ def iter_read(
 
 def _iter_jobs(jobs: list[tuple[Path, str]], workers: int | None = None) -> Iterator[SourceData]:
     workers = min(workers or os.cpu_count() or 1, 4, len(jobs))
+    # forking a process that runs other threads (a web server, a test's live server) can
+    # deadlock a child on a lock held by a thread that does not exist there: read in order
+    # in this process then (a fork server or spawn would re-import the caller's __main__)
+    if threading.active_count() > 1:
+        workers = 1
     if workers <= 1:
         for file, fid in jobs:
             yield _read_one(file, fid)
