@@ -97,6 +97,22 @@ def test_aggregation_sums_additive_and_flags_incomplete() -> None:
     assert "out_commuters" not in agg.index  # not additive across borders
 
 
+def test_flags_that_only_say_where_a_number_comes_from_do_not_withhold_it() -> None:
+    frame = obs(
+        [
+            ("a", "population", 10, "derived"),
+            ("b", "population", 5, "estimated"),
+            ("a", "area_km2", 2, None),
+            ("b", "area_km2", None, "derived"),  # a flag without a value: unknown
+        ]
+    )
+    agg = aggregate_observations(frame, pd.Series({"a": "G", "b": "G"}), catalogue())
+    agg = agg.set_index("indicator")
+    assert agg.loc["population", "value"] == 15
+    assert agg.loc["population", "flag"] == "derived"
+    assert math.isnan(agg.loc["area_km2", "value"])
+
+
 def test_catalogue_errors_name_the_problem(tmp_path) -> None:
     bad = tmp_path / "c.toml"
     bad.write_text(

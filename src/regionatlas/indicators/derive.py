@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.indicators.formula import evaluate, formula_inputs
-from regionatlas.store.schema import FLAG_DERIVED, OBSERVATION_COLUMNS
+from regionatlas.store.schema import FLAG_DERIVED, MARKERS, OBSERVATION_COLUMNS
 
 # which marker wins when several inputs are flagged
 MARKER_PRIORITY = ("*", "x", ".", "/", "…")
@@ -98,7 +98,9 @@ def aggregate_observations(
 ) -> pd.DataFrame:
     """Sum additive indicators from units to groups (``mapping``: unit ags -> group ags).
 
-    A group with any flagged member (other than "-") gets that marker and no value.
+    A group with a member withheld by a confidentiality marker (any of ``MARKERS`` other
+    than "-", which means "nothing", i.e. 0) gets that marker and no value. Flags that only
+    describe where a number comes from ("derived", "estimated", …) do not withhold it.
     """
     additive = set(catalogue.loc[catalogue["additive"], "id"])
     obs = observations[observations["indicator"].isin(additive)]
@@ -106,7 +108,9 @@ def aggregate_observations(
     if obs.empty:
         return pd.DataFrame(columns=OBSERVATION_COLUMNS)
     obs["group"] = obs["ags"].map(mapping)
-    flagged = obs["flag"].notna() & (obs["flag"] != "-")
+    flagged = obs["flag"].isin([m for m in MARKERS if m != "-"]) | (
+        obs["flag"].notna() & obs["value"].isna() & (obs["flag"] != "-")
+    )
     obs["value"] = obs["value"].where(obs["flag"] != "-", 0.0)
     keys = ["group", "indicator", "period"]
     sums = obs.groupby(keys, sort=True)["value"].sum(min_count=1)
