@@ -270,7 +270,21 @@ def test_openapi_lists_every_route(client):
     assert all(op.get("summary") for p in spec["paths"].values() for op in p.values())
 
 
-def test_no_external_urls_in_pages(client):
-    for url in ("/de/", "/en/flows/", "/api/docs", "/de/profile/06611/"):
+def test_no_external_resources_in_pages(client):
+    """Nothing a page loads comes from another server (no CDN, tiles or fonts); links to
+    cited sources (<a href>) are allowed, they load nothing."""
+    import re
+
+    loads = re.compile(
+        r"<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc=[\"']?(?P<a>[^\"' >]+)"
+        r"|<link\b[^>]*\bhref=[\"']?(?P<b>[^\"' >]+)"
+        r"|url\(\s*[\"']?(?P<c>[^\"')]+)"
+        r"|@import\s+[\"'](?P<d>[^\"']+)",
+        re.I,
+    )
+    for url in ("/de/", "/en/flows/", "/api/docs", "/de/profile/06611/", "/de/profile/06611000/"):
         html = ok(client, url).text
-        assert "https://" not in html.replace("https://www.w3.org", ""), url
+        found = [next(g for g in m.groups() if g) for m in loads.finditer(html)]
+        assert found, url  # the pattern sees the page's own resources
+        external = [u for u in found if re.match(r"(?:https?:)?//", u)]
+        assert external == [], (url, external)
