@@ -183,6 +183,31 @@ def test_central_places_matrix_adds_up(rc, region_municipalities):
     assert "cited file" in d["designation_basis"]
 
 
+@pytest.mark.realdata
+def test_central_places_without_measured_jobs_are_not_assessable(rc):
+    """On the bundle the municipal jobs are modelled in proportion to population: only the
+    kreisfreie Stadt Kassel (a district of one municipality) can be judged; every other
+    designated place is 'not assessable' with the reason, never 'below designation'."""
+    d = get(rc, f"{API}/central-places.json")
+    places = {m["ags"]: m for m in d["municipalities"]}
+    judged = {a for a, m in places.items() if m["category"] in ("above", "below", "as_designated")}
+    assert judged == {"06611000"}
+    paderborn = places["05774032"]
+    assert paderborn["category"] == "not_assessable" and paderborn["functional_level"] is None
+    assert "jobs at municipal level not measured" in paderborn["assessment"]
+    assert d["categories"]["not_assessable"] == sum(
+        1 for m in places.values() if m["designated_level"] is not None and a_not(m)
+    )
+    assert "not assessable" in d["matrix"]["columns"]
+    # the basis note in both page languages
+    assert "nicht beurteilbar" in d["note_de"] and "not assessable" in d["note_en"]
+    assert d["note_de"] != d["note_en"] and "Modellschätzung" in d["flow_note_de"]
+
+
+def a_not(m: dict) -> bool:
+    return m["category"] == "not_assessable"
+
+
 BAD = [
     f"{API}/lma.json?min_size=20000",  # min_size >= target_size
     f"{API}/lma.json?min_sc=1.5",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.web.note_i18n import translate as translate_note
 from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
 
 # defaults of the CLI (`regionatlas analyse regions`) and of the static export
@@ -28,7 +29,7 @@ DEFAULT_CENTRES = 10
 MAX_CENTRES = 30
 N_COLOURS = 8  # the qualitative palette of pages/regions.py (Okabe-Ito)
 # central places: the comparison category of a municipality
-CP_CATEGORIES = ("above", "as_designated", "below", "no_designation", "no_data")
+CP_CATEGORIES = ("above", "as_designated", "below", "not_assessable", "no_designation", "no_data")
 
 
 def _num(x: Any, digits: int = 4) -> float | int | None:
@@ -181,11 +182,20 @@ def neighbours(atlas) -> list[tuple[str, str]]:
     return atlas._cached(("functional", "neighbours"), compute)
 
 
+def notes(note: str, flow_note: str) -> dict[str, str]:
+    """The result's and the flows' notes as the workflows wrote them (English, ``note``,
+    ``flow_note``) and in both page languages (``note_de``/``note_en``, …)."""
+    out: dict[str, str] = {"note": note, "flow_note": flow_note}
+    for lang in ("de", "en"):
+        out[f"note_{lang}"] = translate_note(note, lang)
+        out[f"flow_note_{lang}"] = translate_note(flow_note, lang)
+    return out
+
+
 def _base(result, fb) -> dict[str, Any]:
     return {
         "basis": result.basis,
-        "note": result.note,
-        "flow_note": fb.note,
+        **notes(result.note, fb.note),
         "assumption": assumption_payload() if fb.estimated else None,
         "attribution": list(result.attribution),
         "period": result.period,
@@ -377,8 +387,7 @@ def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any
     return {
         "layer": "catchments",
         "basis": h.basis,
-        "note": h.note,
-        "flow_note": fb.note,
+        **notes(h.note, fb.note),
         "assumption": assumption_payload() if fb.estimated else None,
         "attribution": list(h.attribution),
         "period": h.period,
@@ -402,6 +411,8 @@ def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any
 def _cp_category(row) -> str:
     if pd.isna(row["designated_level"]):
         return "no_designation"
+    if "assessable" in row.index and row["assessable"] is not None and not row["assessable"]:
+        return "not_assessable"
     if pd.isna(row["functional_level"]):
         return "no_data"
     d = int(row["deviation"])
@@ -434,6 +445,7 @@ def central_places_payload(atlas) -> dict[str, Any]:
             "balance": _num(r["balance"], 1),
             "jobs": _num(r["jobs"], 1),
             "job_centrality": _num(r["job_centrality"]),
+            "assessment": _str(r.get("assessment")) or None,
         }
         for _, r in places.iterrows()
     ]
@@ -442,8 +454,7 @@ def central_places_payload(atlas) -> dict[str, Any]:
     return {
         "layer": "central_places",
         "basis": cp.basis,
-        "note": cp.note,
-        "flow_note": fb.note,
+        **notes(cp.note, fb.note),
         "assumption": assumption_payload() if fb.estimated else None,
         "attribution": list(cp.attribution),
         "period": cp.period,

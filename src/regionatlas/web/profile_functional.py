@@ -89,6 +89,8 @@ def _basis(payload: dict[str, Any]) -> dict[str, Any]:
         "basis": payload["basis"],
         "period": payload["period"],
         "note": payload["flow_note"],
+        "note_de": payload.get("flow_note_de"),
+        "note_en": payload.get("flow_note_en"),
         "assumption": payload["assumption"],
         "attribution": payload["attribution"],
     }
@@ -220,6 +222,7 @@ def _place(row: dict[str, Any], citations: dict[str, dict[str, Any]]) -> dict[st
         "balance": row["balance"],
         "jobs": row["jobs"],
         "job_centrality": row["job_centrality"],
+        "assessment": row.get("assessment"),
         "citation": (
             citations.get(row["ags"], {"source": row["designation_source"]})
             if row["designated_level"] is not None
@@ -284,6 +287,8 @@ def central_place_role(
         "designation_basis": cp["designation_basis"],
         "method": cp["method"],
         "note": cp["flow_note"],
+        "note_de": cp.get("flow_note_de"),
+        "note_en": cp.get("flow_note_en"),
         "assumption": cp["assumption"],
         "attribution": cp["attribution"],
     }

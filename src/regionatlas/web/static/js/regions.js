@@ -38,7 +38,7 @@ if (document.getElementById("map") && config.period) init();
 const L = (key, vars) => t(`regions_layers.${key}`, vars);
 const OTHER = "#dddddd";
 // central places: comparison of designated and functional level (Okabe-Ito colours)
-const CP_COLOURS = { above: "#0072b2", as_designated: "#009e73", below: "#d55e00", no_data: "#999999", no_designation: "#f7f7f7" };
+const CP_COLOURS = { above: "#0072b2", as_designated: "#009e73", below: "#d55e00", not_assessable: "#c9c3b6", no_data: "#999999", no_designation: "#f7f7f7" };
 const URLS = {
   lma: "api/v1/regions/functional/lma.json",
   leiden: "api/v1/regions/functional/leiden.json",
@@ -55,6 +55,7 @@ function matrixLabel(label) {
   if (m) return L(`level_${m[1]}`);
   if (label.startsWith("no cited")) return L("no_designation");
   if (label.startsWith("no functional")) return L("no_functional_data");
+  if (label.startsWith("not assessable")) return L("not_assessable");
   return label;
 }
 
@@ -108,10 +109,11 @@ function describe(layer, d, palette) {
   return {
     key: (m) => CP_COLOURS[m.category] ?? OTHER,
     legend: Object.keys(CP_COLOURS).map((k) => [CP_COLOURS[k], `${L(k)} (${fmt(n[k] ?? 0)})`]),
-    summary: L("central_places_summary", { above: n.above, below: n.below, as_designated: n.as_designated, none: n.no_designation }),
+    summary: L("central_places_summary", { above: n.above, below: n.below, as_designated: n.as_designated, none: n.no_designation })
+      + (n.not_assessable ? ` ${L("not_assessable_summary", { n: n.not_assessable })}` : ""),
     columns: [
       [L("municipality"), (m) => m.name], [L("designated"), (m) => levelName(m.designated_level)],
-      [L("functional"), (m) => (m.functional_level === null ? L("no_functional_data") : L(`level_${m.functional_level}`))],
+      [L("functional"), (m) => (m.category === "not_assessable" ? L("not_assessable") : m.functional_level === null ? L("no_functional_data") : L(`level_${m.functional_level}`))],
       [L("comparison"), (m) => L(m.category)], [L("source"), (m) => m.designation_source ?? L("no_designation")],
     ],
     matrix: d.matrix,
@@ -196,7 +198,7 @@ async function initLayers() {
     map.setPaintProperty("g-fill", "fill-opacity", opacity);
     map.getCanvas().setAttribute("aria-label", `${canvasLabel} (${L(layer)})`);
     status.textContent = desc.summary;
-    document.getElementById("layers-note").textContent = d.note;
+    document.getElementById("layers-note").textContent = d[`note_${lang}`] ?? d.note;
     document.getElementById("layers-attribution").textContent = d.attribution.join(" · ");
     document.getElementById("layers-json").setAttribute("href", new URL(URLS[layer], new URL("../../", import.meta.url)).href);
     const inLayer = new Set(d.municipalities.map((m) => m.ags));
