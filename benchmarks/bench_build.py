@@ -1,6 +1,6 @@
 """Region build from the shipped bundle into a fresh GeoPackage (target < 5 s).
 
-    .venv/bin/python benchmarks/bench_build.py [--database-url postgresql://...]
+.venv/bin/python benchmarks/bench_build.py [--database-url postgresql://...]
 """
 
 from __future__ import annotations

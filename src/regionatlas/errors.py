@@ -76,8 +76,12 @@ class SourceFormatError(InputError):
         if expected:
             msg += f"; expected {expected}"
         super().__init__(
-            msg, file=str(file), line=line, column=column,
-            value=None if value is None else str(value), expected=expected,
+            msg,
+            file=str(file),
+            line=line,
+            column=column,
+            value=None if value is None else str(value),
+            expected=expected,
         )
         self.file = str(file)
         self.line = line

@@ -74,7 +74,7 @@ def _districts(path: Path, raw: object, key: str) -> tuple[District, ...]:
         if not _KREIS.match(ags):
             raise RegionDefinitionError(
                 f"{path}: region.{key} entry {i}: ags {ags!r} is not a 5-digit district key "
-                "(write it as a quoted string, e.g. \"06611\")"
+                '(write it as a quoted string, e.g. "06611")'
             )
         out.append(District(ags=ags, name=str(item.get("name", ags))))
     codes = [d.ags for d in out]

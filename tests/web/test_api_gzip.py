@@ -22,9 +22,7 @@ def test_answers_to_free_queries_are_cached_with_a_bound(app, client) -> None:
     atlas = app.state.atlas
     atlas.QUERY_CACHE_MAX = 2
     try:
-        answers = [
-            client.get(f"/api/v1/flows/kreis/latest.json?min={m}").json() for m in range(6)
-        ]
+        answers = [client.get(f"/api/v1/flows/kreis/latest.json?min={m}").json() for m in range(6)]
         assert len(atlas._query_keys) <= 2 * atlas.QUERY_CACHE_MAX
         again = client.get("/api/v1/flows/kreis/latest.json?min=5").json()
         assert again == answers[5]

@@ -64,8 +64,14 @@ def _write_shapefile_subset(src: Path, dst: Path, where: str) -> int:
         f.astype("datetime64[D]") if np.issubdtype(f.dtype, np.datetime64) else f for f in fields
     ]
     ogr_write(
-        dst, geometry, fields, meta["fields"], crs=meta["crs"],
-        geometry_type=meta["geometry_type"], encoding="UTF-8", driver="ESRI Shapefile",
+        dst,
+        geometry,
+        fields,
+        meta["fields"],
+        crs=meta["crs"],
+        geometry_type=meta["geometry_type"],
+        encoding="UTF-8",
+        driver="ESRI Shapefile",
     )
     shutil.copyfile(src.with_suffix(".prj"), dst.with_suffix(".prj"))  # the publisher's WKT
     return len(geometry)
