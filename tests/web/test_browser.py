@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import socket
-import threading
-import time
 from pathlib import Path
 
 import fixture_store as fs
 import pytest
+from live_server import serving
 
 pytestmark = pytest.mark.browser
 
@@ -20,22 +18,8 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def live_server(app):
-    import uvicorn
-
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        assert time.time() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 def shot(page, name: str, selector: str | None = None) -> bytes:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import csv
 import re
-import socket
-import threading
-import time
 
 import pytest
+from live_server import serving
 
 from regionatlas.workflows.functional import CURATED_CENTRAL_PLACES
 
@@ -197,24 +195,8 @@ def test_region_profile_adds_up_the_core(rc, real_store):
 # ------------------------------------------------------------------------ chromium
 @pytest.fixture(scope="module")
 def real_server(real_app):
-    import uvicorn
-
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    server = uvicorn.Server(
-        uvicorn.Config(real_app, host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        assert time.time() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(real_app) as url:
+        yield url
 
 
 @pytest.mark.browser

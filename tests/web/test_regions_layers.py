@@ -5,11 +5,8 @@ assumption. API answers, the page, the colouring and one browser run."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import pytest
+from live_server import serving
 
 from regionatlas.workflows.assumptions import national_employment_rate
 
@@ -303,24 +300,8 @@ def test_neighbouring_classes_get_different_colours():
 
 @pytest.fixture(scope="module")
 def real_server(real_app):
-    import uvicorn
-
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    server = uvicorn.Server(
-        uvicorn.Config(real_app, host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        assert time.time() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(real_app) as url:
+        yield url
 
 
 def wait_layer(page, layer: str) -> int:

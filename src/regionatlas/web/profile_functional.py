@@ -13,19 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.sources import central_places_curated as cpc
 from regionatlas.web import functional
 
-CITATION_FIELDS = (
-    "category_state",
-    "plan",
-    "plan_version",
-    "section",
-    "page",
-    "source_kind",
-    "source_url_or_title",
-    "checked",
-    "note",
-)
+# the citation columns of the curated file (everything but the unit's own keys)
+CITATION_FIELDS = tuple(c for c in cpc.COLUMNS if c not in ("ags", "name", "state", "level"))
 
 
 def _text(v: Any) -> str | None:
@@ -36,7 +28,6 @@ def _citations(atlas) -> dict[str, dict[str, Any]]:
     """Rows of the cited central-place file by AGS (empty when the file is absent)."""
 
     def compute() -> dict[str, dict[str, Any]]:
-        from regionatlas.sources import central_places_curated as cpc
         from regionatlas.workflows.functional import CURATED_CENTRAL_PLACES
 
         if not CURATED_CENTRAL_PLACES.is_file():
@@ -237,7 +228,6 @@ def _designations_only(atlas, citations: dict[str, dict[str, Any]]) -> dict[str,
     "no_designation"), no basis and no assumption."""
     if not citations:
         return None
-    from regionatlas.sources import central_places_curated as cpc
 
     units = atlas.units()
     mun = units[units["level"] == "gemeinde"]
