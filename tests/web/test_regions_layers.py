@@ -201,6 +201,15 @@ def test_central_places_without_measured_jobs_are_not_assessable(rc):
     assert d["note_de"] != d["note_en"] and "Modellschätzung" in d["flow_note_de"]
 
 
+@pytest.mark.realdata
+def test_regions_page_states_its_basis_in_the_page_language(rc):
+    de = rc.get("/de/regions/").text
+    en = rc.get("/en/regions/").text
+    assert "Modellschätzung: Gemeindeströme aus einem zweiseitig" in de
+    assert "doubly-constrained spatial-interaction model" not in de
+    assert "doubly-constrained spatial-interaction model" in en
+
+
 def a_not(m: dict) -> bool:
     return m["category"] == "not_assessable"
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from regionatlas.errors import NotFoundError
 from regionatlas.web import functional
 from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.note_i18n import translate as translate_note
 from regionatlas.web.pages.render import check_lang, html, page
 from regionatlas.workflows.basis import ESTIMATE, OFFICIAL, SYNTHETIC
 
@@ -83,7 +84,7 @@ def municipal_layers(atlas, lang: str) -> dict | None:
         "assumption": a[f"note_{lang}"] if a else None,
         "assumption_value": a["value"] if a else None,
         "assumption_sources": a["sources"] if a else [],
-        "flow_note": fb.note,
+        "flow_note": translate_note(fb.note, lang),
         "period": fb.period,
         "attribution": list(fb.attribution),
         "bbox": atlas.geometry("gemeinde")["bbox"],
