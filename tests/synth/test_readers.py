@@ -32,6 +32,7 @@ def test_every_file_is_read_as_synthetic(read_all: list[SourceData]) -> None:
         "ba-krpend",
         "ba-gemband",
         "regionalstatistik-13111-07-05-4",
+        "regionalstatistik-12411-02-03-5",
     }
     for sd in read_all:
         sd.check_columns()
