@@ -22,7 +22,7 @@ from regionatlas.build import read_all
 from regionatlas.settings import PROJECT_ROOT
 from regionatlas.store import open_store
 
-FOLDERS = ("bkg-vg5000", "destatis-gv100ad", "ba-krpend", "ba-gemband")
+FOLDERS = ("bkg-vg5000", "destatis-gv100ad", "ba-krpend", "ba-gemband", "regionalstatistik")
 
 
 def _peak_mb() -> tuple[float, float]:
