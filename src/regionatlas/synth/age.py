@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from regionatlas.synth.krpend import CREATED, title_line
+from regionatlas.synth.genesis_csv import write_genesis_csv
+from regionatlas.synth.krpend import title_line
 from regionatlas.synth.model import Country
 
 FILE_NAME = "12411-02-03-5.csv"
@@ -172,12 +173,4 @@ def write_age_table(country: Country, directory: Path, stichtag: date) -> Path:
         ]
         sm, sf = int(m.sum()), int(f.sum())
         lines.append(f"{head}Insgesamt;{sm + sf};{sm};{sf}")
-    lines += [
-        "__________",
-        "(C)opyright Statistische Ämter des Bundes und der Länder (Tabellenformat) - die "
-        "Zahlen sind synthetisch (regionatlas synth)",
-        f"Stand: {CREATED.strftime('%d.%m.%Y')}",
-        "",
-    ]
-    path.write_bytes("\r\n".join(lines).encode("latin-1"))
-    return path
+    return write_genesis_csv(path, lines)

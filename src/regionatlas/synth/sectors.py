@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from regionatlas.synth.krpend import CREATED, title_line
+from regionatlas.synth.genesis_csv import write_genesis_csv
+from regionatlas.synth.krpend import title_line
 from regionatlas.synth.model import Country
 
 FILE_NAME = "13111-07-05-4.csv"
@@ -170,12 +171,4 @@ def write_sectors(country: Country, directory: Path, stichtag: date) -> list[Pat
     for row in table.itertuples(index=False):
         counts = ";".join(_cell(int(getattr(row, c))) for c in COUNTS)
         lines.append(f"{row.key};{row.name};{label[row.group]};{counts}")
-    lines += [
-        "__________",
-        "(C)opyright Statistische Ämter des Bundes und der Länder (Tabellenformat) - die "
-        "Zahlen sind synthetisch (regionatlas synth)",
-        f"Stand: {CREATED.strftime('%d.%m.%Y')}",
-        "",
-    ]
-    path.write_bytes("\r\n".join(lines).encode("latin-1"))
-    return [path]
+    return [write_genesis_csv(path, lines)]
