@@ -16,7 +16,6 @@ from typing import Any
 import pandas as pd
 
 from regionatlas.errors import NotFoundError
-from regionatlas.store.schema import MARKERS
 from regionatlas.web import flowmap
 
 REGION_KEY = "region"
@@ -42,9 +41,6 @@ def region_observations(atlas) -> pd.DataFrame:
         core = sorted(scope.core)
         obs = atlas.observations_all()
         obs = obs[obs["ags"].isin(core).to_numpy()]
-        # only confidentiality markers stop a sum; "derived" (e.g. a district's population
-        # added up from its municipalities) is a plain number here
-        obs = obs.assign(flag=obs["flag"].where(obs["flag"].isin(MARKERS), None))
         cat = _catalogue(atlas)
         mapping = pd.Series(rid, index=pd.Index(core, name="ags"))
         agg = aggregate_observations(obs, mapping, cat)
