@@ -48,23 +48,24 @@ LEVEL_ADE = {"STA": 1, "LAN": 2, "RBZ": 3, "KRS": 4, "VWG": 5, "GEM": 6}
 _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _frame(
-    level: str,
-    geometry: np.ndarray,
-    ars: list[str],
-    ags: list[str],
-    gen: list[str],
-    bez: list[str],
-    ibz: list[int],
-    bem: list[str],
-    nuts: list[str],
-    sdv_ars: list[str],
-    key12: list[str],
-    as_of: date,
-) -> gpd.GeoDataFrame:
-    """One layer's attribute table; key12 is the 12-digit ARS the SN_* parts come from."""
-    n = len(ars)
+# Layer -> (Country table, key column = the unit's ARS, values for columns that table lacks).
+# Every key column is also a municipality column, which gives each unit's seat (biggest
+# municipality); the first five key digits are the Kreis whose NUTS code a VWG/GEM carries.
+_LAYERS: dict[str, tuple[str, str, dict[str, object]]] = {
+    "LAN": ("states", "land", {"bem": "--"}),
+    "RBZ": ("rbs", "rbz", {"bez": "Regierungsbezirk", "ibz": 30, "bem": "--"}),
+    "KRS": ("districts", "kreis", {"bem": "--"}),
+    "VWG": ("verbaende", "vwg", {"ags": "--------"}),
+    "GEM": ("municipalities", "ars", {}),
+}
+
+
+def _frame(level: str, units: pd.DataFrame, as_of: date) -> gpd.GeoDataFrame:
+    """One layer's attribute table from its units (columns ars, ags, gen, bez, ibz, bem, nuts,
+    sdv_ars, geometry); the SN_* parts come from the ARS padded to 12 digits."""
+    n = len(units)
     ade = LEVEL_ADE[level]
+    key12 = [a.ljust(12, "0") for a in units["ars"]]
     k = pd.Series(key12, dtype="str")
     day = pd.Timestamp(as_of)
     df = pd.DataFrame(
@@ -74,13 +75,13 @@ def _frame(
             "ADE": np.full(n, ade, dtype=np.int32),
             "GF": np.full(n, 9, dtype=np.int32),
             "BSG": np.full(n, 1, dtype=np.int32),
-            "ARS": ars,
-            "AGS": ags,
-            "SDV_ARS": sdv_ars,
-            "GEN": gen,
-            "BEZ": bez,
-            "IBZ": np.asarray(ibz, dtype=np.int32),
-            "BEM": bem,
+            "ARS": list(units["ars"]),
+            "AGS": list(units["ags"]),
+            "SDV_ARS": list(units["sdv_ars"]),
+            "GEN": list(units["gen"]),
+            "BEZ": list(units["bez"]),
+            "IBZ": np.asarray(units["ibz"], dtype=np.int32),
+            "BEM": list(units["bem"]),
             "NBD": ["ja"] * n,
             "SN_L": k.str[0:2],
             "SN_R": k.str[2:3],
@@ -89,13 +90,13 @@ def _frame(
             "SN_V2": k.str[7:9],
             "SN_G": k.str[9:12],
             "FK_S3": ["0" if ade <= 2 else "R"] * n,
-            "NUTS": nuts,
+            "NUTS": list(units["nuts"]),
             "ARS_0": key12,
-            "AGS_0": [a if a.startswith("-") else (a + "0" * 8)[:8] for a in ags],
+            "AGS_0": [a if a.startswith("-") else (a + "0" * 8)[:8] for a in units["ags"]],
             "WSK": [day] * n,
         }
     )
-    return gpd.GeoDataFrame(df, geometry=list(geometry), crs="EPSG:31467")
+    return gpd.GeoDataFrame(df, geometry=list(units["geometry"]), crs="EPSG:31467")
 
 
 def _nuts(country: Country) -> dict[str, str]:
@@ -113,107 +114,64 @@ def _nuts(country: Country) -> dict[str, str]:
     return out
 
 
+def _units(country: Country) -> dict[str, pd.DataFrame]:
+    """Each layer's units in one shape (see ``_frame``), in layer order STA … GEM."""
+    nuts = _nuts(country)
+    biggest = country.municipalities.sort_values(["population", "ags"], ascending=[False, True])
+    d = country.districts
+    rb_geometry = {
+        r: shapely.union_all(d.loc[d["rbz"] == r].geometry.to_numpy(), grid_size=1.0)
+        for r in country.rbs["rbz"]
+    }
+    units = {
+        "STA": pd.DataFrame(
+            {
+                "ars": ["000000000000"],
+                "ags": ["00000000"],
+                "gen": ["Synthdeutschland"],
+                "bez": ["Bundesrepublik"],
+                "ibz": [10],
+                "bem": ["--"],
+                "nuts": ["DE"],
+                "sdv_ars": [biggest["ars"].iloc[0]],
+                "geometry": [shapely.union_all(country.states.geometry.to_numpy(), grid_size=1.0)],
+            }
+        )
+    }
+    for level, (table_name, key, fixed) in _LAYERS.items():
+        table = getattr(country, table_name)
+        keys = list(table[key])
+        seats = biggest.drop_duplicates(key)
+        seat = dict(zip(seats[key], seats["ars"], strict=True))
+        column = {
+            c: ([fixed[c]] * len(keys) if c in fixed else list(table[c]))
+            for c in ("bez", "ibz", "bem")
+        }
+        if "ags" in fixed:
+            ags = [fixed["ags"]] * len(keys)
+        else:
+            ags = list(table["ags"]) if "ags" in table else keys
+        units[level] = pd.DataFrame(
+            {
+                "ars": keys,
+                "ags": ags,
+                "gen": list(table["name"]),
+                **column,
+                "nuts": [nuts[x[:5]] for x in keys],
+                "sdv_ars": [seat[x] for x in keys],
+                "geometry": (
+                    [rb_geometry[x] for x in keys]
+                    if level == "RBZ"
+                    else list(table.geometry.to_numpy())
+                ),
+            }
+        )
+    return units
+
+
 def vg5000_layers(country: Country, as_of: date) -> dict[str, gpd.GeoDataFrame]:
     """The six VG5000 layers as GeoDataFrames (pure)."""
-    gm, d, s, v = country.municipalities, country.districts, country.states, country.verbaende
-    nuts = _nuts(country)
-    biggest = gm.sort_values(["population", "ags"], ascending=[False, True])
-    seat_by = {}
-    for col in ("land", "rbz", "kreis", "vwg"):
-        seat_by[col] = biggest.drop_duplicates(col).set_index(col)["ars"].to_dict()
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    layers["STA"] = _frame(
-        "STA",
-        np.array([shapely.union_all(s.geometry.to_numpy(), grid_size=1.0)]),
-        ["000000000000"],
-        ["00000000"],
-        ["Synthdeutschland"],
-        ["Bundesrepublik"],
-        [10],
-        ["--"],
-        ["DE"],
-        [biggest["ars"].iloc[0]],
-        ["000000000000"],
-        as_of,
-    )
-    lk = list(s["land"])
-    layers["LAN"] = _frame(
-        "LAN",
-        s.geometry.to_numpy(),
-        lk,
-        lk,
-        list(s["name"]),
-        list(s["bez"]),
-        list(s["ibz"]),
-        ["--"] * len(s),
-        [nuts[x] for x in lk],
-        [seat_by["land"][x] for x in lk],
-        [x + "0" * 10 for x in lk],
-        as_of,
-    )
-    rb = country.rbs
-    rk = list(rb["rbz"])
-    rgeom = [shapely.union_all(d.loc[d["rbz"] == r].geometry.to_numpy(), grid_size=1.0) for r in rk]
-    layers["RBZ"] = _frame(
-        "RBZ",
-        np.array(rgeom, dtype=object),
-        rk,
-        rk,
-        list(rb["name"]),
-        ["Regierungsbezirk"] * len(rk),
-        [30] * len(rk),
-        ["--"] * len(rk),
-        [nuts[x] for x in rk],
-        [seat_by["rbz"][x] for x in rk],
-        [x + "0" * 9 for x in rk],
-        as_of,
-    )
-    kk = list(d["kreis"])
-    layers["KRS"] = _frame(
-        "KRS",
-        d.geometry.to_numpy(),
-        kk,
-        kk,
-        list(d["name"]),
-        list(d["bez"]),
-        list(d["ibz"]),
-        ["--"] * len(kk),
-        [nuts[x] for x in kk],
-        [seat_by["kreis"][x] for x in kk],
-        [x + "0" * 7 for x in kk],
-        as_of,
-    )
-    vk = list(v["vwg"])
-    layers["VWG"] = _frame(
-        "VWG",
-        v.geometry.to_numpy(),
-        vk,
-        ["--------"] * len(vk),
-        list(v["name"]),
-        list(v["bez"]),
-        list(v["ibz"]),
-        list(v["bem"]),
-        [nuts[x[:5]] for x in vk],
-        [seat_by["vwg"][x] for x in vk],
-        [x + "000" for x in vk],
-        as_of,
-    )
-    ars = list(gm["ars"])
-    layers["GEM"] = _frame(
-        "GEM",
-        gm.geometry.to_numpy(),
-        ars,
-        list(gm["ags"]),
-        list(gm["name"]),
-        list(gm["bez"]),
-        list(gm["ibz"]),
-        list(gm["bem"]),
-        [nuts[x] for x in gm["kreis"]],
-        ars,
-        ars,
-        as_of,
-    )
-    return layers
+    return {level: _frame(level, units, as_of) for level, units in _units(country).items()}
 
 
 def write_vg5000(country: Country, directory: Path, as_of: date) -> list[Path]:
