@@ -53,6 +53,25 @@ CURATED_CENTRAL_PLACES = PROJECT_ROOT / "data" / "central-places" / "central-pla
 HUB_LEVELS = ("gemeinde", "kreis")
 
 
+def _within_flows(
+    store: Any,
+    region: Region,
+    period: str | None,
+    flows: FlowBasis | None,
+    employment_rate: float | None,
+    what: str,
+) -> FlowBasis:
+    """The caller's flows, else the region's municipal flows; ParameterError naming ``what``
+    when they lack the flows within districts every municipal analysis needs."""
+    fb = (
+        flows
+        if flows is not None
+        else municipal_flows(store, region, period, employment_rate=employment_rate)
+    )
+    _need_within(fb, what)
+    return fb
+
+
 def _need_within(fb: FlowBasis, what: str) -> None:
     if not fb.within_districts:
         raise ParameterError(
@@ -101,12 +120,7 @@ def functional_regions(
     Every municipality of the region appears once in ``assignment``: ``lma`` is its LMA
     (0 = not assigned after the reserve stage), ``lma_status`` says assigned / not assigned
     / zero list / no flows."""
-    fb = (
-        flows
-        if flows is not None
-        else municipal_flows(store, region, period, employment_rate=employment_rate)
-    )
-    _need_within(fb, "functional regions")
+    fb = _within_flows(store, region, period, flows, employment_rate, "functional regions")
     od = region_municipal_od(fb)
     if od.empty:
         raise NotFoundError("no flows between the region's municipalities")
@@ -196,12 +210,9 @@ def hubs_and_catchments(
     if n_centres < 1:
         raise ParameterError("n_centres must be at least 1", value=n_centres)
     if level == "gemeinde":
-        fb = (
-            flows
-            if flows is not None
-            else municipal_flows(store, region, period, employment_rate=employment_rate)
+        fb = _within_flows(
+            store, region, period, flows, employment_rate, "municipal hubs and catchments"
         )
-        _need_within(fb, "municipal hubs and catchments")
         ind = gemeinde_table(store, region, fb)
         f = fb.flows
         mun = fb.municipalities
@@ -342,12 +353,9 @@ def central_places(
     holds the designated × functional matrix and the places above or below designation."""
     from regionatlas.workflows.region_analysis import gemeinde_table
 
-    fb = (
-        flows
-        if flows is not None
-        else municipal_flows(store, region, period, employment_rate=employment_rate)
+    fb = _within_flows(
+        store, region, period, flows, employment_rate, "the central-place comparison"
     )
-    _need_within(fb, "the central-place comparison")
     ind = gemeinde_table(store, region, fb)
     mun = fb.municipalities
     prov = Provenance()
