@@ -26,15 +26,17 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import httpx
-import uvicorn
 
 from regionatlas.settings import DEFAULT_DB, DEFAULT_REGION
 from regionatlas.web.app import create_app
+from regionatlas.web.serving import serving
+
+# the in-thread server's start-up (lifespan; the cache warm-up runs in the background)
+SERVE_TIMEOUT = 120.0
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -45,19 +47,6 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-def serve(app) -> tuple[str, uvicorn.Server, threading.Thread]:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    th = threading.Thread(target=server.run, daemon=True)
-    th.start()
-    while not server.started:
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", server, th
 
 
 def serve_process(db: str, region: str, workers: int = 1) -> tuple[str, subprocess.Popen]:
@@ -235,20 +224,18 @@ def layer_latency(db: str, region: str, cache_dir: Path, wait: bool) -> dict[str
     finished); milliseconds per request, in order."""
     app = create_app(db, Path(region), cache_dir)
     t0 = time.perf_counter()
-    base, server, th = serve(app)
-    if wait:
-        wait_warm(app)
-    out = {"start_s": time.perf_counter() - t0}
-    with httpx.Client(base_url=base, timeout=120) as c:
-        for path in LAYER_PATHS:
-            t = time.perf_counter()
-            r = c.get(path)
-            out[path] = (time.perf_counter() - t) * 1000
-            if r.status_code != 200:
-                out[path] = float("nan")
-    wait_warm(app)  # the warm-up writes the cache file at its end
-    server.should_exit = True
-    th.join(timeout=10)
+    with serving(app, timeout=SERVE_TIMEOUT) as base:
+        if wait:
+            wait_warm(app)
+        out = {"start_s": time.perf_counter() - t0}
+        with httpx.Client(base_url=base, timeout=120) as c:
+            for path in LAYER_PATHS:
+                t = time.perf_counter()
+                r = c.get(path)
+                out[path] = (time.perf_counter() - t) * 1000
+                if r.status_code != 200:
+                    out[path] = float("nan")
+        wait_warm(app)  # the warm-up writes the cache file at its end
     return out
 
 
@@ -286,34 +273,32 @@ def main() -> None:
 
     app = create_app(args.db, Path(args.region))
     t0 = time.perf_counter()
-    base, server, th = serve(app)
-    warm = wait_warm(app)
-    print(
-        f"store {args.db}: server start + cache warm-up {time.perf_counter() - t0:.1f} s "
-        f"(warm-up {warm:.1f} s)"
-    )
-    if "render" not in args.skip:
-        r = first_render(base, "/de/", args.runs)
+    with serving(app, timeout=SERVE_TIMEOUT) as base:
+        warm = wait_warm(app)
         print(
-            f"start page /de/ (region, municipalities): first paint {r['first_paint_ms']:.0f} "
-            f"ms (runs {', '.join(f'{x:.0f}' for x in r['first_paint_runs'])}), map idle "
-            f"{r['idle_ms']:.0f} ms, transferred {r['transfer_bytes'] / 1024:.0f} KiB "
-            f"(median of {args.runs}, fresh browser context each)"
+            f"store {args.db}: server start + cache warm-up {time.perf_counter() - t0:.1f} s "
+            f"(warm-up {warm:.1f} s)"
         )
-        s = first_render(base, "/de/", args.runs, settle_ms=1000)
-        print(
-            f"start page /de/, window opened 1 s before navigating (still empty cache): first "
-            f"paint {s['first_paint_ms']:.0f} ms (runs "
-            f"{', '.join(f'{x:.0f}' for x in s['first_paint_runs'])})"
-        )
-        f = first_render(base, "/de/flows/", args.runs)
-        print(
-            f"flow map /de/flows/: first frame {f['first_paint_ms']:.0f} ms, map idle "
-            f"{f['idle_ms']:.0f} ms, transferred {f['transfer_bytes'] / 1024:.0f} KiB"
-        )
-    paths = api_paths(app.state.atlas)
-    server.should_exit = True
-    th.join(timeout=10)
+        if "render" not in args.skip:
+            r = first_render(base, "/de/", args.runs)
+            print(
+                f"start page /de/ (region, municipalities): first paint {r['first_paint_ms']:.0f} "
+                f"ms (runs {', '.join(f'{x:.0f}' for x in r['first_paint_runs'])}), map idle "
+                f"{r['idle_ms']:.0f} ms, transferred {r['transfer_bytes'] / 1024:.0f} KiB "
+                f"(median of {args.runs}, fresh browser context each)"
+            )
+            s = first_render(base, "/de/", args.runs, settle_ms=1000)
+            print(
+                f"start page /de/, window opened 1 s before navigating (still empty cache): first "
+                f"paint {s['first_paint_ms']:.0f} ms (runs "
+                f"{', '.join(f'{x:.0f}' for x in s['first_paint_runs'])})"
+            )
+            f = first_render(base, "/de/flows/", args.runs)
+            print(
+                f"flow map /de/flows/: first frame {f['first_paint_ms']:.0f} ms, map idle "
+                f"{f['idle_ms']:.0f} ms, transferred {f['transfer_bytes'] / 1024:.0f} KiB"
+            )
+        paths = api_paths(app.state.atlas)
     # the load generator must not share the server's interpreter (GIL): serve in a subprocess
     for workers in (1, 2) if "api" not in args.skip else ():
         base, proc = serve_process(args.db, args.region, workers)
@@ -332,20 +317,18 @@ def main() -> None:
     if args.germany:
         app = create_app(args.germany, None)
         t0 = time.perf_counter()
-        base, server, th = serve(app)
-        wait_warm(app, timeout=600)
-        n = int((app.state.atlas.units()["level"] == "gemeinde").sum())
-        print(
-            f"Germany store {args.germany}: {n} municipalities, warm-up "
-            f"{time.perf_counter() - t0:.1f} s"
-        )
-        g = first_render(base, "/de/#l=gemeinde", args.runs)
-        print(
-            f"Germany municipality map: first paint {g['first_paint_ms']:.0f} ms, map idle "
-            f"{g['idle_ms']:.0f} ms, transferred {g['transfer_bytes'] / 1024:.0f} KiB"
-        )
-        server.should_exit = True
-        th.join(timeout=10)
+        with serving(app, timeout=SERVE_TIMEOUT) as base:
+            wait_warm(app, timeout=600)
+            n = int((app.state.atlas.units()["level"] == "gemeinde").sum())
+            print(
+                f"Germany store {args.germany}: {n} municipalities, warm-up "
+                f"{time.perf_counter() - t0:.1f} s"
+            )
+            g = first_render(base, "/de/#l=gemeinde", args.runs)
+            print(
+                f"Germany municipality map: first paint {g['first_paint_ms']:.0f} ms, map idle "
+                f"{g['idle_ms']:.0f} ms, transferred {g['transfer_bytes'] / 1024:.0f} KiB"
+            )
 
     print("load average (1, 5, 15 min) at end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 

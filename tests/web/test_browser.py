@@ -9,7 +9,8 @@ from pathlib import Path
 
 import fixture_store as fs
 import pytest
-from live_server import serving
+
+from regionatlas.web.serving import serving
 
 pytestmark = pytest.mark.browser
 

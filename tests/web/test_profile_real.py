@@ -10,8 +10,8 @@ import csv
 import re
 
 import pytest
-from live_server import serving
 
+from regionatlas.web.serving import serving
 from regionatlas.workflows.functional import CURATED_CENTRAL_PLACES
 
 pytestmark = pytest.mark.realdata

@@ -6,8 +6,8 @@ assumption. API answers, the page, the colouring and one browser run."""
 from __future__ import annotations
 
 import pytest
-from live_server import serving
 
+from regionatlas.web.serving import serving
 from regionatlas.workflows.assumptions import national_employment_rate
 
 API = "/api/v1/regions/functional"
