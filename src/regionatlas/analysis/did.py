@@ -39,6 +39,8 @@ ASSUMPTIONS = (
 class DidResult:
     possible: bool
     reason: str
+    code: str  # one_period | no_values | no_before | no_after | no_controls | treated_missing
+    #            | estimated | estimated_no_pretrend (stable, for translations)
     treated: tuple[str, ...]
     controls: tuple[str, ...]
     periods_before: tuple[str, ...] = ()
@@ -132,24 +134,25 @@ def difference_in_differences(
     }
     if len(periods) < 2:
         why = "only one period in the data" if periods else "no values in the data"
-        return DidResult(False, f"DiD not possible: {why}", **common)  # type: ignore[arg-type]
+        code = "one_period" if periods else "no_values"
+        return DidResult(False, f"DiD not possible: {why}", code, **common)  # type: ignore[arg-type]
     if not before or not after:
         side = "before" if not before else "after"
-        return DidResult(False, f"DiD not possible: no period {side} the start {start}",
-                         **common)  # type: ignore[arg-type]  # fmt: skip
+        why = f"no period {side} the start {start}"
+        return DidResult(False, f"DiD not possible: {why}", f"no_{side}", **common)  # type: ignore[arg-type]
     if not controls or common["control_before"] is None or common["control_after"] is None:
-        return DidResult(False, "DiD not possible: no comparison places with values on both "
-                         "sides of the start", **common)  # type: ignore[arg-type]  # fmt: skip
+        why = "no comparison places with values on both sides of the start"
+        return DidResult(False, f"DiD not possible: {why}", "no_controls", **common)  # type: ignore[arg-type]
     if common["treated_before"] is None or common["treated_after"] is None:
-        return DidResult(False, "DiD not possible: the treated places lack values on one "
-                         "side of the start", **common)  # type: ignore[arg-type]  # fmt: skip
+        why = "the treated places lack values on one side of the start"
+        return DidResult(False, f"DiD not possible: {why}", "treated_missing", **common)  # type: ignore[arg-type]
     gap = None
     st, sc = _slope(v, treated, list(before)), _slope(v, controls, list(before))
     if st is not None and sc is not None:
         gap = st - sc
-    reason = (
-        "estimated"
-        if gap is not None
-        else ("estimated; parallel trends cannot be checked (one period before the start)")
-    )
-    return DidResult(True, reason, pre_trend_gap=gap, **common)  # type: ignore[arg-type]
+    if gap is not None:
+        reason, code = "estimated", "estimated"
+    else:
+        reason = "estimated; parallel trends cannot be checked (one period before the start)"
+        code = "estimated_no_pretrend"
+    return DidResult(True, reason, code, pre_trend_gap=gap, **common)  # type: ignore[arg-type]

@@ -41,7 +41,7 @@ from regionatlas.workflows.goal_files import packaged, read_goals, read_interven
 
 CACHE_NAME = "monitoring.json"
 DERIVED_SOURCE = "regionatlas-derived"
-PAYLOAD_VERSION = 1
+PAYLOAD_VERSION = 2  # bump when the payload changes shape
 
 
 @dataclass

@@ -8,6 +8,7 @@ from regionatlas.web.api import (
     about,
     downloads,
     flows,
+    impact,
     indicators,
     maps,
     regions,
@@ -16,5 +17,5 @@ from regionatlas.web.api import (
 )
 
 router = APIRouter()
-for _module in (units, indicators, maps, flows, regions, scenarios, downloads, about):
+for _module in (units, indicators, maps, flows, regions, scenarios, downloads, about, impact):
     router.include_router(_module.router)
