@@ -159,6 +159,14 @@ class BriefContext:
     def monitoring(self) -> dict[str, Any]:
         return load_or_recompute(self.store, self.region, self.cache_dir)
 
+    def warm(self) -> BriefContext:
+        """Compute every region-wide input now (before forking workers: they then need no
+        store access)."""
+        for name in ("units", "batches", "bases", "catalogue", "observations", "kreis_flows",
+                     "functional", "central", "scenarios", "monitoring"):  # fmt: skip
+            getattr(self, name)
+        return self
+
     # -- helpers ----------------------------------------------------------------------------
     def name(self, ags: str) -> str:
         if ags == "DE":
