@@ -46,6 +46,7 @@ class Intervention:
     example: bool = False
     file: str | None = None
     line: int | None = None
+    region: str = ""  # the region definition's id the intervention belongs to
 
 
 def _where(item: Intervention, line: int | None = None) -> str:

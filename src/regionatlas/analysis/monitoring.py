@@ -106,6 +106,7 @@ class Goal:
     example: bool = False
     file: str | None = None
     line: int | None = None
+    region: str = ""  # the region definition's id the goal belongs to
 
 
 @dataclass(frozen=True)

@@ -144,12 +144,11 @@ def import_(
     """Dateien importieren – import files, one batch each (all or nothing per file)."""
     with opened_store(db, database_url) as store:
         results = _import_with_progress(store, files, format, quiet)
-        if any(r.created for r in results):
-            from regionatlas.region import load_region
-            from regionatlas.settings import load_settings
+        from regionatlas.region import load_region
+        from regionatlas.settings import load_settings
 
-            reg = load_region(load_settings(db=db, database_url=database_url).region_file)
-            _refresh_monitoring(store, reg, quiet)
+        reg = load_region(load_settings(db=db, database_url=database_url).region_file)
+        _refresh_monitoring(store, reg, quiet)
         for r in results:
             state = "neu/new" if r.created else "unverändert/unchanged (already imported)"
             out.print(f"batch {r.batch.id}: {r.batch.file_name} – {state}", highlight=False)

@@ -51,6 +51,17 @@ def _parse(name: str, text: str) -> dict[str, Any]:
         raise InputError(f"{name}: not valid TOML: {exc}", file=name) from exc
 
 
+def _file_region(name: str, doc: dict) -> str:
+    region = doc.get("region")
+    if not isinstance(region, str) or not region:
+        raise InputError(
+            f"{name}, line 1: no top-level region = \"<id>\"",
+            file=name,
+            expected='region = "region-der-mitte" (the id of the region definition)',
+        )
+    return region
+
+
 def _req(where: str, entry: dict, key: str, kind: type | tuple[type, ...]) -> Any:
     if key not in entry:
         raise InputError(f"{where}: '{key}' is missing", expected=f"{key} = …")
@@ -107,6 +118,7 @@ def read_goals(files: list[tuple[str, str]]) -> list[Goal]:
     seen: dict[str, str] = {}
     for name, text in files:
         doc = _parse(name, text)
+        region = _file_region(name, doc)
         lines = _headers(text, "[[goal]]")
         ind_lines = _nested_headers(text, "[[goal]]", "[[goal.indicator]]")
         for k, raw in enumerate(doc.get("goal", [])):
@@ -132,6 +144,7 @@ def read_goals(files: list[tuple[str, str]]) -> list[Goal]:
                     example=bool(raw.get("example", False)),
                     file=name,
                     line=line,
+                    region=region,
                 )
             )
     return goals
@@ -143,6 +156,7 @@ def read_interventions(files: list[tuple[str, str]]) -> list[Intervention]:
     seen: set[str] = set()
     for name, text in files:
         doc = _parse(name, text)
+        region = _file_region(name, doc)
         lines = _headers(text, "[[intervention]]")
         ev_lines = _nested_headers(text, "[[intervention]]", "[[intervention.evaluation]]")
         for k, raw in enumerate(doc.get("intervention", [])):
@@ -183,6 +197,7 @@ def read_interventions(files: list[tuple[str, str]]) -> list[Intervention]:
                     example=bool(raw.get("example", False)),
                     file=name,
                     line=line,
+                    region=region,
                 )
             )
     return items

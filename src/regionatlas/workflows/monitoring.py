@@ -50,6 +50,14 @@ class Content:
     interventions: list[Intervention]
     digest: str
 
+    def for_region(self, region_id: str) -> Content:
+        """The goals and interventions of one region (each file names its region)."""
+        return Content(
+            [g for g in self.goals if g.region == region_id],
+            [i for i in self.interventions if i.region == region_id],
+            self.digest,
+        )
+
 
 def load_content(
     goal_files: list[tuple[str, str]] | None = None,
@@ -256,7 +264,7 @@ def recompute(
     raises (InputError / NotFoundError naming file and line) before computing anything."""
     from regionatlas.indicators.catalogue import catalogue
 
-    content = content or load_content()
+    content = (content or load_content()).for_region(region.id)
     cat = catalogue()
     terr = Territories(store, region)
     for g in content.goals:
@@ -287,7 +295,7 @@ def recompute(
         _intervention_payload(item, places, obs, units, region) for item in content.interventions
     ]
     synthetic = any(b == SYNTHETIC for b in bases.values())
-    return {
+    payload = {
         "payload_version": PAYLOAD_VERSION,
         "store_version": [b.id for b in store.batches()],
         "content": content.digest,
@@ -297,6 +305,8 @@ def recompute(
         "goals": goals,
         "interventions": interventions,
     }
+    # plain JSON types (tuples become lists): a saved and a fresh result compare equal
+    return json.loads(json.dumps(payload, ensure_ascii=False, allow_nan=False))
 
 
 def cache_path(store_url: str, cache_dir: Path | None = None) -> Path:
@@ -318,10 +328,11 @@ def write_cache(payload: dict[str, Any], path: Path) -> None:
 
 
 def refresh_after_import(
-    store: Any, region: Region, cache_dir: Path | None = None
+    store: Any, region: Region, cache_dir: Path | None = None, content: Content | None = None
 ) -> dict[str, Any]:
-    """Recompute after an import (the build/import hook) and store the result."""
-    payload = recompute(store, region)
+    """Recompute after an import (the build/import hook) and store the result; a goal that
+    does not fit the store raises before anything is written."""
+    payload = recompute(store, region, content)
     write_cache(payload, cache_path(store.url, cache_dir))
     return payload
 
