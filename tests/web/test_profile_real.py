@@ -162,7 +162,7 @@ def test_without_cited_designation_says_so(rc, curated, layers):
     ags = next(
         m["ags"]
         for m in layers["central-places"]["municipalities"]
-        if curated[m["ags"]]["basis"] == "not_found"
+        if m["ags"] in curated and curated[m["ags"]]["basis"] == "not_found"
     )
     place = get(rc, f"{API}/profiles/{ags}.json")["central_place"]["place"]
     assert place["designated_level"] is None and place["citation"] is None
