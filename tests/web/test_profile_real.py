@@ -225,7 +225,13 @@ def real_server(real_app):
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    "path", ["/de/profile/06611000/", "/en/profile/06633/", "/de/profile/region/"]
+    "path",
+    [
+        "/de/profile/06611000/",
+        "/de/profile/06634019/",  # a designation by rule: rule text, source link
+        "/en/profile/06633/",
+        "/de/profile/region/",
+    ],
 )
 def test_axe_and_print_view(page, real_server, path):
     from axe_playwright_python.sync_playwright import Axe
