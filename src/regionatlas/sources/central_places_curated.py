@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -225,7 +226,7 @@ def _check_row(path: Path, line: int, rec: dict[str, str]) -> None:
         fail("rule", "a designated row states a rule", "empty (use basis=rule)")
 
 
-def _check_not_found(rec: dict[str, str], fail) -> None:
+def _check_not_found(rec: dict[str, str], fail: Callable[[str, str, str], None]) -> None:
     for col in ("category_state", "level", "rule", *SOURCE_FIELDS):
         if rec[col]:
             fail(col, "a not_found row carries a designation or source", "empty")
