@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from regionatlas.analysis.monitoring import ESTIMATE, OFFICIAL, SYNTHETIC
-from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.errors import NotFoundError, ParameterError, RegionAtlasError
 from regionatlas.region import Region
 from regionatlas.workflows.monitoring import batch_bases, load_or_recompute
 
@@ -139,11 +139,20 @@ class BriefContext:
         files = sorted((PROJECT_ROOT / "scenarios").glob("*.toml"))
         if not files:
             return []
-        ctx = context_from_store(self.store, self.region)
+        try:
+            ctx = context_from_store(self.store, self.region)
+        except RegionAtlasError:  # e.g. a store without flows: no scenario results
+            return []
         params = load_parameters(None)
         out = []
         for f in files:
-            res = run_scenario(load_definition(f), ctx, params)
+            try:
+                definition = load_definition(f)
+                if definition.region not in (None, self.region.id):
+                    continue
+                res = run_scenario(definition, ctx, params)
+            except RegionAtlasError:
+                continue
             out.append(
                 {
                     "name": res.definition.name,
