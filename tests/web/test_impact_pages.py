@@ -15,43 +15,12 @@ def html_escape(s: str) -> str:
 
 API = "/api/v1"
 
-BUILD = """
-import sys
-from regionatlas.build import build_region
-from regionatlas.region import load_region
-from regionatlas.settings import DEFAULT_REGION
-from regionatlas.store import open_store
-
-store = open_store(sys.argv[1])
-try:
-    build_region(store, load_region(DEFAULT_REGION))
-finally:
-    store.close()
-"""
-
 
 @pytest.fixture(scope="module")
-def bundle_db(tmp_path_factory):
-    """Built in a fresh interpreter (the build forks workers; this session runs threads)."""
-    import subprocess
-    import sys
-
-    path = tmp_path_factory.mktemp("impact") / "atlas.gpkg"
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(path)], capture_output=True, text=True, timeout=900
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return path
-
-
-@pytest.fixture(scope="module")
-def bc(bundle_db):
+def bc(bundle_app):
     from fastapi.testclient import TestClient
 
-    from regionatlas.settings import DEFAULT_REGION
-    from regionatlas.web.app import create_app
-
-    with TestClient(create_app(str(bundle_db), DEFAULT_REGION)) as c:
+    with TestClient(bundle_app) as c:
         yield c
 
 
