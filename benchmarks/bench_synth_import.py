@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from regionatlas.build import read_all
 from regionatlas.settings import PROJECT_ROOT
 from regionatlas.store import open_store
+from regionatlas.workflows.ingest.build import read_all
 
 FOLDERS = ("bkg-vg5000", "destatis-gv100ad", "ba-krpend", "ba-gemband", "regionalstatistik")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from regionatlas.analysis.central_places import STATE_CATEGORIES
+from regionatlas.model.central_places import STATE_CATEGORIES
 from regionatlas.settings import DEFAULT_REGION, PROJECT_ROOT
 from regionatlas.sources.central_places_curated import read_rows
 

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.analysis.central_places import (
-    LEVEL_LABELS,
     CentralPlaceComparison,
     central_place_comparison,
     check_designations,
@@ -38,6 +37,7 @@ from regionatlas.analysis.hubs import (
 from regionatlas.analysis.lma import LmaParams, LmaResult, find_lma
 from regionatlas.analysis.partition_compare import PartitionComparison, compare_partitions
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.model.central_places import LEVEL_LABELS
 from regionatlas.region import Region
 from regionatlas.settings import PROJECT_ROOT
 from regionatlas.workflows.basis import OFFICIAL, Provenance, combine
