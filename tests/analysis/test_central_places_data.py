@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from regionatlas.data import shipped
 from regionatlas.model.central_places import STATE_CATEGORIES
-from regionatlas.settings import DEFAULT_REGION, PROJECT_ROOT
+from regionatlas.settings import DEFAULT_REGION
 from regionatlas.sources.central_places_curated import read_rows
 
-CURATED = PROJECT_ROOT / "data" / "central-places" / "central-places.csv"
-README = PROJECT_ROOT / "data" / "central-places" / "README.md"
+CURATED = shipped("central-places", "central-places.csv")
+README = shipped("central-places", "README.md")
 
 
 def gemeinden(gv100: Path) -> dict[str, str]:

@@ -8,13 +8,12 @@ parameter, not a fact.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from regionatlas.analysis.lma import LmaParams
+from regionatlas.data import shipped
 from regionatlas.errors import ParameterError
 from regionatlas.settings import BUNDLE_DIR
 from regionatlas.sources import read as read_source
@@ -237,7 +236,7 @@ def test_central_places_matrix_and_estimate_label(bundle_store, region, estimate
     ]
     from regionatlas.sources.central_places_curated import read_rows
 
-    cited = read_rows(Path("data/central-places/central-places.csv").resolve())
+    cited = read_rows(shipped("central-places", "central-places.csv"))
     in_region = cited[cited["ags"].isin(estimate.municipalities.index)]
     # every cited designation of the region is counted once in the matrix
     assert c.matrix.drop(index="no cited designation").to_numpy().sum() == len(in_region)
