@@ -11,14 +11,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from regionatlas.analysis.central_places import STATE_CATEGORIES
+from regionatlas.data import shipped
+from regionatlas.model.central_places import STATE_CATEGORIES
 from regionatlas.region import load_region
-from regionatlas.settings import BUNDLE_DIR, DEFAULT_REGION, PROJECT_ROOT
+from regionatlas.settings import BUNDLE_DIR, DEFAULT_REGION
 from regionatlas.sources import central_places_curated as cpc
 from regionatlas.sources import destatis_gv100ad
 
-CURATED = PROJECT_ROOT / "data" / "central-places" / "central-places.csv"
-README = PROJECT_ROOT / "data" / "central-places" / "README.md"
+CURATED = shipped("central-places", "central-places.csv")
+README = shipped("central-places", "README.md")
 GV100AD = BUNDLE_DIR / "GV100AD_301123.txt.gz"
 UNINHABITED = "Gemeindefreies Gebiet, unbewohnt"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from regionatlas.data import shipped
 from regionatlas.errors import SourceFormatError
-from regionatlas.settings import PROJECT_ROOT
 from regionatlas.sources import central_places_curated as cp
 
 HEADER = ",".join(cp.COLUMNS)
@@ -150,7 +150,7 @@ def test_duplicate_ags_and_bad_header(tmp_path: Path) -> None:
 
 
 def test_the_project_file_reads() -> None:
-    path = PROJECT_ROOT / "data" / "central-places" / "central-places.csv"
+    path = shipped("central-places", "central-places.csv")
     assert cp.sniff(path)
     data = cp.read(path)
     assert data.observations is not None and len(data.observations) > 0

@@ -20,7 +20,7 @@ API = "/api/v1"
 
 BUILD = """
 import sys
-from regionatlas.build import build_region
+from regionatlas.workflows.ingest.build import build_region
 from regionatlas.region import load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.store import open_store

@@ -8,13 +8,12 @@ parameter, not a fact.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from regionatlas.analysis.lma import LmaParams
+from regionatlas.data import shipped
 from regionatlas.errors import ParameterError
 from regionatlas.settings import BUNDLE_DIR
 from regionatlas.sources import read as read_source
@@ -237,7 +236,7 @@ def test_central_places_matrix_and_estimate_label(bundle_store, region, estimate
     ]
     from regionatlas.sources.central_places_curated import designation_rows, read_rows
 
-    rows = read_rows(Path("data/central-places/central-places.csv").resolve())
+    rows = read_rows(shipped("central-places", "central-places.csv"))
     cited = designation_rows(rows)
     in_region = cited[cited["ags"].isin(estimate.municipalities.index)]
     # every cited designation (by source or by rule) of the region is counted once in the

@@ -40,18 +40,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from regionatlas.analysis.central_places import STATE_CATEGORIES
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.central_places import STATE_CATEGORIES
+from regionatlas.model.schema import OBSERVATION_COLUMNS
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources._common import (
     Provenance,
+    content_sha256,
     decode,
     provenance,
     read_bytes,
     sha256_bytes,
     source_data,
 )
-from regionatlas.sources.base import SourceData, content_sha256
-from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 FORMAT_ID = "regionatlas-central-places"
 INDICATOR = "central_place_level"
