@@ -54,8 +54,10 @@ def test_not_possible_says_why(rows, code):
 
 
 def test_withheld_values_are_left_out_not_zero():
-    v = frame([("T", "2020-06-30", 100), ("T", "2023-06-30", None),
-               ("T", "2024-06-30", 80), ("C", "2020-06-30", 10), ("C", "2023-06-30", 10)])  # fmt: skip
+    v = frame([
+        ("T", "2020-06-30", 100), ("T", "2023-06-30", None), ("T", "2024-06-30", 80),
+        ("C", "2020-06-30", 10), ("C", "2023-06-30", 10),
+    ])  # fmt: skip
     r = difference_in_differences(v, ["T"], ["C"], "2022-01-01")
     assert r.treated_after == 80
 

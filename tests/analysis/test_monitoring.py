@@ -125,11 +125,11 @@ def exists(t: Territory) -> bool:
 
 def test_check_refuses_unknown_indicator_and_territory_and_unit():
     cat = catalogue()
-    with pytest.raises(NotFoundError, match="goals.toml, line 7.*'nope'"):
+    with pytest.raises(NotFoundError, match=r"goals\.toml, line 7.*'nope'"):
         check_goal(goal(spec(indicator="nope")), cat, exists)
     with pytest.raises(NotFoundError, match="territory 'district:99999'"):
         check_goal(goal(spec(territory=Territory("district", "99999"))), cat, exists)
-    with pytest.raises(InputError, match="target given in '%'.*measured in 'Personen'"):
+    with pytest.raises(InputError, match=r"target given in '%'.*measured in 'Personen'"):
         check_goal(goal(spec(unit="%")), cat, exists)
     with pytest.raises(InputError, match="cannot be added up"):
         check_goal(goal(spec(territory=Territory("state_part", "06"))), cat, exists)

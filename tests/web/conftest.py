@@ -62,7 +62,7 @@ def browser_context_args():
 
 BUNDLE_BUILD = """
 import sys
-from regionatlas.build import build_region
+from regionatlas.workflows.ingest.build import build_region
 from regionatlas.region import load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.store import open_store

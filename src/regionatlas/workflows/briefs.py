@@ -130,13 +130,15 @@ class BriefContext:
         """Each example scenario run once: (name, file, basis, per-municipality changes)."""
         if not self.with_scenarios:
             return []
-        from regionatlas.analysis.scenarios.definition import load_definition
         from regionatlas.analysis.scenarios.engine import run_scenario
-        from regionatlas.analysis.scenarios.parameters import load_parameters
-        from regionatlas.analysis.scenarios.store_glue import context_from_store
-        from regionatlas.settings import PROJECT_ROOT
+        from regionatlas.workflows.scenarios import (
+            context_from_store,
+            load_definition,
+            load_parameters,
+        )
+        from regionatlas.workflows.scenarios.files import EXAMPLES_DIR
 
-        files = sorted((PROJECT_ROOT / "scenarios").glob("*.toml"))
+        files = sorted(EXAMPLES_DIR.glob("*.toml"))
         if not files:
             return []
         try:

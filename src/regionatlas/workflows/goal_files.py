@@ -1,6 +1,6 @@
 """Goals and interventions as versioned data files (TOML, reviewed like code).
 
-Package data: ``regionatlas/content/goals/*.toml`` and ``…/interventions/*.toml`` (read via
+Package data: ``regionatlas/data/goals/*.toml`` and ``…/interventions/*.toml`` (read via
 ``importlib.resources``); callers may pass other files. Errors name the file and the line of
 the ``[[goal]]`` / ``[[goal.indicator]]`` / ``[[intervention]]`` entry at fault; a file that
 is not TOML names the line and column the TOML parser reports. Nothing is half-loaded: a
@@ -18,14 +18,14 @@ from regionatlas.analysis.interventions import Evaluation, Intervention
 from regionatlas.analysis.monitoring import Goal, IndicatorSpec, SurveyRef, Territory
 from regionatlas.errors import InputError
 
-CONTENT = "regionatlas.content"
+CONTENT = "regionatlas.data"
 
 
 def packaged(folder: str) -> list[tuple[str, str]]:
-    """(name, text) of the packaged ``*.toml`` files of ``content/<folder>``, sorted."""
+    """(name, text) of the packaged ``*.toml`` files of ``data/<folder>``, sorted."""
     root = resources.files(CONTENT).joinpath(folder)
     items = sorted((e for e in root.iterdir() if e.name.endswith(".toml")), key=lambda e: e.name)
-    return [(f"content/{folder}/{e.name}", e.read_text(encoding="utf-8")) for e in items]
+    return [(f"data/{folder}/{e.name}", e.read_text(encoding="utf-8")) for e in items]
 
 
 def _headers(text: str, header: str) -> list[int]:
@@ -55,7 +55,7 @@ def _file_region(name: str, doc: dict) -> str:
     region = doc.get("region")
     if not isinstance(region, str) or not region:
         raise InputError(
-            f"{name}, line 1: no top-level region = \"<id>\"",
+            f'{name}, line 1: no top-level region = "<id>"',
             file=name,
             expected='region = "region-der-mitte" (the id of the region definition)',
         )

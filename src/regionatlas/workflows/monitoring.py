@@ -312,11 +312,11 @@ def recompute(
 def cache_path(store_url: str, cache_dir: Path | None = None) -> Path:
     if cache_dir is not None:
         return Path(cache_dir) / CACHE_NAME
-    from regionatlas.settings import PROJECT_ROOT
+    from regionatlas.settings import VAR_DIR
 
     if "://" not in str(store_url):
         return Path(store_url).resolve().parent / "cache" / CACHE_NAME
-    return PROJECT_ROOT / "var" / "cache" / CACHE_NAME
+    return VAR_DIR.resolve() / "cache" / CACHE_NAME
 
 
 def write_cache(payload: dict[str, Any], path: Path) -> None:

@@ -1,5 +1,5 @@
 """The Werkzeugkasten (toolbox): participation and planning instruments as Markdown files
-with YAML front matter (``regionatlas/content/toolkit/<id>.<lang>.md``, package data).
+with YAML front matter (``regionatlas/data/toolkit/<id>.<lang>.md``, package data).
 
 ``load_toolkit()`` reads and checks every file: a file without front matter, front matter
 that is not YAML, a missing or mistyped key, or an instrument without both languages is an
@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 
 from regionatlas.errors import InputError
 
-CONTENT = "regionatlas.content"
+CONTENT = "regionatlas.data"
 LANGS = ("de", "en")
 KINDS = ("instrument", "guide")
 STAGES = ("initiative", "analysis", "concept", "early", "formal", "implementation", "evaluation")
@@ -202,7 +202,7 @@ def read_toolkit(files: list[tuple[str, str]]) -> dict[str, dict[str, Entry]]:
 def packaged_files() -> list[tuple[str, str]]:
     root = resources.files(CONTENT).joinpath("toolkit")
     items = sorted((e for e in root.iterdir() if _NAME.match(e.name)), key=lambda e: e.name)
-    return [(f"content/toolkit/{e.name}", e.read_text(encoding="utf-8")) for e in items]
+    return [(f"data/toolkit/{e.name}", e.read_text(encoding="utf-8")) for e in items]
 
 
 @cache
