@@ -13,7 +13,7 @@ import pytest
 from regionatlas.analysis.interventions import check_intervention
 from regionatlas.errors import InputError, NotFoundError
 from regionatlas.indicators.catalogue import catalogue
-from regionatlas.sources.base import SourceData
+from regionatlas.model.source_data import SourceData
 from regionatlas.store import open_store
 from regionatlas.workflows.goal_files import packaged, read_interventions
 from regionatlas.workflows.monitoring import (
