@@ -9,6 +9,7 @@ import pytest
 from regionatlas.analysis.monitoring import (
     Goal,
     IndicatorSpec,
+    ObservationIndex,
     Point,
     SurveyRef,
     Territory,
@@ -105,13 +106,14 @@ def test_territory_series_sums_additive_and_derives_formula():
             "batch_id": [1, 2, 1, 1, 1, 1],
         }
     )  # fmt: skip
-    pop = territory_series(obs, "population", ["01", "02"], cat, {1: "official", 2: "synthetic"})
+    index = ObservationIndex(obs, {1: "official", 2: "synthetic"})
+    pop = territory_series(index, "population", ["01", "02"], cat)
     assert [(p.period, p.value, p.flag) for p in pop] == [
         ("2020-01-01", 400.0, "derived"),
         ("2021-01-01", None, "*"),  # a member withheld: the sum is withheld, never partial
     ]
     assert pop[0].basis == "synthetic"
-    dens = territory_series(obs, "density", ["01", "02"], cat, {})
+    dens = territory_series(ObservationIndex(obs, {}), "density", ["01", "02"], cat)
     assert dens[0].value == pytest.approx(20.0)
 
 
@@ -144,3 +146,38 @@ def test_check_accepts_a_survey_binding_and_a_good_goal():
     survey = spec(id="y", indicator=None, survey=SurveyRef("s", "q"), unit="%",
                   territory=Territory("region"))  # fmt: skip
     check_goal(goal(spec(), survey), cat, exists)
+
+
+def test_territory_series_agrees_with_indicators_derive():
+    """The indexed evaluation gives what aggregate_observations + derive_indicators give."""
+    import numpy as np
+
+    from regionatlas.indicators.derive import aggregate_observations, derive_indicators
+
+    cat = catalogue()
+    rng = np.random.default_rng(7)
+    rows = []
+    for period in ("2021-01-01", "2022-01-01", "2023-01-01"):
+        for ags in ("a", "b", "c"):
+            for ind in ("population", "population_male", "area_km2"):
+                v = float(rng.integers(1, 1000))
+                flag = None
+                if (period, ags, ind) == ("2022-01-01", "b", "population_male"):
+                    v, flag = None, "."
+                if (period, ags, ind) == ("2023-01-01", "c", "area_km2"):
+                    v, flag = None, "-"
+                rows.append((ags, ind, period, v, flag, 1))
+    obs = pd.DataFrame(rows, columns=["ags", "indicator", "period", "value", "flag", "batch_id"])
+    index = ObservationIndex(obs, {1: "official"})
+    mapping = pd.Series("T", index=pd.Index(["a", "b", "c"], name="ags"))
+    agg = aggregate_observations(obs, mapping, cat)
+    for ind in ("population", "share_female", "density"):
+        expected = agg if ind == "population" else derive_indicators(agg, cat, ids=[ind])
+        expected = expected[expected["indicator"] == ind].sort_values("period")
+        got = territory_series(index, ind, ["a", "b", "c"], cat)
+        assert [p.period for p in got] == list(expected["period"]), ind
+        for p, v, f in zip(got, expected["value"], expected["flag"], strict=True):
+            assert (p.value is None) == pd.isna(v), (ind, p)
+            if p.value is not None:
+                assert p.value == pytest.approx(v)
+            assert p.flag == f, (ind, p)

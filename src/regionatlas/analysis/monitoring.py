@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from regionatlas.errors import InputError, NotFoundError
@@ -236,7 +237,7 @@ def _check_aggregable(where: str, indicator: str, cat: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------- values
 
 
-def row_basis(flags: pd.Series, batch_ids: pd.Series, batch_basis: Mapping[int, str]) -> list:
+def row_basis(flags: Iterable, batch_ids: Iterable, batch_basis: Mapping[int, str]) -> list:
     """Basis of each observation row: its batch's, 'modelled estimate' when flagged so."""
     out = []
     for f, b in zip(flags, batch_ids, strict=True):
@@ -256,52 +257,103 @@ def weakest(bases: Iterable[str]) -> str:
     return OFFICIAL
 
 
+MARKER_PRIORITY = ("*", "x", ".", "/", "…")
+
+
+@dataclass(frozen=True)
+class Row:
+    period: str
+    value: float | None
+    flag: str | None
+    basis: str
+
+
+class ObservationIndex:
+    """Observations indexed by (indicator, ags), each row with its basis, built once so that
+    many territories can be evaluated without scanning the whole table again."""
+
+    def __init__(self, observations: pd.DataFrame, batch_basis: Mapping[int, str]) -> None:
+        self.rows: dict[tuple[str, str], list[Row]] = {}
+        o = observations
+        flags = o["flag"].astype(object).tolist()
+        bases = row_basis(flags, o["batch_id"].tolist(), batch_basis)
+        for ind, ags, per, val, flag, basis in zip(
+            o["indicator"].tolist(), o["ags"].tolist(), o["period"].tolist(),
+            o["value"].tolist(), flags, bases, strict=True,
+        ):  # fmt: skip
+            self.rows.setdefault((str(ind), str(ags)), []).append(
+                Row(
+                    str(per),
+                    None if pd.isna(val) else float(val),
+                    flag if isinstance(flag, str) else None,
+                    basis,
+                )
+            )
+
+    def get(self, indicator: str, ags: str) -> list[Row]:
+        return self.rows.get((indicator, ags), [])
+
+
+def _withholding(row: Row) -> str | None:
+    """The marker that withholds a row's number (None: it counts; "-" counts as 0)."""
+    if row.flag == "-":
+        return None
+    if row.flag in MARKER_PRIORITY or (row.value is None and row.flag):
+        return row.flag
+    return None
+
+
+def _first(markers: Iterable[str | None]) -> str | None:
+    found = {m for m in markers if m}
+    for m in MARKER_PRIORITY:
+        if m in found:
+            return m
+    return next(iter(sorted(found)), None)
+
+
 def territory_series(
-    observations: pd.DataFrame,
-    indicator: str,
-    members: list[str],
-    catalogue: pd.DataFrame,
-    batch_basis: Mapping[int, str],
+    index: ObservationIndex, indicator: str, members: list[str], catalogue: pd.DataFrame
 ) -> list[Point]:
-    """The indicator's values for a territory (one unit: its rows; several: additive inputs
-    summed, then the catalogue formula), one Point per period with the weakest basis of
-    the rows used. ``observations``: ags, indicator, period, value, flag, batch_id."""
-    from regionatlas.indicators.derive import aggregate_observations, derive_indicators
-    from regionatlas.indicators.formula import formula_inputs
+    """The indicator's values for a territory, one Point per period, with the weakest basis
+    of the rows used. One unit: its own rows. Several: the additive inputs summed over the
+    members — a period at which a member lacks a value gives no value, a member withheld by
+    a marker withholds the sum ("-" counts as 0) — then the catalogue formula (a withheld
+    input withholds the result, a division by zero gives "x"), as ``indicators.derive``."""
+    from regionatlas.indicators.formula import evaluate, formula_inputs
 
     row = catalogue.loc[catalogue["id"] == indicator].iloc[0]
     formula = row["formula"] if isinstance(row["formula"], str) else None
-    inputs = sorted(formula_inputs(formula)) if formula else [indicator]
-    used = observations[
-        observations["ags"].isin(members) & observations["indicator"].isin([*inputs, indicator])
-    ]
-    if used.empty:
-        return []
-    bases = pd.Series(row_basis(used["flag"], used["batch_id"], batch_basis), index=used.index)
-    by_period = {p: weakest(g) for p, g in bases.groupby(used["period"])}
+    members = sorted(set(members))
     if len(members) == 1:
-        own = used[used["indicator"] == indicator]
-    else:
-        part = used[used["indicator"].isin(inputs)]
-        # a period at which a member has no value at all gives no value for the territory
-        n = part.groupby(["indicator", "period"])["ags"].nunique()
-        complete = {k for k, v in n.items() if v == len(set(members))}
-        mapping = pd.Series("T", index=pd.Index(sorted(set(members)), name="ags"))
-        agg = aggregate_observations(part, mapping, catalogue)
-        keep = [(i, p) in complete for i, p in zip(agg["indicator"], agg["period"], strict=True)]
-        agg = agg[keep]
-        own = derive_indicators(agg, catalogue, ids=[indicator]) if formula else agg
-        own = own[own["indicator"] == indicator]
+        return [Point(r.period, r.value, r.flag, r.basis) for r in
+                sorted(index.get(indicator, members[0]), key=lambda r: r.period)]  # fmt: skip
+    inputs = sorted(formula_inputs(formula)) if formula else [indicator]
+    by_period: dict[str, dict[str, list[Row]]] = {}
+    for inp in inputs:
+        for m in members:
+            for r in index.get(inp, m):
+                by_period.setdefault(r.period, {}).setdefault(inp, []).append(r)
     points = []
-    for p, v, f in sorted(zip(own["period"], own["value"], own["flag"], strict=True)):
-        points.append(
-            Point(
-                period=str(p),
-                value=None if pd.isna(v) else float(v),
-                flag=f if isinstance(f, str) else None,
-                basis=by_period.get(p, OFFICIAL),
-            )
-        )
+    for period in sorted(by_period):
+        got = by_period[period]
+        if any(len(got.get(inp, [])) != len(members) for inp in inputs):
+            continue  # a member without a value: no value for the territory
+        sums: dict[str, float] = {}
+        marks: dict[str, str | None] = {}
+        for inp in inputs:
+            marks[inp] = _first(_withholding(r) for r in got[inp])
+            sums[inp] = sum(0.0 if r.flag == "-" or r.value is None else r.value for r in got[inp])
+        basis = weakest(r.basis for inp in inputs for r in got[inp])
+        marker = _first(marks.values())
+        if marker is not None:
+            points.append(Point(period, None, marker, basis))
+            continue
+        value = float(evaluate(formula, {k: np.array([v]) for k, v in sums.items()})[0]) \
+            if formula else sums[indicator]  # fmt: skip
+        if np.isnan(value):
+            points.append(Point(period, None, "x", basis))
+        else:
+            points.append(Point(period, value, "derived", basis))
     return points
 
 

@@ -29,6 +29,7 @@ from regionatlas.analysis.monitoring import (
     SYNTHETIC,
     Goal,
     IndicatorSpec,
+    ObservationIndex,
     SurveyResults,
     Territory,
     assess,
@@ -77,6 +78,7 @@ class Territories:
 
     def __init__(self, store: Any, region: Region) -> None:
         units = store.units()
+        self.units = units.assign(ags=units["ags"].astype(str))
         self.region = region
         self.level = dict(zip(units["ags"].astype(str), units["level"], strict=True))
         self.names = dict(zip(units["ags"].astype(str), units["name"], strict=True))
@@ -172,12 +174,12 @@ def _needed_indicators(ids: Iterable[str], catalogue: pd.DataFrame) -> list[str]
 
 
 def _spec_payload(
-    spec: IndicatorSpec, terr: Territories, points, surveys: SurveyResults | None, obs, cat,
-    bases,
+    spec: IndicatorSpec, terr: Territories, surveys: SurveyResults | None,
+    index: ObservationIndex, cat: pd.DataFrame,
 ) -> dict[str, Any]:  # fmt: skip
     members = terr.members(spec.territory)
     if spec.indicator is not None:
-        pts = territory_series(obs, spec.indicator, members, cat, bases)
+        pts = territory_series(index, spec.indicator, members, cat)
     elif surveys is not None and spec.survey is not None:
         from regionatlas.analysis.monitoring import Point
 
@@ -277,19 +279,20 @@ def recompute(
     wanted += [i for item in content.interventions for i in item.indicators] + ["population"]
     obs = store.observations(indicators=_needed_indicators(wanted, cat))
     obs = obs.assign(ags=obs["ags"].astype(str))
+    # territories lie in the region (states and Germany only as references)
+    inside = obs["ags"].str[:5].isin(region.all_district_codes) | (obs["ags"].str.len() <= 2)
+    obs = obs[inside.to_numpy()].reset_index(drop=True)
     bases = batch_bases(store)
+    index = ObservationIndex(obs, bases)
     goals = []
     for g in content.goals:
         goals.append(
             {
                 **{k: v for k, v in asdict(g).items() if k != "indicators"},
-                "indicators": [
-                    _spec_payload(s, terr, None, surveys, obs, cat, bases) for s in g.indicators
-                ],
+                "indicators": [_spec_payload(s, terr, surveys, index, cat) for s in g.indicators],
             }
         )
-    units = store.units()
-    units = units.assign(ags=units["ags"].astype(str))
+    units = terr.units
     places = {p for item in content.interventions for p in item.places}
     interventions = [
         _intervention_payload(item, places, obs, units, region) for item in content.interventions
