@@ -92,9 +92,11 @@ class BriefContext:
     @cached_property
     def kreis_flows(self) -> pd.DataFrame:
         if self.flow_period is None:
-            return pd.DataFrame(columns=["origin", "destination", "persons", "flag", "batch_id"])
+            cols = ["origin", "destination", "persons", "flag", "batch_id", "o_state", "d_state"]
+            return pd.DataFrame(columns=cols)
         f = self.store.flows(level="kreis", period=self.flow_period)
-        return f.assign(origin=f["origin"].astype(str), destination=f["destination"].astype(str))
+        o, d = f["origin"].astype(str), f["destination"].astype(str)
+        return f.assign(origin=o, destination=d, o_state=o.str[:2], d_state=d.str[:2])
 
     @property
     def flow_basis(self):
@@ -267,8 +269,8 @@ def crossborder_links(ctx: BriefContext, ags: str) -> dict[str, Any] | None:
     d = ags[:5]
     f = ctx.kreis_flows
     attr, basis, vintage = ctx.flow_source()
-    out_f = f[(f["origin"] == d) & (f["destination"].str[:2] != d[:2])]
-    in_f = f[(f["destination"] == d) & (f["origin"].str[:2] != d[:2])]
+    out_f = f[(f["origin"] == d) & (f["d_state"] != d[:2])]
+    in_f = f[(f["destination"] == d) & (f["o_state"] != d[:2])]
 
     def partners(frame: pd.DataFrame, col: str) -> list[dict[str, Any]]:
         frame = frame[frame[col].str.len() == 5].sort_values("persons", ascending=False)
