@@ -115,3 +115,16 @@ def test_other_region_shows_no_goals_but_synthetic_brief(client):
     assert ok(client, f"{API}/goals.json").json()["goals"] == []
     html = ok(client, "/de/brief/06611/").text
     assert "synthetisch" in html
+
+
+def test_brief_index_and_profile_link(bc):
+    html = ok(bc, "/de/brief/").text
+    for d in ("06611", "05774", "03159"):
+        assert f'brief/{d}/"' in html
+    assert 'brief/06633/"' in ok(bc, "/de/profile/06633/").text  # core district
+    assert (
+        "/brief/"
+        not in ok(bc, "/de/profile/06633028/")
+        .text.split("<main")[1]
+        .split('class="site-footer"')[0]
+    )  # municipalities: not in the static export, no link

@@ -96,6 +96,7 @@ def impact_pages(atlas, lang: str) -> Iterator[str]:
     if atlas.scope.region_id:
         yield f"/{lang}/goals/"
         yield f"/{lang}/interventions/"
+        yield f"/{lang}/brief/"
         for ags in sorted(atlas.scope.core):
             yield f"/{lang}/brief/{ags}/"
 

@@ -37,6 +37,17 @@ def brief_pdf_html(brief: dict[str, Any], lang: str, attributions: list[str]) ->
     )  # fmt: skip
 
 
+def brief_index_body(atlas, lang: str) -> str:
+    names = atlas.names()
+    core = [{"ags": a, "name": names.get(a, a)} for a in sorted(atlas.scope.core)]
+    return page(None, "brief_index.html", lang, "brief/", atlas, core=core)
+
+
+@router.get("/{lang}/brief/")
+def brief_index(lang: str, atlas: AtlasDep):
+    return html(brief_index_body(atlas, check_lang(lang)))
+
+
 @router.get("/{lang}/brief/corridor/{a}/{b}/")
 def corridor_page(lang: str, a: AgsPath, b: AgsPath, atlas: AtlasDep):
     return html(brief_page_body(atlas, check_lang(lang), impact.corridor_brief(atlas, a, b)))
