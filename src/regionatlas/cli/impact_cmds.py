@@ -34,9 +34,13 @@ def _render(brief: dict, lang: str, attributions: list[str]) -> str:
     return brief_pdf_html(brief, lang, attributions)
 
 
+_CONTEXT: dict[str, object] = {}  # set before forking: workers inherit it, nothing is pickled
+
+
 def _one(args: tuple) -> tuple[str, int]:
     """Worker: one core municipality's brief as PDF (the context was computed before fork)."""
-    ctx, ags, lang, folder, attributions = args
+    ags, lang, folder, attributions = args
+    ctx = _CONTEXT["ctx"]
     from regionatlas.pdf import write_pdf
     from regionatlas.workflows.briefs import unit_brief
 
@@ -86,7 +90,8 @@ def brief(
             ctx.warm()
             keys = briefs.core_municipalities(ctx)
             output.mkdir(parents=True, exist_ok=True)
-            jobs = [(ctx, k, lang, output, attributions) for k in keys]
+            _CONTEXT["ctx"] = ctx
+            jobs = [(k, lang, output, attributions) for k in keys]
             if workers > 1 and len(keys) > 1:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor
