@@ -9,7 +9,8 @@ readers read the bundle and the originals:
   Germany comparisons);
 * BA Pendleratlas Kreise CSVs: all 32 files, gzip-compressed (all Germany).
 
-gzip output is deterministic (mtime 0), so the same inputs give byte-identical bundles.
+gzip output is deterministic (mtime 0) and the cut shapefile keeps the publisher's DBF date, so
+the same inputs give byte-identical bundles on any day.
 ``MANIFEST.json`` lists every input and output file with its SHA-256.
 """
 
@@ -74,7 +75,18 @@ def _write_shapefile_subset(src: Path, dst: Path, where: str) -> int:
         driver="ESRI Shapefile",
     )
     shutil.copyfile(src.with_suffix(".prj"), dst.with_suffix(".prj"))  # the publisher's WKT
+    _copy_dbf_date(src.with_suffix(".dbf"), dst.with_suffix(".dbf"))
     return len(geometry)
+
+
+def _copy_dbf_date(src: Path, dst: Path) -> None:
+    """Give ``dst`` the publisher's "last update" date of ``src`` (DBF header bytes 1-3, YY-1900
+    MM DD): the writer stamps today's date there, which made the bundle depend on the day."""
+    with open(src, "rb") as fh:
+        date = fh.read(4)[1:4]
+    with open(dst, "r+b") as fh:
+        fh.seek(1)
+        fh.write(date)
 
 
 def _require(path: Path) -> Path:
