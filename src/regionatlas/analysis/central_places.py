@@ -50,6 +50,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import SupportsInt, cast
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,8 @@ def level_label(level: object) -> str:
         return level
     if level is None or (isinstance(level, float) and math.isnan(level)):
         raise ParameterError("a level is missing", expected="0, 1, 2 or 3")
-    return f"{int(level)} {LEVEL_LABELS[int(level)]}"
+    number = int(cast(SupportsInt, level))
+    return f"{number} {LEVEL_LABELS[number]}"
 
 
 # --------------------------------------------------------------------------- designations

@@ -26,7 +26,8 @@ def series_svg(points: list[dict[str, Any]], lang: str, width: int = 320, height
     def y(v: float) -> float:
         return pad_t + (height - pad_t - pad_b) * (1 - (v - lo) / (hi - lo))
 
-    segs, cur = [], []
+    segs: list[list[str]] = []
+    cur: list[str] = []
     for i, p in enumerate(points):
         if p["value"] is None:
             if cur:

@@ -84,8 +84,8 @@ def flow_rows(
             "rows": rows,
         }
 
-    key = ("query", "flow_rows", level, period, min, origin, destination, unit, cross, limit)
-    return cached(atlas, key, compute)
+    cache_key = ("query", "flow_rows", level, period, min, origin, destination, unit, cross, limit)
+    return cached(atlas, cache_key, compute)
 
 
 @router.get(

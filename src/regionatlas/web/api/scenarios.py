@@ -103,7 +103,8 @@ def resolve(req: ScenarioRequest, known: dict[str, ScenarioDefinition]) -> Scena
             )
         raw = raw_definition(known[req.id])
     else:
-        raw = {k: (dict(v) if isinstance(v, dict) else v) for k, v in req.definition.items()}
+        given = req.definition or {}  # not None: exactly one of id and definition
+        raw = {k: (dict(v) if isinstance(v, dict) else v) for k, v in given.items()}
     levers = {k: dict(v) for k, v in (raw.get("levers") or {}).items()}
     for name, settings in req.levers.items():
         if name not in LEVERS:
