@@ -156,7 +156,9 @@ def bbsr_designations(
 
 
 def curated_designations(curated: pd.DataFrame) -> pd.DataFrame:
-    """Designations from the cited file (rows as read by sources.central_places_curated)."""
+    """Designations from the cited file (rows as read by sources.central_places_curated). Rows
+    whose ``basis`` is ``not_found`` carry no designation and are left out (unknown, not level
+    0); a designation assigned by a plan's rule says so in ``source``."""
     needed = ["ags", "level", "category_state", "plan", "source_kind"]
     missing = [c for c in needed if c not in curated.columns]
     if missing:
@@ -165,13 +167,21 @@ def curated_designations(curated: pd.DataFrame) -> pd.DataFrame:
             value=list(curated.columns),
             expected=needed,
         )
+    basis = (
+        curated["basis"].astype(str)
+        if "basis" in curated.columns
+        else pd.Series("designated", index=curated.index)
+    )
+    rows = curated.loc[basis != "not_found"]
+    basis = basis.loc[rows.index]
+    how = np.where(basis == "rule", ", by rule", "")
     out = pd.DataFrame(
         {
-            "ags": curated["ags"].astype(str).to_numpy(),
-            "level": curated["level"].to_numpy(),
-            "category": curated["category_state"].astype(str).to_numpy(),
+            "ags": rows["ags"].astype(str).to_numpy(),
+            "level": rows["level"].to_numpy(),
+            "category": rows["category_state"].astype(str).to_numpy(),
             "source": (
-                curated["plan"].astype(str) + " (" + curated["source_kind"].astype(str) + ")"
+                rows["plan"].astype(str) + " (" + rows["source_kind"].astype(str) + how + ")"
             ).to_numpy(),
         }
     )
