@@ -6,7 +6,7 @@ Two inputs, both one row per municipality (AGS, 8 characters):
 ``designations``  columns ``ags``, ``level``, ``category``, ``source`` — the designation in the
     state's own words (``category``) and on the harmonised scale ``level`` (3 Oberzentrum,
     2 Mittelzentrum, 1 Grundzentrum, 0 explicitly no central place). Build it with
-    :func:`curated_designations` (the cited file ``data/central-places``) or
+    :func:`curated_designations` (the cited file, shipped as ``regionatlas/data/central-places``) or
     :func:`bbsr_designations` (the BBSR column "Zentralörtliche Einstufung (zusammengefasst)").
     A municipality without a cited designation is *absent*, never level 0.
 

@@ -4,8 +4,8 @@ Everything here is read from the payloads the regions page shows (``web.function
 municipal layers, ``Atlas.communities`` for the district communities), so a profile and the
 regions page never disagree; the municipal layers rest on modelled flows, and their basis,
 note and assumption travel with them. The designation citation (plan, source kind, URL or
-title) comes from the cited file ``data/central-places/central-places.csv`` the central-place
-workflow reads.
+title) comes from the cited file ``regionatlas/data/central-places/central-places.csv`` the
+central-place workflow reads.
 """
 
 from __future__ import annotations
