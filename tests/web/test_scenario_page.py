@@ -217,7 +217,7 @@ def test_page_changes_live_and_passes_axe(page, live_server):  # noqa: F811
     page.select_option("#compare-a", "")  # the current settings against the example
     page.select_option("#compare-b", EXAMPLE)
     page.click("#compare-form button[type=submit]")
-    page.wait_for_selector("#compare-table:not([hidden])", timeout=20_000)
+    page.wait_for_selector("#compare-table-box:not([hidden])", timeout=20_000)
     assert page.locator("#compare-table tbody tr").count() == 7
     shot(page, "scenarios-de")
     results = Axe().run(page)

@@ -127,3 +127,8 @@ export function mapOptions(container, bbox) {
     fadeDuration: 0,
   };
 }
+
+// A wide table in its own focusable, named scroll container (the page never scrolls sideways).
+export function scrollBox(table, label, cls = "table-scroll") {
+  return el("div", { class: cls, tabindex: "0", role: "region", "aria-label": label }, table);
+}

@@ -1,7 +1,7 @@
 // Functional regions: districts coloured by their Leiden community, and the municipal layers
 // (labour-market areas, Leiden communities, catchments, central places) behind a layer switch.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ENDED_SWATCH, config, el, endedImage, endedText, fmt, getJSON, lang, mapOptions, readHash, t, writeHash } from "./common.js";
+import { ENDED_SWATCH, config, el, endedImage, endedText, fmt, getJSON, lang, mapOptions, readHash, scrollBox, t, writeHash } from "./common.js";
 
 async function init() {
   const [kreise, result, laender] = await Promise.all([
@@ -141,7 +141,7 @@ function renderLegend(desc, ended = []) {
   if (!desc.matrix) return mbox.replaceChildren();
   const head = el("tr", {}, el("th", { scope: "col", text: L("matrix_designated") }), ...desc.matrix.columns.map((c) => el("th", { scope: "col", text: matrixLabel(c) })));
   const body = desc.matrix.rows.map((r, i) => el("tr", {}, el("th", { scope: "row", text: matrixLabel(r) }), ...desc.matrix.counts[i].map((v) => el("td", { text: fmt(v) }))));
-  mbox.replaceChildren(el("table", { class: "matrix" }, el("caption", { text: L("matrix") }), el("thead", {}, head), el("tbody", {}, ...body)));
+  mbox.replaceChildren(scrollBox(el("table", { class: "matrix" }, el("caption", { text: L("matrix") }), el("thead", {}, head), el("tbody", {}, ...body)), L("matrix"), "wide-scroll"));
 }
 
 function renderTable(layer, d, desc) {
@@ -153,7 +153,8 @@ function renderTable(layer, d, desc) {
   });
   const table = el("table", { class: "layer-table", id: "layers-table" },
     el("caption", { text: `${L("table")}: ${L(layer)}` }), el("thead", {}, head), el("tbody", {}, ...rows));
-  document.getElementById("layers-table-wrap").replaceChildren(table);
+  // a scroll box of its own: the municipalities' table must not make the page 20,000 px tall
+  document.getElementById("layers-table-wrap").replaceChildren(scrollBox(table, `${L("table")}: ${L(layer)}`));
   return rows.length;
 }
 

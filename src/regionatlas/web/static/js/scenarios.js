@@ -221,7 +221,7 @@ async function compare(ev) {
       const b = Object.keys(r).find((k) => k.startsWith("B: "));
       return row([t(`scenario.ind_${r.indicator}`), fmt(r.baseline), fmt(r[a]), fmt(r[b]), fmt(r.difference_b_minus_a)]);
     }));
-    table.hidden = false;
+    $("compare-table-box").hidden = false;
     status.textContent = "";
   } catch (err) {
     status.classList.add("error");
