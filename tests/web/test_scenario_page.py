@@ -208,10 +208,26 @@ def test_page_changes_live_and_passes_axe(page, live_server):  # noqa: F811
     before = float(page.evaluate("document.body.dataset.scenarioKmYear"))
     first_row = page.locator("#totals-table tbody tr").first.inner_text()
     assert "Pendelnde" in first_row
-    page.fill("#lv-remote_work-share", "0.5")
+    # shares are typed as percent
+    assert page.input_value("#lv-remote_work-share") == "15"
+    page.fill("#lv-remote_work-share", "50")
     page.wait_for_function("document.body.dataset.scenarioRuns === '2'", timeout=20_000)
     after = float(page.evaluate("document.body.dataset.scenarioKmYear"))
     assert after < before
+    # an invalid value: refused on the spot in the page language, input kept, results stale
+    page.fill("#lv-remote_work-share", "500")
+    page.wait_for_function("document.body.dataset.scenarioStale === '1'", timeout=20_000)
+    assert "zwischen 0 und 100" in page.inner_text("#lv-remote_work-share-error")
+    assert page.input_value("#lv-remote_work-share") == "500"
+    assert page.is_visible("#scenario-stale")
+    # an emptied field does not silently fall back to the preset
+    page.fill("#lv-remote_work-share", "")
+    page.wait_for_function(
+        "document.getElementById('lv-remote_work-share-error').textContent.includes('Wert')"
+    )
+    assert page.evaluate("document.body.dataset.scenarioRuns") == "2"
+    page.fill("#lv-remote_work-share", "50")
+    page.wait_for_function("document.body.dataset.scenarioStale === ''", timeout=20_000)
     assert page.locator("#municipal-table tbody tr").count() > 0
     assert page.locator("#scenario-legend li").count() == 8
     page.select_option("#compare-a", "")  # the current settings against the example

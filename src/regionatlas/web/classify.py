@@ -335,3 +335,37 @@ def parse_breaks(text: str, lang: str = "de") -> list[float]:
             f"manual breaks must ascend, got {text!r}", value=text, expected="ascending numbers"
         )
     return out
+
+
+def scale_of(values: list[float | None], unit: str | None, polarity: int = 0) -> dict:
+    """How a map shows an indicator's values: ``centre`` 0 when they lie on both sides of 0
+    (a balance: diverging scale), else None (sequential); ``digits`` of the class bounds;
+    ``polarity`` for the diverging colours' direction."""
+    arr = np.asarray([np.nan if v is None else v for v in values], dtype=float)
+    data = arr[~np.isnan(arr)]
+    signed = bool(data.size) and float(data.min()) < 0 < float(data.max())
+    return {
+        "centre": 0.0 if signed else None,
+        "digits": precision(values, unit),
+        "polarity": polarity,
+    }
+
+
+def preset_breaks(values: list[float | None], scale: dict, ks: tuple[int, ...]) -> dict:
+    """Breaks per method and class count for the map's presets, on the indicator's scale."""
+    return {
+        m: {
+            str(k): classify(values, m, k, centre=scale["centre"], digits=scale["digits"]).breaks
+            for k in ks
+        }
+        for m in ("quantiles", "natural_breaks", "equal_interval")
+    }
+
+
+def diverging_ramps() -> dict[str, dict[str, list[str]]]:
+    """polarity -> m -> the 2m colours of ``diverging_colours(m, m, polarity)``: a diverging
+    legend with b classes below and a above 0 takes ``ramp[m][m-b : m+a]``, m = max(b, a)."""
+    return {
+        str(pol): {str(m): list(diverging_colours(m, m, pol)) for m in range(1, MAX_K)}
+        for pol in DIVERGING
+    }

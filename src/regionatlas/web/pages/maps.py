@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from regionatlas.web.api.deps import AtlasDep
-from regionatlas.web.classify import METHODS, PALETTES
+from regionatlas.web.classify import METHODS, PALETTES, diverging_ramps
 from regionatlas.web.pages.render import check_lang, page, palettes
 
 router = APIRouter()
@@ -42,6 +42,7 @@ def map_page_body(atlas, lang: str) -> str:
         "methods": list(METHODS),
         "palettes": PALETTES,
         "paletteColours": palettes(),
+        "divergingRamps": diverging_ramps(),
         "bbox": atlas.geometry("kreis")["bbox"],
     }
     return page(

@@ -27,6 +27,47 @@ export function fmt(v) {
   return v === null || v === undefined ? "–" : nf.format(v);
 }
 
+const digitFormats = new Map();
+// A number with exactly the indicator's decimals (class bounds: "0 bis 269" persons).
+export function fmtDigits(v, digits) {
+  if (v === null || v === undefined) return "–";
+  if (!digitFormats.has(digits)) {
+    digitFormats.set(digits, new Intl.NumberFormat(lang === "de" ? "de-DE" : "en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  return digitFormats.get(digits).format(v);
+}
+
+// Typed class bounds in the page's number format (the same rules as web.classify.parse_breaks):
+// numbers separated by ";", blanks or a comma before a blank; German "1.000" is a thousand and
+// "2,5" two and a half, English the other way round. -> { values } or { error, token }.
+const NUMBER = {
+  de: /^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/,
+  en: /^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/,
+};
+function readNumber(token, language) {
+  token = token.replaceAll("\u2212", "-");
+  if (!NUMBER[language].test(token)) return null;
+  const [group, decimal] = language === "de" ? [".", ","] : [",", "."];
+  return Number(token.replaceAll(group, "").replace(decimal, "."));
+}
+export function parseBreaks(text, language = lang) {
+  const values = [];
+  for (let chunk of (text || "").trim().split(/[;\s]+/)) {
+    if (!chunk) continue;
+    chunk = chunk.replace(/,+$/, "");
+    let parts = [chunk];
+    if (language === "en" && readNumber(chunk, language) === null) parts = chunk.split(",").filter(Boolean);
+    for (const part of parts) {
+      const v = readNumber(part, language);
+      if (v === null) return { error: "not_number", token: part };
+      values.push(v);
+    }
+  }
+  if (!values.length) return { error: "empty" };
+  for (let i = 1; i < values.length; i++) if (values[i] <= values[i - 1]) return { error: "not_ascending" };
+  return { values };
+}
+
 export function readHash() {
   const out = {};
   for (const [k, v] of new URLSearchParams(location.hash.slice(1))) out[k] = v;
@@ -130,5 +171,5 @@ export function mapOptions(container, bbox) {
 
 // A wide table in its own focusable, named scroll container (the page never scrolls sideways).
 export function scrollBox(table, label, cls = "table-scroll") {
-  return el("div", { class: cls, tabindex: "0", role: "region", "aria-label": label }, table);
+  return el("div", { class: cls, tabindex: "0", role: "region", "aria-label": t("site.table_region", { name: label }) }, table);
 }

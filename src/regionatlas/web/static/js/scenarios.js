@@ -30,10 +30,56 @@ function fillForm() {
       if (c.tagName === "OUTPUT") c.value = v === undefined ? "–" : JSON.stringify(v);
       else if (c.dataset.kind === "boolean") c.checked = v === undefined ? c.defaultChecked : !!v;
       else if (c.tagName === "SELECT") c.value = v ?? c.options[0].value;
-      else c.value = v ?? "";
+      // a parameter the scenario leaves open shows its default (so an emptied field is an error)
+      else if (c.dataset.kind === "share") c.value = v === undefined || v === null ? c.placeholder : String(+(v * 100).toFixed(2));
+      else c.value = v ?? c.placeholder;
+      if (c.setCustomValidity) c.setCustomValidity("");
     }
   }
   for (const w of form.querySelectorAll("[data-goal]")) w.value = def.weights[w.dataset.goal] ?? "";
+  for (const e of form.querySelectorAll(".field-error")) e.textContent = "";
+  for (const c of form.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+}
+
+// Check one number field in the page's language; the person's input stays as typed.
+// Returns the message ("" when the value is fine).
+function checkField(c) {
+  if (c.tagName !== "INPUT" || c.type !== "number") return "";
+  const box = document.getElementById(`${c.id}-error`);
+  let message = "";
+  if (c.validity.badInput) message = t("scenario.invalid_number");
+  else if (c.value === "") message = c.placeholder ? t("scenario.invalid_empty", { value: c.placeholder }) : "";
+  else {
+    const v = Number(c.value);
+    const lo = c.min === "" ? null : Number(c.min), hi = c.max === "" ? null : Number(c.max);
+    if (c.dataset.kind === "integer" && !Number.isInteger(v)) message = t("scenario.invalid_integer");
+    else if (lo !== null && hi !== null && (v < lo || v > hi)) message = t("scenario.invalid_range", { lo: fmt(lo), hi: fmt(hi) });
+    else if (lo !== null && v < lo) message = t("scenario.invalid_min", { lo: fmt(lo) });
+  }
+  if (c.dataset.goal && c.value === "") message = ""; // a goal without weight keeps the scenario's
+  if (message) c.setAttribute("aria-invalid", "true"); else c.removeAttribute("aria-invalid");
+  if (box) box.textContent = message;
+  return message;
+}
+
+// All enabled fields; on a problem the results are marked stale and nothing is computed.
+function validate() {
+  let bad = 0;
+  for (const fs of form.querySelectorAll("fieldset[data-lever]")) {
+    const on = fs.querySelector("[data-enabled]").checked;
+    for (const c of fs.querySelectorAll("input[data-key]")) {
+      if (on) bad += checkField(c) ? 1 : 0;
+      else { c.removeAttribute("aria-invalid"); const b = document.getElementById(`${c.id}-error`); if (b) b.textContent = ""; }
+    }
+  }
+  for (const w of form.querySelectorAll("[data-goal]")) bad += checkField(w) ? 1 : 0;
+  return bad;
+}
+
+function markStale(stale) {
+  document.querySelector(".scenario-results").classList.toggle("stale", stale);
+  $("scenario-stale").hidden = !stale;
+  document.body.dataset.scenarioStale = stale ? "1" : "";
 }
 
 function readForm() {
@@ -49,7 +95,7 @@ function readForm() {
     for (const c of fs.querySelectorAll("input[data-key], select[data-key]")) {
       if (c.dataset.kind === "boolean") spec[c.dataset.key] = c.checked;
       else if (c.tagName === "SELECT") spec[c.dataset.key] = c.value;
-      else if (c.value !== "") spec[c.dataset.key] = Number(c.value);
+      else if (c.value !== "") spec[c.dataset.key] = c.dataset.kind === "share" ? Number(c.value) / 100 : Number(c.value);
     }
     levers[lever] = spec;
   }
@@ -79,8 +125,15 @@ function schedule() {
 
 async function run() {
   if (controller) controller.abort();
-  controller = new AbortController();
   const status = $("scenario-status");
+  const bad = validate();
+  if (bad) {
+    markStale(true);
+    status.classList.add("error");
+    status.textContent = t("scenario.invalid_fields", { n: bad });
+    return;
+  }
+  controller = new AbortController();
   status.classList.remove("error");
   status.textContent = t("scenario.running");
   try {
@@ -96,11 +149,13 @@ async function run() {
     const body = await r.json();
     if (!r.ok) throw new Error(body.error?.message || r.status);
     render(body);
+    markStale(false);
     status.textContent = t("scenario.done", { s: fmt(body.seconds) });
   } catch (err) {
     if (err.name === "AbortError") return;
     status.classList.add("error");
     status.textContent = t("scenario.error", { message: err.message });
+    markStale(runs > 0);
     document.body.dataset.scenarioError = err.message;
   }
 }
