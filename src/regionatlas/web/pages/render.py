@@ -14,6 +14,7 @@ from starlette.requests import Request
 from regionatlas.errors import NotFoundError
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+from regionatlas.web.unit_labels import unit_label
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -75,6 +76,7 @@ def page(
         "region": atlas.region_name[lang],
         "attributions": atlas.attributions(),
         "num": lambda v, d=None: format_number(v, lang, d),
+        "unit_label": lambda u: unit_label(u, lang),
         **context,
     }
     return environment().get_template(template).render(**ctx)

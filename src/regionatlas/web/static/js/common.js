@@ -155,6 +155,22 @@ export const BASE_STYLE = {
   layers: [{ id: "background", type: "background", paint: { "background-color": "#eef2f3" } }],
 };
 
+export function mapLocale() {
+  const keys = {
+    "NavigationControl.ZoomIn": "js.zoom_in",
+    "NavigationControl.ZoomOut": "js.zoom_out",
+    "NavigationControl.ResetBearing": "js.reset_bearing",
+    "Map.Title": "js.map_title",
+    "AttributionControl.ToggleAttribution": "js.toggle_attribution",
+    "FullscreenControl.Enter": "js.fullscreen_enter",
+    "FullscreenControl.Exit": "js.fullscreen_exit",
+    "Popup.Close": "js.popup_close",
+    "ScaleControl.Meters": "js.unit_m",
+    "ScaleControl.Kilometers": "js.unit_km",
+  };
+  return Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, t(v)]));
+}
+
 export function mapOptions(container, bbox) {
   return {
     container,
@@ -166,6 +182,7 @@ export function mapOptions(container, bbox) {
     dragRotate: false,
     pitchWithRotate: false,
     fadeDuration: 0,
+    locale: mapLocale(), // MapLibre's own controls in the page's language
   };
 }
 

@@ -200,7 +200,12 @@ async function initLayers() {
     map.getCanvas().setAttribute("aria-label", `${canvasLabel} (${L(layer)})`);
     status.textContent = desc.summary;
     document.getElementById("layers-note").textContent = d[`note_${lang}`] ?? d.note;
-    document.getElementById("layers-attribution").textContent = d.attribution.join(" · ");
+    const attribution = document.getElementById("layers-attribution");
+    attribution.replaceChildren();
+    d.attribution.forEach((a, i) => {
+      if (i) attribution.append(" · ");
+      attribution.append(el("span", { class: "source-statement", lang: "de", text: a })); // the publishers' own words
+    });
     document.getElementById("layers-json").setAttribute("href", new URL(URLS[layer], new URL("../../", import.meta.url)).href);
     const inLayer = new Set(d.municipalities.map((m) => m.ags));
     renderLegend(desc, endedProps.filter((p) => !inLayer.has(p.ags)));
