@@ -72,6 +72,9 @@ def urls(atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 yield f"{api}/flows/{level}/{period}.geojson"
                 yield f"{api}/flows/{level}/{period}/compact.json"
+        if "gemeinde" not in atlas.flow_levels() and functional.available(atlas):
+            for period in atlas.flow_periods():  # the flow map's modelled municipal level
+                yield f"{api}/flows/gemeinde/{period}/compact.json"
         if functional.available(atlas):  # municipal layers
             for name in ("lma", "leiden", "catchments", "central-places"):
                 yield f"{api}/regions/functional/{name}.json"
