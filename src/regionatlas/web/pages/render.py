@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from regionatlas.errors import NotFoundError
+from regionatlas.web.citation_i18n import designation_source_de, source_kind
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from regionatlas.web.unit_labels import unit_label
@@ -77,6 +78,8 @@ def page(
         "attributions": atlas.attributions(),
         "num": lambda v, d=None: format_number(v, lang, d),
         "unit_label": lambda u: unit_label(u, lang),
+        "source_kind": lambda text: source_kind(text, lang),
+        "designation_source_de": designation_source_de,
         **context,
     }
     return environment().get_template(template).render(**ctx)

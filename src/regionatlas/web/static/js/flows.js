@@ -9,7 +9,7 @@ const state = {
   min: h.min !== undefined ? +h.min : 250,
   cross: ["any", "kreis", "land"].includes(h.cross) ? h.cross : "any",
   o: h.o || "", d: h.d || "", sel: h.sel || "",
-  lvl: h.lvl || "auto",
+  lvl: config.levels.includes(h.lvl) ? h.lvl : "auto", // a level this atlas cannot show: auto
   per: config.periods.includes(h.per) ? h.per : config.periods[config.periods.length - 1],
 };
 let map, lines = null, level = null, names = {}, compact = null, markers = [], hovered = "";

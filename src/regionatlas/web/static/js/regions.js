@@ -114,7 +114,7 @@ function describe(layer, d, palette) {
     columns: [
       [L("municipality"), (m) => m.name], [L("designated"), (m) => levelName(m.designated_level)],
       [L("functional"), (m) => (m.category === "not_assessable" ? L("not_assessable") : m.functional_level === null ? L("no_functional_data") : L(`level_${m.functional_level}`))],
-      [L("comparison"), (m) => L(m.category)], [L("source"), (m) => m.designation_source ?? L("no_designation")],
+      [L("comparison"), (m) => L(m.category)], [L("source"), (m) => m[`designation_source_${lang}`] ?? m.designation_source ?? L("no_designation")],
     ],
     matrix: d.matrix,
   };
