@@ -180,3 +180,10 @@ def test_typed_breaks_in_the_pages_number_format(text, lang, expected):
 def test_invalid_typed_breaks_are_refused(text):
     with pytest.raises(BreaksError):
         parse_breaks(text, "de")
+
+
+def test_signed_values_with_few_classes_per_side():
+    # k=3: one class below 0, two above; k=2: one each side
+    for k in (2, 3, 4):
+        c = classify([-5, -1, 2, 4, 8, 100], "quantiles", k, centre=0, digits=0)
+        assert c.diverging and c.n_below >= 1 and sum(c.counts) == 6

@@ -146,6 +146,13 @@ def _rounded(bounds: list[float], digits: int) -> list[float]:
     return out
 
 
+def _side(values: np.ndarray, method: str, k: int) -> list[float]:
+    """Inner bounds of one side of a diverging scale (none for a single class)."""
+    if k < MIN_K or values.size < 2:
+        return []
+    return classify_plain(values, method, k).breaks[1:-1]
+
+
 def _diverging(
     arr: np.ndarray, method: str, k: int, centre: float, digits: int | None
 ) -> Classification:
@@ -154,8 +161,8 @@ def _diverging(
     below, above = data[data <= centre], data[data > centre]
     k_below = max(1, min(k // 2, int(np.unique(below).size)))
     k_above = max(1, min(k - k // 2, int(np.unique(above).size)))
-    inner_below = classify_plain(below, method, k_below).breaks[1:-1] if below.size > 1 else []
-    inner_above = classify_plain(above, method, k_above).breaks[1:-1] if above.size > 1 else []
+    inner_below = _side(below, method, k_below)
+    inner_above = _side(above, method, k_above)
     inner = [*inner_below, centre, *inner_above]
     if digits is not None:
         inner = _rounded(inner, digits)

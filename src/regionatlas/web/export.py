@@ -55,6 +55,7 @@ def urls(atlas) -> Iterator[str]:
     )
     for level in ("land", *atlas.levels()):
         yield f"{api}/geometry/{level}.geojson"
+        yield f"{api}/labels/{level}.json"
     for ind in atlas.indicators():
         yield f"{api}/indicators/{ind['id']}.json"
         for level in ind["levels"]:

@@ -190,3 +190,15 @@ export function mapOptions(container, bbox) {
 export function scrollBox(table, label, cls = "table-scroll") {
   return el("div", { class: cls, tabindex: "0", role: "region", "aria-label": t("site.table_region", { name: label }) }, table);
 }
+
+// Place names on a map as HTML markers (no glyph server): the first n labels of
+// api/v1/labels/{level}.json (largest places first); fewer on a narrow map. The names are
+// decoration of the canvas (aria-hidden): the page's tables name every place.
+export function placeLabels(maplibregl, map, labels, n, old = []) {
+  for (const m of old) m.remove();
+  const room = Math.max(4, Math.round((n * map.getContainer().clientWidth) / 700));
+  return labels.slice(0, Math.min(n, room)).map((l) => {
+    const e = el("span", { class: "map-label", "aria-hidden": "true", text: l.text ?? l.name });
+    return new maplibregl.Marker({ element: e, anchor: "center" }).setLngLat([l.lon, l.lat]).addTo(map);
+  });
+}

@@ -1,7 +1,7 @@
 // Functional regions: districts coloured by their Leiden community, and the municipal layers
 // (labour-market areas, Leiden communities, catchments, central places) behind a layer switch.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ENDED_SWATCH, config, el, endedImage, endedText, fmt, getJSON, lang, mapOptions, readHash, scrollBox, t, writeHash } from "./common.js";
+import { ENDED_SWATCH, config, el, endedImage, endedText, fmt, getJSON, lang, mapOptions, placeLabels, readHash, scrollBox, t, writeHash } from "./common.js";
 
 async function init() {
   const [kreise, result, laender] = await Promise.all([
@@ -25,6 +25,7 @@ async function init() {
     map.addLayer({ id: "fill", type: "fill", source: "kreise", paint: { "fill-color": match, "fill-opacity": 0.85 } });
     map.addLayer({ id: "line", type: "line", source: "kreise", paint: { "line-color": "#333", "line-width": 0.8 } });
     map.addLayer({ id: "land-line", type: "line", source: "laender", paint: { "line-color": "#111", "line-width": 2.4 } });
+    getJSON("api/v1/labels/kreis.json").then((l) => placeLabels(maplibregl, map, l.labels, 25)).catch(() => {});
     map.once("idle", () => {
       performance.mark("atlas:idle");
       document.body.dataset.mapReady = `regions/${result.n_clusters}`;
@@ -176,6 +177,7 @@ async function initLayers() {
   const endedProps = gemeinden.features.filter((f) => f.properties.ended).map((f) => f.properties);
   map.addLayer({ id: "l-line", type: "line", source: "laender-l", paint: { "line-color": "#111", "line-width": 2.4 } });
   const status = document.getElementById("layers-status");
+  let layerLabels = [];
 
   async function show(layer) {
     status.textContent = L("loading");
@@ -210,6 +212,14 @@ async function initLayers() {
     const inLayer = new Set(d.municipalities.map((m) => m.ags));
     renderLegend(desc, endedProps.filter((p) => !inLayer.has(p.ags)));
     const n = renderTable(layer, d, desc);
+    // names: each labour-market area by its main centre, each catchment by its centre
+    const points = await getJSON("api/v1/labels/gemeinde.json").catch(() => ({ labels: [] }));
+    const at = new Map(points.labels.map((l) => [l.ags, l]));
+    const named = layer === "lma" ? d.areas.map((a) => [a.main_centre, a.main_centre_name])
+      : layer === "catchments" ? d.centres.map((c) => [c.ags, c.name])
+      : points.labels.slice(0, 15).map((l) => [l.ags, l.name]);
+    const items = named.filter(([ags]) => at.has(ags)).map(([ags, text]) => ({ ...at.get(ags), text }));
+    layerLabels = placeLabels(maplibregl, map, items, 40, layerLabels);
     writeHash({ layer });
     map.once("idle", () => { document.body.dataset.layerReady = `${layer}/${n}`; });
     map.triggerRepaint();

@@ -1,7 +1,7 @@
 // Scenario lab: the levers as a form, results recomputed live (debounced POST to run.json),
 // a diverging map + table of the change by municipality of residence, and a comparison of two.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, getJSON, hatchImage, mapOptions, t } from "./common.js";
+import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, getJSON, hatchImage, mapOptions, placeLabels, t } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("scenario-form");
@@ -255,6 +255,7 @@ async function initMap() {
     map.addLayer({ id: "ended", type: "fill", source: "diff", filter: ["==", ["get", "c"], -2], paint: { "fill-pattern": "ended" } });
     map.addLayer({ id: "fill", type: "fill", source: "diff", filter: [">=", ["get", "c"], 0], paint: { "fill-color": colour, "fill-opacity": 0.9 } });
     map.addLayer({ id: "line", type: "line", source: "diff", paint: { "line-color": "#555", "line-width": 0.5 } });
+    getJSON("api/v1/labels/gemeinde.json").then((l) => placeLabels(maplibregl, map, l.labels, 14)).catch(() => {});
     map.once("idle", () => { document.body.dataset.mapReady = "scenarios"; });
   });
 }

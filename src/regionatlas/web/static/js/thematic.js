@@ -1,6 +1,6 @@
 // Thematic maps: one indicator, level and period; classified, with legend, details, table.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, fmtDigits, getJSON, hatchImage, lang, mapOptions, parseBreaks, readHash, t, writeHash } from "./common.js";
+import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, fmtDigits, getJSON, hatchImage, lang, mapOptions, parseBreaks, placeLabels, readHash, t, writeHash } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const indicators = Object.fromEntries(config.indicators.map((i) => [i.id, i]));
@@ -19,6 +19,15 @@ const state = {
 let values = null; // the current /values payload
 let geo = {}; // level -> geojson
 let map;
+let labelMarkers = [];
+const LABEL_COUNT = { gemeinde: 14, kreis: 12 };
+// place names, largest first, for the level shown (HTML markers: no glyph server)
+async function showLabels() {
+  try {
+    const l = await getJSON(`api/v1/labels/${state.l}.json`);
+    labelMarkers = placeLabels(maplibregl, map, l.labels, LABEL_COUNT[state.l] ?? 12, labelMarkers);
+  } catch { /* names are an aid; the table lists every place */ }
+}
 
 function syncControls() {
   $("indicator").value = state.i;
@@ -136,6 +145,7 @@ function render(p) {
     map.setPaintProperty("units-fill", "fill-color", p.fill);
     map.setLayoutProperty("kreis-line", "visibility", state.l === "gemeinde" ? "visible" : "none");
     highlight();
+    showLabels();
   }
   legend(p.edges, p.cols, p.counts, p.missing, p.ended);
   comparison();
@@ -309,6 +319,7 @@ async function init() {
   render(p);
   map.on("load", () => {
     performance.mark("atlas:map-load");
+    showLabels();
     const tip = el("div", { class: "tooltip", hidden: "" });
     document.querySelector(".map-wrap").append(tip);
     map.on("mousemove", "units-fill", hover(tip));
