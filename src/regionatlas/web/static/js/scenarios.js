@@ -144,7 +144,8 @@ async function run() {
       signal: controller.signal,
     });
     if (!(r.headers.get("content-type") || "").includes("json")) {
-      throw new Error(t("scenario.needs_server")); // e.g. the static export: no server to compute
+      // the static export: no server to compute; show the example computed at export time
+      return await runStatic(status);
     }
     const body = await r.json();
     if (!r.ok) throw new Error(body.error?.message || r.status);
@@ -158,6 +159,21 @@ async function run() {
     markStale(runs > 0);
     document.body.dataset.scenarioError = err.message;
   }
+}
+
+// The static site: the chosen example's result, computed when the site was exported; the
+// levers cannot change it, and the page says so.
+async function runStatic(status) {
+  const r = await fetch(`${ROOT}api/v1/scenarios/examples/${choice.value}.json`);
+  if (!r.ok) throw new Error(t("scenario.static_missing"));
+  const body = await r.json();
+  render(body);
+  markStale(false);
+  for (const c of form.querySelectorAll("fieldset[data-lever] input, fieldset[data-lever] select, [data-goal]")) c.disabled = true;
+  for (const b of document.querySelectorAll("#download-csv, #download-xlsx, #compare-form button")) b.disabled = true;
+  $("static-note").hidden = false;
+  document.body.dataset.scenarioStatic = "1";
+  status.textContent = t("scenario.static_done");
 }
 
 function row(cells, header = true) {
@@ -174,6 +190,8 @@ function render(res) {
   const BASIS = { official: "scenario.basis_official", "modelled estimate": "scenario.basis_estimate", synthetic: "scenario.basis_synthetic" };
   const basis = BASIS[res.estimate_basis] ? t(BASIS[res.estimate_basis]) : res.estimate_basis;
   $("estimate-basis").textContent = t("scenario.basis", { basis, period: res.period ?? "–" });
+  const ex = res.excluded_flows;
+  $("totals-excluded").textContent = ex && ex.flows ? t("scenario.scope_excluded", { n: fmt(ex.flows), p: fmt(ex.persons_with_number) }) : "";
   fill($("totals-table").tBodies[0], INDICATORS.map((k) => {
     const b = res.baseline[k], s = res.result[k], c = res.change[k];
     return row([t(`scenario.ind_${k}`), fmt(b), fmt(s), fmt(c), b ? fmt((100 * c) / b) : "–"]);
