@@ -5,6 +5,8 @@ not know is shown as written and marked as English (``lang="en"``) by the caller
 
 from __future__ import annotations
 
+import re
+
 SOURCE_KIND_DE = {
     "secondary, Radverkehrskonzept Landkreis Kassel citing the Regionalplan Nordhessen": (
         "Sekundärquelle: Radverkehrskonzept Landkreis Kassel, das den Regionalplan "
@@ -61,7 +63,40 @@ def source_kind(text: str | None, lang: str) -> tuple[str, str]:
 
 PHRASES_DE = {
     "(edition not stated by the source)": "(Ausgabe von der Quelle nicht genannt)",
+    "edition not stated by the source": "Ausgabe von der Quelle nicht genannt",
+    "(source gives no plan section)": "(die Quelle nennt keinen Planabschnitt)",
+    "(plan section not given by the source)": "(Planabschnitt von der Quelle nicht genannt)",
+    "plan section not given by the source (article lead)": (
+        "Planabschnitt von der Quelle nicht genannt (Artikeleinleitung)"
+    ),
+    "plan section not given by the source": "Planabschnitt von der Quelle nicht genannt",
+    "(list section of the source)": "(Listenabschnitt der Quelle)",
+    "; source: '": "; Quelle: '",
 }
+
+# words that mark a text as English (the curated files' comments are written in English)
+_ENGLISH = re.compile(
+    r"\b(the|of|and|from|with|not|given|source|cited|curated|facts|stated|only|set)\b"
+)
+_GERMAN = re.compile(r"\b(der|die|das|und|mit|von|für|ist|sind|nach|zur|zum|eigene)\b")
+
+
+def guess_lang(text: str | None) -> str:
+    """ "en" or "de" for a curated or published text (to mark it up with ``lang``): the
+    language whose common words it uses more."""
+    if not text:
+        return "de"
+    en, de = len(_ENGLISH.findall(text)), len(_GERMAN.findall(text))
+    return "en" if en > de else "de"
+
+
+def in_page_language(text: str | None, lang: str) -> tuple[str, str]:
+    """(text, its language) with the known English phrases in German on a German page."""
+    if not text:
+        return "", lang
+    if lang == "de":
+        text = designation_source_de(text) or ""
+    return text, guess_lang(text)
 
 
 def designation_source_de(text: str | None) -> str | None:

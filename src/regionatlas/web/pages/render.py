@@ -12,7 +12,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from regionatlas.errors import NotFoundError
-from regionatlas.web.citation_i18n import designation_source_de, source_kind
+from regionatlas.web.citation_i18n import (
+    designation_source_de,
+    guess_lang,
+    in_page_language,
+    source_kind,
+)
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from regionatlas.web.unit_labels import unit_label
@@ -80,6 +85,8 @@ def page(
         "unit_label": lambda u: unit_label(u, lang),
         "source_kind": lambda text: source_kind(text, lang),
         "designation_source_de": designation_source_de,
+        "in_lang": lambda text: in_page_language(text, lang),
+        "guess_lang": guess_lang,
         **context,
     }
     return environment().get_template(template).render(**ctx)

@@ -169,12 +169,18 @@ function legend(shown) {
   if (shown.length) $("flow-legend").append(el("li", { "data-kind": "places" }, el("span", { class: "swatch place-swatch", "aria-hidden": "true" }), ` ${t("flows.places_legend")}`));
 }
 
+// a flow's flag in the page language (markers such as "*" stay as published)
+function flagText(f) {
+  if (!f) return "";
+  return { incomplete: t("flows.flag_incomplete"), estimated: t("profile.flag_estimated") }[f] ?? f;
+}
+
 function table(shown) {
   const body = document.querySelector("#flow-table tbody");
   const rows = [...shown].sort((a, b) => b.properties.p - a.properties.p).slice(0, 50);
   body.replaceChildren(...rows.map(({ properties: p }) => el("tr", {},
     el("td", {}, unitButton(p.o, p.on)), el("td", {}, unitButton(p.d, p.dn)),
-    el("td", { class: "num", text: fmt(p.p) }), el("td", { text: p.f || "" }))));
+    el("td", { class: "num", text: fmt(p.p) }), el("td", { text: flagText(p.f) }))));
 }
 
 function unitButton(ags, name) {
