@@ -10,6 +10,7 @@ const state = {
   cross: ["any", "kreis", "land"].includes(h.cross) ? h.cross : "any",
   o: h.o || "", d: h.d || "", sel: h.sel || "",
   lvl: config.levels.includes(h.lvl) ? h.lvl : "auto", // a level this atlas cannot show: auto
+  top: ["3", "5", "10", "all"].includes(h.top) ? h.top : "5", // strongest out-flows per place
   per: config.periods.includes(h.per) ? h.per : config.periods[config.periods.length - 1],
 };
 let map, lines = null, level = null, names = {}, compact = null, markers = [], hovered = "";
@@ -35,10 +36,15 @@ function arc(a, b, bend = 0.18, n = 12) {
 function toLines(c) {
   compact = c;
   Object.assign(names, c.names);
-  const features = c.flows.map(([o, d, p, f]) => ({
+  // rank of every flow among its origin's out-flows (1 = largest): the "top N per place" filter
+  const byOrigin = new Map();
+  c.flows.forEach(([o, , p], i) => { if (!byOrigin.has(o)) byOrigin.set(o, []); byOrigin.get(o).push([p, i]); });
+  const rank = new Array(c.flows.length);
+  for (const list of byOrigin.values()) list.sort((a, b) => b[0] - a[0]).forEach(([, i], r) => { rank[i] = r + 1; });
+  const features = c.flows.map(([o, d, p, f], i) => ({
     type: "Feature",
     geometry: { type: "LineString", coordinates: arc(c.points[o], c.points[d]) },
-    properties: { o, d, on: c.names[o], dn: c.names[d], p, f, ck: o.slice(0, 5) !== d.slice(0, 5), cl: o.slice(0, 2) !== d.slice(0, 2) },
+    properties: { o, d, on: c.names[o], dn: c.names[d], p, f, rk: rank[i], ck: o.slice(0, 5) !== d.slice(0, 5), cl: o.slice(0, 2) !== d.slice(0, 2) },
   }));
   return { type: "FeatureCollection", features, suppressed: c.suppressed };
 }
@@ -66,6 +72,7 @@ function keyExpr(prop, key) {
 function filterExpr(withMin = true) {
   const f = ["all"];
   if (withMin && state.min > 0) f.push([">=", ["get", "p"], state.min]);
+  if (state.top !== "all") f.push(["<=", ["get", "rk"], +state.top]);
   if (state.o) f.push(keyExpr("o", state.o));
   if (state.d) f.push(keyExpr("d", state.d));
   if (state.cross === "kreis") f.push(["get", "ck"]);
@@ -77,7 +84,7 @@ function filterExpr(withMin = true) {
 function matches(p) {
   const n = { land: 2, kreis: 5, gemeinde: 8 }[level];
   const eq = (a, key) => { const m = Math.min(n, key.length); return a.slice(0, m) === key.slice(0, m); };
-  return (state.min <= 0 || p.p >= state.min) && (!state.o || eq(p.o, state.o)) && (!state.d || eq(p.d, state.d))
+  return (state.min <= 0 || p.p >= state.min) && (state.top === "all" || p.rk <= +state.top) && (!state.o || eq(p.o, state.o)) && (!state.d || eq(p.d, state.d))
     && (state.cross !== "kreis" || p.ck) && (state.cross !== "land" || p.cl)
     && (!state.sel || eq(p.o, state.sel) || eq(p.d, state.sel));
 }
@@ -218,7 +225,7 @@ async function init() {
       s.append(el("option", { value: f.properties.ags, text: `${f.properties.name} (${f.properties.ags})` }));
     }
   }
-  $("origin").value = state.o; $("destination").value = state.d;
+  $("origin").value = state.o; $("destination").value = state.d; $("top").value = state.top;
   $("min").value = String(state.min); $("flow-level").value = state.lvl; $("flow-period").value = state.per;
   for (const r of document.querySelectorAll("input[name=cross]")) r.checked = r.value === state.cross;
   // open on the region's core at district level, not on all of the ring's states
@@ -258,6 +265,7 @@ if ($("map")) {
   $("min").addEventListener("input", (e) => { state.min = +e.target.value; apply(); });
   for (const r of document.querySelectorAll("input[name=cross]")) r.addEventListener("change", (e) => { state.cross = e.target.value; apply(); });
   $("origin").addEventListener("change", (e) => { state.o = e.target.value; apply(); });
+  $("top").addEventListener("change", (e) => { state.top = e.target.value; apply(); });
   $("destination").addEventListener("change", (e) => { state.d = e.target.value; apply(); });
   $("flow-level").addEventListener("change", (e) => { state.lvl = e.target.value; setLevel(state.lvl === "auto" ? autoLevel(map.getZoom()) : state.lvl); });
   $("flow-period").addEventListener("change", (e) => { state.per = e.target.value; lines = null; setLevel(level); });
