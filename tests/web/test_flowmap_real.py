@@ -38,3 +38,17 @@ def test_opens_on_the_core_at_district_level(page, real_live):
     assert page.evaluate("document.body.dataset.mapReady").startswith("kreis/")
     names = page.locator(".place-label").all_inner_texts()
     assert any(name.startswith("Kassel") for name in names)
+
+
+def test_municipal_profile_shows_its_commuters(real_app):  # noqa: F811
+    from fastapi.testclient import TestClient
+
+    with TestClient(real_app, raise_server_exceptions=False) as c:
+        html = c.get("/de/profile/06633002/").text
+    own = html.split('id="profile-commuters-own"')[1].split("</dl>")[0]
+    assert "Einpendelnde" in own and "Auspendelnde" in own
+    assert 'data-basis="modelled estimate"' in html.split('id="commuters-title"')[1]
+    assert 'id="profile-commuters-district"' in html  # the district's official figures
+    # the locator shows the municipality within the region's districts
+    locator = html.split('class="locator"')[1].split("</svg>")[0]
+    assert locator.count('class="other"') > 10 and 'class="me"' in locator
