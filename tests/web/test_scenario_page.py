@@ -228,6 +228,13 @@ def test_page_changes_live_and_passes_axe(page, live_server):  # noqa: F811
     assert page.evaluate("document.body.dataset.scenarioRuns") == "2"
     page.fill("#lv-remote_work-share", "50")
     page.wait_for_function("document.body.dataset.scenarioStale === ''", timeout=20_000)
+    # a value only the model refuses (more remote days than working days): at the field too
+    page.fill("#lv-remote_work-days_per_week", "9")
+    page.wait_for_function("document.body.dataset.scenarioStale === '1'", timeout=20_000)
+    assert "zwischen 0 und 5" in page.inner_text("#lv-remote_work-days_per_week-error")
+    assert "must be" not in page.inner_text("#scenario-status")
+    page.fill("#lv-remote_work-days_per_week", "2")
+    page.wait_for_function("document.body.dataset.scenarioStale === ''", timeout=20_000)
     assert page.locator("#municipal-table tbody tr").count() > 0
     assert page.locator("#scenario-legend li").count() == 8
     page.select_option("#compare-a", "")  # the current settings against the example

@@ -76,6 +76,25 @@ function validate() {
   return bad;
 }
 
+// A value the server refused (its checks are the model's): shown at the field, in the
+// page's language, the results marked stale. Returns whether a field was found.
+function fieldError(error) {
+  const m = /^levers\.(\w+)\.(\w+)$/.exec(error?.details?.parameter || "");
+  const c = m && document.getElementById(`lv-${m[1]}-${m[2]}`);
+  if (!c) return false;
+  const range = /between (\S+) and (\S+)/.exec(error.message || "");
+  const scale = c.dataset.kind === "share" ? 100 : 1;
+  const message = range ? t("scenario.invalid_range", { lo: fmt(+range[1] * scale), hi: fmt(+range[2] * scale) }) : t("scenario.server_rejected");
+  c.setAttribute("aria-invalid", "true");
+  const box = document.getElementById(`${c.id}-error`);
+  if (box) box.textContent = message;
+  markStale(runs > 0);
+  const status = $("scenario-status");
+  status.classList.add("error");
+  status.textContent = t("scenario.invalid_fields", { n: 1 });
+  return true;
+}
+
 function markStale(stale) {
   document.querySelector(".scenario-results").classList.toggle("stale", stale);
   $("scenario-stale").hidden = !stale;
@@ -148,7 +167,8 @@ async function run() {
       return await runStatic(status);
     }
     const body = await r.json();
-    if (!r.ok) throw new Error(body.error?.message || r.status);
+    if (!r.ok && fieldError(body.error)) return;
+    if (!r.ok) throw new Error(t("scenario.server_rejected"));
     render(body);
     markStale(false);
     status.textContent = t("scenario.done", { s: fmt(body.seconds) });
