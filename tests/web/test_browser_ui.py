@@ -155,7 +155,16 @@ def test_manual_breaks_german_format_and_refusal(page, live):
 
 
 @pytest.mark.parametrize(
-    "path", ["/de/regions/", "/en/flows/", "/de/about/", "/en/profile/region/", "/de/profile/06/"]
+    "path",
+    [
+        "/de/regions/",
+        "/en/flows/",
+        "/de/about/",
+        "/en/profile/region/",
+        "/de/profile/06/",
+        "/de/profile/06633003/",
+        "/de/#m=manual&b=1.000",
+    ],
 )
 def test_changed_pages_pass_axe(page, live, path):
     from axe_playwright_python.sync_playwright import Axe
