@@ -1,54 +1,18 @@
-"""The curated central-place list describes each designation's source in English
-(``source_kind``: "secondary, … citing …"). The pages show that description in their own
-language: German for every description the shipped list holds; a description the table does
-not know is shown as written and marked as English (``lang="en"``) by the caller."""
+"""The curated central-place list (``data/central-places``) describes its sources in
+English: the kind of source ("plan", "official list", "secondary"), edition and section notes,
+the curator's notes. The pages show these in their own language where the phrase is known
+(``designation_source_de``), and mark every other curated text with the language it is
+written in (``guess_lang``), so that a German page never passes English off as German."""
 
 from __future__ import annotations
 
 import re
 
+# the kinds of source of the curated list (the profile's template has the same labels)
 SOURCE_KIND_DE = {
-    "secondary, Radverkehrskonzept Landkreis Kassel citing the Regionalplan Nordhessen": (
-        "Sekundärquelle: Radverkehrskonzept Landkreis Kassel, das den Regionalplan "
-        "Nordhessen zitiert"
-    ),
-    "secondary, Wikipedia article 'Uslar' (lead), read in a copy that quotes it; no plan "
-    "citation in the lead": (
-        "Sekundärquelle: Wikipedia-Artikel „Uslar“ (Einleitung), gelesen in einer Kopie, die "
-        "ihn zitiert; kein Planzitat in der Einleitung"
-    ),
-    "secondary, Wikipedia article 'Warburg' (lead), no plan citation in the lead": (
-        "Sekundärquelle: Wikipedia-Artikel „Warburg“ (Einleitung), kein Planzitat in der Einleitung"
-    ),
-    "secondary, Wikipedia list citing the Fünfte Verordnung (GVBl. 2021 S. 394) and the LEP "
-    "Hessen 2020 Lesefassung": (
-        "Sekundärquelle: Wikipedia-Liste, die die Fünfte Verordnung (GVBl. 2021 S. 394) und "
-        "die Lesefassung des LEP Hessen 2020 zitiert"
-    ),
-    "secondary, commercial web page paraphrasing the Wikipedia article, no plan citation": (
-        "Sekundärquelle: kommerzielle Webseite, die den Wikipedia-Artikel wiedergibt, kein "
-        "Planzitat"
-    ),
-    "secondary, district profile of the Landesamt für Statistik Niedersachsen (no plan citation)": (
-        "Sekundärquelle: Kreisprofil des Landesamts für Statistik Niedersachsen (kein Planzitat)"
-    ),
-    "secondary, newspaper report (HNA) on the LEP Hessen 2020 draft, no plan page cited": (
-        "Sekundärquelle: Zeitungsbericht (HNA) zum Entwurf des LEP Hessen 2020, keine "
-        "Planseite zitiert"
-    ),
-    "secondary, newspaper report (lokalo24) on Korbach's retail strategy, no plan citation": (
-        "Sekundärquelle: Zeitungsbericht (lokalo24) zum Einzelhandelskonzept Korbachs, kein "
-        "Planzitat"
-    ),
-    "secondary, regional city portal (city-map), no plan citation": (
-        "Sekundärquelle: regionales Stadtportal (city-map), kein Planzitat"
-    ),
-    "secondary, the town's anniversary publication '825 Jahre Stadt Melsungen', no plan citation": (
-        "Sekundärquelle: Festschrift der Stadt „825 Jahre Stadt Melsungen“, kein Planzitat"
-    ),
-    "secondary, the town's own website (Einzelhandelskonzept page), no plan citation": (
-        "Sekundärquelle: Website der Stadt (Seite zum Einzelhandelskonzept), kein Planzitat"
-    ),
+    "plan": "Plan selbst",
+    "official list": "amtliche Veröffentlichung (nicht der Plan)",
+    "secondary": "Sekundärquelle",
 }
 
 
@@ -58,7 +22,7 @@ def source_kind(text: str | None, lang: str) -> tuple[str, str]:
         return "", lang
     if lang == "de" and text in SOURCE_KIND_DE:
         return SOURCE_KIND_DE[text], "de"
-    return text, "en"
+    return text, guess_lang(text) if lang == "de" else "en"
 
 
 PHRASES_DE = {
@@ -103,6 +67,8 @@ def designation_source_de(text: str | None) -> str | None:
     """A designation's source line ("plan (source kind)") with its English parts in German."""
     if not text:
         return text
-    for en, de in {**SOURCE_KIND_DE, **PHRASES_DE}.items():
+    for en, de in PHRASES_DE.items():
         text = text.replace(en, de)
+    for en, de in SOURCE_KIND_DE.items():  # "(secondary)", "(secondary, …)"
+        text = text.replace(f"({en})", f"({de})").replace(f"({en}, ", f"({de}, ")
     return text
