@@ -217,6 +217,7 @@ function spider() {
 }
 
 async function init() {
+  const outlineP = getJSON("api/v1/outline.geojson").catch(() => null); // in parallel
   const kreise = await getJSON("api/v1/geometry/kreis.geojson");
   for (const f of kreise.features) names[f.properties.ags] = f.properties.name;
   for (const id of ["origin", "destination"]) {
@@ -229,7 +230,7 @@ async function init() {
   $("min").value = String(state.min); $("flow-level").value = state.lvl; $("flow-period").value = state.per;
   for (const r of document.querySelectorAll("input[name=cross]")) r.checked = r.value === state.cross;
   // open on the region's core at district level, not on all of the ring's states
-  const outline = await getJSON("api/v1/outline.geojson").catch(() => null);
+  const outline = await outlineP;
   map = new maplibregl.Map(mapOptions("map", bboxOf(outline) || kreise.bbox));
   window.atlasMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
