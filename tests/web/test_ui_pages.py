@@ -66,3 +66,5 @@ def test_scenario_page_states_the_scope_of_its_totals(client, lang):
     if lang == "de":
         assert "(days)" not in html and "(sites)" not in html and "(km) (km)" not in html
         assert ">p-median<" not in html
+    # a label that names its unit gets no second one ("number of sites (sites)")
+    assert "Standorte (Standorte)" not in html and "sites (sites)" not in html

@@ -23,8 +23,8 @@ def control(param: dict[str, Any], lang: str) -> dict[str, Any]:
     kind = param["kind"]
     unit = unit_label(param["unit"], lang) if param["unit"] not in ("", "0..1") else ""
     label = param[f"label_{lang}"]
-    if unit and f"({unit})" in label:
-        unit = ""  # "nur Wege ab (km)": the label names its unit already
+    if unit and unit.lower() in label.lower():
+        unit = ""  # "nur Wege ab (km)", "Zahl der Standorte": the label names its unit already
     out = {**param, "label": label, "unit_label": unit, "input": "text"}
     if kind == "share":  # shown and typed as percent; the scenario keeps 0..1
         out.update(input="number", step="1", min="0", max="100", unit_label="%")
