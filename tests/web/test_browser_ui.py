@@ -173,3 +173,39 @@ def test_changed_pages_pass_axe(page, live, path):
     settle(page)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+BREAKS_CASES = [
+    ("1.000, 5.000", "de"),
+    ("1.000; 5.000; 20.000", "de"),
+    ("2,5 10", "de"),
+    ("\u22125; 0; 2,5", "de"),
+    ("1,000, 5,000", "en"),
+    ("1000,5000", "en"),
+    ("2.5; 10", "en"),
+    ("abc", "de"),
+    ("5; 1", "de"),
+    ("1.5", "de"),
+    ("", "en"),
+]
+
+
+def test_browser_reads_typed_breaks_like_the_server(page, live):
+    """static/js/common.js parseBreaks and web.classify.parse_breaks agree on every case."""
+    from regionatlas.web.classify import BreaksError, parse_breaks
+
+    page.goto(f"{live}/de/about/")
+    got = page.evaluate(
+        """async (cases) => {
+          const m = await import('../../static/js/common.js');
+          return cases.map(([text, lang]) => m.parseBreaks(text, lang));
+        }""",
+        BREAKS_CASES,
+    )
+    for (text, lang), js in zip(BREAKS_CASES, got, strict=True):
+        try:
+            expected = parse_breaks(text, lang)
+        except BreaksError:
+            assert "error" in js, (text, lang, js)
+        else:
+            assert js.get("values") == expected, (text, lang, js)

@@ -68,3 +68,16 @@ def test_scenario_page_states_the_scope_of_its_totals(client, lang):
         assert ">p-median<" not in html
     # a label that names its unit gets no second one ("number of sites (sites)")
     assert "Standorte (Standorte)" not in html and "sites (sites)" not in html
+
+
+def test_top_flows_per_place():
+    import pandas as pd
+
+    from regionatlas.web.flow_municipal import top_per_origin
+
+    f = pd.DataFrame(
+        {"origin": ["a"] * 4 + ["b"], "destination": list("wxyzw"), "persons": [1, 9, 5, 7, 2]}
+    )
+    top = top_per_origin(f, 2)
+    assert sorted(top[top["origin"] == "a"]["persons"]) == [7, 9]
+    assert list(top[top["origin"] == "b"]["persons"]) == [2]
