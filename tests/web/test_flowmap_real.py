@@ -52,3 +52,14 @@ def test_municipal_profile_shows_its_commuters(real_app):  # noqa: F811
     # the locator shows the municipality within the region's districts
     locator = html.split('class="locator"')[1].split("</svg>")[0]
     assert locator.count('class="other"') > 10 and 'class="me"' in locator
+
+
+def test_about_page_names_secondary_and_modelled_sources(real_app):  # noqa: F811
+    from fastapi.testclient import TestClient
+
+    with TestClient(real_app, raise_server_exceptions=False) as c:
+        html = c.get("/de/about/").text
+    kinds = html.split('class="source-kinds"')[1].split("</dl>")[0]
+    for kind in ("amtlich", "Sekundärquelle", "Modellrechnung"):
+        assert kind in kinds, kind
+    assert "Alle Daten stammen aus amtlichen Dateien" not in html
