@@ -116,7 +116,7 @@ function places() {
   const max = Math.max(1, ...vol.values());
   const features = [...vol].map(([k, v]) => ({
     type: "Feature", geometry: { type: "Point", coordinates: compact.points[k] },
-    properties: { k, name: compact.names[k], v, r: 3 + 17 * Math.sqrt(v / max) },
+    properties: { k, name: compact.names[k], v, r: 1.5 + 16 * Math.sqrt(v / max) },
   }));
   map.getSource("places").setData({ type: "FeatureCollection", features });
   for (const m of markers) m.remove();
@@ -139,6 +139,7 @@ function highlight(k) {
   const on = k ? ["any", ["==", ["get", "o"], k], ["==", ["get", "d"], k]] : ["==", ["get", "o"], "\u0000"];
   map.setFilter("flows-hl", ["all", filterExpr(), on]);
   map.setPaintProperty("flows", "line-opacity", k ? 0.12 : OPACITY);
+  map.setPaintProperty("arrows", "icon-opacity", k ? 0.12 : OPACITY);
   document.body.dataset.flowHighlight = k ? `${k}/${lines.features.filter((f) => matches(f.properties) && (f.properties.o === k || f.properties.d === k)).length}` : "";
 }
 
@@ -248,11 +249,11 @@ async function init() {
     map.addSource("places", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
     map.addLayer({ id: "flows", type: "line", source: "flows", layout: { "line-cap": "round" }, paint: { "line-color": colour, "line-width": width, "line-opacity": OPACITY } });
     map.addLayer({ id: "flows-hl", type: "line", source: "flows", filter: ["==", ["get", "o"], "\u0000"], layout: { "line-cap": "round" }, paint: { "line-color": colour, "line-width": width, "line-opacity": 0.95 } });
-    map.addLayer({ id: "places", type: "circle", source: "places", paint: { "circle-radius": ["get", "r"], "circle-color": "#ffffff", "circle-opacity": 0.85, "circle-stroke-color": "#333", "circle-stroke-width": 1.2 } });
+    map.addLayer({ id: "places", type: "circle", source: "places", paint: { "circle-radius": ["get", "r"], "circle-color": "#ffffff", "circle-opacity": 0.85, "circle-stroke-color": "#333", "circle-stroke-width": ["interpolate", ["linear"], ["get", "r"], 1.5, 0.5, 6, 1.2] } });
     map.on("mousemove", "places", (e) => highlight(e.features[0].properties.k));
     map.on("mouseleave", "places", () => highlight(""));
     map.on("click", "places", (e) => { state.sel = e.features[0].properties.k; apply(); });
-    map.addLayer({ id: "arrows", type: "symbol", source: "flows", layout: { "symbol-placement": "line-center", "icon-image": "arrow", "icon-size": ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.45, 100, 0.9, 300, 1.4], "icon-allow-overlap": true, "icon-rotation-alignment": "map" }, paint: { "icon-color": colour } });
+    map.addLayer({ id: "arrows", type: "symbol", source: "flows", layout: { "symbol-placement": "line-center", "icon-image": "arrow", "icon-size": ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.45, 100, 0.9, 300, 1.4], "icon-allow-overlap": true, "icon-rotation-alignment": "map" }, paint: { "icon-color": colour, "icon-opacity": OPACITY } });
     map.on("click", "kreis-fill", (e) => { state.sel = e.features[0].properties.ags; apply(); });
     map.on("mouseenter", "kreis-fill", () => { map.getCanvas().style.cursor = "pointer"; });
     map.on("mouseleave", "kreis-fill", () => { map.getCanvas().style.cursor = ""; });
