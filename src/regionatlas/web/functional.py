@@ -20,6 +20,7 @@ import pandas as pd
 
 from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.web.citation_i18n import designation_source_de
 from regionatlas.web.note_i18n import translate as translate_note
 from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
 
@@ -442,6 +443,7 @@ def central_places_payload(atlas) -> dict[str, Any]:
             "designated_level": _int(r["designated_level"]),
             "designated_category": _str(r["category"]),
             "designation_source": _str(r["source"]),
+            "designation_source_de": designation_source_de(_str(r["source"])),
             "functional_level": _int(r["functional_level"]),
             "deviation": _int(r["deviation"]),
             "category": _cp_category(r),
