@@ -261,6 +261,7 @@ def test_openapi_lists_every_route(client):
         flows,
         impact,
         indicators,
+        labels,
         maps,
         regions,
         scenarios,
@@ -271,7 +272,18 @@ def test_openapi_lists_every_route(client):
     documented = set(spec["paths"])
     routes = {
         API + r.path
-        for m in (about, downloads, flows, impact, indicators, maps, regions, scenarios, units)
+        for m in (
+            about,
+            downloads,
+            flows,
+            impact,
+            indicators,
+            labels,
+            maps,
+            regions,
+            scenarios,
+            units,
+        )
         for r in m.router.routes
     }
     assert len(routes) >= 20

@@ -10,6 +10,7 @@ from regionatlas.web.api import (
     flows,
     impact,
     indicators,
+    labels,
     maps,
     regions,
     scenarios,
@@ -17,5 +18,5 @@ from regionatlas.web.api import (
 )
 
 router = APIRouter()
-for _module in (units, indicators, maps, flows, regions, scenarios, downloads, about, impact):
+for _module in (units, indicators, maps, labels, flows, regions, scenarios, downloads, about, impact):
     router.include_router(_module.router)
