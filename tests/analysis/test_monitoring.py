@@ -19,7 +19,8 @@ from regionatlas.analysis.monitoring import (
     territory_series,
 )
 from regionatlas.errors import InputError, NotFoundError
-from regionatlas.indicators.catalogue import catalogue
+from regionatlas.workflows.monitoring import catalogue_with_inputs as catalogue
+from regionatlas.workflows.monitoring import evaluate_formula
 
 
 def spec(**kw) -> IndicatorSpec:
@@ -107,13 +108,15 @@ def test_territory_series_sums_additive_and_derives_formula():
         }
     )  # fmt: skip
     index = ObservationIndex(obs, {1: "official", 2: "synthetic"})
-    pop = territory_series(index, "population", ["01", "02"], cat)
+    pop = territory_series(index, "population", ["01", "02"], cat, evaluate_formula)
     assert [(p.period, p.value, p.flag) for p in pop] == [
         ("2020-01-01", 400.0, "derived"),
         ("2021-01-01", None, "*"),  # a member withheld: the sum is withheld, never partial
     ]
     assert pop[0].basis == "synthetic"
-    dens = territory_series(ObservationIndex(obs, {}), "density", ["01", "02"], cat)
+    dens = territory_series(
+        ObservationIndex(obs, {}), "density", ["01", "02"], cat, evaluate_formula
+    )
     assert dens[0].value == pytest.approx(20.0)
 
 
@@ -174,7 +177,7 @@ def test_territory_series_agrees_with_indicators_derive():
     for ind in ("population", "share_female", "density"):
         expected = agg if ind == "population" else derive_indicators(agg, cat, ids=[ind])
         expected = expected[expected["indicator"] == ind].sort_values("period")
-        got = territory_series(index, ind, ["a", "b", "c"], cat)
+        got = territory_series(index, ind, ["a", "b", "c"], cat, evaluate_formula)
         assert [p.period for p in got] == list(expected["period"]), ind
         for p, v, f in zip(got, expected["value"], expected["flag"], strict=True):
             assert (p.value is None) == pd.isna(v), (ind, p)

@@ -100,8 +100,11 @@ def _mean(frame: pd.DataFrame, keys: Iterable[str], periods: Iterable[str]) -> f
 
 
 def _slope(frame: pd.DataFrame, keys: Iterable[str], periods: list[str]) -> float | None:
-    means = [(p, _mean(frame, keys, [p])) for p in periods]
-    means = [(p, m) for p, m in means if m is not None]
+    means: list[tuple[str, float]] = []
+    for p in periods:
+        m = _mean(frame, keys, [p])
+        if m is not None:
+            means.append((p, m))
     if len(means) < 2:
         return None
     (p0, m0), (p1, m1) = means[0], means[-1]

@@ -150,7 +150,8 @@ def check_goal(
 ) -> None:
     """Refuse a goal bound to an unknown indicator or territory, a target in another unit
     than the indicator's, or a target that contradicts the direction (InputError /
-    NotFoundError naming file, line and what was expected)."""
+    NotFoundError naming file, line and what was expected). ``catalogue``: the indicator
+    catalogue with an ``inputs`` column (the ids a formula reads)."""
     if not goal.indicators:
         raise InputError(f"{_where(goal)}: has no indicator", expected="at least one indicator")
     cat = catalogue.set_index("id")
@@ -219,11 +220,9 @@ def _check_date(where: str, text: str) -> None:
 
 
 def _check_aggregable(where: str, indicator: str, cat: pd.DataFrame) -> None:
-    from regionatlas.indicators.formula import formula_inputs
-
     additive = set(cat.index[cat["additive"].astype(bool)])
     formula = cat.at[indicator, "formula"]
-    inputs = formula_inputs(formula) if isinstance(formula, str) else {indicator}
+    inputs = set(cat.at[indicator, "inputs"]) if isinstance(formula, str) else {indicator}
     bad = sorted(i for i in inputs if i not in additive)
     if bad:
         raise InputError(
@@ -237,11 +236,15 @@ def _check_aggregable(where: str, indicator: str, cat: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------- values
 
 
-def row_basis(flags: Iterable, batch_ids: Iterable, batch_basis: Mapping[int, str]) -> list:
+def row_basis(
+    flags: Iterable[object], batch_ids: Iterable[object], batch_basis: Mapping[int, str]
+) -> list[str]:
     """Basis of each observation row: its batch's, 'modelled estimate' when flagged so."""
     out = []
     for f, b in zip(flags, batch_ids, strict=True):
-        basis = batch_basis.get(int(b), OFFICIAL) if pd.notna(b) else OFFICIAL
+        basis = (
+            batch_basis.get(int(b), OFFICIAL) if isinstance(b, int | float) and b == b else OFFICIAL
+        )
         if basis == OFFICIAL and f == "estimated":
             basis = ESTIMATE
         out.append(basis)
@@ -311,23 +314,29 @@ def _first(markers: Iterable[str | None]) -> str | None:
     return next(iter(sorted(found)), None)
 
 
+Evaluate = Callable[[str, Mapping[str, float]], float]  # (formula, input values) -> value
+
+
 def territory_series(
-    index: ObservationIndex, indicator: str, members: list[str], catalogue: pd.DataFrame
+    index: ObservationIndex,
+    indicator: str,
+    members: list[str],
+    catalogue: pd.DataFrame,
+    evaluate: Evaluate,
 ) -> list[Point]:
     """The indicator's values for a territory, one Point per period, with the weakest basis
     of the rows used. One unit: its own rows. Several: the additive inputs summed over the
     members — a period at which a member lacks a value gives no value, a member withheld by
     a marker withholds the sum ("-" counts as 0) — then the catalogue formula (a withheld
-    input withholds the result, a division by zero gives "x"), as ``indicators.derive``."""
-    from regionatlas.indicators.formula import evaluate, formula_inputs
-
+    input withholds the result, a division by zero gives "x"), as ``indicators.derive``.
+    ``catalogue`` has an ``inputs`` column; ``evaluate`` computes a formula."""
     row = catalogue.loc[catalogue["id"] == indicator].iloc[0]
     formula = row["formula"] if isinstance(row["formula"], str) else None
     members = sorted(set(members))
     if len(members) == 1:
         return [Point(r.period, r.value, r.flag, r.basis) for r in
                 sorted(index.get(indicator, members[0]), key=lambda r: r.period)]  # fmt: skip
-    inputs = sorted(formula_inputs(formula)) if formula else [indicator]
+    inputs = sorted(row["inputs"]) if formula else [indicator]
     by_period: dict[str, dict[str, list[Row]]] = {}
     for inp in inputs:
         for m in members:
@@ -348,8 +357,7 @@ def territory_series(
         if marker is not None:
             points.append(Point(period, None, marker, basis))
             continue
-        value = float(evaluate(formula, {k: np.array([v]) for k, v in sums.items()})[0]) \
-            if formula else sums[indicator]  # fmt: skip
+        value = float(evaluate(formula, sums)) if formula else sums[indicator]
         if np.isnan(value):
             points.append(Point(period, None, "x", basis))
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -34,7 +34,7 @@ def _render(brief: dict, lang: str, attributions: list[str]) -> str:
     return brief_pdf_html(brief, lang, attributions)
 
 
-_CONTEXT: dict[str, object] = {}  # set before forking: workers inherit it, nothing is pickled
+_CONTEXT: dict[str, Any] = {}  # set before forking: workers inherit it, nothing is pickled
 
 
 def _one(args: tuple) -> tuple[str, int]:

@@ -487,10 +487,10 @@ def corridor_brief(ctx: BriefContext, a: str, b: str) -> dict[str, Any]:
     f = fb.flows
     est = []
     for o, d in ((a, b), (b, a)):
-        rows = (
-            f[(f["origin"] == o) & (f["destination"] == d)] if len(o) == 8 and len(d) == 8 else []
-        )
-        v = float(rows["persons"].sum()) if len(rows) else None
+        v = None
+        if len(o) == 8 and len(d) == 8:
+            rows = f[(f["origin"] == o) & (f["destination"] == d)]
+            v = float(rows["persons"].sum()) if len(rows) else None
         src = "; ".join(fb.attribution)
         est.append(
             {"origin": o, "destination": d, "persons": num(v, fb.period, None, src, fb.basis)}

@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,8 @@ class Territories:
     def exists(self, t: Territory) -> bool:
         want = {"district": "kreis", "municipality": "gemeinde"}
         if t.kind in want:
-            return bool(t.key) and self.level.get(t.key) == want[t.kind] and self.in_region(t.key)
+            key = t.key or ""
+            return self.level.get(key) == want[t.kind] and self.in_region(key)
         if t.kind == "region":
             return t.key in (None, self.region.id)
         if t.kind == "group":
@@ -160,6 +161,28 @@ def batch_bases(store: Any) -> dict[int, str]:
     }
 
 
+def catalogue_with_inputs() -> pd.DataFrame:
+    """The packaged catalogue with the ids each formula reads (``inputs``)."""
+    from regionatlas.indicators.catalogue import catalogue
+    from regionatlas.indicators.formula import formula_inputs
+
+    cat = catalogue()
+    inputs = [
+        tuple(sorted(formula_inputs(f))) if isinstance(f, str) else (i,)
+        for i, f in zip(cat["id"], cat["formula"], strict=True)
+    ]
+    return cat.assign(inputs=inputs)
+
+
+def evaluate_formula(formula: str, values: Mapping[str, float]) -> float:
+    """One value of a catalogue formula (division by zero: NaN)."""
+    import numpy as np
+
+    from regionatlas.indicators.formula import evaluate
+
+    return float(evaluate(formula, {k: np.array([v]) for k, v in values.items()})[0])
+
+
 def _needed_indicators(ids: Iterable[str], catalogue: pd.DataFrame) -> list[str]:
     from regionatlas.indicators.formula import formula_inputs
 
@@ -179,7 +202,7 @@ def _spec_payload(
 ) -> dict[str, Any]:  # fmt: skip
     members = terr.members(spec.territory)
     if spec.indicator is not None:
-        pts = territory_series(index, spec.indicator, members, cat)
+        pts = territory_series(index, spec.indicator, members, cat, evaluate_formula)
     elif surveys is not None and spec.survey is not None:
         from regionatlas.analysis.monitoring import Point
 
@@ -264,10 +287,8 @@ def recompute(
 ) -> dict[str, Any]:
     """Check the goals and interventions against the store and compute their progress;
     raises (InputError / NotFoundError naming file and line) before computing anything."""
-    from regionatlas.indicators.catalogue import catalogue
-
     content = (content or load_content()).for_region(region.id)
-    cat = catalogue()
+    cat = catalogue_with_inputs()
     terr = Territories(store, region)
     for g in content.goals:
         check_goal(g, cat, terr.exists)

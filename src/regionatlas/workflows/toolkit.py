@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 import nh3
-import yaml
+import yaml  # type: ignore[import-untyped]
 from markdown_it import MarkdownIt
 
 from regionatlas.errors import InputError

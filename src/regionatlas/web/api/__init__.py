@@ -18,5 +18,6 @@ from regionatlas.web.api import (
 )
 
 router = APIRouter()
-for _module in (units, indicators, maps, labels, flows, regions, scenarios, downloads, about, impact):
+MODULES = (units, indicators, maps, labels, flows, regions, scenarios, downloads, about, impact)
+for _module in MODULES:
     router.include_router(_module.router)
