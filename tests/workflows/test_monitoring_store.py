@@ -199,3 +199,23 @@ def test_other_region_has_no_goals(bundle_store, region):
     other = replace(region, id="elsewhere")
     p = recompute(bundle_store, other)
     assert p["goals"] == [] and p["interventions"] == []
+
+
+def test_lma_territory_is_labelled_modelled(bundle_store, region):
+    from regionatlas.workflows.monitoring import Territories
+
+    terr = Territories(bundle_store, region)
+    lma_id, members = next(iter(sorted(terr.lma_members().items())))
+    c = load_content([("mine.toml", GOAL.format(
+        indicator="population", territory=f'{{kind = "lma", key = "{lma_id}"}}',
+        unit="Personen").replace('baseline_period = "2023-06-30"',
+                                 'baseline_period = "2023-11-30"'))], [])  # fmt: skip
+    (ind,) = recompute(bundle_store, region, c)["goals"][0]["indicators"]
+    assert ind["territory"]["members"] == sorted(members)
+    obs = bundle_store.observations(indicators=["population"], ags=members)
+    assert ind["baseline"]["value"] == pytest.approx(obs["value"].sum())
+    assert ind["basis"] == "modelled estimate"
+    assert any("labour-market area" in n for n in ind["notes"])
+    with pytest.raises(NotFoundError, match="lma:99999"):
+        recompute(bundle_store, region, content(territory='{kind = "lma", key = "99999"}',
+                                                indicator="population"))  # fmt: skip

@@ -24,6 +24,7 @@ import pandas as pd
 from regionatlas.analysis import did as did_mod
 from regionatlas.analysis.interventions import Intervention, check_intervention
 from regionatlas.analysis.monitoring import (
+    ESTIMATE,
     OFFICIAL,
     RULE,
     SYNTHETIC,
@@ -36,6 +37,7 @@ from regionatlas.analysis.monitoring import (
     check_goal,
     path_value,
     territory_series,
+    weakest,
 )
 from regionatlas.region import Region
 from regionatlas.workflows.goal_files import packaged, read_goals, read_interventions
@@ -210,6 +212,10 @@ def _spec_payload(
     else:
         pts = []
     prog = assess(spec, pts)
+    basis, notes = prog.basis, list(prog.notes)
+    if spec.territory.kind == "lma":  # the territory itself rests on a model
+        basis = weakest([basis, ESTIMATE])
+        notes.append("territory: a labour-market area delineated on modelled municipal flows")
     return {
         "id": spec.id,
         "source": "survey" if spec.survey else "catalogue",
@@ -231,8 +237,8 @@ def _spec_payload(
         "target_year": spec.target_year,
         "status": prog.status,
         "reason": prog.reason,
-        "basis": prog.basis,
-        "notes": list(prog.notes),
+        "basis": basis,
+        "notes": notes,
         "baseline": asdict(prog.baseline) if prog.baseline else None,
         "latest": asdict(prog.latest) if prog.latest else None,
         "achieved_share": prog.achieved_share,
