@@ -10,12 +10,11 @@ the writers replace their files atomically.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.output import output_path
 
 if TYPE_CHECKING:
     from regionatlas.analysis.lma import LmaResult
@@ -224,30 +224,17 @@ def areas_table(result: LmaResult) -> pd.DataFrame:
     return out.sort_values("community", kind="stable").reset_index(drop=True)
 
 
-def _atomic_csv(df: pd.DataFrame, target: Path) -> Path:
-    """Write to a temporary file next to target; the caller renames it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    df.to_csv(tmp, index=False, lineterminator="\n")
-    return Path(tmp)
-
-
 def write_lma_outputs(
     result: LmaResult, out_csv: str | Path, summary_path: str | Path | None = None
 ) -> None:
     """Write areas (community, cluster, status) and, if asked, the per-area summary.
 
-    Both files are first written to temporary files and then renamed, so a failure
-    leaves no half-written output."""
-    tmps: list[tuple[Path, Path]] = []
-    try:
-        tmps.append((_atomic_csv(areas_table(result), Path(out_csv)), Path(out_csv)))
+    Each file is written through regionatlas.output: a regular file is replaced atomically
+    (a failure leaves no half-written output), ``-``, a device or a FIFO is written in place.
+    """
+    with contextlib.ExitStack() as stack:
+        areas = stack.enter_context(output_path(out_csv, suffix=".csv"))
+        areas_table(result).to_csv(areas, index=False, lineterminator="\n")
         if summary_path is not None:
-            tmps.append((_atomic_csv(result.stats, Path(summary_path)), Path(summary_path)))
-    except BaseException:
-        for tmp, _ in tmps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, target in tmps:
-        os.replace(tmp, target)
+            summary = stack.enter_context(output_path(summary_path, suffix=".csv"))
+            result.stats.to_csv(summary, index=False, lineterminator="\n")

@@ -26,6 +26,7 @@ from pyogrio.raw import read as ogr_read
 from pyogrio.raw import write as ogr_write
 
 from regionatlas.errors import InputError
+from regionatlas.output import check_directory_target
 from regionatlas.region import Region
 from regionatlas.sources.base import sha256_of
 
@@ -85,6 +86,7 @@ def _require(path: Path) -> Path:
 
 def build_bundle(shared_data: Path, region: Region, out_dir: Path) -> BundleSummary:
     """Write the bundle for ``region`` from ``shared_data`` into ``out_dir`` (replaced)."""
+    out_dir = check_directory_target(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     vg_out = out_dir / "vg5000"

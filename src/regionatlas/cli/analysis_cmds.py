@@ -37,6 +37,7 @@ from regionatlas.cli.common import (
     RegionFileOption,
     TargetScOption,
     TargetSizeOption,
+    console,
     opened_store,
     option_group,
     out,
@@ -177,17 +178,21 @@ def _emit(
 ) -> None:
     """Print the basis and sources, then the table (``columns`` of it, the first --limit
     rows) or write the whole table to --output."""
+    from regionatlas.output import writes_stdout
+
     output, limit = opts.output, opts.limit
+    # with -o - the table goes to stdout, so everything said about it goes to stderr
+    say = console if output is not None and writes_stdout(output) else out
     table = frame.assign(basis=basis) if "basis" not in frame.columns else frame
-    out.print(f"[bold]{title}[/]")
-    out.print(f"Grundlage / basis: [bold]{basis}[/] — {note}", highlight=False)
+    say.print(f"[bold]{title}[/]")
+    say.print(f"Grundlage / basis: [bold]{basis}[/] — {note}", highlight=False)
     for line in extra or []:
-        out.print(line, highlight=False)
+        say.print(line, highlight=False)
     if output is not None:
         from regionatlas.store.export import export_table
 
         path = export_table(table, output, list(attribution))
-        out.print(f"written to {path} ({len(table)} rows)", highlight=False)
+        say.print(f"written to {path} ({len(table)} rows)", highlight=False)
     else:
         if columns:
             table = table[[c for c in columns if c in table.columns] + ["basis"]]
@@ -197,7 +202,7 @@ def _emit(
         for row in table.head(limit).itertuples(index=False):
             rt.add_row(*(_fmt(v) for v in row))
         out.print(rt)
-    out.print("Quellen / sources: " + " | ".join(attribution), highlight=False)
+    say.print("Quellen / sources: " + " | ".join(attribution), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

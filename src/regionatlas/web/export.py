@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from regionatlas.errors import StoreError
+from regionatlas.output import check_directory_target
 from regionatlas.web import functional
 from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
@@ -149,7 +150,7 @@ def export_static(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Write the atlas to ``out``; returns {"files": n, "bytes": size}."""
-    out = Path(out)
+    out = check_directory_target(out)
     app = create_app(store_url, region_file)
     atlas = app.state.atlas
     atlas.refresh()
