@@ -7,10 +7,13 @@ region of --region, prints a table (the first --limit rows) or writes the whole 
 its basis: official, modelled estimate or synthetic.
 
 Municipal figures rest on a modelled estimate when no municipal tables are imported; the
-estimate needs flows within districts, which the BA's Kreis tables do not publish. Give
---employment-rate (SV-employed residents per inhabitant, an explicit modelling assumption)
-or import employed residents or municipal tables to get them. ``analyse estimate --import``
-stores the estimate as a batch flagged "estimated" (for the web atlas and the scenario lab).
+estimate needs flows within districts, which the BA's Kreis tables do not publish: where
+neither they nor employed residents are imported, ``regions``, ``hubs`` and
+``central-places`` assume the cited national employment rate (workflows/assumptions.toml),
+exactly as the web atlas does, and print that assumption; --employment-rate states another
+one (``flows``, ``crossborder`` and ``estimate`` estimate them only when it is given).
+``analyse estimate --import`` stores the estimate as a batch flagged "estimated" (for the web
+atlas and the scenario lab).
 Custom groupings of units are available from Python (``flow_indicator_table(…, "custom",
 groups=…)``), not from the command line.
 """
@@ -76,7 +79,8 @@ RateOption = Annotated[
     typer.Option(
         "--employment-rate",
         help="Assumed SV-employed residents per inhabitant for flows within districts, or "
-        "'national' for the cited national rate 2023 (0.4085; workflows/assumptions.toml). "
+        "'national' for the cited national rate 2023 (0.4085; workflows/assumptions.toml), "
+        "the default of regions, hubs and central-places (as in the web atlas). "
         "A modelling assumption: results are labelled modelled estimate.",
         callback=_rate,
     ),
@@ -95,6 +99,10 @@ class AnalysisOptions:
     db: DbOption = None
     database_url: DatabaseUrlOption = None
 
+
+# how a result's note says that the flows within districts rest on the employment rate
+# (workflows.loading.district_internal)
+ASSUMED_RATE = "assumed employment rate"
 
 # what the console shows of the indicator table (-o writes every column)
 FLOW_COLUMNS = [
@@ -188,6 +196,11 @@ def _emit(
     say.print(f"Grundlage / basis: [bold]{basis}[/] — {note}", highlight=False)
     for line in extra or []:
         say.print(line, highlight=False)
+    if ASSUMED_RATE in note:  # the flows within districts rest on the employment rate
+        from regionatlas.workflows.assumptions import employment_rate_assumption, label
+
+        a = employment_rate_assumption(opts.employment_rate)
+        say.print(f"Annahme / assumption: {label(a, 'both')}", highlight=False)
     if output is not None:
         from regionatlas.store.export import export_table
 
