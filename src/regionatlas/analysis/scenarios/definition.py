@@ -54,7 +54,7 @@ class ScenarioDefinition:
             "levers": self.levers,
             "parameters": self.parameters,
             "weights": self.weights,
-            "file": self.file,
+            "file": Path(self.file).name if self.file else None,  # never a server path
         }
 
 

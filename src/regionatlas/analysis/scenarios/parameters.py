@@ -122,7 +122,7 @@ class Parameters:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "file": self.file,
+            "file": Path(self.file).name,  # the name only: answers never show server paths
             "overridden": list(self.overridden),
             "values": {k: p.to_dict() for k, p in sorted(self.values.items())},
             "mode_split": {

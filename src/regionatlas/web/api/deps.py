@@ -10,6 +10,7 @@ from fastapi import Depends, Path, Request
 from fastapi.responses import Response
 
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.errors import ErrorResponse
 
 AGS_PATTERN = r"^(DE|\d{2}|\d{3}|\d{5}|\d{8}|\d{9})$"
 
@@ -47,10 +48,22 @@ Period = Annotated[
         description="reference date YYYY-MM-DD or 'latest'",
     ),
 ]
-ERRORS = {
-    404: {"description": "unknown AGS, indicator or period"},
-    422: {"description": "invalid parameter"},
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "unknown AGS, indicator, period or batch"},
+    422: {
+        "model": ErrorResponse,
+        "description": "invalid parameter: a path or query value outside its pattern, range "
+        "or enumeration, a malformed body, or values the analysis cannot use (e.g. breaks "
+        "that are not finite numbers)",
+    },
 }
+IndicatorPath = Annotated[
+    str,
+    Path(
+        pattern=r"^[a-z][a-z0-9_]{0,63}$",
+        description="indicator id from /indicators.json, e.g. population",
+    ),
+]
 
 
 def cached(atlas: Atlas, key: Any, compute) -> Response:

@@ -34,6 +34,7 @@ from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.settings import PROJECT_ROOT
 from regionatlas.web.api.deps import ERRORS, AtlasDep, js
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.errors import ErrorResponse
 
 EXAMPLES_DIR = PROJECT_ROOT / "scenarios"
 RUN_CACHE = 32
@@ -44,13 +45,28 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-router = APIRouter(tags=["scenarios"], responses=ERRORS)
+router = APIRouter(
+    tags=["scenarios"],
+    responses={
+        **ERRORS,
+        400: {"model": ErrorResponse, "description": "the body is not JSON (or not UTF-8)"},
+    },
+)
 
 
 class ScenarioRequest(BaseModel):
-    """One scenario: an example's id or a definition, plus overrides."""
+    """One scenario: an example's id or a definition (exactly one), plus overrides. A lever,
+    parameter or weight the scenario engine cannot use is answered with 422 naming it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["id"], "properties": {"id": {"type": "string"}}},
+                {"required": ["definition"], "properties": {"definition": {"type": "object"}}},
+            ]
+        },
+    )
     id: str | None = Field(None, pattern=ID_PATTERN, description="example scenario (file stem)")
     definition: dict[str, Any] | None = Field(
         None, description="a whole definition: {scenario, levers, parameters, weights}"
