@@ -30,8 +30,8 @@ import pandas as pd
 import pyogrio
 
 from regionatlas.errors import ParameterError
+from regionatlas.model.schema import WEB_CRS
 from regionatlas.output import is_regular_target, output_path
-from regionatlas.store.schema import WEB_CRS
 
 Format = Literal["gpkg", "csv", "xlsx", "geojson"]
 FORMATS: tuple[str, ...] = ("gpkg", "csv", "xlsx", "geojson")
