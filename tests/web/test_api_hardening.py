@@ -137,7 +137,7 @@ def test_invalid_json_bodies_are_4xx_in_the_error_shape(client) -> None:
 def test_no_answer_carries_a_server_path(client) -> None:
     r = client.post(f"{API}/scenarios/run.json", json={"id": "remote-work-rideshare"})
     assert r.status_code == 200, r.text[:300]
-    assert r.json()["parameters"]["file"] == "defaults.toml"
+    assert r.json()["parameters"]["file"] == "scenario-parameters.toml"
     listing = client.get(f"{API}/scenarios.json")
     package = Path(regionatlas.__file__).resolve().parent
     for text in (r.text, listing.text, client.get(f"{API}/batches.json").text):
