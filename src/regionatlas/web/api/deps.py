@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from contextvars import ContextVar
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Path, Request
 from fastapi.responses import Response
@@ -37,9 +37,9 @@ AgsPath = Annotated[
     str,
     Path(pattern=AGS_PATTERN, description="AGS key: 2 (Land), 5 (Kreis) or 8 digits (Gemeinde)"),
 ]
-MapLevel = Annotated[str, Path(pattern="^(gemeinde|kreis)$", description="gemeinde or kreis")]
+MapLevel = Annotated[Literal["gemeinde", "kreis"], Path(description="gemeinde or kreis")]
 FlowLevel = Annotated[
-    str, Path(pattern="^(land|kreis|gemeinde)$", description="land, kreis or gemeinde")
+    Literal["land", "kreis", "gemeinde"], Path(description="land, kreis or gemeinde")
 ]
 Period = Annotated[
     str,

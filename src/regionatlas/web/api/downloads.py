@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -12,7 +12,7 @@ from regionatlas.web.api.deps import ERRORS, AtlasDep, FlowLevel, IndicatorPath,
 
 router = APIRouter(tags=["downloads"], responses=ERRORS)
 Fmt = Annotated[
-    str, Path(pattern="^(csv|xlsx|geojson|gpkg)$", description="csv, xlsx, geojson, gpkg")
+    Literal["csv", "xlsx", "geojson", "gpkg"], Path(description="csv, xlsx, geojson, gpkg")
 ]
 
 

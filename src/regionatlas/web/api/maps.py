@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -25,7 +25,8 @@ router = APIRouter(tags=["maps"], responses=ERRORS)
 
 @router.get("/geometry/{level}.geojson", summary="Unit outlines of a level (WGS84, simplified)")
 def get_geometry(
-    level: Annotated[str, Path(pattern="^(land|kreis|gemeinde)$")], atlas: AtlasDep
+    level: Annotated[Literal["land", "kreis", "gemeinde"], Path(description="unit level")],
+    atlas: AtlasDep,
 ) -> Response:
     return cached(atlas, ("geometry", level), lambda: atlas.geometry(level))
 
@@ -67,7 +68,14 @@ def get_map(
     level: MapLevel,
     period: Period,
     atlas: AtlasDep,
-    method: Annotated[str, Query(pattern="^(" + "|".join(METHODS) + ")$")] = "quantiles",
+    method: Annotated[
+        str,
+        Query(
+            pattern="^(" + "|".join(METHODS) + ")$",
+            json_schema_extra={"enum": list(METHODS)},
+            description="classification; manual needs breaks",
+        ),
+    ] = "quantiles",
     k: Annotated[int, Query(ge=2, le=9)] = 5,
     breaks: Annotated[
         str | None,
@@ -77,7 +85,14 @@ def get_map(
             description="manual: inner breaks, comma-separated finite numbers",
         ),
     ] = None,
-    scheme: Annotated[str, Query(pattern="^(" + "|".join(PALETTES) + ")$")] = "viridis",
+    scheme: Annotated[
+        str,
+        Query(
+            pattern="^(" + "|".join(PALETTES) + ")$",
+            json_schema_extra={"enum": list(PALETTES)},
+            description="colour scheme",
+        ),
+    ] = "viridis",
 ) -> Response:
     c = atlas.classified(indicator, level, period, method, k, parse_breaks(breaks), scheme)
     geo = atlas.geometry(level)
