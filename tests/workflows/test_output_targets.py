@@ -75,3 +75,29 @@ def test_folder_commands_refuse_non_folders(
         assert target.still_special()
         if kind == "fifo":
             assert target.data == b""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["crossborder", "--table", "states"],
+        ["hubs", "--level", "kreis"],
+        ["regions"],
+        ["central-places", "--table", "places"],
+        ["estimate"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_every_analyse_command_streams_to_a_fifo(
+    args: list[str], region_db: Path, tmp_path: Path
+) -> None:
+    """Every ``analyse`` command writes -o through the same path (``_emit``): a FIFO gets
+    the whole CSV and stays a FIFO."""
+    with special_target("fifo", tmp_path) as target:
+        res = runner.invoke(app, ["analyse", *args, "-o", target.path, "--db", str(region_db)])
+        assert res.exit_code == 0, res.output
+        text = target.data.decode("utf-8")
+        assert target.still_special()
+    header = text.splitlines()[0].split(",")
+    assert "basis" in header and len(text.splitlines()) > 2
