@@ -59,7 +59,7 @@ def test_analyse_output(kind: str, region_db: Path, tmp_path: Path) -> None:
         assert "basis: official" in res.stderr and "Grundlage" not in res.stdout
 
 
-@pytest.mark.parametrize("command", ["bundle", "export-static"])
+@pytest.mark.parametrize("command", ["bundle", "export-static", "synth"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_folder_commands_refuse_non_folders(
     command: str, kind: str, region_db: Path, tmp_path: Path
@@ -67,6 +67,8 @@ def test_folder_commands_refuse_non_folders(
     with special_target(kind, tmp_path) as target:
         if command == "bundle":
             args = ["bundle", "--out", target.path]
+        elif command == "synth":
+            args = ["synth", "--municipalities", "50", "--seed", "1", "--out", target.path]
         else:
             args = ["export-static", target.path, "--db", str(region_db)]
         res = runner.invoke(app, args)
