@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.web import errors
 from regionatlas.web.atlas import Atlas
-from regionatlas.web.http_headers import ApiETag, HeadAsGet, SecurityHeaders
+from regionatlas.web.http_headers import ApiETag, HeadAsGet, SecurityHeaders, code_version
 from regionatlas.web.static_files import PrecompressedStatic
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -81,6 +81,7 @@ def create_app(
         # fill the caches in the background so the first visitor does not wait for them
         threading.Thread(target=app.state.atlas.warm, daemon=True).start()
         threading.Thread(target=static.warm, args=PRECOMPRESS, daemon=True).start()
+        threading.Thread(target=code_version, daemon=True).start()  # the ETags' code digest
         yield
 
     app.router.lifespan_context = lifespan
