@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +40,7 @@ from regionatlas.data import shipped
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.model.central_places import LEVEL_LABELS
 from regionatlas.region import Region
+from regionatlas.store.base import Store
 from regionatlas.workflows.assumptions import default_employment_rate
 from regionatlas.workflows.basis import OFFICIAL, Provenance, combine
 from regionatlas.workflows.loading import district_centroids, flows_touching, municipalities
@@ -56,7 +56,7 @@ HUB_LEVELS = ("gemeinde", "kreis")
 
 
 def _within_flows(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None,
     flows: FlowBasis | None,
@@ -106,7 +106,7 @@ class FunctionalRegions:
 
 
 def functional_regions(
-    store: Any,
+    store: Store,
     region: Region,
     params: LmaParams,
     leiden_resolution: float = 1.0,
@@ -187,7 +187,7 @@ class Hubs:
 
 
 def hubs_and_catchments(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None = None,
     *,
@@ -284,7 +284,7 @@ class CentralPlaces:
 
 
 def designations_for(
-    store: Any, keys: list[str], prov: Provenance, curated_path: Path | None = None
+    store: Store, keys: list[str], prov: Provenance, curated_path: Path | None = None
 ) -> tuple[pd.DataFrame, str, tuple[str, ...]]:
     """Designations of ``keys``: the cited file when readable (it carries the citations),
     else the store's ``central_place_level`` observations. Returns (frame, basis, attribution).
@@ -341,7 +341,7 @@ def assessability(fb: FlowBasis) -> tuple[pd.Series, str]:
 
 
 def central_places(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None = None,
     *,
