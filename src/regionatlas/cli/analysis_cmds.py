@@ -204,7 +204,8 @@ def _emit(
     if ASSUMED_RATE in note:  # the flows within districts rest on the employment rate
         from regionatlas.workflows.assumptions import employment_rate_assumption, label
 
-        a = employment_rate_assumption(opts.employment_rate)
+        rate = opts.employment_rate  # a float: the option's callback parsed the text
+        a = employment_rate_assumption(None if rate is None else float(rate))
         say.print(f"Annahme / assumption: {label(a, 'both')}", highlight=False)
     if output is not None:
         from regionatlas.store.export import export_table
