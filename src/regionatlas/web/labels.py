@@ -25,7 +25,7 @@ def ranked_labels(
         for a, p in points.items()
         if a in names
     ]
-    rows.sort(key=lambda r: (r["population"] is None, -(r["population"] or 0), r["name"]))
+    rows.sort(key=lambda r: (r["population"] is None, -float(r["population"] or 0), r["name"]))
     return rows
 
 
