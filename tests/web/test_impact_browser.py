@@ -10,6 +10,13 @@ from regionatlas.web.serving import serving
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="session")
+def browser_context_args():
+    """The app's Content-Security-Policy enforced (no bypass): nothing here evaluates
+    strings, and the toolbox filter must work as shipped."""
+    return {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE"}
+
+
 @pytest.fixture(scope="module")
 def bundle_server(bundle_app):
     with serving(bundle_app) as url:
@@ -37,6 +44,8 @@ def test_axe_no_violations(page, bundle_server, path):
 
 
 def test_toolkit_filter_in_the_browser(page, bundle_server):
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Refused" in m.text else None)
     page.goto(bundle_server + "/de/toolkit/")
     total = page.locator(".toolkit-item").count()
     page.select_option("#f-effort", "low")
@@ -47,3 +56,4 @@ def test_toolkit_filter_in_the_browser(page, bundle_server):
     page.fill("#f-legal", "PBefG")
     page.press("#f-legal", "Enter")
     assert page.locator(".toolkit-item:visible").count() == 1
+    assert refused == []  # no Content-Security-Policy violation
