@@ -6,14 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from platform_helpers import PASSWORD
 from sqlalchemy import func, select
 
 from regionatlas.errors import AuthenticationError, ConflictError, InputError, ThrottledError
 from regionatlas.platform import accounts, security
 from regionatlas.platform.db import Database
 from regionatlas.platform.models import Account, AuditEntry, WebSession
-
-from platform_helpers import PASSWORD
 
 
 def test_upgrade_empty_and_from_previous_revision_sqlite(tmp_path):
@@ -99,9 +98,9 @@ def test_lockout_after_failed_logins_and_unlock_later(pdb):
         # locked now: even the right password is refused
         with pytest.raises(ThrottledError), pdb.session() as s:
             accounts.authenticate(s, "l@example.org", PASSWORD, "10.0.0.1")
-    with time_machine.travel(start + accounts.LOCK_FOR + timedelta(seconds=1), tick=False):
-        with pdb.session() as s:
-            assert accounts.authenticate(s, "l@example.org", PASSWORD, "10.0.0.1").email
+    later = start + accounts.LOCK_FOR + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False), pdb.session() as s:
+        assert accounts.authenticate(s, "l@example.org", PASSWORD, "10.0.0.1").email
 
 
 def test_ip_throttle(pdb):
@@ -124,9 +123,9 @@ def test_sessions_expire_and_revoke(pdb):
             assert accounts.session_for(s, token) is not None
         with pdb.session() as s:
             assert s.scalar(select(WebSession.token_hash)) == security.token_hash(token)
-    with time_machine.travel(start + accounts.SESSION_IDLE + timedelta(seconds=1), tick=False):
-        with pdb.session() as s:
-            assert accounts.session_for(s, token) is None  # idle too long
+    idle = start + accounts.SESSION_IDLE + timedelta(seconds=1)
+    with time_machine.travel(idle, tick=False), pdb.session() as s:
+        assert accounts.session_for(s, token) is None  # idle too long
     with time_machine.travel(start + timedelta(minutes=5), tick=False):
         with pdb.session() as s:
             row, _ = accounts.session_for(s, token)
@@ -146,9 +145,12 @@ def test_invitation_token_single_use_and_expiry(pdb, mailer, smtp):
 
         assert s.scalar(select(AccountToken.token_hash)) == security.token_hash(token)
         assert token not in str(s.scalar(select(AccountToken.token_hash)))
-    with time_machine.travel(start + timedelta(days=8), tick=False):
-        with pytest.raises(AuthenticationError, match="expired"), pdb.session() as s:
-            accounts.accept_invite(s, token, PASSWORD)
+    with (
+        time_machine.travel(start + timedelta(days=8), tick=False),
+        pytest.raises(AuthenticationError, match="expired"),
+        pdb.session() as s,
+    ):
+        accounts.accept_invite(s, token, PASSWORD)
     with time_machine.travel(start + timedelta(days=1), tick=False):
         with pdb.session() as s:
             accounts.accept_invite(s, token, PASSWORD)
@@ -228,12 +230,12 @@ def test_mail_over_real_smtp(mailer, smtp):
     msg = smtp.messages[0]
     assert msg["To"] == "a@example.org"
     assert msg["From"] == "forum@example.org"
-    assert "Injected" not in msg.keys()
+    assert "Injected" not in msg
     assert "Grüße" in msg.get_payload(decode=True).decode()
 
 
 def test_mail_failure_is_a_clear_error():
     from regionatlas.platform.mail import Mailer, MailError
 
-    with pytest.raises(MailError, match="127.0.0.1:1"):
+    with pytest.raises(MailError, match=r"127\.0\.0\.1:1"):
         Mailer(host="127.0.0.1", port=1, timeout=2).send("a@example.org", "x", "y")

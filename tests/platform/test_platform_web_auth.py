@@ -6,11 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import time_machine
+from platform_helpers import PASSWORD, csrf_of, login, token_of
 from sqlalchemy import func, select
 
 from regionatlas.platform.models import Account, AuditEntry, WebSession
-
-from platform_helpers import PASSWORD, csrf_of, login, token_of
 
 
 def _count(pdb, model) -> int:

@@ -11,7 +11,6 @@ from fastapi import APIRouter, FastAPI
 
 from regionatlas.web.platform.context import PlatformConfig
 
-
 # one module per area; each defines ``router``
 PAGE_MODULES = ("home_pages", "auth_pages", "admin_pages")
 
