@@ -12,7 +12,16 @@ from fastapi import APIRouter, FastAPI
 from regionatlas.web.platform.context import PlatformConfig
 
 # one module per area; each defines ``router``
-PAGE_MODULES = ("home_pages", "auth_pages", "admin_pages")
+PAGE_MODULES = (
+    "home_pages",
+    "auth_pages",
+    "admin_pages",
+    "actors_pages",
+    "group_pages",
+    "forum_pages",
+    "event_pages",
+    "dkz_pages",
+)
 
 
 def router() -> APIRouter:
