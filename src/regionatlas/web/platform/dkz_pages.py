@@ -23,9 +23,13 @@ log = logging.getLogger("regionatlas.platform")
 def proposed_sites(atlas) -> dict[str, Any]:
     """The site choice of the scenario lab's example scenario (modelled), or why there is none."""
     try:
-        from regionatlas.web.api.scenarios import ScenarioRequest, run
+        from regionatlas.web.api.scenarios import ScenarioRequest, run, scenario_context
 
-        result = run(atlas, ScenarioRequest(id=SITE_SCENARIO))
+        # the example chooses 10 sites; a small region (or test store) has fewer places
+        places = len(scenario_context(atlas).units)
+        k = max(1, min(10, places // 2))
+        req = ScenarioRequest(id=SITE_SCENARIO, levers={"satellite_offices": {"k": k}})
+        result = run(atlas, req)
     except Exception as exc:  # no region, no flows, unknown scenario: say so on the page
         log.info("no proposed DKZ sites: %s", exc)
         return {"sites": [], "basis": None, "error": str(getattr(exc, "message", exc))}
@@ -42,6 +46,7 @@ def proposed_sites(atlas) -> dict[str, Any]:
             for r in rows
         ],
         "basis": result.estimate_basis,
+        "k": k,
         "period": result.period,
         "error": None,
     }
