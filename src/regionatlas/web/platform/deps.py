@@ -11,7 +11,7 @@ CSRF protection and rendering.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -117,9 +117,10 @@ class Ctx:
         self.cookies.append((SESSION_COOKIE, token or "", opts))
 
 
-async def _form(request: Request) -> FormData | None:
+async def _form(request: Request) -> AsyncIterator[FormData | None]:
     if request.method in SAFE_METHODS:
-        return None
+        yield None
+        return
     ctype = request.headers.get("content-type", "")
     if ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         cfg: PlatformConfig = request.app.state.platform
@@ -129,8 +130,13 @@ async def _form(request: Request) -> FormData | None:
                 f"request too large ({length} bytes; at most {cfg.max_upload} per file)",
                 expected=f"<= {cfg.max_upload} bytes",
             )
-        return await request.form(max_files=1, max_fields=50)
-    return None
+        form = await request.form(max_files=1, max_fields=50)
+        try:
+            yield form
+        finally:
+            await form.close()  # uploaded files are spooled to temporary files
+        return
+    yield None
 
 
 def get_ctx(
