@@ -198,3 +198,22 @@ def test_members_only_group_is_closed_to_the_public(client, make_user, pdb):
     make_user("sg@example.org", groups={"steuerungsgruppe": "member"})
     login(client, "sg@example.org")
     assert client.get("/de/platform/groups/steuerungsgruppe/").status_code == 200
+
+
+def test_public_page_cache_is_invalidated_by_any_change(client, make_user, pdb, platform_config):
+    make_user("w@example.org", groups={"regionalplanung": "member"})
+    login(client, "w@example.org")
+    url = _new_thread(client, "regionalplanung", "Cache", "erster Beitrag").headers["location"]
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    client.cookies.clear()
+    assert "erster Beitrag" in client.get(url).text
+    assert client.get(url).text.count("erster Beitrag") == 1  # served from the cache
+    assert any(k[1] == url for k in platform_config.page_cache)
+    login(client, "w@example.org")
+    client.post(url + "reply", data={"body": "zweiter Beitrag", "csrf_token": token_of(client)})
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    client.cookies.clear()
+    assert "zweiter Beitrag" in client.get(url).text
+    with pdb.session() as s:  # a change made outside this process (e.g. another worker)
+        s.get(Thread, s.scalar(select(Thread.id))).title = "Neuer Titel"
+    assert "Neuer Titel" in client.get(url).text

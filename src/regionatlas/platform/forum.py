@@ -96,17 +96,29 @@ def threads(
     if not with_hidden:
         where.append(Thread.hidden.is_(False))
     total = s.scalar(select(func.count()).select_from(Thread).where(*where)) or 0
-    counts = select(Post.thread_id, func.count().label("n")).group_by(Post.thread_id).subquery()
-    rows = s.execute(
-        select(Thread, func.coalesce(counts.c.n, 0), Account.display_name)
-        .outerjoin(counts, counts.c.thread_id == Thread.id)
-        .outerjoin(Account, Account.id == Thread.author_id)
-        .where(*where)
-        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    rows = list(
+        s.execute(
+            select(Thread, Account.display_name)
+            .outerjoin(Account, Account.id == Thread.author_id)
+            .where(*where)
+            .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+            .limit(PAGE_SIZE)
+            .offset((max(page, 1) - 1) * PAGE_SIZE)
+        )
     )
-    return [(t, n, name) for t, n, name in rows], total
+    ids = [t.id for t, _ in rows]
+    counts = (
+        dict(
+            s.execute(
+                select(Post.thread_id, func.count())
+                .where(Post.thread_id.in_(ids))
+                .group_by(Post.thread_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return [(t, counts.get(t.id, 0), name) for t, name in rows], total
 
 
 def thread(s: Session, thread_id: int) -> Thread:

@@ -7,6 +7,10 @@ CSRF protection and rendering.
   double-submit cookie ``ra_csrf``. A missing or wrong token is 403 and nothing is changed.
 * The transaction commits when the route returns normally and rolls back on any error, so a
   refused request changes nothing.
+* Public pages for visitors without login are cached per (language, path, query) and
+  version: ``if (hit := ctx.cached()): return hit`` first, ``ctx.render(..., cache=True)``
+  last. The version is the newest audit-log id, so any audited change anywhere (in any worker
+  process: it is read from the database) invalidates every cached page.
 """
 
 from __future__ import annotations
@@ -17,13 +21,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from regionatlas.errors import AuthenticationError, ForbiddenError, InputError
 from regionatlas.platform import accounts, security
 from regionatlas.platform.accounts import SESSION_MAX
-from regionatlas.platform.models import Account, WebSession
+from regionatlas.platform.models import Account, AuditEntry, WebSession
 from regionatlas.web.pages.render import check_lang, page
 from regionatlas.web.platform.context import PlatformConfig
 
@@ -43,6 +48,7 @@ class Ctx:
     csrf: str = ""
     form: FormData | None = None
     cookies: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    _cache: tuple[tuple, int] | None = None  # (key, version) of a cacheable request
 
     # -- who ----------------------------------------------------------------------------------
     def require_login(self) -> Account:
@@ -78,8 +84,21 @@ class Ctx:
     def flag(self, name: str) -> bool:
         return self.form is not None and self.form.get(name) in ("on", "1", "true")
 
+    # -- public page cache --------------------------------------------------------------------
+    def cached(self) -> HTMLResponse | None:
+        """The cached page for an anonymous GET, or None (then the route renders it)."""
+        if self.account is not None or self.request.method != "GET":
+            return None
+        version = self.s.scalar(select(func.max(AuditEntry.id))) or 0
+        key = (self.lang, self.request.url.path, str(self.request.url.query))
+        self._cache = (key, version)
+        body = self.platform.cache_get(key, version)
+        return None if body is None else self.finish(HTMLResponse(body))
+
     # -- output -------------------------------------------------------------------------------
-    def render(self, template: str, path: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(
+        self, template: str, path: str, status: int = 200, cache: bool = False, **context: Any
+    ) -> HTMLResponse:
         body = page(
             self.request,
             f"platform/{template}",
@@ -90,7 +109,10 @@ class Ctx:
             csrf=self.csrf,
             **context,
         )
-        return self.finish(HTMLResponse(body, status_code=status))
+        response = HTMLResponse(body, status_code=status)
+        if cache and status == 200 and self._cache is not None:
+            self.platform.cache_put(*self._cache, response.body)
+        return self.finish(response)
 
     def redirect(self, path: str) -> RedirectResponse:
         """303 to ``/{lang}/platform/{path}`` after a successful POST."""

@@ -42,10 +42,13 @@ def _ics(body: bytes, name: str) -> Response:
 
 @router.get(P + "/events/")
 def event_list(ctx: CtxDep):
+    if (hit := ctx.cached()) is not None:
+        return hit
     groups = {g.id: g for g in forum.groups(ctx.s)}
     return ctx.render(
         "events.html",
         "platform/events/",
+        cache=True,
         events=events.listing(ctx.s),
         groups=groups,
         formats=EVENT_FORMATS,
@@ -124,9 +127,12 @@ def register(event_id: int, ctx: CtxDep):
 
 @router.get(P + "/timeline/")
 def timeline(ctx: CtxDep):
+    if (hit := ctx.cached()) is not None:
+        return hit
     return ctx.render(
         "timeline.html",
         "platform/timeline/",
+        cache=True,
         entries=events.timeline(ctx.s),
         events=events.listing(ctx.s),
     )

@@ -22,6 +22,8 @@ def _post(ctx, post_id: int) -> Post:
 
 @router.get(P + "/threads/{thread_id}/")
 def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
+    if (hit := ctx.cached()) is not None:
+        return hit
     thread = forum.thread(ctx.s, thread_id)
     group = ctx.s.get(WorkingGroup, thread.group_id)
     permissions.require_read_group(ctx.s, ctx.account, group)
@@ -34,6 +36,7 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
     return ctx.render(
         "thread.html",
         f"platform/threads/{thread.id}/",
+        cache=True,
         thread=thread,
         group=group,
         role=role,

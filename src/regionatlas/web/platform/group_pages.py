@@ -19,11 +19,15 @@ P = "/{lang}/platform"
 
 @router.get(P + "/groups/")
 def group_list(ctx: CtxDep):
-    return ctx.render("groups.html", "platform/groups/", groups=forum.groups(ctx.s))
+    if (hit := ctx.cached()) is not None:
+        return hit
+    return ctx.render("groups.html", "platform/groups/", cache=True, groups=forum.groups(ctx.s))
 
 
 @router.get(P + "/groups/{slug}/")
 def group_page(slug: str, ctx: CtxDep, page: int = 1):
+    if (hit := ctx.cached()) is not None:
+        return hit
     group = forum.group_by_slug(ctx.s, slug[:60])
     permissions.require_read_group(ctx.s, ctx.account, group)
     role = permissions.group_role(ctx.s, ctx.account, group.id)
@@ -42,6 +46,7 @@ def group_page(slug: str, ctx: CtxDep, page: int = 1):
     return ctx.render(
         "group.html",
         f"platform/groups/{group.slug}/",
+        cache=True,
         group=group,
         role=role,
         members=forum.members(ctx.s, group.id),

@@ -16,8 +16,10 @@ P = "/{lang}/platform"
 
 @router.get(P + "/")
 def home(ctx: CtxDep):
+    if (hit := ctx.cached()) is not None:
+        return hit
     news = list(ctx.s.scalars(select(NewsItem).order_by(NewsItem.published_at.desc()).limit(5)))
-    return ctx.render("home.html", "platform/", groups=forum.groups(ctx.s), news=news)
+    return ctx.render("home.html", "platform/", cache=True, groups=forum.groups(ctx.s), news=news)
 
 
 @router.get(P + "/news.atom")
