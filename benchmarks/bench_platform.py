@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import statistics
@@ -125,7 +126,9 @@ def main() -> None:
         t0 = time.perf_counter()
         app.state.atlas.warm()  # the atlas' start-up cache warm-up, not measured here
         print(f"(atlas cache warm-up finished after {time.perf_counter() - t0:.0f} s)")
-        asyncio.run(readers(base, paths[:100], 10))  # warm-up
+        asyncio.run(readers(base, sorted(set(paths)), 10))  # every page once (cache)
+        one = asyncio.run(readers(base, paths[:300], 1))
+        print(f"forum pages, one reader: p50 {pct(one, .5):.1f} ms, p95 {pct(one, .95):.1f} ms")
         t0 = time.perf_counter()
         times = asyncio.run(readers(base, paths, args.concurrency))
         wall = time.perf_counter() - t0
@@ -140,6 +143,9 @@ def main() -> None:
             f"median {statistics.median(lt):.0f} ms, p95 {pct(lt, 0.95):.0f} ms"
         )
     db.dispose()
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} (other processes share "
+          "the cores; figures scale with the share this process gets)")
 
 
 if __name__ == "__main__":
