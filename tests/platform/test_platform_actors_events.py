@@ -263,3 +263,60 @@ def test_dkz_contact_mails_admins(client, make_user, smtp):
     msg = smtp.to("adm@example.org")[0]
     assert "Calden" in msg.get_payload(decode=True).decode()
     assert json.dumps(msg["Subject"]).count("Eva") == 1
+
+
+def test_event_documents_and_timeline_entries(client, make_user, pdb):
+    from regionatlas.platform.models import Document, TimelineEntry
+
+    make_user("ed@example.org", groups={"regionalplanung": "editor"})
+    make_user("adm@example.org", role="admin")
+    login(client, "ed@example.org")
+    r = client.post(
+        "/de/platform/events/",
+        data={
+            "group": "regionalplanung",
+            "title_de": "Sitzung",
+            "title_en": "Meeting",
+            "format": "digital",
+            "csrf_token": token_of(client),
+        },
+        follow_redirects=False,
+    )
+    url = r.headers["location"]
+    r = client.post(
+        url + "documents",
+        data={"title": "Protokoll", "csrf_token": token_of(client)},
+        files={"file": ("p.pdf", b"%PDF-1.4 x", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert "Protokoll" in client.get(url).text
+    # an editor may not write the timeline (admins only); nothing is stored
+    r = client.post(
+        "/de/platform/timeline/",
+        data={"kind": "decision", "title_de": "x", "title_en": "x", "csrf_token": token_of(client)},
+    )
+    assert r.status_code == 403
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    login(client, "adm@example.org")
+    r = client.post(
+        "/de/platform/timeline/",
+        data={
+            "kind": "decision",
+            "month": "2023-05",
+            "title_de": "Beschluss Leitbild",
+            "title_en": "Mission statement adopted",
+            "csrf_token": token_of(client),
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    assert "Mission statement adopted" in client.get("/en/platform/timeline/").text
+    with pdb.session() as s:
+        assert (
+            s.scalar(
+                select(func.count()).select_from(Document).where(Document.event_id.is_not(None))
+            )
+            == 1
+        )
+        assert s.scalar(select(func.count()).select_from(TimelineEntry)) == 5

@@ -70,15 +70,21 @@ def content_disposition(file_name: str) -> str:
 def add_document(
     s: Session,
     account: Account,
-    group: WorkingGroup,
+    group: WorkingGroup | None,
     title: str,
     file_name: str,
     data: bytes,
     uploads_dir: Path,
     max_size: int,
     public: bool = True,
+    event_id: int | None = None,
 ) -> Document:
-    permissions.require_editor(s, account, group.id)
+    """A document of a working group (its editors) or of an event (the event's group's
+    editors; administrators for events without a group)."""
+    if group is None:
+        permissions.require_admin(account)
+    else:
+        permissions.require_editor(s, account, group.id)
     if not data:
         raise InputError("the file is empty", field="file")
     if len(data) > max_size:
@@ -91,7 +97,8 @@ def add_document(
     kind = detect_type(data)
     sha = hashlib.sha256(data).hexdigest()
     doc = Document(
-        group_id=group.id,
+        group_id=group.id if group else None,
+        event_id=event_id,
         title=title,
         file_name=safe_name(file_name, kind),
         media_type=TYPES[kind],

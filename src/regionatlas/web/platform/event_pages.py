@@ -90,9 +90,15 @@ def event_page(event_id: int, ctx: CtxDep):
         can_edit = True
     except Exception:  # ForbiddenError
         can_edit = False
+    from sqlalchemy import select
+
+    from regionatlas.platform.models import Document
+
+    docs = list(ctx.s.scalars(select(Document).where(Document.event_id == ev.id)))
     return ctx.render(
         "event.html",
         f"platform/events/{ev.id}/",
+        documents=docs,
         ev=ev,
         group=group,
         can_edit=can_edit,
@@ -114,6 +120,62 @@ def edit(event_id: int, ctx: CtxDep):
     return ctx.redirect(f"events/{ev.id}/")
 
 
+@router.post(P + "/events/{event_id}/documents")
+def event_upload(event_id: int, ctx: CtxDep):
+    from starlette.datastructures import UploadFile
+
+    from regionatlas.errors import InputError
+    from regionatlas.platform import documents
+
+    account = ctx.require_login()
+    ev = events.get(ctx.s, event_id)
+    group = ctx.s.get(WorkingGroup, ev.group_id) if ev.group_id else None
+    upload = ctx.form.get("file") if ctx.form is not None else None
+    if not isinstance(upload, UploadFile):
+        raise InputError("choose a file to upload", field="file")
+    documents.add_document(
+        ctx.s,
+        account,
+        group,
+        ctx.field("title"),
+        upload.filename or "",
+        upload.file.read(ctx.platform.max_upload + 1),
+        ctx.platform.uploads_dir,
+        ctx.platform.max_upload,
+        event_id=ev.id,
+    )
+    return ctx.redirect(f"events/{ev.id}/")
+
+
+@router.post(P + "/timeline/")
+def timeline_add(ctx: CtxDep):
+    """Administrators add phases, milestones and decisions."""
+    from regionatlas.errors import InputError
+    from regionatlas.platform.models import TIMELINE_KINDS, TimelineEntry
+
+    ctx.require_admin()
+    kind = ctx.field("kind", max_len=16)
+    if kind not in TIMELINE_KINDS:
+        raise InputError(f"unknown kind {kind!r}", field="kind", expected=", ".join(TIMELINE_KINDS))
+    month = ctx.field("month", required=False, max_len=7) or None
+    if month and not events.MONTH.match(month):
+        raise InputError(f"not a month: {month!r}", field="month", expected="YYYY-MM")
+    last = max((e.position for e in events.timeline(ctx.s)), default=0)
+    ctx.s.add(
+        TimelineEntry(
+            kind=kind,
+            month=month,
+            planned=ctx.flag("planned"),
+            position=last + 1,
+            title_de=ctx.field("title_de"),
+            title_en=ctx.field("title_en"),
+            body_de=ctx.field("body_de", required=False, max_len=5000),
+            body_en=ctx.field("body_en", required=False, max_len=5000),
+        )
+    )
+    return ctx.redirect("timeline/")
+
+
 @router.post(P + "/events/{event_id}/register")
 def register(event_id: int, ctx: CtxDep):
     account = ctx.require_login()
@@ -129,9 +191,12 @@ def register(event_id: int, ctx: CtxDep):
 def timeline(ctx: CtxDep):
     if (hit := ctx.cached()) is not None:
         return hit
+    from regionatlas.platform.models import TIMELINE_KINDS
+
     return ctx.render(
         "timeline.html",
         "platform/timeline/",
+        kinds=TIMELINE_KINDS,
         cache=True,
         entries=events.timeline(ctx.s),
         events=events.listing(ctx.s),
