@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 from platform_helpers import PASSWORD, csrf_of, login, token_of
 from sqlalchemy import func, select
@@ -193,3 +195,80 @@ def test_gdpr_export_and_delete(client, make_user, pdb):
             if "g@example.org" in json.dumps([e.before, e.after])
         ]
         assert leaks == []
+
+
+@pytest.mark.postgis
+def test_platform_on_postgres_end_to_end(web_store, region_file, pg_database_url, tmp_path, mailer):
+    """The same app with the platform in its own PostgreSQL schema: login, post, audit."""
+    import uuid
+
+    from fastapi.testclient import TestClient
+
+    from regionatlas.platform import accounts, forum
+    from regionatlas.platform.db import Database
+    from regionatlas.platform.seed import seed
+    from regionatlas.web.app import create_app
+    from regionatlas.web.platform.context import PlatformConfig
+
+    schema = f"p_{uuid.uuid4().hex[:10]}"
+    db = Database(pg_database_url, schema=schema)
+    try:
+        db.upgrade()
+        with db.session() as s:
+            seed(s)
+            acc = accounts.create_account(s, "pg@example.org", "PG", password=PASSWORD)
+            forum.set_member(s, forum.group_by_slug(s, "regionalplanung"), acc, "member")
+        app = create_app(
+            str(web_store),
+            region_file,
+            platform=PlatformConfig(db=db, mailer=mailer, uploads_dir=tmp_path / "u"),
+        )
+        with TestClient(app, raise_server_exceptions=False) as client:
+            assert login(client, "pg@example.org").status_code == 303
+            page = client.get("/de/platform/groups/regionalplanung/")
+            r = client.post(
+                "/de/platform/groups/regionalplanung/threads",
+                data={"title": "Auf PostgreSQL", "body": "läuft", "csrf_token": csrf_of(page.text)},
+                follow_redirects=False,
+            )
+            assert r.status_code == 303
+            assert "läuft" in client.get(r.headers["location"]).text
+            r = client.post(
+                "/de/platform/groups/regionalplanung/threads", data={"title": "x", "body": "y"}
+            )
+            assert r.status_code == 403
+        with db.session() as s:
+            assert (
+                s.scalar(
+                    select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "post")
+                )
+                == 1
+            )
+    finally:
+        db.dispose()
+        from sqlalchemy import create_engine
+
+        from regionatlas.platform.db import engine_url
+
+        eng = create_engine(engine_url(pg_database_url))
+        with eng.begin() as con:
+            con.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        eng.dispose()
+
+
+def test_admin_totp_over_http(client, make_user, pdb):
+    import pyotp
+
+    make_user("t@example.org", role="admin")
+    login(client, "t@example.org")
+    page = client.get("/de/platform/account/").text
+    secret = re.search(r'name="secret" value="([A-Z2-7]+)"', page).group(1)
+    r = client.post(
+        "/de/platform/account/totp",
+        data={"secret": secret, "code": pyotp.TOTP(secret).now(), "csrf_token": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    assert login(client, "t@example.org").status_code == 401  # the code is now required
+    assert login(client, "t@example.org", code=pyotp.TOTP(secret).now()).status_code == 303
