@@ -7,6 +7,7 @@
   seeded working groups and a synthetic, deterministic population
   (``regionatlas.platform.synthetic``: 1,000 accounts, 10,000 posts in 400 threads, labelled
   synthetic);
+* the app in its own ``uvicorn`` process (``--in-process``: in this interpreter);
 * forum pages (working-group pages with their thread lists, thread pages with 25 posts)
   under ``--concurrency`` concurrent readers over HTTP on loopback: p50/p95/max;
 * login (POST with CSRF, Argon2id verify, session row) one after another: median/p95, with
@@ -20,9 +21,13 @@ import asyncio
 import os
 import random
 import re
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -83,6 +88,53 @@ def logins(base: str, n: int) -> list[float]:
     return times
 
 
+@contextmanager
+def server_process(store: str, platform_url: str, settle: float):
+    """``uvicorn regionatlas.web.asgi:app`` in its own process (the readers do not share its
+    interpreter); waits until it answers and its start-up warm-up has had ``settle`` s."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "REGIONATLAS_DATABASE_URL": store,
+        "REGIONATLAS_PLATFORM_URL": platform_url,
+        "REGIONATLAS_PLATFORM_SCHEMA": "bench_platform",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "regionatlas.web.asgi:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/de/platform/", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        time.sleep(settle)
+        print(f"(server process on {base}, {settle:.0f} s for its start-up warm-up)")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(DEFAULT_DB))
@@ -90,6 +142,17 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--logins", type=int, default=20)
+    ap.add_argument(
+        "--in-process",
+        action="store_true",
+        help="serve in this interpreter (readers and server share the GIL)",
+    )
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=30.0,
+        help="seconds for the server process' start-up warm-up",
+    )
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-platform-"))
@@ -120,15 +183,20 @@ def main() -> None:
         else:
             paths.append(f"/de/platform/groups/{rng.choice(slugs)}/?page={rng.randint(1, 3)}")
 
-    config = PlatformConfig(db=db, mailer=Mailer(), uploads_dir=tmp / "uploads")
-    app = create_app(args.db, DEFAULT_REGION, platform=config)
-    with serving(app, timeout=120) as base:
-        t0 = time.perf_counter()
-        app.state.atlas.warm()  # the atlas' start-up cache warm-up, not measured here
-        print(f"(atlas cache warm-up finished after {time.perf_counter() - t0:.0f} s)")
+    if args.in_process:
+        config = PlatformConfig(db=db, mailer=Mailer(), uploads_dir=tmp / "uploads")
+        app = create_app(args.db, DEFAULT_REGION, platform=config)
+        server = serving(app, timeout=120)
+    else:
+        server = server_process(args.db, db.url, args.settle)
+    with server as base:
+        if args.in_process:
+            t0 = time.perf_counter()
+            app.state.atlas.warm()  # the atlas' start-up cache warm-up, not measured here
+            print(f"(atlas cache warm-up finished after {time.perf_counter() - t0:.0f} s)")
         asyncio.run(readers(base, sorted(set(paths)), 10))  # every page once (cache)
         one = asyncio.run(readers(base, paths[:300], 1))
-        print(f"forum pages, one reader: p50 {pct(one, .5):.1f} ms, p95 {pct(one, .95):.1f} ms")
+        print(f"forum pages, one reader: p50 {pct(one, 0.5):.1f} ms, p95 {pct(one, 0.95):.1f} ms")
         t0 = time.perf_counter()
         times = asyncio.run(readers(base, paths, args.concurrency))
         wall = time.perf_counter() - t0
@@ -144,8 +212,10 @@ def main() -> None:
         )
     db.dispose()
     load = os.getloadavg()
-    print(f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} (other processes share "
-          "the cores; figures scale with the share this process gets)")
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} (other processes share "
+        "the cores; figures scale with the share this process gets)"
+    )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ def install(app: FastAPI, config: PlatformConfig) -> None:
     app.state.platform = config
     app.state.atlas.platform_enabled = True
     app.include_router(router())
+    from regionatlas.web.platform.page_cache import PublicPageCache
+
+    app.add_middleware(PublicPageCache, config=config)  # outermost: before routing and gzip
 
 
 __all__ = ["PlatformConfig", "install"]

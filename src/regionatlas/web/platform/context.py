@@ -34,8 +34,12 @@ class PlatformConfig:
             return hit[1]
 
     def cache_put(self, key: tuple, version: int, body: bytes) -> None:
+        """Keep the page as sent and gzip-compressed (for the fast path, page_cache.py)."""
+        import gzip
+
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
         with self.page_cache_lock:
-            self.page_cache[key] = (version, body)
+            self.page_cache[key] = (version, body, packed)
             self.page_cache.move_to_end(key)
             while len(self.page_cache) > self.page_cache_size:
                 self.page_cache.popitem(last=False)

@@ -90,7 +90,11 @@ class Ctx:
         if self.account is not None or self.request.method != "GET":
             return None
         version = self.s.scalar(select(func.max(AuditEntry.id))) or 0
-        key = (self.lang, self.request.url.path, str(self.request.url.query))
+        from regionatlas.web.platform.page_cache import cache_key
+
+        key = cache_key(
+            self.request.scope["path"], self.request.scope["query_string"].decode("latin-1")
+        )
         self._cache = (key, version)
         body = self.platform.cache_get(key, version)
         return None if body is None else self.finish(HTMLResponse(body))
