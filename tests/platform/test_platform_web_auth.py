@@ -24,6 +24,11 @@ def test_public_pages_need_no_login(client):
         r = client.get(path)
         assert r.status_code == 200, path
     assert "Steuerungsgruppe" in client.get("/de/platform/").text
+    for _ in range(2):  # rendered, then from the page cache's fast path: same headers
+        r = client.get("/de/platform/groups/")
+        assert r.headers["x-frame-options"] == "DENY"
+        assert r.headers["cache-control"] == "no-store"
+        assert r.headers["x-content-type-options"] == "nosniff"
     assert "Steering group" in client.get("/en/platform/").text
     assert 'href="../de/platform/"' in client.get("/de/").text  # atlas nav links the forum
 

@@ -35,6 +35,12 @@ from regionatlas.web.platform.context import PlatformConfig
 SESSION_COOKIE = "ra_session"
 CSRF_COOKIE = "ra_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SECURITY_HEADERS = (  # no caching of personal pages by proxies, no framing (clickjacking)
+    ("Cache-Control", "no-store"),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+)
 
 
 @dataclass
@@ -129,7 +135,8 @@ class Ctx:
                 response.set_cookie(name, value, **opts)
             else:
                 response.delete_cookie(name, path="/")
-        response.headers.setdefault("Cache-Control", "no-store")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
         return response
 
     def set_session_cookie(self, token: str | None) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from regionatlas.platform.models import AuditEntry
 from regionatlas.web.platform.context import PlatformConfig
+from regionatlas.web.platform.deps import SECURITY_HEADERS
 
 SESSION_COOKIE = b"ra_session="
 
@@ -57,8 +58,8 @@ class PublicPageCache:
         out = [
             (b"content-type", b"text/html; charset=utf-8"),
             (b"content-length", str(len(body)).encode()),
-            (b"cache-control", b"no-store"),
             (b"vary", b"Accept-Encoding"),
+            *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS),
         ]
         if gzip_ok:
             out.append((b"content-encoding", b"gzip"))
