@@ -217,3 +217,20 @@ def test_public_page_cache_is_invalidated_by_any_change(client, make_user, pdb, 
     with pdb.session() as s:  # a change made outside this process (e.g. another worker)
         s.get(Thread, s.scalar(select(Thread.id))).title = "Neuer Titel"
     assert "Neuer Titel" in client.get(url).text
+
+
+def test_editors_edit_their_group_page_only(client, make_user, pdb):
+    from regionatlas.platform.models import WorkingGroup
+
+    make_user("ge@example.org", groups={"regionalplanung": "editor", "unternehmensforum": "member"})
+    login(client, "ge@example.org")
+    data = {"description_de": "Neu", "description_en": "New", "csrf_token": token_of(client)}
+    r = client.post("/de/platform/groups/regionalplanung/", data=data, follow_redirects=False)
+    assert r.status_code == 303
+    before = _state(pdb)
+    r = client.post("/de/platform/groups/unternehmensforum/", data=data)
+    assert r.status_code == 403
+    assert _state(pdb) == before
+    with pdb.session() as s:
+        descr = dict(s.execute(select(WorkingGroup.slug, WorkingGroup.description_en)).all())
+    assert descr["regionalplanung"] == "New" and descr["unternehmensforum"] != "New"

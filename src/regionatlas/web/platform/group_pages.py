@@ -60,6 +60,17 @@ def group_page(slug: str, ctx: CtxDep, page: int = 1):
     )
 
 
+@router.post(P + "/groups/{slug}/")
+def edit_group(slug: str, ctx: CtxDep):
+    """Editors of the group (and administrators) keep its page's description current."""
+    account = ctx.require_login()
+    group = forum.group_by_slug(ctx.s, slug[:60])
+    permissions.require_editor(ctx.s, account, group.id)
+    group.description_de = ctx.field("description_de", required=False, max_len=5000)
+    group.description_en = ctx.field("description_en", required=False, max_len=5000)
+    return ctx.redirect(f"groups/{group.slug}/")
+
+
 @router.post(P + "/groups/{slug}/threads")
 def new_thread(slug: str, ctx: CtxDep):
     account = ctx.require_login()
