@@ -234,3 +234,19 @@ def test_editors_edit_their_group_page_only(client, make_user, pdb):
     with pdb.session() as s:
         descr = dict(s.execute(select(WorkingGroup.slug, WorkingGroup.description_en)).all())
     assert descr["regionalplanung"] == "New" and descr["unternehmensforum"] != "New"
+
+
+def test_reply_notifies_the_thread_starter(client, make_user, pdb):
+    make_user("st@example.org", groups={"regionalplanung": "member"})
+    make_user("re@example.org", groups={"regionalplanung": "member"}, name="Rena")
+    login(client, "st@example.org")
+    url = _new_thread(client, "regionalplanung", "Frage", "Wer weiß es?").headers["location"]
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    login(client, "re@example.org")
+    client.post(url + "reply", data={"body": "Ich", "csrf_token": token_of(client)})
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    login(client, "st@example.org")
+    page = client.get("/de/platform/account/").text
+    assert "Rena: Frage" in page
+    with pdb.session() as s:
+        assert [n.kind for n in s.scalars(select(Notification))] == ["reply"]

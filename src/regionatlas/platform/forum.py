@@ -176,6 +176,22 @@ def _notify(
                 "E-Mail-Benachrichtigungen abschalten / switch off e-mail notifications: "
                 f"{notifier.base_url.rstrip('/')}/{lang}/platform/account/\n",
             )
+    starter = thread_.author_id
+    first = s.scalar(select(func.min(Post.id)).where(Post.thread_id == thread_.id))
+    if (
+        starter
+        and starter != author.id
+        and starter not in {a.id for a in mentioned}
+        and post.id != first  # a reply, not the opening post
+    ):
+        s.add(
+            Notification(
+                account_id=starter,
+                kind="reply",
+                text=f"{author.display_name}: {thread_.title}"[:300],
+                link=link,
+            )
+        )
     if notifier is None:
         return
     skip = {author.id} | {a.id for a in mentioned}
