@@ -277,3 +277,27 @@ def test_admin_totp_over_http(client, make_user, pdb):
     client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
     assert login(client, "t@example.org").status_code == 401  # the code is now required
     assert login(client, "t@example.org", code=pyotp.TOTP(secret).now()).status_code == 303
+
+
+def test_errors_are_shown_in_the_page_language(client, make_user):
+    make_user("lang@example.org")
+    page = client.get("/de/platform/login/")
+    r = client.post(
+        "/de/platform/login/",
+        data={
+            "email": "lang@example.org",
+            "password": "wrong password!",
+            "csrf_token": csrf_of(page.text),
+        },
+        headers={"accept": "text/html"},
+    )
+    assert r.status_code == 401 and "Passwort oder Code stimmen nicht" in r.text
+    r = client.post(
+        "/en/platform/login/",
+        data={"email": "x@example.org", "password": "y"},
+        headers={"accept": "text/html"},
+    )
+    assert r.status_code == 403 and "CSRF protection" in r.text
+    r = client.get("/de/platform/account/", headers={"accept": "text/html"})
+    assert r.status_code == 401 and "Bitte melden Sie sich zuerst an." in r.text
+    assert 'href="../../../de/platform/login/"' in r.text

@@ -116,12 +116,14 @@ def authenticate(
     if recent >= IP_LIMIT:
         raise ThrottledError(
             "too many failed logins from this address; try again later",
+            i18n="platform.err_throttled",
             retry_after=int(IP_WINDOW.total_seconds()),
         )
     account = by_email(s, email_n)
     if account and account.locked_until and account.locked_until > now:
         raise ThrottledError(
             "account locked after repeated failed logins; try again later",
+            i18n="platform.err_locked",
             retry_after=int((account.locked_until - now).total_seconds()),
         )
     ok = security.verify_password(account.password_hash if account else None, password or "")
@@ -136,7 +138,7 @@ def authenticate(
                 account.locked_until = now + LOCK_FOR
                 account.failed_logins = 0
         s.commit()
-        raise AuthenticationError("wrong e-mail, password or code")
+        raise AuthenticationError("wrong e-mail, password or code", i18n="platform.err_wrong_login")
     assert account is not None
     account.failed_logins = 0
     account.locked_until = None
@@ -220,11 +222,17 @@ def consume_token(s: Session, token: str, purpose: str) -> Account:
         )
     )
     if row is None:
-        raise AuthenticationError("unknown link; ask for a new one")
+        raise AuthenticationError(
+            "unknown link; ask for a new one", i18n="platform.err_token_unknown"
+        )
     if row.used_at is not None:
-        raise AuthenticationError("this link has been used already; ask for a new one")
+        raise AuthenticationError(
+            "this link has been used already; ask for a new one", i18n="platform.err_token_used"
+        )
     if row.expires_at <= utcnow():
-        raise AuthenticationError("this link has expired; ask for a new one")
+        raise AuthenticationError(
+            "this link has expired; ask for a new one", i18n="platform.err_token_expired"
+        )
     row.used_at = utcnow()
     account = s.get(Account, row.account_id)
     if account is None:  # pragma: no cover - cascade deletes tokens
@@ -279,7 +287,7 @@ def reset_password(s: Session, token: str, password: str) -> Account:
 
 def change_password(s: Session, account: Account, old: str, new: str) -> None:
     if not security.verify_password(account.password_hash, old):
-        raise AuthenticationError("wrong password")
+        raise AuthenticationError("wrong password", i18n="platform.err_wrong_password")
     account.password_hash = security.hash_password(check_password(new))
     revoke_all_sessions(s, account.id)
     audit.record(s, "password_change", "account", account.id)

@@ -25,7 +25,7 @@ from regionatlas.platform.models import (
 def require_dkz_editor(s: Session, account: Account | None) -> None:
     """Administrators and editors of any working group maintain the DKZ portal."""
     if account is None:
-        raise ForbiddenError("please log in first")
+        raise ForbiddenError("please log in first", i18n="platform.err_login_required")
     if account.is_admin:
         return
     editor = s.scalar(
@@ -34,7 +34,9 @@ def require_dkz_editor(s: Session, account: Account | None) -> None:
         )
     )
     if editor is None:
-        raise ForbiddenError("only editors and administrators maintain the DKZ portal")
+        raise ForbiddenError(
+            "only editors and administrators maintain the DKZ portal", i18n="platform.err_dkz_only"
+        )
 
 
 def _text(fields: dict[str, str], key: str, lo: int, hi: int) -> str:

@@ -128,7 +128,10 @@ def readable_document(
     if group is not None:
         permissions.require_read_group(s, account, group)
         if not doc.public and permissions.group_role(s, account, group.id) is None:
-            raise ForbiddenError("this document is for members of the working group only")
+            raise ForbiddenError(
+                "this document is for members of the working group only",
+                i18n="platform.err_document_closed",
+            )
     path = uploads_dir / doc.sha256
     if not path.is_file():
         raise NotFoundError(f"the file of document {doc_id} is missing on the server")

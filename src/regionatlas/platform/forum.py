@@ -244,7 +244,7 @@ def reply(
 ) -> Post:
     role = permissions.require_member(s, author, thread_.group_id)
     if (thread_.locked or thread_.hidden) and role not in ("admin", "editor"):
-        raise ForbiddenError("this thread is locked")
+        raise ForbiddenError("this thread is locked", i18n="platform.err_thread_locked")
     _check_text(None, body)
     post = Post(
         thread_id=thread_.id,

@@ -138,7 +138,10 @@ def account_delete(ctx: CtxDep):
     """GDPR Art. 17: delete the account (password confirms)."""
     account = ctx.require_login()
     if not security.verify_password(account.password_hash, ctx.field("password", max_len=1024)):
-        raise AuthenticationError("wrong password; the account was not deleted")
+        raise AuthenticationError(
+            "wrong password; the account was not deleted",
+            i18n="platform.err_wrong_password",
+        )
     if ctx.field("confirm", max_len=20) != "DELETE":
         raise InputError("type DELETE to confirm", field="confirm", expected="DELETE")
     transfer.delete_person(ctx.s, account.id)

@@ -59,13 +59,13 @@ class Ctx:
     # -- who ----------------------------------------------------------------------------------
     def require_login(self) -> Account:
         if self.account is None:
-            raise AuthenticationError("please log in first")
+            raise AuthenticationError("please log in first", i18n="platform.err_login_required")
         return self.account
 
     def require_admin(self) -> Account:
         account = self.require_login()
         if not account.is_admin:
-            raise ForbiddenError("only administrators may do this")
+            raise ForbiddenError("only administrators may do this", i18n="platform.err_admin_only")
         return account
 
     @property
@@ -206,7 +206,10 @@ def get_ctx(
             )
             expected = ctx.csrf if found else request.cookies.get(CSRF_COOKIE, "")
             if not (isinstance(sent, str) and expected and security.same(sent, expected)):
-                raise ForbiddenError("missing or wrong CSRF token; reload the page and try again")
+                raise ForbiddenError(
+                    "missing or wrong CSRF token; reload the page and try again",
+                    i18n="platform.err_csrf",
+                )
         yield ctx
 
 
