@@ -113,7 +113,7 @@ def authenticate(
             LoginAttempt.at > now - IP_WINDOW,
         )
     )
-    if recent >= IP_LIMIT:
+    if (recent or 0) >= IP_LIMIT:
         raise ThrottledError(
             "too many failed logins from this address; try again later",
             i18n="platform.err_throttled",
@@ -128,7 +128,7 @@ def authenticate(
         )
     ok = security.verify_password(account.password_hash if account else None, password or "")
     ok = ok and account is not None and account.active
-    if ok and account.totp_secret:
+    if ok and account is not None and account.totp_secret:
         ok = bool(totp_code) and security.verify_totp(account.totp_secret, totp_code or "")
     s.add(LoginAttempt(email=email_n, ip=ip[:64], success=bool(ok)))
     if not ok:

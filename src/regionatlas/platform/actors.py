@@ -4,7 +4,7 @@ website, e-mail), members, directory with filters."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ URL = re.compile(r"^https?://[^\s<>\"']{1,290}$")
 
 
 def validate(
-    fields: dict[str, str | None], known_unit: Callable[[str], bool]
+    fields: Mapping[str, str | None], known_unit: Callable[[str], bool]
 ) -> dict[str, str | None]:
     """Clean organisation fields; ``known_unit(ags)`` says whether the atlas has the unit."""
     name = (fields.get("name") or "").strip()

@@ -73,9 +73,10 @@ def validate(fields: dict[str, str]) -> dict[str, object]:
         )
     out["format"] = fmt
     out["place"] = (fields.get("place") or "").strip()[:200] or None
-    out["starts_at"] = parse_time(fields.get("starts_at", ""), "starts_at")
-    out["ends_at"] = parse_time(fields.get("ends_at", ""), "ends_at")
-    if out["starts_at"] and out["ends_at"] and out["ends_at"] < out["starts_at"]:
+    starts = parse_time(fields.get("starts_at", ""), "starts_at")
+    ends = parse_time(fields.get("ends_at", ""), "ends_at")
+    out["starts_at"], out["ends_at"] = starts, ends
+    if starts and ends and ends < starts:
         raise InputError("the event ends before it starts", field="ends_at")
     month = (fields.get("month") or "").strip() or None
     if month and not MONTH.match(month):

@@ -25,7 +25,14 @@ ARGON2 = {
     "hash_len": 32,
     "salt_len": 16,
 }
-_hasher = PasswordHasher(**ARGON2, type=Type.ID)
+_hasher = PasswordHasher(
+    time_cost=ARGON2["time_cost"],
+    memory_cost=ARGON2["memory_cost"],
+    parallelism=ARGON2["parallelism"],
+    hash_len=ARGON2["hash_len"],
+    salt_len=ARGON2["salt_len"],
+    type=Type.ID,
+)
 # a hash to verify against when the account does not exist: same time, no user enumeration
 _DUMMY = _hasher.hash("not a password of anyone")
 MIN_PASSWORD = 12

@@ -244,11 +244,12 @@ def _convert(where: str, name: str, index: int, row: dict[str, Any]) -> dict[str
                     expected="ISO 8601 with offset",
                 ) from exc
         out[col.name] = value
-    if name == "post" and isinstance(out.get("body_md"), str):
+    body_md = out.get("body_md")
+    if name == "post" and isinstance(body_md, str):
         # never trust stored HTML from a file: render it again from the Markdown
         from regionatlas.platform.text import render_markdown
 
-        out["body_html"] = render_markdown(out["body_md"])
+        out["body_html"] = render_markdown(body_md)
     return out
 
 

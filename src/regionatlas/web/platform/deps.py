@@ -91,7 +91,7 @@ class Ctx:
         return self.form is not None and self.form.get(name) in ("on", "1", "true")
 
     # -- public page cache --------------------------------------------------------------------
-    def cached(self) -> HTMLResponse | None:
+    def cached(self) -> Response | None:
         """The cached page for an anonymous GET, or None (then the route renders it)."""
         if self.account is not None or self.request.method != "GET":
             return None
@@ -108,7 +108,7 @@ class Ctx:
     # -- output -------------------------------------------------------------------------------
     def render(
         self, template: str, path: str, status: int = 200, cache: bool = False, **context: Any
-    ) -> HTMLResponse:
+    ) -> Response:
         body = page(
             self.request,
             f"platform/{template}",
@@ -121,10 +121,10 @@ class Ctx:
         )
         response = HTMLResponse(body, status_code=status)
         if cache and status == 200 and self._cache is not None:
-            self.platform.cache_put(*self._cache, response.body)
+            self.platform.cache_put(*self._cache, bytes(response.body))
         return self.finish(response)
 
-    def redirect(self, path: str) -> RedirectResponse:
+    def redirect(self, path: str) -> Response:
         """303 to ``/{lang}/platform/{path}`` after a successful POST."""
         return self.finish(RedirectResponse(f"/{self.lang}/platform/{path}", status_code=303))
 

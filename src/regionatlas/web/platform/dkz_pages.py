@@ -100,7 +100,11 @@ def sites_points(ctx: CtxDep):
     atlas = ctx.request.app.state.atlas
     features = []
     for site in dkz.sites(ctx.s):
-        pt = (site.lon, site.lat) if site.lon is not None else unit_point(atlas, site.ags)
+        pt = (
+            (site.lon, site.lat)
+            if site.lon is not None and site.lat is not None
+            else unit_point(atlas, site.ags)
+        )
         if pt:
             features.append(point_feature(pt, label=site.name, kind=site.kind, status="existing"))
     for p in _proposed(ctx)["sites"]:

@@ -20,12 +20,19 @@ def _post(ctx, post_id: int) -> Post:
     return post
 
 
+def _group(ctx, group_id: int) -> WorkingGroup:
+    group = ctx.s.get(WorkingGroup, group_id)
+    if group is None:  # pragma: no cover - the foreign key keeps it
+        raise NotFoundError(f"unknown working group {group_id}")
+    return group
+
+
 @router.get(P + "/threads/{thread_id}/")
 def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
     if (hit := ctx.cached()) is not None:
         return hit
     thread = forum.thread(ctx.s, thread_id)
-    group = ctx.s.get(WorkingGroup, thread.group_id)
+    group = _group(ctx, thread.group_id)
     permissions.require_read_group(ctx.s, ctx.account, group)
     role = permissions.group_role(ctx.s, ctx.account, group.id)
     moderator = role in ("admin", "editor")
@@ -111,7 +118,7 @@ def report(post_id: int, ctx: CtxDep):
     account = ctx.require_login()
     post = _post(ctx, post_id)
     thread = forum.thread(ctx.s, post.thread_id)
-    permissions.require_read_group(ctx.s, account, ctx.s.get(WorkingGroup, thread.group_id))
+    permissions.require_read_group(ctx.s, account, _group(ctx, thread.group_id))
     forum.report_post(ctx.s, account, post, ctx.field("reason", max_len=2000))
     return ctx.redirect(f"threads/{post.thread_id}/?reported=1#post-{post.id}")
 
@@ -123,5 +130,5 @@ def resolve(report_id: int, ctx: CtxDep):
     if row is None:
         raise NotFoundError(f"unknown report {report_id}")
     forum.resolve_report(ctx.s, account, row)
-    post = ctx.s.get(Post, row.post_id)
+    post = _post(ctx, row.post_id)
     return ctx.redirect(f"threads/{post.thread_id}/")
