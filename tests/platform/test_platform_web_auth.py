@@ -59,6 +59,7 @@ def test_wrong_password_and_lock(client, make_user, pdb):
         login(client, "w@example.org", "wrong password!")
     r = login(client, "w@example.org")  # the right password, but locked
     assert r.status_code == 429
+    assert 800 < int(r.headers["retry-after"]) <= 900
     assert _count(pdb, WebSession) == 0
 
 

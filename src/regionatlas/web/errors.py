@@ -43,7 +43,10 @@ def install(app: FastAPI) -> None:
     async def atlas_error(request: Request, exc: RegionAtlasError) -> Response:
         if exc.status >= 500:
             log.error("%s: %s", type(exc).__name__, exc.message)
-        return _respond(request, exc.status, {"error": exc.to_dict()})
+        response = _respond(request, exc.status, {"error": exc.to_dict()})
+        if "retry_after" in exc.details:  # throttled logins (429) say when to try again
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
