@@ -8,9 +8,9 @@ The platform (accounts, forum, events, ...) lives in its own relational database
 ``var/platform.sqlite`` beside a GeoPackage store, or the schema ``platform``
 (``REGIONATLAS_PLATFORM_SCHEMA``) on the same server when the store is PostgreSQL.
 Mail: ``REGIONATLAS_SMTP_HOST``/``_PORT``/``_TLS`` (none, starttls, ssl)/``_USER``/
-``_PASSWORD``, ``REGIONATLAS_MAIL_FROM``; ``REGIONATLAS_BASE_URL`` is the public address used
-in mails; ``REGIONATLAS_UPLOADS_DIR`` holds uploaded documents (default ``var/uploads``);
-``REGIONATLAS_SECURE_COOKIES=1`` marks cookies Secure (behind HTTPS).
+``_PASSWORD``/``_CAFILE``, ``REGIONATLAS_MAIL_FROM``; ``REGIONATLAS_BASE_URL`` is the public
+address used in mails; ``REGIONATLAS_UPLOADS_DIR`` holds uploaded documents (default
+``var/uploads``); ``REGIONATLAS_SECURE_COOKIES=1`` marks cookies Secure (behind HTTPS).
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class Settings:
     smtp_tls: str = "none"  # none, starttls, ssl
     smtp_user: str | None = None
     smtp_password: str | None = None
+    smtp_cafile: str | None = None
     mail_from: str = "regionatlas@localhost"
     base_url: str = "http://127.0.0.1:8000"
     secure_cookies: bool = False
@@ -101,6 +102,7 @@ _PLATFORM_ENV: tuple[tuple[str, str, type], ...] = (
     ("REGIONATLAS_SMTP_TLS", "smtp_tls", str),
     ("REGIONATLAS_SMTP_USER", "smtp_user", str),
     ("REGIONATLAS_SMTP_PASSWORD", "smtp_password", str),
+    ("REGIONATLAS_SMTP_CAFILE", "smtp_cafile", str),
     ("REGIONATLAS_MAIL_FROM", "mail_from", str),
     ("REGIONATLAS_BASE_URL", "base_url", str),
     ("REGIONATLAS_SECURE_COOKIES", "secure_cookies", bool),

@@ -239,3 +239,71 @@ def test_mail_failure_is_a_clear_error():
 
     with pytest.raises(MailError, match=r"127\.0\.0\.1:1"):
         Mailer(host="127.0.0.1", port=1, timeout=2).send("a@example.org", "x", "y")
+
+
+def test_mail_over_starttls_with_a_real_server(tmp_path):
+    """STARTTLS against aiosmtpd with a throw-away certificate (trusted via cafile); a
+    server certificate the client does not trust is refused with a clear error."""
+    import socket
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    from regionatlas.platform.mail import Mailer, MailError
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    received = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            received.append((session.ssl is not None, envelope.content))
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(
+        Handler(),
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        server_hostname="localhost",
+    )
+    controller.start()
+    try:
+        Mailer(host="localhost", port=port, tls="starttls", cafile=str(cert)).send(
+            "a@example.org", "TLS", "verschlüsselt"
+        )
+        assert received and received[0][0] is True  # the message came over TLS
+        with pytest.raises(MailError, match="could not send mail"):
+            Mailer(host="localhost", port=port, tls="starttls").send("a@example.org", "x", "y")
+        with pytest.raises(MailError):  # the server insists on STARTTLS
+            Mailer(host="localhost", port=port, tls="none").send("a@example.org", "x", "y")
+    finally:
+        controller.stop()

@@ -30,6 +30,7 @@ class Mailer:
     sender: str = "regionatlas@localhost"
     user: str | None = None
     password: str | None = None
+    cafile: str | None = None  # CA bundle to trust for TLS (default: the system's)
     timeout: float = 10.0
 
     @classmethod
@@ -41,6 +42,7 @@ class Mailer:
             sender=settings.mail_from,
             user=settings.smtp_user,
             password=settings.smtp_password,
+            cafile=settings.smtp_cafile,
         )
 
     def message(self, to: str, subject: str, body: str) -> EmailMessage:
@@ -52,6 +54,9 @@ class Mailer:
         msg.set_content(body)
         return msg
 
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.cafile)
+
     def send(self, to: str, subject: str, body: str) -> None:
         if self.tls not in TLS_MODES:
             raise MailError(f"unknown SMTP TLS mode {self.tls!r}", expected=", ".join(TLS_MODES))
@@ -59,13 +64,13 @@ class Mailer:
         try:
             if self.tls == "ssl":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                    self.host, self.port, timeout=self.timeout, context=self._tls()
                 )
             else:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             with smtp:
                 if self.tls == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=self._tls())
                 if self.user:
                     smtp.login(self.user, self.password or "")
                 smtp.send_message(msg)
