@@ -89,7 +89,7 @@ def logins(base: str, n: int) -> list[float]:
 
 
 @contextmanager
-def server_process(store: str, platform_url: str, settle: float):
+def server_process(store: str, platform_url: str, settle: float, workers: int = 1):
     """``uvicorn regionatlas.web.asgi:app`` in its own process (the readers do not share its
     interpreter); waits until it answers and its start-up warm-up has had ``settle`` s."""
     port = free_port()
@@ -107,6 +107,8 @@ def server_process(store: str, platform_url: str, settle: float):
             "regionatlas.web.asgi:app",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
             "--log-level",
             "warning",
         ],
@@ -122,7 +124,7 @@ def server_process(store: str, platform_url: str, settle: float):
             except httpx.HTTPError:
                 time.sleep(0.5)
         time.sleep(settle)
-        print(f"(server process on {base}, {settle:.0f} s for its start-up warm-up)")
+        print(f"(server: {workers} uvicorn worker(s) on {base}, {settle:.0f} s start-up warm-up)")
         yield base
     finally:
         proc.terminate()
@@ -147,6 +149,7 @@ def main() -> None:
         action="store_true",
         help="serve in this interpreter (readers and server share the GIL)",
     )
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument(
         "--settle",
         type=float,
@@ -188,7 +191,7 @@ def main() -> None:
         app = create_app(args.db, DEFAULT_REGION, platform=config)
         server = serving(app, timeout=120)
     else:
-        server = server_process(args.db, db.url, args.settle)
+        server = server_process(args.db, db.url, args.settle, args.workers)
     with server as base:
         if args.in_process:
             t0 = time.perf_counter()
