@@ -29,6 +29,7 @@ def test_public_pages_need_no_login(client):
         assert r.headers["x-frame-options"] == "DENY"
         assert r.headers["cache-control"] == "no-store"
         assert r.headers["x-content-type-options"] == "nosniff"
+        assert "script-src 'self'" in r.headers["content-security-policy"]
     assert "Steering group" in client.get("/en/platform/").text
     assert 'href="../de/platform/"' in client.get("/de/").text  # atlas nav links the forum
 

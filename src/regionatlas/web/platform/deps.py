@@ -35,12 +35,9 @@ from regionatlas.web.platform.context import PlatformConfig
 SESSION_COOKIE = "ra_session"
 CSRF_COOKIE = "ra_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-SECURITY_HEADERS = (  # no caching of personal pages by proxies, no framing (clickjacking)
-    ("Cache-Control", "no-store"),
-    ("X-Frame-Options", "DENY"),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "same-origin"),
-)
+# no caching of personal pages by browsers or proxies; CSP, framing and the other security
+# headers come from the app's SecurityHeaders middleware (web/http_headers.py)
+SECURITY_HEADERS = (("Cache-Control", "no-store"),)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from regionatlas.platform.models import AuditEntry
+from regionatlas.web.http_headers import SECURITY_HEADERS as APP_SECURITY_HEADERS
 from regionatlas.web.platform.context import PlatformConfig
 from regionatlas.web.platform.deps import SECURITY_HEADERS
 
@@ -60,6 +61,8 @@ class PublicPageCache:
             (b"content-length", str(len(body)).encode()),
             (b"vary", b"Accept-Encoding"),
             *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS),
+            # the fast path answers before the app's SecurityHeaders middleware: same headers
+            *((k.encode(), v.encode()) for k, v in APP_SECURITY_HEADERS.items()),
         ]
         if gzip_ok:
             out.append((b"content-encoding", b"gzip"))
