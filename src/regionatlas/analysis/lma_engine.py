@@ -1,7 +1,14 @@
 """The LMA main loop and reserve stage on integer-coded communities.
 
 Used by :func:`regionatlas.analysis.lma.find_lma`; see its module docstring for how the
-engine stays fast and for the decisions taken where the specification leaves room.
+engine stays fast. Two methods (``method``):
+
+* ``"reference"`` (default): the behaviour of the reference R package LabourMarketAreas
+  3.4 (``findClusters``) where it departs from the written method; each such point is
+  marked ``REFERENCE:`` below and listed with the input that shows it in
+  ``docs/lma-reference-differences.md``.
+* ``"written"``: the clean method of the specification (split clusters re-aggregated,
+  type-D rounds over the freed members only, amount-0 rows are no links).
 """
 
 from __future__ import annotations
@@ -10,10 +17,11 @@ import heapq
 
 import numpy as np
 
-from regionatlas.analysis.lma_params import LmaParams, validity
+from regionatlas.analysis.lma_params import LmaParams, validity, validity_array
 from regionatlas.errors import RegionAtlasError
 
 RESERVE = 0
+METHODS = ("reference", "written")
 
 
 class LmaConvergenceError(RegionAtlasError):
@@ -29,11 +37,21 @@ class LmaEngine:
     per-move and per-tie work is vectorised over one community's flows."""
 
     def __init__(
-        self, n: int, live: np.ndarray, work: np.ndarray, amount: np.ndarray, p: LmaParams
+        self,
+        n: int,
+        live: np.ndarray,
+        work: np.ndarray,
+        amount: np.ndarray,
+        p: LmaParams,
+        method: str = "reference",
     ) -> None:
         self.n = n
         self.p = p
+        self.reference = method == "reference"
         self_mask = live == work
+        # a self row (possibly amount 0) exists: counts for the split-cluster validity
+        self.has_self = np.zeros(n, dtype=bool)
+        self.has_self[live[self_mask]] = True
         self.S = np.bincount(live[self_mask], weights=amount[self_mask], minlength=n)
         self.S = self.S.astype(np.int64).tolist()
         self.Rc = np.bincount(live, weights=amount, minlength=n).astype(np.int64).tolist()
@@ -63,6 +81,10 @@ class LmaEngine:
         for k in range(1, n + 1):
             self._refresh(k)
         self.moves = [0] * n
+        # REFERENCE: a cluster left split (not re-aggregated) by the last link-branch step,
+        # with the maximum of its per-row validities (see split_validity)
+        self.split: int | None = None
+        self.split_max = 0.0
 
     # -- validity bookkeeping
     def _v(self, k: int) -> float:
@@ -70,7 +92,7 @@ class LmaEngine:
         return validity(int(self.R[i]), int(self.J[i]), int(self.I[i]), self.p)
 
     def _refresh(self, k: int) -> None:
-        if k <= 0:
+        if k == RESERVE:
             return
         if k not in self.members:
             self.V.pop(k, None)
@@ -78,6 +100,44 @@ class LmaEngine:
         v = self._v(k)
         self.V[k] = v
         heapq.heappush(self.heap, (v, k))
+
+    def set_v(self, k: int, v: float) -> None:
+        self.V[k] = v
+        heapq.heappush(self.heap, (v, k))
+
+    def split_validity(self, k: int) -> tuple[float, float]:
+        """(min, max) of the reference's per-row validities of a cluster left split.
+
+        REFERENCE (spec "Split L after the link branch"): the rest of L is renamed back
+        to L without re-aggregating its rows, so L has one marginal row per member m
+        (R_m, J_m) and one internal row per ordered member pair (i, j) with a row in the
+        OD table (amount 0 included, self rows included). Validity is evaluated on their
+        cartesian product: V(R_m, J_m, T_ij). Without any internal row T = 0."""
+        mem = self.members[k]
+        ts: list[int] = []
+        for i in mem:
+            if self.has_self[i]:
+                ts.append(self.S[i])
+            nb, am = self._out(i)
+            inside = self.clus[nb] == k
+            ts.extend(am[inside].tolist())
+        t = np.unique(np.asarray(ts if ts else [0], dtype=np.float64))
+        idx = np.fromiter(mem, dtype=np.int64)
+        r = np.asarray(self.Rc, dtype=np.float64)[idx][:, None]
+        j = np.asarray(self.Jc, dtype=np.float64)[idx][:, None]
+        v = validity_array(r, j, t[None, :], self.p)
+        return float(v.min()), float(v.max())
+
+    def mark_split(self, k: int) -> None:
+        lo, hi = self.split_validity(k)
+        self.split, self.split_max = k, hi
+        self.set_v(k, lo)
+
+    def clear_split(self) -> None:
+        """Every later step of the reference re-aggregates all tables."""
+        if self.split is not None:
+            k, self.split = self.split, None
+            self._refresh(k)
 
     def least_valid(self) -> tuple[int, float] | None:
         heap, cur = self.heap, self.V
@@ -133,14 +193,20 @@ class LmaEngine:
         """Return (k, flow between d and k both ways) for the strongest tie, or None.
 
         tie = T_kd²/(R_k·J_d) + T_dk²/(R_d·J_k), each term as (T/R)·T/J. Exact ties: the
-        last in the order (senders to d ascending, then receive-only ascending) wins."""
+        last in the order (senders to d ascending, then receive-only ascending) wins.
+        Candidates are the positive clusters with a row to or from d; with the reference
+        method a row of amount 0 counts (tie 0), with the written method it does not."""
         nb, am = self._out(d)
         k_out = self.clus[nb]
         m = (k_out > 0) & (k_out != exclude)
+        if not self.reference:
+            m &= am > 0
         k_out, a_out = k_out[m], am[m]
         nb, am = self._in(d)
         k_in = self.clus[nb]
         m = (k_in > 0) & (k_in != exclude)
+        if not self.reference:
+            m &= am > 0
         k_in, a_in = k_in[m], am[m]
         if not len(k_out) and not len(k_in):
             return None
@@ -148,14 +214,17 @@ class LmaEngine:
         t_dk = np.zeros(len(ks), dtype=np.int64)
         np.add.at(t_dk, np.searchsorted(ks, k_out), a_out)
         t_kd = np.zeros(len(ks), dtype=np.int64)
-        np.add.at(t_kd, np.searchsorted(ks, k_in), a_in)
+        pos_in = np.searchsorted(ks, k_in)
+        np.add.at(t_kd, pos_in, a_in)
         rk, jk = self.R[ks + self.off], self.J[ks + self.off]
         rd, jd = self.Rc[d], self.Jc[d]
         with np.errstate(invalid="ignore", divide="ignore"):
             term_kd = np.where(t_kd > 0, t_kd / rk * t_kd / jd, 0.0)
             term_dk = np.where(t_dk > 0, t_dk / rd * t_dk / jk, 0.0)
         tie = term_kd + term_dk
-        sender = t_kd > 0
+        # REFERENCE: a cluster sending a row of amount 0 to d is a sender
+        sender = np.zeros(len(ks), dtype=bool)
+        sender[pos_in] = True
         order = np.concatenate([np.flatnonzero(sender), np.flatnonzero(~sender)])
         t_ord = tie[order]
         last = int(np.flatnonzero(t_ord == t_ord.max())[-1])
@@ -171,11 +240,88 @@ class LmaEngine:
             int(self.I[i]) + link + self.S[d],
             self.p,
         )
+        if k == self.split:
+            # REFERENCE: all(new >= old) over the split cluster's rows
+            return v_new >= self.split_max
         return v_new >= self.V[k]
 
     def rank_key(self, c: int) -> int:
         """(in-flow to c from outside its cluster) + residents - self-flow."""
         return (self.Jc[c] - self.S[c] - int(self.own_in[c])) + self.Rc[c] - self.S[c]
+
+
+def _join_or_reserve(eng: LmaEngine, d: int, exclude: int) -> str | None:
+    """Tie-best cluster for d, then the validity test: '' if d joined, 'link' if rejected,
+    'none' if d has no link (the caller writes the reserve entry and moves d)."""
+    tie = eng.best_tie(d, exclude=exclude)
+    if tie is None:
+        return "none"
+    if eng.accepts(d, *tie):
+        eng.move(d, tie[0])
+        eng.moves[d] += 1
+        return ""
+    return "link"
+
+
+def _type_d_rounds(eng: LmaEngine, it: int, freed: list[int], reserve: list[tuple]) -> None:
+    """The m-1 rounds after a type-D step (c1 of L had no link)."""
+    pending = set(freed)
+    for _ in range(len(freed)):
+        if eng.reference:
+            # REFERENCE: the global argmin (temporary negative ids first on exact ties)
+            top = eng.least_valid()
+            if top is None:
+                return
+            k, v_k = top
+        else:
+            d = min(pending, key=lambda c: (eng._v(int(eng.clus[c])), int(eng.clus[c])))
+            k = int(eng.clus[d])
+            v_k = eng._v(k)
+        if k > 0:
+            _ordinary_argmin_in_type_d(eng, it, k, v_k, reserve)
+            pending = {c for c in pending if eng.clus[c] < 0}
+            continue
+        d = min(eng.members[k])  # one member unless temporary ids collided (see docs)
+        pending.discard(d)
+        outcome = _join_or_reserve(eng, d, exclude=RESERVE)
+        if outcome:
+            reserve.append(("F" if outcome == "none" else "E", it, k, v_k, d, None))
+            eng.move(d, RESERVE)
+
+
+def _ordinary_argmin_in_type_d(
+    eng: LmaEngine, it: int, p: int, v_p: float, reserve: list[tuple]
+) -> None:
+    """REFERENCE: a type-D round whose global argmin is an ordinary cluster P.
+
+    The reference looks for rows between P and the temporary (negative) clusters. None:
+    all of P goes to the reserve (type F, P's id and V). Some: the freed communities with
+    a row to or from P join P, without a validity test (the reference compares P's new V
+    with P's old V filtered out as the argmin, an empty comparison, i.e. true). With one
+    such community this is exactly the reference; with several the reference passes
+    vectors to its merge and its result is undefined - we join all of them."""
+    linked: set[int] = set()
+    for c in list(eng.members[p]):
+        for nb, _ in (eng._out(c), eng._in(c)):
+            kc = eng.clus[nb]
+            linked.update(int(x) for x in nb[kc < 0])
+    if not linked:
+        first = min(eng.members[p])
+        reserve.append(("F", it, p, v_p, first, None))
+        for c in sorted(eng.members[p]):
+            eng.move(c, RESERVE)
+        return
+    for c in sorted(linked):
+        eng.move(c, p)
+        eng.moves[c] += 1
+
+
+def _absorb_negatives(eng: LmaEngine, big_l: int) -> None:
+    """REFERENCE: after the link branch every cluster with a negative id is renamed L,
+    so freed communities left over from an earlier type-D step join L."""
+    for k in [k for k in eng.members if k < 0]:
+        for c in sorted(eng.members[k]):
+            eng.move(c, big_l)
 
 
 def run_engine(eng: LmaEngine, max_iterations: int) -> tuple[list[tuple], int, np.ndarray]:
@@ -196,15 +342,10 @@ def run_engine(eng: LmaEngine, max_iterations: int) -> tuple[list[tuple], int, n
         mem = eng.members[big_l]
         if len(mem) == 1:
             (d,) = mem
-            tie = eng.best_tie(d, exclude=big_l)
-            if tie is None:
-                reserve.append(("B", it, big_l, v_l, d, None))
-                eng.move(d, RESERVE)
-            elif eng.accepts(d, *tie):
-                eng.move(d, tie[0])
-                eng.moves[d] += 1
-            else:
-                reserve.append(("A", it, big_l, v_l, d, None))
+            outcome = _join_or_reserve(eng, d, exclude=big_l)
+            eng.clear_split()
+            if outcome:
+                reserve.append(("B" if outcome == "none" else "A", it, big_l, v_l, d, None))
                 eng.move(d, RESERVE)
             continue
         ranked = sorted(mem, key=lambda c: (-eng.rank_key(c), c))
@@ -217,30 +358,22 @@ def run_engine(eng: LmaEngine, max_iterations: int) -> tuple[list[tuple], int, n
             else:
                 reserve.append(("C", it, big_l, v_l, c1, c2))
                 eng.move(c1, RESERVE)
+            eng.clear_split()
+            if eng.reference:
+                _absorb_negatives(eng, big_l)
+                if len(eng.members.get(big_l, ())) >= 2:
+                    eng.mark_split(big_l)
             continue
         # type D: c1 has no link outside L; L is dissolved into its members
+        eng.clear_split()
         reserve.append(("D", it, big_l, v_l, c1, c2))
         temp = {c: -(i + 1) for i, c in enumerate(sorted(mem))}
         freed = [c for c in sorted(mem) if c != c1]
         eng.move(c1, RESERVE)
         for c in freed:
             eng.move(c, temp[c])
-        pending = set(freed)
-        for _ in range(len(freed)):
-            d = min(pending, key=lambda c: (eng._v(int(eng.clus[c])), int(eng.clus[c])))
-            tmp_id = int(eng.clus[d])
-            v_d = eng._v(tmp_id)
-            pending.discard(d)
-            tie = eng.best_tie(d, exclude=RESERVE)
-            if tie is None:
-                reserve.append(("F", it, tmp_id, v_d, d, None))
-                eng.move(d, RESERVE)
-            elif eng.accepts(d, *tie):
-                eng.move(d, tie[0])
-                eng.moves[d] += 1
-            else:
-                reserve.append(("E", it, tmp_id, v_d, d, None))
-                eng.move(d, RESERVE)
+        _type_d_rounds(eng, it, freed, reserve)
+    eng.clear_split()
     before = eng.clus.copy()
     # reserve stage: descending community id, unconditional joins, repeated passes
     assigned = True
