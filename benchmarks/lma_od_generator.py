@@ -183,3 +183,75 @@ def standard_cases() -> list[OdCase]:
 def fixture_cases() -> list[OdCase]:
     """The small inputs whose reference partitions are committed as test data."""
     return [c for c in standard_cases() if c.n <= 400][:15]
+
+
+def _frame(rows: list[tuple[int, int, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["community_live", "community_work", "amount"])
+
+
+def constructed_cases() -> list[tuple[str, pd.DataFrame, dict[str, float]]]:
+    """Hand-made inputs for rules that generated inputs rarely reach (see
+    docs/lma-reference-differences.md for what each one shows)."""
+    p100 = {"min_size": 100, "min_sc": 0.6, "target_size": 200, "target_sc": 0.75}
+    cases = [
+        # ids ranked as numbers: "9" and "10" are receive-only candidates of "2" with
+        # exactly equal ties; the last in rank order wins - "10" (as text "9" would)
+        (
+            "c_numeric_id_order",
+            _frame([(10, 10, 12), (2, 2, 4), (2, 10, 4), (9, 9, 12), (2, 9, 4)]),
+            {"min_size": 10, "min_sc": 0.6, "target_size": 20, "target_sc": 0.75},
+        ),
+    ]
+    cases += [
+        # a row of amount 0 is a link: (5, 4, 0) lets 5 (and with it 1 and 2) join the
+        # area of 4; without it they stay unassigned
+        (
+            "c_zero_row_link",
+            _frame(
+                [
+                    (1, 1, 5),
+                    (2, 5, 1),
+                    (3, 3, 100),
+                    (3, 4, 3),
+                    (4, 4, 5),
+                    (5, 1, 30),
+                    (5, 2, 3),
+                    (5, 4, 0),
+                    (5, 5, 1),
+                ]
+            ),
+            {"min_size": 900, "min_sc": 0.3, "target_size": 1000, "target_sc": 0.9},
+        ),
+        # the rest of a cluster after a link-branch step keeps its per-row minimum
+        # validity for one iteration: community 8 ends with 1, 3, 4, 6 (re-aggregated it
+        # would stay in its own area)
+        (
+            "c_split_cluster",
+            _frame(
+                [
+                    (1, 1, 100),
+                    (1, 3, 0),
+                    (2, 2, 5),
+                    (2, 5, 0),
+                    (3, 4, 100),
+                    (4, 6, 30),
+                    (5, 5, 300),
+                    (5, 10, 100),
+                    (6, 1, 300),
+                    (6, 6, 100),
+                    (7, 5, 3),
+                    (7, 9, 3),
+                    (8, 3, 30),
+                    (8, 8, 5),
+                    (8, 9, 10),
+                    (9, 4, 100),
+                    (9, 7, 10),
+                    (9, 9, 800),
+                    (10, 10, 800),
+                ]
+            ),
+            {"min_size": 10, "min_sc": 0.6667, "target_size": 40, "target_sc": 0.75},
+        ),
+    ]
+    del p100
+    return cases

@@ -134,6 +134,44 @@ def first_divergence(result, ref_dir: Path) -> str:
     return "reserve lists equal"
 
 
+def reference_areas(ref_dir: Path) -> pd.DataFrame:
+    """community, cluster, status of every input community in R's output."""
+    cl = pd.read_csv(ref_dir / "cluster_list.csv", dtype={"community": str})
+    zero = pd.read_csv(ref_dir / "zero_list.csv", dtype={"community": str})["community"]
+    status = np.where(cl["cluster"].to_numpy() == 0, "not_assigned", "lma")
+    parts = [
+        pd.DataFrame({"community": cl["community"], "cluster": cl["cluster"], "status": status})
+    ]
+    if len(zero):
+        parts.append(pd.DataFrame({"community": zero, "cluster": 0, "status": "zero_list"}))
+    out = pd.concat(parts, ignore_index=True)
+    out["_n"] = out["community"].astype(np.int64)
+    return out.sort_values("_n").drop(columns="_n").reset_index(drop=True)
+
+
+def write_fixtures(target: Path, cache: Path, lib: str | None) -> None:
+    """Inputs (gzip CSV) and R's partitions of the fixture and constructed cases."""
+    import gzip
+
+    from lma_od_generator import constructed_cases, fixture_cases
+
+    target.mkdir(parents=True, exist_ok=True)
+    manifest = []
+    items = [(c.name, generate_od(c), c.params(), "generated") for c in fixture_cases()]
+    items += [(name, od, params, "constructed") for name, od, params in constructed_cases()]
+    for name, od, params, kind in items:
+        data = od_csv_bytes(od)
+        ref_dir = run_reference(data, params, cache, lib)
+        if ref_dir is None:
+            raise SystemExit(f"no R output for {name}; give --lib or ${LIB_ENV}")
+        (target / f"{name}.od.csv.gz").write_bytes(gzip.compress(data, mtime=0))
+        reference_areas(ref_dir).to_csv(target / f"{name}.reference.csv", index=False)
+        n = pd.unique(od[["community_live", "community_work"]].to_numpy().ravel()).size
+        manifest.append({"name": name, "kind": kind, "communities": int(n), "params": params})
+        print(f"{name}: {n} communities <- {ref_dir}", flush=True)
+    (target / "cases.json").write_text(json.dumps(manifest, indent=1) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--lib", default=os.environ.get(LIB_ENV), help=f"R library (env {LIB_ENV})")
@@ -146,6 +184,12 @@ def main() -> None:
     ap.add_argument("--cached-only", action="store_true", help="never start R")
     ap.add_argument("--trace", action="store_true", help="print the first divergence")
     ap.add_argument(
+        "--write-fixtures",
+        type=Path,
+        default=None,
+        help="write inputs and R's partitions of the fixture cases to this directory",
+    )
+    ap.add_argument(
         "--written-method",
         action="store_true",
         help="run ours with the written method (LmaParams defaults otherwise)",
@@ -157,6 +201,9 @@ def main() -> None:
     if args.only:
         cases = [c for c in cases if c.name in args.only]
     lib = None if args.cached_only else args.lib
+    if args.write_fixtures:
+        write_fixtures(args.write_fixtures, args.cache, lib)
+        return
     flags = {"method": "written"} if args.written_method else {}
     print("SYNTHETIC inputs (benchmarks/lma_od_generator.py); R = LabourMarketAreas 3.4")
     print(
