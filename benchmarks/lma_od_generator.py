@@ -141,7 +141,7 @@ def _case(i: int, n: int, **kw) -> OdCase:
 
 
 def standard_cases() -> list[OdCase]:
-    """The comparison set: 34 generated inputs from 50 to 2,000 communities."""
+    """The comparison set: 36 generated inputs from 50 to 2,000 communities, by size."""
     sizes = [50, 60, 80, 100, 120, 150, 180, 200, 240, 280, 300, 350, 400]
     cases: list[OdCase] = []
     variants = [
@@ -168,6 +168,10 @@ def standard_cases() -> list[OdCase]:
             cases.append(_case(i, n, **v))
             i += 1
     for n, v in [
+        (70, {"zero_rows": 15, "isolated": 2, "twins": 3}),
+        (90, {"self_share": 0.3, "small_counts": True, "min_size": 40, "target_size": 250}),
+        (110, {"twins": 8, "neighbours": 4}),
+        (130, {"zero_rows": 30, "self_share": 0.6}),
         (600, {}),
         (800, {"zero_rows": 100, "isolated": 6}),
         (1000, {}),
@@ -177,12 +181,12 @@ def standard_cases() -> list[OdCase]:
     ]:
         cases.append(_case(i, n, **v))
         i += 1
-    return cases
+    return sorted(cases, key=lambda c: c.n)
 
 
 def fixture_cases() -> list[OdCase]:
     """The small inputs whose reference partitions are committed as test data."""
-    return [c for c in standard_cases() if c.n <= 400][:15]
+    return [c for c in standard_cases() if int(c.name[1:3]) < 15]
 
 
 def _frame(rows: list[tuple[int, int, int]]) -> pd.DataFrame:

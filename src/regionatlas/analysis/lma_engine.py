@@ -54,12 +54,17 @@ class LmaEngine:
         self.has_self[live[self_mask]] = True
         self.S = np.bincount(live[self_mask], weights=amount[self_mask], minlength=n)
         self.S = self.S.astype(np.int64).tolist()
-        self.Rc = np.bincount(live, weights=amount, minlength=n).astype(np.int64).tolist()
-        self.Jc = np.bincount(work, weights=amount, minlength=n).astype(np.int64).tolist()
+        self.Rc_arr = np.bincount(live, weights=amount, minlength=n).astype(np.int64)
+        self.Jc_arr = np.bincount(work, weights=amount, minlength=n).astype(np.int64)
+        self.S_arr = np.asarray(self.S, dtype=np.int64)
+        self.Rc = self.Rc_arr.tolist()
+        self.Jc = self.Jc_arr.tolist()
         off = ~self_mask
         lo, wo, ao = live[off], work[off], amount[off].astype(np.int64)
         order = np.argsort(lo, kind="stable")
-        self.o_start = np.searchsorted(lo[order], np.arange(n + 1)).tolist()
+        o_start = np.searchsorted(lo[order], np.arange(n + 1))
+        self.o_start = o_start.tolist()
+        self.o_start_arr = o_start
         self.o_nb, self.o_a = wo[order].astype(np.int64), ao[order]
         order = np.argsort(wo, kind="stable")
         self.i_start = np.searchsorted(wo[order], np.arange(n + 1)).tolist()
@@ -75,6 +80,7 @@ class LmaEngine:
         self.I[n + 1 :] = self.S
         self.clus = np.arange(1, n + 1, dtype=np.int64)
         self.members: dict[int, set[int]] = {c + 1: {c} for c in range(n)}
+        self.negative: set[int] = set()  # clusters with a temporary negative id
         self.own_in = np.zeros(n, dtype=np.int64)  # in-flow from the other members
         self.V: dict[int, float] = {}
         self.heap: list[tuple[float, int]] = []
@@ -113,20 +119,27 @@ class LmaEngine:
         (R_m, J_m) and one internal row per ordered member pair (i, j) with a row in the
         OD table (amount 0 included, self rows included). Validity is evaluated on their
         cartesian product: V(R_m, J_m, T_ij). Without any internal row T = 0."""
-        mem = self.members[k]
-        ts: list[int] = []
-        for i in mem:
-            if self.has_self[i]:
-                ts.append(self.S[i])
-            nb, am = self._out(i)
-            inside = self.clus[nb] == k
-            ts.extend(am[inside].tolist())
-        t = np.unique(np.asarray(ts if ts else [0], dtype=np.float64))
-        idx = np.fromiter(mem, dtype=np.int64)
-        r = np.asarray(self.Rc, dtype=np.float64)[idx][:, None]
-        j = np.asarray(self.Jc, dtype=np.float64)[idx][:, None]
-        v = validity_array(r, j, t[None, :], self.p)
-        return float(v.min()), float(v.max())
+        idx = np.fromiter(self.members[k], dtype=np.int64)
+        # all out-rows of the members (CSR slices gathered at once), kept if inside L
+        starts = self.o_start_arr[idx]
+        lens = self.o_start_arr[idx + 1] - starts
+        pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+        inside = self.clus[self.o_nb[pos]] == k
+        selfs = idx[self.has_self[idx]]
+        t = np.concatenate([self.o_a[pos][inside], self.S_arr[selfs]]).astype(np.float64)
+        t = np.unique(t) if len(t) else np.zeros(1)
+        r = self.Rc_arr[idx].astype(np.float64)
+        j = self.Jc_arr[idx].astype(np.float64)
+        # V(R_m, J_m, T) is monotone in T apart from V = 1 at T = max(R_m, J_m) (msc = 1):
+        # the two smallest and two largest T hold every other min and max
+        override = bool(np.isin(np.maximum(r, j), t).any())
+        if len(t) > 4:
+            t = np.concatenate([t[:2], t[-2:]])
+        v = validity_array(r[:, None], j[:, None], t[None, :], self.p)
+        lo, hi = float(v.min()), float(v.max())
+        if override:
+            lo, hi = min(lo, 1.0), max(hi, 1.0)
+        return lo, hi
 
     def mark_split(self, k: int) -> None:
         lo, hi = self.split_validity(k)
@@ -183,7 +196,10 @@ class LmaEngine:
         mem.discard(c)
         if not mem:
             del self.members[a]
+            self.negative.discard(a)
         self.members.setdefault(b, set()).add(c)
+        if b < 0:
+            self.negative.add(b)
         self.clus[c] = b
         self._refresh(a)
         self._refresh(b)
@@ -210,12 +226,11 @@ class LmaEngine:
         k_in, a_in = k_in[m], am[m]
         if not len(k_out) and not len(k_in):
             return None
-        ks = np.unique(np.concatenate([k_out, k_in]))
-        t_dk = np.zeros(len(ks), dtype=np.int64)
-        np.add.at(t_dk, np.searchsorted(ks, k_out), a_out)
-        t_kd = np.zeros(len(ks), dtype=np.int64)
-        pos_in = np.searchsorted(ks, k_in)
-        np.add.at(t_kd, pos_in, a_in)
+        ks, inv = np.unique(np.concatenate([k_out, k_in]), return_inverse=True)
+        m = len(ks)
+        inv_out, inv_in = inv[: len(k_out)], inv[len(k_out) :]
+        t_dk = np.bincount(inv_out, weights=a_out, minlength=m)  # exact: integer sums
+        t_kd = np.bincount(inv_in, weights=a_in, minlength=m)
         rk, jk = self.R[ks + self.off], self.J[ks + self.off]
         rd, jd = self.Rc[d], self.Jc[d]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -223,12 +238,12 @@ class LmaEngine:
             term_dk = np.where(t_dk > 0, t_dk / rd * t_dk / jk, 0.0)
         tie = term_kd + term_dk
         # REFERENCE: a cluster sending a row of amount 0 to d is a sender
-        sender = np.zeros(len(ks), dtype=bool)
-        sender[pos_in] = True
-        order = np.concatenate([np.flatnonzero(sender), np.flatnonzero(~sender)])
-        t_ord = tie[order]
-        last = int(np.flatnonzero(t_ord == t_ord.max())[-1])
-        j = int(order[last])
+        sender = np.bincount(inv_in, minlength=m) > 0
+        # the last in the order (senders ascending, then receive-only ascending) among
+        # the exact maxima: the largest receive-only one if there is one among them
+        best = tie == tie.max()
+        receive_only = best & ~sender
+        j = int(np.flatnonzero(receive_only if receive_only.any() else best)[-1])
         return int(ks[j]), int(t_dk[j] + t_kd[j])
 
     def accepts(self, d: int, k: int, link: int) -> bool:
@@ -319,7 +334,7 @@ def _ordinary_argmin_in_type_d(
 def _absorb_negatives(eng: LmaEngine, big_l: int) -> None:
     """REFERENCE: after the link branch every cluster with a negative id is renamed L,
     so freed communities left over from an earlier type-D step join L."""
-    for k in [k for k in eng.members if k < 0]:
+    for k in sorted(eng.negative):
         for c in sorted(eng.members[k]):
             eng.move(c, big_l)
 
