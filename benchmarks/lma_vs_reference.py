@@ -79,7 +79,7 @@ def reference_partition(out: Path) -> pd.Series:
 
 def run_ours(data: bytes, params: dict, flags: dict) -> tuple[pd.Series, float, object]:
     from regionatlas.analysis.lma import LmaParams, find_lma
-    from regionatlas.analysis.od_table import read_od_csv
+    from regionatlas.sources.od_table import read_od_csv
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "od.csv"

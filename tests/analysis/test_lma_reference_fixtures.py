@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from regionatlas.analysis.lma import LmaParams, find_lma
-from regionatlas.analysis.od_table import areas_table, read_od_csv
+from regionatlas.analysis.lma import LmaParams, areas_table, find_lma
+from regionatlas.sources.od_table import read_od_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "lma_reference"
