@@ -232,7 +232,9 @@ def _ranked_ids(ids: np.ndarray) -> np.ndarray:
 
     REFERENCE: the reference requires integer ids and ranks them as numbers; ids read
     from a CSV are text, so digit strings are ranked by their integer value ("43" before
-    "113"; ties such as "7"/"007" by the text). Other ids are ranked as text."""
+    "113"; ties such as "7"/"007" by the text). Other ids are ranked as text.
+    Input that shows it: tests/data/lma_reference/c_numeric_id_order (docs/
+    lma-reference-differences.md, point 1)."""
     uniq = pd.unique(ids)
     if len(uniq) and all(isinstance(v, str) and v.isdigit() and v.isascii() for v in uniq):
         return np.array(sorted(uniq, key=lambda v: (int(v), v)), dtype=object)
@@ -262,6 +264,8 @@ def find_lma(
     both = np.concatenate([df["community_live"].to_numpy(), df["community_work"].to_numpy()])
     all_ids = _ranked_ids(both)
     if method == "written":
+        # REFERENCE: the reference keeps amount-0 rows as links (tie 0); input
+        # c_zero_row_link (docs/lma-reference-differences.md, point 2)
         df = df[df["amount"] > 0]
     n_all = len(all_ids)
     index = pd.Index(all_ids, dtype=object)

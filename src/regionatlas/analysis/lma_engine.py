@@ -88,7 +88,8 @@ class LmaEngine:
             self._refresh(k)
         self.moves = [0] * n
         # REFERENCE: a cluster left split (not re-aggregated) by the last link-branch step,
-        # with the maximum of its per-row validities (see split_validity)
+        # with the maximum of its per-row validities (see split_validity); input
+        # c_split_cluster (docs/lma-reference-differences.md, point 3)
         self.split: int | None = None
         self.split_max = 0.0
 
@@ -237,7 +238,7 @@ class LmaEngine:
             term_kd = np.where(t_kd > 0, t_kd / rk * t_kd / jd, 0.0)
             term_dk = np.where(t_dk > 0, t_dk / rd * t_dk / jk, 0.0)
         tie = term_kd + term_dk
-        # REFERENCE: a cluster sending a row of amount 0 to d is a sender
+        # REFERENCE: a cluster sending a row of amount 0 to d is a sender (point 2)
         sender = np.bincount(inv_in, minlength=m) > 0
         # the last in the order (senders ascending, then receive-only ascending) among
         # the exact maxima: the largest receive-only one if there is one among them
@@ -283,7 +284,9 @@ def _type_d_rounds(eng: LmaEngine, it: int, freed: list[int], reserve: list[tupl
     pending = set(freed)
     for _ in range(len(freed)):
         if eng.reference:
-            # REFERENCE: the global argmin (temporary negative ids first on exact ties)
+            # REFERENCE: the global argmin (temporary negative ids first on exact ties);
+            # docs/lma-reference-differences.md, point 4 (no input found that reaches an
+            # ordinary cluster here; tests/analysis/test_lma_reference_branches.py)
             top = eng.least_valid()
             if top is None:
                 return
