@@ -17,7 +17,7 @@ import heapq
 
 import numpy as np
 
-from regionatlas.analysis.lma_params import LmaParams, validity, validity_array
+from regionatlas.analysis.lma_params import LmaParams, validity
 from regionatlas.errors import RegionAtlasError
 
 RESERVE = 0
@@ -129,17 +129,18 @@ class LmaEngine:
         selfs = idx[self.has_self[idx]]
         t = np.concatenate([self.o_a[pos][inside], self.S_arr[selfs]]).astype(np.float64)
         t = np.unique(t) if len(t) else np.zeros(1)
-        r = self.Rc_arr[idx].astype(np.float64)
-        j = self.Jc_arr[idx].astype(np.float64)
         # V(R_m, J_m, T) is monotone in T apart from V = 1 at T = max(R_m, J_m) (msc = 1):
         # the two smallest and two largest T hold every other min and max
-        override = bool(np.isin(np.maximum(r, j), t).any())
-        if len(t) > 4:
-            t = np.concatenate([t[:2], t[-2:]])
-        v = validity_array(r[:, None], j[:, None], t[None, :], self.p)
-        lo, hi = float(v.min()), float(v.max())
-        if override:
-            lo, hi = min(lo, 1.0), max(hi, 1.0)
+        ext = t.tolist() if len(t) <= 4 else [*t[:2].tolist(), *t[-2:].tolist()]
+        all_t = set(t.tolist())
+        lo, hi = float("inf"), float("-inf")
+        for m in idx.tolist():
+            r, j = self.Rc[m], self.Jc[m]
+            if max(r, j) in all_t:
+                lo, hi = min(lo, 1.0), max(hi, 1.0)
+            for x in ext:
+                v = validity(r, j, x, self.p)
+                lo, hi = min(lo, v), max(hi, v)
         return lo, hi
 
     def mark_split(self, k: int) -> None:

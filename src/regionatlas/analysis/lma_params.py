@@ -59,21 +59,6 @@ def validity(residents: float, jobs: float, internal: float, p: LmaParams) -> fl
     return y * z * (p.target_sc / p.min_sc)
 
 
-def validity_array(
-    residents: np.ndarray, jobs: np.ndarray, internal: np.ndarray, p: LmaParams
-) -> np.ndarray:
-    """:func:`validity` elementwise (broadcasting), with the same floating-point steps."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        msc = np.minimum(internal / residents, internal / jobs)
-    y = msc / p.target_sc
-    y = np.where(y > 1, 1.0, y)
-    s = (p.target_size - residents) / (p.target_size - p.min_size)
-    s = np.where(s < 0, 0.0, s)
-    z = 1 - ((1 - (p.min_sc / p.target_sc)) * s)
-    v = y * z * (p.target_sc / p.min_sc)
-    return np.where(msc == 1, 1.0, v)
-
-
 # The parameter values of the issue's example (and the reference package's documentation):
 # the defaults of `regionatlas lma`, `regionatlas analyse regions` and the web layers.
 DEFAULT_LMA = LmaParams(min_size=1000, min_sc=0.6667, target_size=10000, target_sc=0.75)
