@@ -116,6 +116,26 @@ def compare(ours: pd.Series, ref: pd.Series) -> tuple[float, int, int]:
     return ari, moved, only
 
 
+def same_run(ours: pd.Series, result, ref_dir: Path) -> tuple[bool, bool]:
+    """(same cluster ids, same reserve list). Reserve entries are compared by type,
+    iteration and cluster, and community for types A-D (for E/F the package names the
+    community of the same rank in its ranking, not the one handled)."""
+    ref = reference_partition(ref_dir)
+    ids = ours.sort_index().to_dict() == ref.sort_index().to_dict()
+    ours_rl = [
+        (str(t), int(i), int(k), str(c) if t in "ABCD" else "")
+        for t, i, k, c in result.reserve_list[
+            ["type", "iteration", "cluster", "community"]
+        ].itertuples(index=False)
+    ]
+    rl = pd.read_csv(ref_dir / "reserve_list.csv", dtype=str)
+    theirs = [
+        (t, int(i), int(k), c if t in "ABCD" else "")
+        for t, i, k, c in rl[["type", "iteration", "cluster", "community"]].to_numpy()
+    ]
+    return ids, ours_rl == theirs
+
+
 def first_divergence(result, ref_dir: Path) -> str:
     """The first reserve-list entry (type, iteration, community) where both differ."""
     ours = [
@@ -208,7 +228,7 @@ def main() -> None:
     print("SYNTHETIC inputs (benchmarks/lma_od_generator.py); R = LabourMarketAreas 3.4")
     print(
         f"{'case':<14} {'n':>5} {'pairs':>7} {'ARI':>6} {'moved':>5} "
-        f"{'R s':>8} {'ours s':>7} {'speed-up':>8}"
+        f"{'R s':>8} {'ours s':>7} {'speed-up':>8}  same ids / reserve list"
     )
     n_equal = n_total = 0
     for case in cases:
@@ -230,9 +250,11 @@ def main() -> None:
         n_total += 1
         n_equal += moved == 0 and only == 0
         extra = f" only-in-one={only}" if only else ""
+        ids, rl = same_run(ours, result, ref_dir)
         print(
             f"{case.name:<14} {n:>5} {len(od):>7} {ari:>6.3f} {moved:>5} "
-            f"{r_secs:>8.1f} {secs:>7.3f} {r_secs / secs:>7.0f}x{extra}",
+            f"{r_secs:>8.1f} {secs:>7.3f} {r_secs / secs:>7.0f}x  "
+            f"{'yes' if ids else 'no'} / {'yes' if rl else 'no'}{extra}",
             flush=True,
         )
         if args.trace and (moved or only):
