@@ -1,9 +1,9 @@
 """Labour-market areas (LMA): the Eurostat/ISTAT algorithm, fast and deterministic.
 
 Specification: ``shared/design/lma-algorithm.md`` (the method of the R package
-LabourMarketAreas v3.4, ``findClusters``). This module implements the *clean* variant the
-specification asks for: after a member leaves a multi-community cluster the rest of the
-cluster is re-aggregated at once.
+LabourMarketAreas v3.4, ``findClusters``). By default the result is the package's
+partition (checked against R by ``benchmarks/lma_vs_reference.py`` and the fixtures in
+``tests/data/lma_reference``); the clean written method is ``method="written"``.
 
 Entry point: :func:`find_lma` (pure: a flow table in, an :class:`LmaResult` out).
 
