@@ -14,6 +14,7 @@ engine stays fast. Two methods (``method``):
 from __future__ import annotations
 
 import heapq
+from typing import Any
 
 import numpy as np
 
@@ -264,7 +265,8 @@ class LmaEngine:
 
     def rank_key(self, c: int) -> int:
         """(in-flow to c from outside its cluster) + residents - self-flow."""
-        return (self.Jc[c] - self.S[c] - int(self.own_in[c])) + self.Rc[c] - self.S[c]
+        result: int = (self.Jc[c] - self.S[c] - int(self.own_in[c])) + self.Rc[c] - self.S[c]
+        return result
 
 
 def _join_or_reserve(eng: LmaEngine, d: int, exclude: int) -> str | None:
@@ -280,7 +282,9 @@ def _join_or_reserve(eng: LmaEngine, d: int, exclude: int) -> str | None:
     return "link"
 
 
-def _type_d_rounds(eng: LmaEngine, it: int, freed: list[int], reserve: list[tuple]) -> None:
+def _type_d_rounds(
+    eng: LmaEngine, it: int, freed: list[int], reserve: list[tuple[Any, ...]]
+) -> None:
     """The m-1 rounds after a type-D step (c1 of L had no link)."""
     pending = set(freed)
     for _ in range(len(freed)):
@@ -309,7 +313,7 @@ def _type_d_rounds(eng: LmaEngine, it: int, freed: list[int], reserve: list[tupl
 
 
 def _ordinary_argmin_in_type_d(
-    eng: LmaEngine, it: int, p: int, v_p: float, reserve: list[tuple]
+    eng: LmaEngine, it: int, p: int, v_p: float, reserve: list[tuple[Any, ...]]
 ) -> None:
     """REFERENCE: a type-D round whose global argmin is an ordinary cluster P.
 
@@ -343,10 +347,12 @@ def _absorb_negatives(eng: LmaEngine, big_l: int) -> None:
             eng.move(c, big_l)
 
 
-def run_engine(eng: LmaEngine, max_iterations: int) -> tuple[list[tuple], int, np.ndarray]:
+def run_engine(
+    eng: LmaEngine, max_iterations: int
+) -> tuple[list[tuple[Any, ...]], int, np.ndarray]:
     """Main loop and reserve stage. Returns (reserve entries, iterations, before-reserve
     assignment)."""
-    reserve: list[tuple] = []
+    reserve: list[tuple[Any, ...]] = []
     it = 0
     while True:
         it += 1
