@@ -22,16 +22,30 @@ def region(atlas):
     return atlas._cached(("impact", "region"), compute)
 
 
+def content(atlas):
+    """The goals and interventions: the reviewed files, and when the platform is mounted,
+    those edited there with the forum's evaluations (read per request: a few small rows)."""
+    from regionatlas.workflows.monitoring import load_content
+
+    db = getattr(atlas, "platform_db", None)
+    if db is None:
+        return atlas._cached(("impact", "content"), load_content)
+    with db.session() as s:
+        return load_content(session=s)
+
+
 def monitoring(atlas) -> dict[str, Any]:
     """Goals and interventions with their computed progress (saved next to the store by the
-    build/import hook; recomputed here when that file belongs to another store state)."""
+    build/import hook; recomputed here when that file belongs to another store state or
+    other content)."""
+    c = content(atlas)
 
     def compute() -> dict[str, Any]:
         from regionatlas.workflows.monitoring import load_or_recompute
 
-        return load_or_recompute(atlas.store, region(atlas), atlas.cache_dir)
+        return load_or_recompute(atlas.store, region(atlas), atlas.cache_dir, c)
 
-    return atlas._cached(("impact", "monitoring"), compute)
+    return atlas._cached(("impact", "monitoring", c.digest), compute)
 
 
 def goal(atlas, goal_id: str) -> dict[str, Any]:
@@ -49,14 +63,15 @@ def brief_context(atlas):
         ctx.__dict__["monitoring"] = monitoring(atlas)  # share the cached payload
         return ctx
 
-    return atlas._cached(("impact", "brief_context"), compute)
+    return atlas._cached(("impact", "brief_context", content(atlas).digest), compute)
 
 
 def unit_brief(atlas, ags: str) -> dict[str, Any]:
     from regionatlas.workflows import briefs
 
     return atlas._cached(
-        ("impact", "brief", ags), lambda: briefs.unit_brief(brief_context(atlas), ags)
+        ("impact", "brief", ags, content(atlas).digest),
+        lambda: briefs.unit_brief(brief_context(atlas), ags),
     )
 
 
@@ -64,7 +79,8 @@ def corridor_brief(atlas, a: str, b: str) -> dict[str, Any]:
     from regionatlas.workflows import briefs
 
     return atlas._cached(
-        ("impact", "corridor", a, b), lambda: briefs.corridor_brief(brief_context(atlas), a, b)
+        ("impact", "corridor", a, b, content(atlas).digest),
+        lambda: briefs.corridor_brief(brief_context(atlas), a, b),
     )
 
 
@@ -72,5 +88,6 @@ def lma_brief(atlas, lma_id: int) -> dict[str, Any]:
     from regionatlas.workflows import briefs
 
     return atlas._cached(
-        ("impact", "lma", lma_id), lambda: briefs.lma_brief(brief_context(atlas), lma_id)
+        ("impact", "lma", lma_id, content(atlas).digest),
+        lambda: briefs.lma_brief(brief_context(atlas), lma_id),
     )

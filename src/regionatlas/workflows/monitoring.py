@@ -65,14 +65,25 @@ class Content:
 def load_content(
     goal_files: list[tuple[str, str]] | None = None,
     intervention_files: list[tuple[str, str]] | None = None,
+    session: Any = None,
 ) -> Content:
-    """Goals and interventions (the packaged example files unless others are given)."""
+    """Goals and interventions: the packaged example files unless others are given, plus,
+    with a platform ``session``, those edited on the platform and the forum's evaluations
+    recorded there (``workflows.goal_store``)."""
     gf = packaged("goals") if goal_files is None else goal_files
     inf = packaged("interventions") if intervention_files is None else intervention_files
     h = hashlib.sha256()
     for name, text in [*gf, *inf]:
         h.update(name.encode() + b"\0" + text.encode() + b"\0")
-    return Content(read_goals(gf), read_interventions(inf), h.hexdigest()[:16])
+    goals, items = read_goals(gf), read_interventions(inf)
+    if session is not None:
+        from regionatlas.workflows import goal_store
+
+        goals += goal_store.goals_from_db(session, None)
+        items = goal_store.with_db_evaluations(session, items)
+        items += goal_store.interventions_from_db(session, None)
+        h.update(goal_store.db_digest(session).encode())
+    return Content(goals, items, h.hexdigest()[:16])
 
 
 class Territories:

@@ -33,6 +33,12 @@ from regionatlas.platform.models.forum import (
     Thread,
     WorkingGroup,
 )
+from regionatlas.platform.models.impact import (
+    ImpactEvaluation,
+    ImpactGoal,
+    ImpactIndicator,
+    ImpactIntervention,
+)
 
 __all__ = [
     "EVENT_FORMATS",
@@ -50,6 +56,10 @@ __all__ = [
     "Event",
     "EventRegistration",
     "GroupMember",
+    "ImpactEvaluation",
+    "ImpactGoal",
+    "ImpactIndicator",
+    "ImpactIntervention",
     "LoginAttempt",
     "NewsItem",
     "Notification",

@@ -22,7 +22,7 @@ def goals(atlas: AtlasDep) -> Response:
         d = impact.monitoring(atlas)
         return {k: d[k] for k in ("goals", "rule", "store_version", "content", "synthetic_store")}
 
-    return cached(atlas, ("impact", "goals.json"), compute)
+    return cached(atlas, ("impact", "goals.json", impact.content(atlas).digest), compute)
 
 
 @router.get("/goals/{goal_id}.json", summary="One goal")
@@ -33,7 +33,9 @@ def goal(goal_id: ToolId, atlas: AtlasDep) -> Response:
 @router.get("/interventions.json", summary="Interventions: before/after, DiD, evaluations")
 def interventions(atlas: AtlasDep) -> Response:
     return cached(
-        atlas, ("impact", "interventions.json"), lambda: impact.monitoring(atlas)["interventions"]
+        atlas,
+        ("impact", "interventions.json", impact.content(atlas).digest),
+        lambda: impact.monitoring(atlas)["interventions"],
     )
 
 
@@ -87,7 +89,7 @@ def unit_pdf(ags: AgsPath, lang: Lang, atlas: AtlasDep) -> Response:
 
     brief = impact.unit_brief(atlas, ags)
     data = atlas._cached(
-        ("impact", "pdf", ags, lang),
+        ("impact", "pdf", ags, lang, impact.content(atlas).digest),
         lambda: html_to_pdf(brief_pdf_html(brief, lang, atlas.attributions())),
     )
     return Response(
