@@ -63,6 +63,10 @@ TABLES = (
     "news_item",
     "dkz_offer",
     "dkz_site",
+    "impact_goal",
+    "impact_indicator",
+    "impact_intervention",
+    "impact_evaluation",
     "audit_entry",
 )
 
