@@ -1,0 +1,31 @@
+"""What the platform pages need from the outside: database, mailer, upload folder, URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from regionatlas.platform.db import Database
+from regionatlas.platform.mail import Mailer
+
+MAX_UPLOAD = 10 * 1024 * 1024  # bytes per document
+
+
+@dataclass
+class PlatformConfig:
+    db: Database
+    mailer: Mailer
+    uploads_dir: Path
+    base_url: str = "http://127.0.0.1:8000"
+    secure_cookies: bool = False
+    max_upload: int = MAX_UPLOAD
+
+    @classmethod
+    def from_settings(cls, settings, uploads_dir: Path | None = None) -> PlatformConfig:
+        return cls(
+            db=Database(settings.platform_db_url, settings.platform_schema),
+            mailer=Mailer.from_settings(settings),
+            uploads_dir=uploads_dir or settings.uploads_dir,
+            base_url=settings.base_url,
+            secure_cookies=settings.secure_cookies,
+        )
