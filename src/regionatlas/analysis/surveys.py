@@ -1,0 +1,385 @@
+"""Survey results: shares with Wilson intervals, breakdowns, and "perceived vs measured".
+
+Pure functions over answers (list of ``{question code: value}`` as stored by the platform)
+and frames; no I/O. The suppression rule is applied here, once, so that every output built
+on these tables (web, API, downloads) shows the same cells as suppressed:
+
+* a group with fewer than ``MIN_N`` (5) responses shows nothing but its being suppressed;
+* a count of 1…4 responses is suppressed (primary), and when a single cell of a
+  single-answer distribution is suppressed, the next smallest non-zero cell is suppressed
+  too (secondary: else it could be recovered from the total);
+* suppressed cells carry ``suppressed = True`` and no count, share or interval (NaN/None),
+  never 0.
+
+Agreement measures (stated in every comparison's ``measure``):
+
+* staff catchment: 1 − total variation distance between the stated shares of a firm's staff
+  by municipality of residence and the measured origin shares of the commuters into the
+  firm's municipality, both coarsened to the stated places plus "elsewhere" (1 = identical);
+* orientation: the share of stated work destinations among the municipality's measured top
+  destinations of out-commuters (as many as were stated), the share whose first-named place
+  is the measured top destination, and the share of stated places in the same labour-market
+  area;
+* cooperation: the share of stated cross-border partners with a measured commuter linkage
+  (persons in both directions ≥ ``LINK_MIN``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+MIN_N = 5
+Z95 = 1.959963984540054
+LINK_MIN = 10.0
+OTHER = "-oth-"
+RESULT_COLUMNS = [
+    "question",
+    "group_by",
+    "group",
+    "option",
+    "count",
+    "n",
+    "share",
+    "ci_low",
+    "ci_high",
+    "mean",
+    "suppressed",
+]
+
+
+class QuestionLike(Protocol):
+    code: str
+    type: str
+
+    @property
+    def option_codes(self) -> tuple[str, ...]: ...
+
+
+def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a share k/n (95 % by default)."""
+    if n <= 0:
+        return (math.nan, math.nan)
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _options_of(q: QuestionLike, values: Iterable[Any]) -> list[str]:
+    if q.type == "scale":
+        seen = sorted({int(v) for v in values if v is not None})
+        return [str(v) for v in seen]
+    if q.type == "place":
+        return []
+    return list(q.option_codes) + [OTHER]
+
+
+def _counts(q: QuestionLike, values: list[Any]) -> tuple[Counter, int]:
+    """Counts per option and the number of responses that answered."""
+    c: Counter = Counter()
+    n = 0
+    for v in values:
+        if v is None:
+            continue
+        n += 1
+        if q.type in ("multi",):
+            c.update(v)
+        elif q.type == "ranking":
+            c.update(v[:1])  # first rank: the most important
+        elif q.type == "place":
+            c.update(p["ags"] for p in v)
+        else:
+            c[str(v)] += 1
+    return c, n
+
+
+def _rows_for(q: QuestionLike, values: list[Any], group_by: str, group: str) -> list[dict]:
+    counts, n = _counts(q, values)
+    base = {"question": q.code, "group_by": group_by, "group": group, "n": n}
+    if n < MIN_N:
+        return [{**base, "option": "", "suppressed": True, "n": None}]
+    if q.type == "number":
+        nums = [float(v) for v in values if v is not None]
+        return [{**base, "option": "", "mean": float(np.mean(nums)), "suppressed": False}]
+    options = _options_of(q, values) or sorted(counts)
+    rows = []
+    for opt in options:
+        k = int(counts.get(opt, 0))
+        if opt == OTHER and k == 0:
+            continue
+        lo, hi = wilson(k, n)
+        rows.append({**base, "option": opt, "count": k, "share": k / n, "ci_low": lo,
+                     "ci_high": hi, "suppressed": 0 < k < MIN_N})  # fmt: skip
+    exclusive = q.type in ("choice", "scale")
+    primary = [r for r in rows if r["suppressed"]]
+    if exclusive and len(primary) == 1:
+        rest = sorted((r for r in rows if not r["suppressed"] and r["count"] > 0),
+                      key=lambda r: r["count"])  # fmt: skip
+        if rest:
+            rest[0]["suppressed"] = True
+    if q.type == "scale":
+        nums = [float(v) for v in values if v is not None]
+        rows.append({**base, "option": "mean", "mean": float(np.mean(nums)), "suppressed": False})
+    for r in rows:
+        if r["suppressed"]:
+            r.update(count=None, share=None, ci_low=None, ci_high=None)
+    return rows
+
+
+def tabulate(
+    questions: Sequence[QuestionLike],
+    answers: Sequence[Mapping[str, Any]],
+    groupings: Mapping[str, Callable[[Mapping[str, Any]], str | None]] | None = None,
+) -> pd.DataFrame:
+    """Results per question for all responses (``group_by`` "all") and per group of each
+    grouping (a function response -> group key, None = unknown). Free-text questions are
+    never tabulated."""
+    rows: list[dict] = []
+    coded = [q for q in questions if q.type != "text"]
+    for q in coded:
+        rows += _rows_for(q, [a.get(q.code) for a in answers], "all", "all")
+    for name, key in (groupings or {}).items():
+        groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+        for a in answers:
+            g = key(a)
+            if g is not None:
+                groups[g].append(a)
+        for g in sorted(groups):
+            members = groups[g]
+            for q in coded:
+                rows += _rows_for(q, [a.get(q.code) for a in members], name, g)
+    frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
+    frame["suppressed"] = frame["suppressed"].astype(bool)
+    return frame
+
+
+# ------------------------------------------------------------------ perceived vs measured
+@dataclass
+class Comparison:
+    """One perceived-vs-measured comparison: per-response table, per-area table (suppressed
+    below MIN_N), overall summary, and what the agreement measure is."""
+
+    name: str
+    measure: str
+    per_area: pd.DataFrame  # area, level, n, agreement, ci_low, ci_high, suppressed
+    summary: dict[str, Any]
+    basis: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def _area_table(
+    records: list[tuple[str, float]], level: str, share: bool = False
+) -> pd.DataFrame:
+    """Mean agreement per area; ``share=True`` when the values are 0/1 hits (Wilson CI)."""
+    by: dict[str, list[float]] = defaultdict(list)
+    for area, value in records:
+        by[area].append(value)
+    rows = []
+    for area in sorted(by):
+        vals = by[area]
+        n = len(vals)
+        row: dict[str, Any] = {"area": area, "level": level, "n": n}
+        if n < MIN_N:
+            row.update(n=None, agreement=None, ci_low=None, ci_high=None, suppressed=True)
+        else:
+            mean = float(np.mean(vals))
+            if share:
+                lo, hi = wilson(round(sum(vals)), n)
+            else:
+                sd = float(np.std(vals, ddof=1)) if n > 1 else 0.0
+                half = Z95 * sd / math.sqrt(n)
+                lo, hi = max(0.0, mean - half), min(1.0, mean + half)
+            row.update(agreement=mean, ci_low=lo, ci_high=hi, suppressed=False)
+        rows.append(row)
+    return pd.DataFrame(
+        rows, columns=["area", "level", "n", "agreement", "ci_low", "ci_high", "suppressed"]
+    )
+
+
+def _summary(values: list[float], share: bool) -> dict[str, Any]:
+    n = len(values)
+    if n < MIN_N:
+        return {"n": None, "agreement": None, "ci_low": None, "ci_high": None, "suppressed": True}
+    mean = float(np.mean(values))
+    if share:
+        lo, hi = wilson(round(sum(values)), n)
+    else:
+        half = Z95 * float(np.std(values, ddof=1)) / math.sqrt(n)
+        lo, hi = max(0.0, mean - half), min(1.0, mean + half)
+    return {"n": n, "agreement": mean, "ci_low": lo, "ci_high": hi, "suppressed": False}
+
+
+def _areas(ags: str, places: pd.DataFrame) -> list[tuple[str, str]]:
+    if ags not in places.index:
+        return []
+    return [
+        ("gemeinde", ags),
+        ("kreis", str(places.at[ags, "district"])),
+        ("land", str(places.at[ags, "state"])),
+    ]
+
+
+def _by_level(records: list[tuple[str, str, float]], share: bool) -> pd.DataFrame:
+    parts = []
+    for level in ("gemeinde", "kreis", "land"):
+        parts.append(_area_table([(a, v) for lv, a, v in records if lv == level], level, share))
+    return pd.concat(parts, ignore_index=True)
+
+
+def flow_matrix(flows: pd.DataFrame) -> pd.DataFrame:
+    """origin × destination persons (known values only; suppressed flows left out)."""
+    f = flows[flows["persons"].notna()]
+    f = f.assign(origin=f["origin"].astype(str), destination=f["destination"].astype(str))
+    return f.groupby(["origin", "destination"])["persons"].sum().unstack(fill_value=0.0)
+
+
+def staff_catchment(
+    answers: Sequence[Mapping[str, Any]],
+    location: str,
+    staff: str,
+    flows: pd.DataFrame,
+    places: pd.DataFrame,
+) -> Comparison:
+    """Firms' stated staff catchment vs the commuter catchment of their municipality."""
+    m = flow_matrix(flows)
+    inflow = m.sum(axis=0)
+    records: list[tuple[str, str, float]] = []
+    values: list[float] = []
+    skipped = 0
+    for a in answers:
+        loc = a.get(location)
+        stated = a.get(staff)
+        if not loc or not stated or all(p.get("share") is None for p in stated):
+            continue
+        d = loc[0]["ags"]
+        if d not in m.columns or inflow[d] <= 0:
+            skipped += 1
+            continue
+        col = m[d] / inflow[d]
+        p = {s["ags"]: (s.get("share") or 0) / 100 for s in stated}
+        q = {o: float(col.get(o, 0.0)) for o in p}
+        p_rest = max(0.0, 1 - sum(p.values()))
+        q_rest = max(0.0, 1 - sum(q.values()))
+        tv = 0.5 * (sum(abs(p[o] - q[o]) for o in p) + abs(p_rest - q_rest))
+        agreement = 1 - tv
+        values.append(agreement)
+        records += [(lv, area, agreement) for lv, area in _areas(d, places)]
+    notes = [f"{skipped} responses without measured inflows to their municipality"] if skipped else []
+    return Comparison(
+        name="staff_catchment",
+        measure="1 − total variation distance between stated and measured origin shares "
+        "(stated places + elsewhere); 1 = identical, 0 = disjoint",
+        per_area=_by_level(records, share=False),
+        summary=_summary(values, share=False),
+        notes=notes,
+    )
+
+
+def orientation(
+    answers: Sequence[Mapping[str, Any]],
+    location: str,
+    work: str,
+    flows: pd.DataFrame,
+    places: pd.DataFrame,
+    lma: pd.Series | None = None,
+) -> dict[str, Comparison]:
+    """Municipalities' stated work destinations vs their dominant commuter destinations
+    (top-k hits, first place = top destination) and their labour-market area."""
+    m = flow_matrix(flows)
+    hits: list[tuple[str, str, float]] = []
+    firsts: list[tuple[str, str, float]] = []
+    same_lma: list[tuple[str, str, float]] = []
+    v_hits: list[float] = []
+    v_first: list[float] = []
+    v_lma: list[float] = []
+    for a in answers:
+        loc = a.get(location)
+        stated = [p["ags"] for p in (a.get(work) or []) if p["ags"] != (loc or [{}])[0].get("ags")]
+        if not loc or not stated:
+            continue
+        o = loc[0]["ags"]
+        areas = _areas(o, places)
+        if o in m.index:
+            row = m.loc[o].drop(labels=[o], errors="ignore")
+            row = row[row > 0].sort_values(ascending=False, kind="mergesort")
+            if len(row):
+                top = list(row.index[: len(stated)])
+                h = sum(1 for s in stated if s in top) / len(stated)
+                f = 1.0 if stated[0] == row.index[0] else 0.0
+                v_hits.append(h)
+                v_first.append(f)
+                hits += [(lv, ar, h) for lv, ar in areas]
+                firsts += [(lv, ar, f) for lv, ar in areas]
+        if lma is not None and o in lma.index and pd.notna(lma.get(o)) and lma[o] != 0:
+            same = [s for s in stated if s in lma.index]
+            if same:
+                v = sum(1 for s in same if lma[s] == lma[o]) / len(same)
+                v_lma.append(v)
+                same_lma += [(lv, ar, v) for lv, ar in areas]
+    return {
+        "orientation_top": Comparison(
+            "orientation_top",
+            "share of stated work destinations among the measured top destinations of "
+            "out-commuters (as many as stated)",
+            _by_level(hits, share=False),
+            _summary(v_hits, share=False),
+        ),
+        "orientation_first": Comparison(
+            "orientation_first",
+            "share of municipalities whose first-named work destination is the measured top "
+            "destination (Wilson 95 % interval)",
+            _by_level(firsts, share=True),
+            _summary(v_first, share=True),
+        ),
+        "orientation_lma": Comparison(
+            "orientation_lma",
+            "share of stated work destinations in the municipality's own labour-market area",
+            _by_level(same_lma, share=False),
+            _summary(v_lma, share=False),
+        ),
+    }
+
+
+def cooperation(
+    answers: Sequence[Mapping[str, Any]],
+    location: str,
+    partners: str,
+    flows: pd.DataFrame,
+    places: pd.DataFrame,
+    link_min: float = LINK_MIN,
+) -> Comparison:
+    """Stated partners across the state border vs measured commuter linkages."""
+    m = flow_matrix(flows)
+    both = m.add(m.T, fill_value=0.0)
+    records: list[tuple[str, str, float]] = []
+    values: list[float] = []
+    for a in answers:
+        loc = a.get(location)
+        if not loc or loc[0]["ags"] not in places.index:
+            continue
+        o = loc[0]["ags"]
+        state = str(places.at[o, "state"])
+        for p in a.get(partners) or []:
+            d = p["ags"]
+            if d not in places.index or str(places.at[d, "state"]) == state:
+                continue
+            linked = 0.0
+            if o in both.index and d in both.columns:
+                linked = 1.0 if float(both.at[o, d]) >= link_min else 0.0
+            values.append(linked)
+            records += [(lv, ar, linked) for lv, ar in _areas(o, places)]
+    return Comparison(
+        "cooperation",
+        f"share of stated cross-border partners with a measured commuter linkage "
+        f"(≥ {link_min:g} persons in both directions together; Wilson 95 % interval)",
+        _by_level(records, share=True),
+        _summary(values, share=True),
+    )
