@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from regionatlas.analysis.scenarios.definition import load_definition, parse_definition
+from regionatlas.analysis.scenarios.definition import parse_definition
 from regionatlas.analysis.scenarios.engine import (
     ATTRIBUTION,
     compare,
@@ -18,9 +18,11 @@ from regionatlas.analysis.scenarios.engine import (
 from regionatlas.analysis.scenarios.export import export
 from regionatlas.analysis.scenarios.synthetic import synthetic_context
 from regionatlas.errors import NotFoundError, ParameterError, ScenarioError
-from regionatlas.settings import PROJECT_ROOT
+from regionatlas.workflows.scenarios import default_parameters, load_definition
+from regionatlas.workflows.scenarios.files import EXAMPLES_DIR
 
-EXAMPLES = sorted((PROJECT_ROOT / "scenarios").glob("*.toml"))
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.toml"))
+PARAMS = default_parameters()
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +51,7 @@ ALL_LEVERS = {
 
 
 def test_lever_contributions_add_up_to_the_total_change(ctx):
-    result = run_scenario(_definition(**ALL_LEVERS), ctx)
+    result = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS)
     assert [lv["lever"] for lv in result.levers] == [
         "job_relocation",
         "remote_work",
@@ -65,7 +67,7 @@ def test_lever_contributions_add_up_to_the_total_change(ctx):
 
 
 def test_score_is_the_weighted_mean_of_its_components(ctx):
-    result = run_scenario(_definition(**ALL_LEVERS), ctx)
+    result = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS)
     comps = {c["goal"]: c for c in result.score["components"]}
     expected = (3 * comps["climate"]["component_pct"] + comps["costs"]["component_pct"]) / 4
     assert result.score["score"] == pytest.approx(expected, abs=1e-3)
@@ -78,13 +80,13 @@ def test_score_is_the_weighted_mean_of_its_components(ctx):
 
 
 def test_empty_scenario_equals_the_baseline(ctx):
-    result = run_scenario(_definition(), ctx)
+    result = run_scenario(_definition(), ctx, PARAMS)
     assert result.scenario == result.baseline
     assert result.score["score"] == 0
 
 
 def test_result_is_json_ready_and_labelled(ctx):
-    data = result_dict = run_scenario(_definition(**ALL_LEVERS), ctx).to_dict()
+    data = result_dict = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS).to_dict()
     text = json.dumps(result_dict, allow_nan=False)
     assert json.loads(text)["estimate_basis"] == "synthetic"
     assert data["attribution"] == ATTRIBUTION
@@ -107,7 +109,7 @@ def test_result_is_json_ready_and_labelled(ctx):
 def test_worked_examples_load_and_run(path, ctx):
     definition = load_definition(path)
     assert definition.region == "region-der-mitte"
-    result = run_scenario(definition, ctx)
+    result = run_scenario(definition, ctx, PARAMS)
     assert result.levers, "every example uses at least one lever"
     assert result.scenario.persons > 0
 
@@ -123,8 +125,8 @@ def test_at_least_the_required_examples_exist():
 
 
 def test_compare_two_scenarios(ctx):
-    a = run_scenario(_definition(remote_work={"share": 0.1, "days_per_week": 1}), ctx)
-    b = run_scenario(_definition(remote_work={"share": 0.2, "days_per_week": 1}), ctx)
+    a = run_scenario(_definition(remote_work={"share": 0.1, "days_per_week": 1}), ctx, PARAMS)
+    b = run_scenario(_definition(remote_work={"share": 0.2, "days_per_week": 1}), ctx, PARAMS)
     table = compare(a, b).set_index("indicator")
     row = table.loc["commuter_km_day"]
     assert row["difference_b_minus_a"] == pytest.approx(row.iloc[2] - row.iloc[1])
@@ -178,19 +180,20 @@ def test_bad_toml_and_missing_file(tmp_path):
 
 def test_errors_from_levers_reach_the_caller(ctx):
     with pytest.raises(ParameterError, match="larger than the number of candidate"):
-        run_scenario(_definition(satellite_offices={"k": 10_000}), ctx)
+        run_scenario(_definition(satellite_offices={"k": 10_000}), ctx, PARAMS)
     with pytest.raises(NotFoundError, match="unknown place"):
-        run_scenario(_definition(job_relocation={"jobs": 1, "targets": ["99999999"]}), ctx)
+        run_scenario(_definition(job_relocation={"jobs": 1, "targets": ["99999999"]}), ctx, PARAMS)
     with pytest.raises(ScenarioError, match="region"):
         run_scenario(
             parse_definition({"scenario": {"name": "x", "version": "1", "region": "elsewhere"}}),
             ctx,
+            PARAMS,
         )
 
 
 def test_exports_carry_the_attribution(ctx, tmp_path):
-    a = run_scenario(_definition(**ALL_LEVERS), ctx)
-    b = run_scenario(_definition(remote_work={"share": 0.3, "days_per_week": 2}), ctx)
+    a = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS)
+    b = run_scenario(_definition(remote_work={"share": 0.3, "days_per_week": 2}), ctx, PARAMS)
     csv = export(tmp_path / "a.csv", a)
     assert ATTRIBUTION in csv.read_text(encoding="utf-8")
     xlsx = export(tmp_path / "ab.xlsx", a, b)
@@ -207,7 +210,7 @@ def test_exports_carry_the_attribution(ctx, tmp_path):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_saved_definitions_read_back_unchanged(path, tmp_path):
-    from regionatlas.analysis.scenarios.definition import save_definition
+    from regionatlas.workflows.scenarios import save_definition
 
     original = load_definition(path)
     copy = load_definition(save_definition(original, tmp_path / "copy.toml"))
@@ -215,6 +218,6 @@ def test_saved_definitions_read_back_unchanged(path, tmp_path):
 
 
 def test_result_carries_the_baseline_corridors(ctx):
-    result = run_scenario(_definition(), ctx)
+    result = run_scenario(_definition(), ctx, PARAMS)
     corridors = result.tables["baseline.by_corridor"]
     assert corridors["commuter_km_day"].sum() == pytest.approx(result.baseline.commuter_km_day)

@@ -12,13 +12,13 @@ import pytest
 import shapely
 
 from regionatlas.errors import ParameterError
+from regionatlas.model.schema import STORE_CRS
 from regionatlas.store.export import (
     DATA_SHEET,
     SOURCES_SHEET,
     attribution_sidecar,
     export_table,
 )
-from regionatlas.store.schema import STORE_CRS
 
 SOURCES = ["© GeoBasis-DE / BKG 2021 (Daten verändert)", "© Statistik der Bundesagentur für Arbeit"]
 

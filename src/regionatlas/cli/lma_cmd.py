@@ -3,9 +3,12 @@ OD table."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -18,6 +21,9 @@ from regionatlas.cli.common import (
     out,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    from regionatlas.analysis.lma import LmaResult
 
 SUMMARY_COLUMNS = (
     ("cluster", "LMA"),
@@ -35,6 +41,37 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(value)
+
+
+def _atomic_csv(df: pd.DataFrame, target: Path) -> Path:
+    """Write to a temporary file next to target; the caller renames it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    df.to_csv(tmp, index=False, lineterminator="\n")
+    return Path(tmp)
+
+
+def write_lma_outputs(
+    result: LmaResult, out_csv: str | Path, summary_path: str | Path | None = None
+) -> None:
+    """Write areas (community, cluster, status) and, if asked, the per-area summary.
+
+    Both files are first written to temporary files and then renamed, so a failure
+    leaves no half-written output."""
+    from regionatlas.analysis.lma import areas_table
+
+    tmps: list[tuple[Path, Path]] = []
+    try:
+        tmps.append((_atomic_csv(areas_table(result), Path(out_csv)), Path(out_csv)))
+        if summary_path is not None:
+            tmps.append((_atomic_csv(result.stats, Path(summary_path)), Path(summary_path)))
+    except BaseException:
+        for tmp, _ in tmps:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target in tmps:
+        os.replace(tmp, target)
 
 
 def register(app: typer.Typer) -> None:
@@ -83,7 +120,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Labour-market areas (Eurostat/ISTAT method) from an OD table – Arbeitsmarktregionen."""
         from regionatlas.analysis.lma import LmaParams, find_lma
-        from regionatlas.analysis.od_table import read_od_csv, read_units, write_lma_outputs
+        from regionatlas.sources.od_table import read_od_csv, read_units
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)
         known = read_units(units) if units is not None else None

@@ -30,7 +30,7 @@ import pandas as pd
 import pyogrio
 
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import WEB_CRS
+from regionatlas.model.schema import WEB_CRS
 
 Format = Literal["gpkg", "csv", "xlsx", "geojson"]
 FORMATS: tuple[str, ...] = ("gpkg", "csv", "xlsx", "geojson")
