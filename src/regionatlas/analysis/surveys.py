@@ -175,9 +175,7 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def _area_table(
-    records: list[tuple[str, float]], level: str, share: bool = False
-) -> pd.DataFrame:
+def _area_table(records: list[tuple[str, float]], level: str, share: bool = False) -> pd.DataFrame:
     """Mean agreement per area; ``share=True`` when the values are 0/1 hits (Wilson CI)."""
     by: dict[str, list[float]] = defaultdict(list)
     for area, value in records:
@@ -217,14 +215,11 @@ def _summary(values: list[float], share: bool) -> dict[str, Any]:
     return {"n": n, "agreement": mean, "ci_low": lo, "ci_high": hi, "suppressed": False}
 
 
-def _areas(ags: str, places: pd.DataFrame) -> list[tuple[str, str]]:
-    if ags not in places.index:
+def _areas(ags: str, places: pd.DataFrame | PlaceIndex) -> list[tuple[str, str]]:
+    pi = places if isinstance(places, PlaceIndex) else PlaceIndex.of(places)
+    if ags not in pi.district:
         return []
-    return [
-        ("gemeinde", ags),
-        ("kreis", str(places.at[ags, "district"])),
-        ("land", str(places.at[ags, "state"])),
-    ]
+    return [("gemeinde", ags), ("kreis", pi.district[ags]), ("land", pi.state[ags])]
 
 
 def _by_level(records: list[tuple[str, str, float]], share: bool) -> pd.DataFrame:
@@ -234,23 +229,75 @@ def _by_level(records: list[tuple[str, str, float]], share: bool) -> pd.DataFram
     return pd.concat(parts, ignore_index=True)
 
 
-def flow_matrix(flows: pd.DataFrame) -> pd.DataFrame:
-    """origin × destination persons (known values only; suppressed flows left out)."""
-    f = flows[flows["persons"].notna()]
-    f = f.assign(origin=f["origin"].astype(str), destination=f["destination"].astype(str))
-    return f.groupby(["origin", "destination"])["persons"].sum().unstack(fill_value=0.0)
+@dataclass(frozen=True)
+class PlaceIndex:
+    """ags -> district and state, as plain dicts (fast lookups per response)."""
+
+    district: dict[str, str]
+    state: dict[str, str]
+
+    @classmethod
+    def of(cls, places: pd.DataFrame) -> PlaceIndex:
+        idx = places.index.astype(str)
+        return cls(
+            dict(zip(idx, places["district"].astype(str), strict=True)),
+            dict(zip(idx, places["state"].astype(str), strict=True)),
+        )
+
+
+@dataclass(frozen=True)
+class FlowIndex:
+    """Measured flows as lookups: inflow origin shares per destination, destinations of each
+    origin by size (largest first, ties by key), persons between a pair in both directions."""
+
+    inflow: dict[str, dict[str, float]]
+    top_out: dict[str, list[str]]
+    pair: dict[tuple[str, str], float]
+
+    @classmethod
+    def of(cls, flows: pd.DataFrame) -> FlowIndex:
+        f = flows[flows["persons"].notna()]
+        f = pd.DataFrame(
+            {
+                "o": f["origin"].astype(str).to_numpy(),
+                "d": f["destination"].astype(str).to_numpy(),
+                "p": f["persons"].astype(float).to_numpy(),
+            }
+        )
+        f = f.groupby(["o", "d"], as_index=False)["p"].sum()
+        f = f[f["p"] > 0]
+        inflow: dict[str, dict[str, float]] = {}
+        totals = f.groupby("d")["p"].transform("sum")
+        share = (f["p"] / totals).to_numpy()
+        for o, d, sh in zip(f["o"].to_numpy(), f["d"].to_numpy(), share, strict=True):
+            inflow.setdefault(d, {})[o] = float(sh)
+        out = f[f["o"] != f["d"]].sort_values(["o", "p", "d"], ascending=[True, False, True])
+        top_out = {o: list(g["d"]) for o, g in out.groupby("o", sort=False)}
+        pair: dict[tuple[str, str], float] = defaultdict(float)
+        for o, d, p in zip(f["o"].to_numpy(), f["d"].to_numpy(), f["p"].to_numpy(), strict=True):
+            pair[(o, d)] += float(p)
+            if o != d:
+                pair[(d, o)] += float(p)
+        return cls(inflow, top_out, dict(pair))
+
+
+def _index(flows: pd.DataFrame | FlowIndex) -> FlowIndex:
+    return flows if isinstance(flows, FlowIndex) else FlowIndex.of(flows)
+
+
+def _pindex(places: pd.DataFrame | PlaceIndex) -> PlaceIndex:
+    return places if isinstance(places, PlaceIndex) else PlaceIndex.of(places)
 
 
 def staff_catchment(
     answers: Sequence[Mapping[str, Any]],
     location: str,
     staff: str,
-    flows: pd.DataFrame,
-    places: pd.DataFrame,
+    flows: pd.DataFrame | FlowIndex,
+    places: pd.DataFrame | PlaceIndex,
 ) -> Comparison:
     """Firms' stated staff catchment vs the commuter catchment of their municipality."""
-    m = flow_matrix(flows)
-    inflow = m.sum(axis=0)
+    fi, pi = _index(flows), _pindex(places)
     records: list[tuple[str, str, float]] = []
     values: list[float] = []
     skipped = 0
@@ -260,19 +307,20 @@ def staff_catchment(
         if not loc or not stated or all(p.get("share") is None for p in stated):
             continue
         d = loc[0]["ags"]
-        if d not in m.columns or inflow[d] <= 0:
+        col = fi.inflow.get(d)
+        if not col:
             skipped += 1
             continue
-        col = m[d] / inflow[d]
         p = {s["ags"]: (s.get("share") or 0) / 100 for s in stated}
-        q = {o: float(col.get(o, 0.0)) for o in p}
+        q = {o: col.get(o, 0.0) for o in p}
         p_rest = max(0.0, 1 - sum(p.values()))
         q_rest = max(0.0, 1 - sum(q.values()))
-        tv = 0.5 * (sum(abs(p[o] - q[o]) for o in p) + abs(p_rest - q_rest))
-        agreement = 1 - tv
+        agreement = 1 - 0.5 * (sum(abs(p[o] - q[o]) for o in p) + abs(p_rest - q_rest))
         values.append(agreement)
-        records += [(lv, area, agreement) for lv, area in _areas(d, places)]
-    notes = [f"{skipped} responses without measured inflows to their municipality"] if skipped else []
+        records += [(lv, area, agreement) for lv, area in _areas(d, pi)]
+    notes = (
+        [f"{skipped} responses without measured inflows to their municipality"] if skipped else []
+    )
     return Comparison(
         name="staff_catchment",
         measure="1 − total variation distance between stated and measured origin shares "
@@ -287,13 +335,14 @@ def orientation(
     answers: Sequence[Mapping[str, Any]],
     location: str,
     work: str,
-    flows: pd.DataFrame,
-    places: pd.DataFrame,
+    flows: pd.DataFrame | FlowIndex,
+    places: pd.DataFrame | PlaceIndex,
     lma: pd.Series | None = None,
 ) -> dict[str, Comparison]:
     """Municipalities' stated work destinations vs their dominant commuter destinations
     (top-k hits, first place = top destination) and their labour-market area."""
-    m = flow_matrix(flows)
+    fi, pi = _index(flows), _pindex(places)
+    lmas = {} if lma is None else {str(k): v for k, v in lma.dropna().items() if v != 0}
     hits: list[tuple[str, str, float]] = []
     firsts: list[tuple[str, str, float]] = []
     same_lma: list[tuple[str, str, float]] = []
@@ -302,26 +351,26 @@ def orientation(
     v_lma: list[float] = []
     for a in answers:
         loc = a.get(location)
-        stated = [p["ags"] for p in (a.get(work) or []) if p["ags"] != (loc or [{}])[0].get("ags")]
-        if not loc or not stated:
+        if not loc:
             continue
         o = loc[0]["ags"]
-        areas = _areas(o, places)
-        if o in m.index:
-            row = m.loc[o].drop(labels=[o], errors="ignore")
-            row = row[row > 0].sort_values(ascending=False, kind="mergesort")
-            if len(row):
-                top = list(row.index[: len(stated)])
-                h = sum(1 for s in stated if s in top) / len(stated)
-                f = 1.0 if stated[0] == row.index[0] else 0.0
-                v_hits.append(h)
-                v_first.append(f)
-                hits += [(lv, ar, h) for lv, ar in areas]
-                firsts += [(lv, ar, f) for lv, ar in areas]
-        if lma is not None and o in lma.index and pd.notna(lma.get(o)) and lma[o] != 0:
-            same = [s for s in stated if s in lma.index]
+        stated = [p["ags"] for p in (a.get(work) or []) if p["ags"] != o]
+        if not stated:
+            continue
+        areas = _areas(o, pi)
+        ranked = fi.top_out.get(o)
+        if ranked:
+            top = ranked[: len(stated)]
+            h = sum(1 for s in stated if s in top) / len(stated)
+            f = 1.0 if stated[0] == ranked[0] else 0.0
+            v_hits.append(h)
+            v_first.append(f)
+            hits += [(lv, ar, h) for lv, ar in areas]
+            firsts += [(lv, ar, f) for lv, ar in areas]
+        if o in lmas:
+            same = [s for s in stated if s in lmas]
             if same:
-                v = sum(1 for s in same if lma[s] == lma[o]) / len(same)
+                v = sum(1 for s in same if lmas[s] == lmas[o]) / len(same)
                 v_lma.append(v)
                 same_lma += [(lv, ar, v) for lv, ar in areas]
     return {
@@ -344,6 +393,7 @@ def orientation(
             "share of stated work destinations in the municipality's own labour-market area",
             _by_level(same_lma, share=False),
             _summary(v_lma, share=False),
+            notes=[] if lmas else ["labour-market areas not available for the measured flows"],
         ),
     }
 
@@ -352,30 +402,28 @@ def cooperation(
     answers: Sequence[Mapping[str, Any]],
     location: str,
     partners: str,
-    flows: pd.DataFrame,
-    places: pd.DataFrame,
+    flows: pd.DataFrame | FlowIndex,
+    places: pd.DataFrame | PlaceIndex,
     link_min: float = LINK_MIN,
 ) -> Comparison:
     """Stated partners across the state border vs measured commuter linkages."""
-    m = flow_matrix(flows)
-    both = m.add(m.T, fill_value=0.0)
+    fi, pi = _index(flows), _pindex(places)
     records: list[tuple[str, str, float]] = []
     values: list[float] = []
     for a in answers:
         loc = a.get(location)
-        if not loc or loc[0]["ags"] not in places.index:
+        if not loc or loc[0]["ags"] not in pi.state:
             continue
         o = loc[0]["ags"]
-        state = str(places.at[o, "state"])
+        state = pi.state[o]
+        areas = _areas(o, pi)
         for p in a.get(partners) or []:
             d = p["ags"]
-            if d not in places.index or str(places.at[d, "state"]) == state:
+            if d not in pi.state or pi.state[d] == state:
                 continue
-            linked = 0.0
-            if o in both.index and d in both.columns:
-                linked = 1.0 if float(both.at[o, d]) >= link_min else 0.0
+            linked = 1.0 if fi.pair.get((o, d), 0.0) >= link_min else 0.0
             values.append(linked)
-            records += [(lv, ar, linked) for lv, ar in _areas(o, places)]
+            records += [(lv, ar, linked) for lv, ar in areas]
     return Comparison(
         "cooperation",
         f"share of stated cross-border partners with a measured commuter linkage "

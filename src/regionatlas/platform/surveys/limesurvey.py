@@ -161,7 +161,9 @@ def _raw_of(q: Question, cells: dict[str, str]) -> tuple[Any, dict[str, str]]:
             return ("__bad__", bad[0], "Y or empty"), texts
         return chosen + ([OTHER] if q.other and other else []), texts
     if q.type == "ranking":
-        return [cells.get(f"{q.code}[{i}]", "") for i in range(1, int(q.max or len(q.options)) + 1)], texts
+        return [
+            cells.get(f"{q.code}[{i}]", "") for i in range(1, int(q.max or len(q.options)) + 1)
+        ], texts
     if q.type == "place":
         return [
             (cells.get(f"{q.code}[P{i}]", "").strip(), cells.get(f"{q.code}[S{i}]", "").strip())
@@ -443,9 +445,11 @@ def write_lss(qn: Questionnaire, sid: int = 100001, lang: str = "de") -> str:
 
     def section(name: str, fields: list[str], rows: list[str]) -> str:
         names = "".join(f"<fieldname>{f}</fieldname>" for f in fields)
-        return f" <{name}>\n  <fields>{names}</fields>\n  <rows>\n   " + "\n   ".join(
-            rows
-        ) + f"\n  </rows>\n </{name}>\n"
+        return (
+            f" <{name}>\n  <fields>{names}</fields>\n  <rows>\n   "
+            + "\n   ".join(rows)
+            + f"\n  </rows>\n </{name}>\n"
+        )
 
     qfields = ["qid", "parent_qid", "sid", "gid", "type", "title", "question", "other",
                "mandatory", "question_order", "language", "scale_id"]  # fmt: skip

@@ -210,7 +210,9 @@ def parse_text(text: str, source: str = "questionnaire") -> Questionnaire:
 
 def shipped_ids() -> list[str]:
     folder = resources.files("regionatlas.platform.surveys").joinpath("questionnaires")
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def shipped_text(qid: str) -> str:

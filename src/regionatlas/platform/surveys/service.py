@@ -342,10 +342,7 @@ def counts(s: Session, survey: Survey) -> dict[str, int]:
     out = {"draft": 0, "complete": 0}
     out.update({k: int(v) for k, v in rows})
     out["invitations"] = int(
-        s.scalar(
-            select(func.count()).where(SurveyInvitation.survey_id == survey.id)
-        )
-        or 0
+        s.scalar(select(func.count()).where(SurveyInvitation.survey_id == survey.id)) or 0
     )
     return out
 
@@ -407,9 +404,7 @@ def purge_expired(s: Session, now: datetime | None = None) -> int:
         ids = select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)
         s.execute(delete(SurveyFreeText).where(SurveyFreeText.response_id.in_(ids)))
         n = s.execute(delete(SurveyResponse).where(SurveyResponse.survey_id == survey.id))
-        s.execute(
-            delete(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id)
-        )
+        s.execute(delete(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id))
         count = int(n.rowcount or 0)  # type: ignore[attr-defined]
         if count:
             audit.record(s, "purge", "survey", survey.id, after={"responses": count})

@@ -88,7 +88,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("survey_id", "external_id", name=op.f("uq_survey_response_survey_id")),
     )
     with op.batch_alter_table("survey_response", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_survey_response_survey_id"), ["survey_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_survey_response_survey_id"), ["survey_id"], unique=False
+        )
     op.create_table(
         "survey_free_text",
         sa.Column("id", sa.Integer(), nullable=False),
