@@ -79,7 +79,7 @@ def _options_of(q: QuestionLike, values: Iterable[Any]) -> list[str]:
         return [str(v) for v in seen]
     if q.type == "place":
         return []
-    return list(q.option_codes) + [OTHER]
+    return [*list(q.option_codes), OTHER]
 
 
 def _counts(q: QuestionLike, values: list[Any]) -> tuple[Counter, int]:

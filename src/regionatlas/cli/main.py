@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "regionatlas.cli.scenario_cmds",
     "regionatlas.cli.web_cmds",
     "regionatlas.cli.platform_cmds",
+    "regionatlas.cli.survey_cmds",
 )
 
 for _name in COMMAND_MODULES:

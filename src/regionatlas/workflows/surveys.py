@@ -207,7 +207,7 @@ def analyse(responses: service.Responses, ctx: RegionContext) -> SurveyResults:
         attribution=(
             SURVEY_ATTRIBUTION + (" – SYNTHETIC" if responses.synthetic else ""),
             *ctx.attribution,
-        ),  # fmt: skip
+        ),
         basis=ctx.basis,
         notes=notes,
     )

@@ -234,7 +234,8 @@ def read_csv(
             continue
         if len(values) != len(header):
             problems.append(
-                f"{file}, line {line}: {len(values)} fields; expected {len(header)} as in the header"
+                f"{file}, line {line}: {len(values)} fields; "
+                f"expected {len(header)} as in the header"
             )
             continue
         cells = dict(zip(header, values, strict=True))
@@ -291,6 +292,9 @@ def read_csv(
             )
         )
     if problems:
+        again = [p for p in problems if "(also in an earlier import)" in p]
+        if known_ids and len(again) == len(problems) == len(seen):
+            problems = [f"{file}: all {len(again)} responses were imported before; nothing to do"]
         raise ImportRefused(file, problems)
     return out
 
@@ -303,7 +307,9 @@ def _found(q: Question, value: Any) -> str:
     if q.options:
         expected = f"; expected one of {', '.join(q.option_codes)}"
     elif q.type in ("number", "scale"):
-        expected = f"; expected a number {q.min if q.min is not None else ''}…{q.max if q.max is not None else ''}"
+        lo = "" if q.min is None else q.min
+        hi = "" if q.max is None else q.max
+        expected = f"; expected a number {lo}…{hi}"
     return f" (found {str(shown)[:60]!r}){expected}"
 
 

@@ -109,7 +109,7 @@ def _firm(rng: np.random.Generator, reg: _Region, qn: Questionnaire, i: int) -> 
         noisy = rng.dirichlet(persons / persons.sum() * 20 + 0.5)
         covered = persons.sum() / reg.inflow_total[loc] + rng.normal(0, 0.05)
         covered = float(min(0.95, max(0.05, covered)))
-        shares = [int(round(s * covered * 100 / 5)) * 5 for s in noisy]
+        shares = [round(s * covered * 100 / 5) * 5 for s in noisy]
         staff = [{"ags": o, "share": s} for o, s in zip(origins, shares, strict=True) if s > 0]
         if staff and sum(s["share"] for s in staff) <= 100:
             a["STAFF"] = staff
@@ -129,7 +129,7 @@ def _firm(rng: np.random.Generator, reg: _Region, qn: Questionnaire, i: int) -> 
         if rng.random() < 0.2:  # noise: a place without a measured link
             other = [x for x in reg.ags if reg.state[x] != reg.state[loc] and x not in chosen]
             if other:
-                chosen = chosen + [other[int(rng.integers(len(other)))]]
+                chosen = [*chosen, other[int(rng.integers(len(other)))]]
         a["COOPWHO"] = [{"ags": x, "share": None} for x in chosen]
     else:
         a["COOP"] = "N"
