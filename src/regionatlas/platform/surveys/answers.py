@@ -196,3 +196,21 @@ def validate(
         if q.other and other and (value == OTHER or (isinstance(value, list) and OTHER in value)):
             kept[f"{q.code}_other"] = other
     return Checked(answers=answers, texts=kept, errors=errors)
+
+
+def raw_from_answers(qn: Questionnaire, answers: Mapping[str, Any]) -> Raw:
+    """Stored answers back in the raw shape of ``from_form`` (to fill a form again)."""
+    raw: Raw = {}
+    for q in qn.questions:
+        value = answers.get(q.code)
+        if value is None:
+            continue
+        if q.type == "place":
+            raw[q.code] = [
+                (p["ags"], "" if p.get("share") is None else str(p["share"])) for p in value
+            ]
+        elif q.type in ("multi", "ranking"):
+            raw[q.code] = list(value)
+        else:
+            raw[q.code] = str(value)
+    return raw

@@ -410,3 +410,13 @@ def purge_expired(s: Session, now: datetime | None = None) -> int:
             audit.record(s, "purge", "survey", survey.id, after={"responses": count})
         gone += count
     return gone
+
+
+def latest_change(s: Session, survey: Survey) -> str:
+    """A fingerprint of the survey's responses (changes with every save, import, deletion)."""
+    row = s.execute(
+        select(
+            func.max(SurveyResponse.id), func.count(), func.max(SurveyResponse.submitted_at)
+        ).where(SurveyResponse.survey_id == survey.id)
+    ).one()
+    return f"{row[0]}-{row[1]}-{row[2]}"

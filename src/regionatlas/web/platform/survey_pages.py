@@ -1,0 +1,181 @@
+"""Survey pages for respondents: the list of open surveys, the form by open link or by
+personal token (save and resume, one response per token), the thank-you page.
+
+The form is validated on the server; on any error the page comes back (422) with everything
+typed still in it, each error next to its question and listed at the top with links.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from regionatlas.platform.surveys import service
+from regionatlas.platform.surveys.answers import from_form, raw_from_answers, validate
+from regionatlas.platform.surveys.questionnaire import Questionnaire
+from regionatlas.web.i18n import Translator
+from regionatlas.web.platform import survey_context
+from regionatlas.web.platform.deps import Ctx, CtxDep
+
+router = APIRouter()
+P = "/{lang}/platform/surveys"
+
+
+def _lists(ctx: Ctx) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if ctx.form is not None:
+        for key, value in ctx.form.multi_items():
+            if isinstance(value, str):
+                out.setdefault(key, []).append(value[:5000])
+    return out
+
+
+def error_messages(lang: str, errors: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, str]:
+    t = Translator(lang)
+    return {code: t(f"surveys.err_{key}", **params) for code, (key, params) in errors.items()}
+
+
+def _place_keys(ctx: Ctx) -> set[str]:
+    return survey_context.place_lookup(ctx.request.app).keys
+
+
+def _resolve(ctx: Ctx, qn: Questionnaire, raw: dict[str, Any]) -> dict[str, Any]:
+    """Place inputs typed as "Name (AGS)", an AGS or a unique name -> AGS (else kept as typed,
+    so the error shows what was typed)."""
+    lookup = survey_context.place_lookup(ctx.request.app)
+    out = dict(raw)
+    for q in qn.questions:
+        if q.type == "place":
+            out[q.code] = [(lookup.resolve(a), s) for a, s in raw.get(q.code, [])]
+    return out
+
+
+def render_form(
+    ctx: Ctx,
+    survey,
+    qn: Questionnaire,
+    path: str,
+    *,
+    raw: dict[str, Any] | None = None,
+    texts: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    saved: bool = False,
+    resume_url: str | None = None,
+):
+    return ctx.render(
+        "surveys/form.html",
+        path,
+        status=status,
+        survey=survey,
+        qn=qn,
+        raw=raw or {},
+        texts=texts or {},
+        errors=errors or {},
+        places=survey_context.place_lookup(ctx.request.app),
+        saved=saved,
+        resume_url=resume_url,
+        is_open=service.is_open(survey),
+    )
+
+
+@router.get(P + "/")
+def survey_list(ctx: CtxDep):
+    surveys = service.listing(ctx.s)
+    is_admin = bool(ctx.account and ctx.account.is_admin)
+    shown = [sv for sv in surveys if is_admin or (sv.mode == "open" and service.is_open(sv))] + (
+        [] if is_admin else [sv for sv in surveys if sv.results_public and sv.mode != "open"]
+    )
+    return ctx.render(
+        "surveys/list.html",
+        "platform/surveys/",
+        surveys=list(dict.fromkeys(shown)),
+        is_admin=is_admin,
+        open_of={sv.id: service.is_open(sv) for sv in surveys},
+        questionnaires=("firms", "municipalities"),
+    )
+
+
+@router.get(P + "/{slug}/")
+def open_form(slug: str, ctx: CtxDep):
+    survey = service.get(ctx.s, slug)
+    qn = service.questionnaire_of(survey)
+    path = f"platform/surveys/{survey.slug}/"
+    if survey.mode != "open":
+        return ctx.render("surveys/closed.html", path, survey=survey, reason="invite", status=403)
+    if not service.is_open(survey):
+        return ctx.render("surveys/closed.html", path, survey=survey, reason="closed", status=410)
+    return render_form(ctx, survey, qn, path)
+
+
+def _post(ctx: Ctx, survey, qn: Questionnaire, path: str, inv=None, token: str | None = None):
+    service.require_open(survey)
+    final = (ctx.form.get("action") if ctx.form is not None else None) == "submit"
+    raw, texts = from_form(qn, _lists(ctx))
+    raw = _resolve(ctx, qn, raw)
+    checked = validate(qn, raw, texts, _place_keys(ctx), final=final)
+    if checked.errors:
+        ctx.s.rollback()
+        return render_form(
+            ctx,
+            survey,
+            qn,
+            path,
+            raw=raw,
+            texts=texts,
+            errors=error_messages(ctx.lang, checked.errors),
+            status=422,
+        )
+    if inv is None:
+        inv, token = service.open_invitation(ctx.s, survey)
+    service.save(ctx.s, survey, inv, checked, final=final, lang=ctx.lang)
+    if final:
+        return ctx.render("surveys/thanks.html", path, survey=survey)
+    return ctx.redirect(f"surveys/{survey.slug}/t/{token}?saved=1")
+
+
+@router.post(P + "/{slug}/")
+def open_submit(slug: str, ctx: CtxDep):
+    survey = service.get(ctx.s, slug)
+    if survey.mode != "open":
+        return ctx.render(
+            "surveys/closed.html", f"platform/surveys/{survey.slug}/", survey=survey,
+            reason="invite", status=403,
+        )  # fmt: skip
+    return _post(ctx, survey, service.questionnaire_of(survey), f"platform/surveys/{survey.slug}/")
+
+
+@router.get(P + "/{slug}/t/{token}")
+def token_form(slug: str, token: str, ctx: CtxDep):
+    survey = service.get(ctx.s, slug)
+    inv = service.by_token(ctx.s, survey, token)
+    qn = service.questionnaire_of(survey)
+    path = f"platform/surveys/{survey.slug}/t/{token}"
+    response = service.response_of(ctx.s, inv)
+    if response is not None and response.status == "complete":
+        return ctx.render("surveys/closed.html", path, survey=survey, reason="used", status=409)
+    if not service.is_open(survey):
+        return ctx.render("surveys/closed.html", path, survey=survey, reason="closed", status=410)
+    raw = raw_from_answers(qn, response.answers) if response else {}
+    return render_form(
+        ctx,
+        survey,
+        qn,
+        path,
+        raw=raw,
+        texts=service.texts_of(ctx.s, response),
+        saved=ctx.request.query_params.get("saved") == "1",
+        resume_url=f"{ctx.platform.base_url.rstrip('/')}/{ctx.lang}/{path}",
+    )
+
+
+@router.post(P + "/{slug}/t/{token}")
+def token_submit(slug: str, token: str, ctx: CtxDep):
+    survey = service.get(ctx.s, slug)
+    inv = service.by_token(ctx.s, survey, token)
+    response = service.response_of(ctx.s, inv)
+    if response is not None and response.status == "complete":
+        raise service.AlreadyAnsweredError("this link has been used for a complete response")
+    path = f"platform/surveys/{survey.slug}/t/{token}"
+    return _post(ctx, survey, service.questionnaire_of(survey), path, inv=inv, token=token)
