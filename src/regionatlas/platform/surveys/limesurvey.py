@@ -228,10 +228,12 @@ def read_csv(
     out: list[ImportedRow] = []
     seen: dict[str, int] = {}
     tokens: dict[str, int] = {}
+    data_rows = 0
     for values in reader:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
+        data_rows += 1
         if len(values) != len(header):
             problems.append(
                 f"{file}, line {line}: {len(values)} fields; "
@@ -293,7 +295,7 @@ def read_csv(
         )
     if problems:
         again = [p for p in problems if "(also in an earlier import)" in p]
-        if known_ids and len(again) == len(problems) == len(seen):
+        if known_ids and len(again) == len(problems) == data_rows:
             problems = [f"{file}: all {len(again)} responses were imported before; nothing to do"]
         raise ImportRefused(file, problems)
     return out
