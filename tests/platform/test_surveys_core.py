@@ -44,17 +44,17 @@ def test_shipped_questionnaires_have_both_languages_and_all_types():
             'id = "x"\ntitle = {de = "a", en = "b"}\n[[questions]]\ncode = "1A"\ntype = "text"\n'
             'text = {de = "a", en = "b"}',
             "invalid",
-        ),  # fmt: skip
+        ),
         (
             'id = "x"\ntitle = {de = "a", en = "b"}\n[[questions]]\ncode = "A"\ntype = "choice"\n'
             'text = {de = "a", en = "b"}',
             "needs options",
-        ),  # fmt: skip
+        ),
         (
             'id = "x"\ntitle = {de = "a"}\n[[questions]]\ncode = "A"\ntype = "text"\n'
             'text = {de = "a", en = "b"}',
             "de and en",
-        ),  # fmt: skip
+        ),
         (
             'id = "x"\ntitle = {de = "a", en = "b"}\n[[questions]]\ncode = "A"\ntype = "text"\n'
             'text = {de = "a", en = "b"}\nshow_if = {question = "Z", values = ["1"]}',
