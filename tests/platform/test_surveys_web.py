@@ -158,8 +158,8 @@ def test_script_in_free_text_stays_text(client, pdb, make_user):
     assert r.status_code == 422
     assert_inert(r.text)
     assert "&lt;script&gt;" in r.text
-    r = _post(client, "/de/platform/surveys/umfrage/",
-              {**VALID, "q_COMMENT": evil, "q_SECTOR": "-oth-", "q_SECTOR_other": evil})  # fmt: skip
+    answers = {**VALID, "q_COMMENT": evil, "q_SECTOR": "-oth-", "q_SECTOR_other": evil}
+    r = _post(client, "/de/platform/surveys/umfrage/", answers)
     assert r.status_code == 200
     with pdb.session() as s:
         texts = {t.question: t.text for t in s.query(SurveyFreeText)}
