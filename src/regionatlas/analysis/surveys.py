@@ -27,8 +27,8 @@ Agreement measures (stated in every comparison's ``measure``):
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -73,43 +73,36 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def _options_of(q: QuestionLike, values: Iterable[Any]) -> list[str]:
-    if q.type == "scale":
-        seen = sorted({int(v) for v in values if v is not None})
-        return [str(v) for v in seen]
-    if q.type == "place":
-        return []
-    return [*list(q.option_codes), OTHER]
+def _items(qtype: str, v: Any) -> list[str]:
+    """The option codes one answer counts for."""
+    if qtype == "multi":
+        return v
+    if qtype == "ranking":
+        return v[:1]  # first rank: the most important
+    if qtype == "place":
+        return [p["ags"] for p in v]
+    return [str(v)]
 
 
-def _counts(q: QuestionLike, values: list[Any]) -> tuple[Counter, int]:
-    """Counts per option and the number of responses that answered."""
-    c: Counter = Counter()
-    n = 0
-    for v in values:
-        if v is None:
-            continue
-        n += 1
-        if q.type in ("multi",):
-            c.update(v)
-        elif q.type == "ranking":
-            c.update(v[:1])  # first rank: the most important
-        elif q.type == "place":
-            c.update(p["ags"] for p in v)
-        else:
-            c[str(v)] += 1
-    return c, n
-
-
-def _rows_for(q: QuestionLike, values: list[Any], group_by: str, group: str) -> list[dict]:
-    counts, n = _counts(q, values)
+def _rows_for(
+    q: QuestionLike,
+    counts: dict[str, int],
+    n: int,
+    numbers: list[float],
+    group_by: str,
+    group: str,
+) -> list[dict]:
     base = {"question": q.code, "group_by": group_by, "group": group, "n": n}
     if n < MIN_N:
         return [{**base, "option": "", "suppressed": True, "n": None}]
     if q.type == "number":
-        nums = [float(v) for v in values if v is not None]
-        return [{**base, "option": "", "mean": float(np.mean(nums)), "suppressed": False}]
-    options = _options_of(q, values) or sorted(counts)
+        return [{**base, "option": "", "mean": float(np.mean(numbers)), "suppressed": False}]
+    if q.type == "scale":
+        options = [str(int(v)) for v in sorted(set(numbers))]
+    elif q.type == "place":
+        options = sorted(counts)
+    else:
+        options = [*q.option_codes, OTHER]
     rows = []
     for opt in options:
         k = int(counts.get(opt, 0))
@@ -126,12 +119,20 @@ def _rows_for(q: QuestionLike, values: list[Any], group_by: str, group: str) -> 
         if rest:
             rest[0]["suppressed"] = True
     if q.type == "scale":
-        nums = [float(v) for v in values if v is not None]
-        rows.append({**base, "option": "mean", "mean": float(np.mean(nums)), "suppressed": False})
+        mean = float(np.mean(numbers))
+        rows.append({**base, "option": "mean", "mean": mean, "suppressed": False})
     for r in rows:
         if r["suppressed"]:
             r.update(count=None, share=None, ci_low=None, ci_high=None)
     return rows
+
+
+def _nested(series: pd.Series) -> dict[tuple, dict[str, int]]:
+    """{(target..., question): {item: count}} from a counts series indexed (..., q, item)."""
+    out: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for key, k in zip(series.index.tolist(), series.to_numpy().tolist(), strict=True):
+        out[key[:-1]][key[-1]] = int(k)
+    return out
 
 
 def tabulate(
@@ -141,21 +142,56 @@ def tabulate(
 ) -> pd.DataFrame:
     """Results per question for all responses (``group_by`` "all") and per group of each
     grouping (a function response -> group key, None = unknown). Free-text questions are
-    never tabulated."""
-    rows: list[dict] = []
+    never tabulated. One pass turns the answers into long tables; counts per group are
+    grouped sums over them."""
+    groupings = groupings or {}
     coded = [q for q in questions if q.type != "text"]
-    for q in coded:
-        rows += _rows_for(q, [a.get(q.code) for a in answers], "all", "all")
-    for name, key in (groupings or {}).items():
-        groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-        for a in answers:
-            g = key(a)
-            if g is not None:
-                groups[g].append(a)
-        for g in sorted(groups):
-            members = groups[g]
-            for q in coded:
-                rows += _rows_for(q, [a.get(q.code) for a in members], name, g)
+    long_i: list[int] = []
+    long_q: list[str] = []
+    long_item: list[str] = []
+    ans_i: list[int] = []
+    ans_q: list[str] = []
+    ans_v: list[float] = []
+    for i, a in enumerate(answers):
+        for q in coded:
+            v = a.get(q.code)
+            if v is None:
+                continue
+            ans_i.append(i)
+            ans_q.append(q.code)
+            ans_v.append(float(v) if q.type in ("number", "scale") else math.nan)
+            for it in _items(q.type, v):
+                long_i.append(i)
+                long_q.append(q.code)
+                long_item.append(it)
+    items = pd.DataFrame({"i": long_i, "q": long_q, "item": long_item})
+    answered = pd.DataFrame({"i": ans_i, "q": ans_q, "v": ans_v})
+    targets: list[tuple[str, str]] = [("all", "all")]
+    tables: dict[str, tuple[dict, dict, dict]] = {}
+    labels = {"all": np.full(len(answers), "all", dtype=object)}
+    for name, key in groupings.items():
+        labels[name] = np.array([key(a) for a in answers], dtype=object)
+    for name, lab in labels.items():
+        it = items.assign(g=lab[items["i"].to_numpy()] if len(items) else [])
+        an = answered.assign(g=lab[answered["i"].to_numpy()] if len(answered) else [])
+        it, an = it[it["g"].notna()], an[an["g"].notna()]
+        counts = _nested(it.groupby(["g", "q", "item"]).size())
+        size = an.groupby(["g", "q"]).size()
+        ns = dict(zip(size.index.tolist(), size.to_numpy().tolist(), strict=True))
+        nums: dict[tuple, list[float]] = defaultdict(list)
+        num = an[an["v"].notna()]
+        for g, q, v in zip(num["g"].tolist(), num["q"].tolist(), num["v"].tolist(), strict=True):
+            nums[(g, q)].append(v)
+        tables[name] = (counts, ns, nums)
+        if name != "all":
+            targets += [(name, g) for g in sorted({str(g) for g in an["g"].tolist()})]
+    rows: list[dict] = []
+    for group_by, group in targets:
+        counts, ns, nums = tables[group_by]
+        for q in coded:
+            key = (group, q.code)
+            rows += _rows_for(q, counts.get(key, {}), ns.get(key, 0), nums.get(key, []),
+                              group_by, group)  # fmt: skip
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     frame["suppressed"] = frame["suppressed"].astype(bool)
     return frame

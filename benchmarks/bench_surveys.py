@@ -1,0 +1,142 @@
+"""Survey benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python benchmarks/bench_surveys.py [--db var/regionatlas.gpkg] [--responses 10000]
+
+* the region's measured side (municipal flows, lookups) – once per process / web app;
+* SYNTHETIC responses: generating N firms' responses as a LimeSurvey export;
+* importing that export (read, check every row, one transaction) into a fresh platform
+  database;
+* all analyses (per question overall and by state/district/sector, all perceived-vs-measured
+  comparisons) for N firms' and N municipalities' responses;
+* the form page (personal token links, GET) for 50 concurrent respondents on loopback:
+  each respondent loads the page, then reads and answers for ``--think`` seconds (default
+  2 s, far less than a person needs) before the next load – p50/p95/max of the page loads;
+  and, as a stress figure, 50 connections asking back to back without any pause.
+
+Times are wall clock and CPU time of this process (the development machine is shared, so the
+wall clock also holds waiting for other processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_web import api_load
+from regionatlas.platform.db import Database
+from regionatlas.platform.mail import Mailer
+from regionatlas.platform.surveys import service
+from regionatlas.platform.surveys.questionnaire import shipped
+from regionatlas.region import load_region
+from regionatlas.settings import DEFAULT_DB, DEFAULT_REGION
+from regionatlas.store import open_store
+from regionatlas.workflows import surveys as ws
+
+
+def timed(label: str, fn, *args, **kw):
+    t, c = time.perf_counter(), time.process_time()
+    out = fn(*args, **kw)
+    print(f"{label}: {time.perf_counter() - t:.2f} s (CPU {time.process_time() - c:.2f} s)")
+    return out
+
+
+async def respondents(base: str, paths: list[str], rounds: int, think: float) -> dict:
+    """One keep-alive connection per respondent: load, think, load again (``rounds`` times);
+    start times spread over one think period."""
+    import httpx
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+
+    async def one(k: int, path: str) -> None:
+        await asyncio.sleep(think * k / len(paths))
+        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+            for _ in range(rounds):
+                t = time.perf_counter()
+                r = await client.get(path)
+                latencies.append((time.perf_counter() - t) * 1000)
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                await asyncio.sleep(think)
+
+    await asyncio.gather(*(one(k, p) for k, p in enumerate(paths)))
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "p50_ms": latencies[len(latencies) // 2],
+        "p95_ms": latencies[int(len(latencies) * 0.95) - 1],
+        "max_ms": latencies[-1],
+        "statuses": statuses,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", default=str(DEFAULT_DB))
+    ap.add_argument("--region", default=str(DEFAULT_REGION))
+    ap.add_argument("--responses", type=int, default=10_000)
+    ap.add_argument("--requests", type=int, default=1000)
+    ap.add_argument("--concurrency", type=int, default=50)
+    ap.add_argument("--think", type=float, default=2.0)
+    ap.add_argument("--rounds", type=int, default=10)
+    args = ap.parse_args()
+    store = open_store(args.db)
+    region = load_region(args.region)
+    ctx = timed("region context (municipal flows, LMA attempt)", ws.region_context, store, region)
+    timed("flow lookups (once per app)", lambda: (ctx.index, ctx.pindex))
+    print(
+        f"  measured basis: {ctx.basis}; {len(ctx.places)} municipalities, {len(ctx.flows)} flows"
+    )
+    tmp = Path(tempfile.mkdtemp(prefix="bench-surveys-"))
+    db = Database(f"sqlite:///{tmp / 'platform.sqlite'}")
+    db.upgrade()
+    places = set(ctx.places.index)
+    n = args.responses
+    for qid in ("firms", "municipalities"):
+        qn = shipped(qid)
+        text = timed(f"synthetic {n} {qid} responses (CSV)", ws.synthetic_csv, qn, ctx, n, 1)
+        data = text.encode()
+        print(f"  {len(data) / 1e6:.1f} MB")
+        timed(
+            f"import {n} LimeSurvey {qid} responses (check + one transaction)",
+            ws.import_limesurvey, db, places, qid, data, f"{qid}.csv",
+        )  # fmt: skip
+    with db.session() as s:
+        loaded = {
+            q: service.complete_answers(s, service.get(s, q)) for q in ("firms", "municipalities")
+        }
+    for q, responses in loaded.items():
+        res = timed(f"all analyses of {n} {q} responses", ws.analyse, responses, ctx)
+        print(f"  {len(res.questions)} result rows, {len(res.comparisons)} comparisons")
+    # form page under load
+    from regionatlas.web.app import create_app
+    from regionatlas.web.platform.context import PlatformConfig
+    from regionatlas.web.serving import serving
+
+    with db.session() as s:
+        survey = service.create_survey(s, "bench", "firms", mode="invite")
+        tokens = [service._new_invitation(s, survey, "invite")[1] for _ in range(args.concurrency)]
+    cfg = PlatformConfig(db=db, mailer=Mailer(), uploads_dir=tmp / "uploads")
+    app = create_app(args.db, Path(args.region), platform=cfg)
+    with serving(app, timeout=120) as base:
+        paths = [f"/de/platform/surveys/bench/t/{t}" for t in tokens]
+        res = asyncio.run(respondents(base, paths, args.rounds, args.think))
+        print(
+            f"form page (token link), {args.concurrency} respondents, {args.think:g} s between "
+            f"loads, {res['requests']} loads: p50 {res['p50_ms']:.1f} ms, "
+            f"p95 {res['p95_ms']:.1f} ms, max {res['max_ms']:.1f} ms, statuses {res['statuses']}"
+        )
+        res = asyncio.run(api_load(base, paths, args.requests, args.concurrency))
+        print(
+            f"form page stress: {args.concurrency} connections back to back, "
+            f"{res['requests']:.0f} requests: p50 {res['p50_ms']:.1f} ms, "
+            f"p95 {res['p95_ms']:.1f} ms ({res['req_per_s']:.0f} requests/s)"
+        )
+
+
+if __name__ == "__main__":
+    main()
