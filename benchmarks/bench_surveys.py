@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -124,6 +125,10 @@ def main() -> None:
     app = create_app(args.db, Path(args.region), platform=cfg)
     with serving(app, timeout=120) as base:
         paths = [f"/de/platform/surveys/bench/t/{t}" for t in tokens]
+        import httpx
+
+        httpx.get(base + paths[0], timeout=120)  # the place list is built on first use
+        time.sleep(float(os.environ.get("BENCH_SETTLE", "10")))  # the atlas' start-up warm-up
         res = asyncio.run(respondents(base, paths, args.rounds, args.think))
         print(
             f"form page (token link), {args.concurrency} respondents, {args.think:g} s between "
