@@ -100,6 +100,10 @@ def results_page(slug: str, ctx: CtxDep):
         groups=GROUPS,
         labels=_labels(ctx, res),
         area_names=area_names,
+        map_config={
+            "results": f"/{ctx.lang}/platform/surveys/{survey.slug}/results.json",
+            "bbox": ctx.request.app.state.atlas.geometry("kreis")["bbox"],
+        },
     )
 
 
