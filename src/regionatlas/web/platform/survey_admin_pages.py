@@ -44,7 +44,7 @@ def results(ctx: Ctx, survey):
         service.latest_change(ctx.s, survey),
         hashlib.sha256(survey.definition.encode()).hexdigest(),
     )
-    cache: dict = ctx.request.app.state.__dict__.setdefault("survey_results", {})
+    cache: dict = _app_cache(ctx, "survey_results")
     hit = cache.get(survey.id)
     if hit is not None and hit[0] == key:
         return hit[1]
@@ -262,3 +262,13 @@ def admin_respondent(slug: str, ctx: CtxDep):
         Response(body, media_type="application/json", headers={
             "Content-Disposition": f'attachment; filename="{survey.slug}-response-{rid}.json"'})
     )  # fmt: skip
+
+
+def _app_cache(ctx: Ctx, name: str) -> dict:
+    """A dict kept on the app's state (created on first use)."""
+    state = ctx.request.app.state
+    cache = getattr(state, name, None)
+    if cache is None:
+        cache = {}
+        setattr(state, name, cache)
+    return cache

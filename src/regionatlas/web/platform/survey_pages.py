@@ -51,6 +51,39 @@ def _resolve(ctx: Ctx, qn: Questionnaire, raw: dict[str, Any]) -> dict[str, Any]
     return out
 
 
+CSRF_SLOT = "\x00csrf\x00"
+TOKEN_SLOT = "\x00token\x00"
+
+
+def _blank_form(ctx: Ctx, survey, qn: Questionnaire, path: str):
+    """An empty form for an anonymous visitor: rendered once per survey version, language and
+    page depth, then only the visitor's CSRF token is put in (the page a respondent gets
+    first, so it is the one that must be fast under load)."""
+    from fastapi.responses import HTMLResponse
+
+    from regionatlas.web.pages.render import page
+
+    token = ctx.request.path_params.get("token", "")
+    generic = path.replace(token, TOKEN_SLOT) if token else path
+    key = (survey.id, survey.definition, ctx.lang, generic, service.is_open(survey))
+    cache: dict = _app_cache(ctx, "survey_blank_forms")
+    html = cache.get(key)
+    if html is None:
+        html = page(
+            ctx.request, "platform/surveys/form.html", ctx.lang, generic,
+            ctx.request.app.state.atlas, account=None, csrf=CSRF_SLOT, survey=survey, qn=qn,
+            raw={}, texts={}, errors={}, places=survey_context.place_lookup(ctx.request.app),
+            saved=False, resume_url=None, is_open=key[-1],
+        )  # fmt: skip
+        if len(cache) > 64:
+            cache.clear()
+        cache[key] = html
+    html = html.replace(CSRF_SLOT, ctx.csrf)
+    if token:
+        html = html.replace(TOKEN_SLOT, token)
+    return ctx.finish(HTMLResponse(html))
+
+
 def render_form(
     ctx: Ctx,
     survey,
@@ -64,6 +97,8 @@ def render_form(
     saved: bool = False,
     resume_url: str | None = None,
 ):
+    if ctx.account is None and not (raw or texts or errors or saved) and status == 200:
+        return _blank_form(ctx, survey, qn, path)
     return ctx.render(
         "surveys/form.html",
         path,
@@ -179,3 +214,13 @@ def token_submit(slug: str, token: str, ctx: CtxDep):
         raise service.AlreadyAnsweredError("this link has been used for a complete response")
     path = f"platform/surveys/{survey.slug}/t/{token}"
     return _post(ctx, survey, service.questionnaire_of(survey), path, inv=inv, token=token)
+
+
+def _app_cache(ctx: Ctx, name: str) -> dict:
+    """A dict kept on the app's state (created on first use)."""
+    state = ctx.request.app.state
+    cache = getattr(state, name, None)
+    if cache is None:
+        cache = {}
+        setattr(state, name, cache)
+    return cache
