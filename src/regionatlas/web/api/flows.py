@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from regionatlas.web import flowmap
+from regionatlas.web import flow_municipal, flowmap
 from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period, cached, js
 
 router = APIRouter(tags=["flows"], responses=ERRORS)
@@ -34,6 +34,9 @@ def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
     summary="The flow map's data: points, names and [origin, destination, persons, flag] rows",
 )
 def flow_compact(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
+    if level == "gemeinde":  # stored, or the region's modelled municipal flows (labelled)
+        per = None if period == "latest" else period
+        return cached(atlas, ("compact", level, period), lambda: flow_municipal.compact(atlas, per))
     return cached(atlas, ("compact", level, period), lambda: atlas.flow_compact(level, period))
 
 
@@ -84,8 +87,8 @@ def flow_rows(
             "rows": rows,
         }
 
-    key = ("query", "flow_rows", level, period, min, origin, destination, unit, cross, limit)
-    return cached(atlas, key, compute)
+    cache_key = ("query", "flow_rows", level, period, min, origin, destination, unit, cross, limit)
+    return cached(atlas, cache_key, compute)
 
 
 @router.get(
