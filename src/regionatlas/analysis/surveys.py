@@ -55,8 +55,11 @@ RESULT_COLUMNS = [
 
 
 class QuestionLike(Protocol):
-    code: str
-    type: str
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
 
     @property
     def option_codes(self) -> tuple[str, ...]: ...
@@ -76,9 +79,9 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 def _items(qtype: str, v: Any) -> list[str]:
     """The option codes one answer counts for."""
     if qtype == "multi":
-        return v
+        return list(v)
     if qtype == "ranking":
-        return v[:1]  # first rank: the most important
+        return list(v[:1])  # first rank: the most important
     if qtype == "place":
         return [p["ags"] for p in v]
     return [str(v)]
@@ -91,8 +94,8 @@ def _rows_for(
     numbers: list[float],
     group_by: str,
     group: str,
-) -> list[dict]:
-    base = {"question": q.code, "group_by": group_by, "group": group, "n": n}
+) -> list[dict[str, Any]]:
+    base: dict[str, Any] = {"question": q.code, "group_by": group_by, "group": group, "n": n}
     if n < MIN_N:
         return [{**base, "option": "", "suppressed": True, "n": None}]
     if q.type == "number":
@@ -103,7 +106,7 @@ def _rows_for(
         options = sorted(counts)
     else:
         options = [*q.option_codes, OTHER]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for opt in options:
         k = int(counts.get(opt, 0))
         if opt == OTHER and k == 0:
@@ -115,7 +118,7 @@ def _rows_for(
     primary = [r for r in rows if r["suppressed"]]
     if exclusive and len(primary) == 1:
         rest = sorted((r for r in rows if not r["suppressed"] and r["count"] > 0),
-                      key=lambda r: r["count"])  # fmt: skip
+                      key=lambda r: int(r["count"]))  # fmt: skip
         if rest:
             rest[0]["suppressed"] = True
     if q.type == "scale":
@@ -127,9 +130,12 @@ def _rows_for(
     return rows
 
 
-def _nested(series: pd.Series) -> dict[tuple, dict[str, int]]:
+Counts = dict[tuple[Any, ...], dict[str, int]]
+
+
+def _nested(series: pd.Series) -> Counts:
     """{(target..., question): {item: count}} from a counts series indexed (..., q, item)."""
-    out: dict[tuple, dict[str, int]] = defaultdict(dict)
+    out: Counts = defaultdict(dict)
     for key, k in zip(series.index.tolist(), series.to_numpy().tolist(), strict=True):
         out[key[:-1]][key[-1]] = int(k)
     return out
@@ -167,7 +173,7 @@ def tabulate(
     items = pd.DataFrame({"i": long_i, "q": long_q, "item": long_item})
     answered = pd.DataFrame({"i": ans_i, "q": ans_q, "v": ans_v})
     targets: list[tuple[str, str]] = [("all", "all")]
-    tables: dict[str, tuple[dict, dict, dict]] = {}
+    tables: dict[str, tuple[Counts, dict[Any, int], dict[Any, list[float]]]] = {}
     labels = {"all": np.full(len(answers), "all", dtype=object)}
     for name, key in groupings.items():
         labels[name] = np.array([key(a) for a in answers], dtype=object)
@@ -178,19 +184,19 @@ def tabulate(
         counts = _nested(it.groupby(["g", "q", "item"]).size())
         size = an.groupby(["g", "q"]).size()
         ns = dict(zip(size.index.tolist(), size.to_numpy().tolist(), strict=True))
-        nums: dict[tuple, list[float]] = defaultdict(list)
+        nums: dict[Any, list[float]] = defaultdict(list)
         num = an[an["v"].notna()]
         for g, q, v in zip(num["g"].tolist(), num["q"].tolist(), num["v"].tolist(), strict=True):
             nums[(g, q)].append(v)
         tables[name] = (counts, ns, nums)
         if name != "all":
             targets += [(name, g) for g in sorted({str(g) for g in an["g"].tolist()})]
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for group_by, group in targets:
         counts, ns, nums = tables[group_by]
         for q in coded:
-            key = (group, q.code)
-            rows += _rows_for(q, counts.get(key, {}), ns.get(key, 0), nums.get(key, []),
+            cell = (group, q.code)
+            rows += _rows_for(q, counts.get(cell, {}), ns.get(cell, 0), nums.get(cell, []),
                               group_by, group)  # fmt: skip
     frame = pd.DataFrame(rows, columns=RESULT_COLUMNS)
     frame["suppressed"] = frame["suppressed"].astype(bool)

@@ -274,7 +274,7 @@ def known_external_ids(s: Session, survey: Survey) -> set[str]:
             SurveyResponse.survey_id == survey.id, SurveyResponse.external_id.is_not(None)
         )
     )
-    return set(rows)
+    return {r for r in rows if r is not None}
 
 
 def import_rows(
