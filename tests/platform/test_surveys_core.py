@@ -283,3 +283,30 @@ def test_synthetic_generator_is_deterministic_and_valid():
         text = ls.write_csv(qn, a)
         rows = ls.read_csv(text.encode(), qn, set(places.index), "synth.csv")
         assert len(rows) == 40  # every synthetic answer passes the same rules as imports
+
+
+@pytest.mark.postgis
+def test_import_and_results_on_postgresql(pg_database_url, firms):
+    import uuid
+
+    from regionatlas.platform.db import Database
+    from regionatlas.workflows.surveys import import_limesurvey
+
+    schema = f"s_{uuid.uuid4().hex[:10]}"
+    db = Database(pg_database_url, schema=schema)
+    try:
+        db.upgrade()
+        data = (DATA / "firms-responses.csv").read_bytes()
+        assert import_limesurvey(db, PLACES, "firms", data, "f.csv").rows == 4
+        with db.session() as s:
+            texts = {t.text for t in s.query(SurveyFreeText)}
+            by_ext = {r.external_id: r.id for r in s.query(SurveyResponse)}
+            owner = {t.text: t.response_id for t in s.query(SurveyFreeText)}
+        assert "Fachinformatik" in texts
+        assert owner["Mehr Busse bitte"] == by_ext["11"]  # free texts stay with their response
+        with pytest.raises(ls.ImportRefused):
+            import_limesurvey(db, PLACES, "firms", data, "f.csv")
+    finally:
+        with db.engine.begin() as con:
+            con.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        db.dispose()
