@@ -231,3 +231,52 @@ def test_suppression_in_page_csv_xlsx_and_json(client, pdb, make_user):
     assert size["S4"]["count"] == 0  # a genuine zero of a group of 15
     page = client.get("/de/platform/surveys/umfrage/results/?by=land")
     assert page.status_code == 200 and "Hessen" in page.text
+
+
+def test_respondent_gets_a_copy_and_deletes_by_token(client, pdb):
+    _survey(pdb)
+    r = _post(client, "/de/platform/surveys/umfrage/", {"q_SECTOR": "F", "q_COMMENT": "hi"},
+              "save")  # fmt: skip
+    url = r.headers["location"].split("?")[0]
+    page = client.get(url)
+    assert "Meine Antworten herunterladen" in page.text
+    copy = client.post(url + "/mine", data={"action": "export", "csrf_token": csrf_of(page.text)})
+    assert copy.json()["answers"] == {"SECTOR": "F"} and copy.json()["free_texts"] == {
+        "COMMENT": "hi"
+    }
+    gone = client.post(url + "/mine", data={"action": "delete", "csrf_token": csrf_of(page.text)})
+    assert gone.status_code == 200 and "gelöscht" in gone.text
+    with pdb.session() as s:
+        assert s.query(SurveyResponse).count() == 0 and s.query(SurveyFreeText).count() == 0
+
+
+def test_admin_edits_the_questionnaire_only_when_valid(client, pdb, make_user):
+    _survey(pdb)
+    make_user("admin@example.org", role="admin")
+    login(client, "admin@example.org")
+    page = client.get("/de/platform/surveys/umfrage/admin/")
+    url = "/de/platform/surveys/umfrage/admin/definition"
+    r = client.post(url, data={"definition": "id = [", "csrf_token": csrf_of(page.text)})
+    assert r.status_code == 422
+    with pdb.session() as s:
+        text = service.get(s, "umfrage").definition
+    edited = text.replace("Befragung der Unternehmen", "Unternehmensbefragung 2027")
+    r = client.post(url, data={"definition": edited, "csrf_token": csrf_of(page.text)},
+                    follow_redirects=False)  # fmt: skip
+    assert r.status_code == 303
+    client.cookies.clear()
+    assert "Unternehmensbefragung 2027" in client.get("/de/platform/surveys/umfrage/").text
+
+
+def test_responses_are_deleted_after_the_retention_period(client, pdb):
+    _survey(pdb, closes_at=datetime(2026, 6, 1, tzinfo=UTC), retention_days=30)
+    with time_machine.travel(datetime(2026, 5, 1, tzinfo=UTC), tick=False):
+        _answer(client, 2)
+    with time_machine.travel(datetime(2026, 6, 30, tzinfo=UTC), tick=False), pdb.session() as s:
+        assert service.purge_expired(s) == 0
+    with (
+        time_machine.travel(datetime(2026, 7, 1, 0, 1, tzinfo=UTC), tick=False),
+        pdb.session() as s,
+    ):
+        assert service.purge_expired(s) == 2
+    assert _responses(pdb) == []

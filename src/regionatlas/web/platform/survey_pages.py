@@ -216,6 +216,24 @@ def token_submit(slug: str, token: str, ctx: CtxDep):
     return _post(ctx, survey, service.questionnaire_of(survey), path, inv=inv, token=token)
 
 
+@router.post(P + "/{slug}/t/{token}/mine")
+def my_data(slug: str, token: str, ctx: CtxDep):
+    """The respondent's own request: a copy of what is stored (JSON) or its deletion."""
+    import json
+
+    from fastapi.responses import Response
+
+    survey = service.get(ctx.s, slug)
+    if ctx.form is not None and ctx.form.get("action") == "delete":
+        service.delete_respondent(ctx.s, survey, token=token)
+        return ctx.render("surveys/closed.html", f"platform/surveys/{survey.slug}/t/{token}",
+                          survey=survey, reason="deleted")  # fmt: skip
+    data = service.export_respondent(ctx.s, survey, token=token)
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    headers = {"Content-Disposition": f'attachment; filename="{survey.slug}-my-answers.json"'}
+    return ctx.finish(Response(body, media_type="application/json", headers=headers))
+
+
 def _app_cache(ctx: Ctx, name: str) -> dict:
     """A dict kept on the app's state (created on first use)."""
     state = ctx.request.app.state
