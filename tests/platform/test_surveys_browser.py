@@ -4,6 +4,7 @@ hides a conditional question until its condition holds."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,14 @@ def _axe(page) -> None:
 def test_form_is_accessible_and_keeps_input(page, live, lang):
     page.goto(f"{live}/{lang}/platform/surveys/umfrage/")
     assert page.locator("#q-COOPWHO").is_hidden()  # shown only when COOP = yes
+    page.locator("details.place-map-box summary").click()
+    page.wait_for_function("document.body.dataset.mapReady === 'places'", timeout=20_000)
     _axe(page)
+    page.locator("#q_CUST_P1").focus()
+    page.wait_for_timeout(500)  # the map's first frame
+    page.locator("#place-map canvas").click()  # the middle of the region
+    assert re.fullmatch(r".+ \(\d{8}\)", page.locator("#q_CUST_P1").input_value())
+    page.locator("#q_CUST_P1").fill("")
     # keyboard only: tab to the first place field, type, choose a radio with the keyboard
     page.locator("#q_LOC_P1").focus()
     page.keyboard.type("Atlantis")

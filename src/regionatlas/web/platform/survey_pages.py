@@ -73,7 +73,7 @@ def _blank_form(ctx: Ctx, survey, qn: Questionnaire, path: str):
             ctx.request, "platform/surveys/form.html", ctx.lang, generic,
             ctx.request.app.state.atlas, account=None, csrf=CSRF_SLOT, survey=survey, qn=qn,
             raw={}, texts={}, errors={}, places=survey_context.place_lookup(ctx.request.app),
-            saved=False, resume_url=None, is_open=key[-1],
+            saved=False, resume_url=None, is_open=key[-1], map_config=_map_config(ctx),
         )  # fmt: skip
         if len(cache) > 64:
             cache.clear()
@@ -82,6 +82,10 @@ def _blank_form(ctx: Ctx, survey, qn: Questionnaire, path: str):
     if token:
         html = html.replace(TOKEN_SLOT, token)
     return ctx.finish(HTMLResponse(html))
+
+
+def _map_config(ctx: Ctx) -> dict[str, Any]:
+    return {"bbox": ctx.request.app.state.atlas.geometry("gemeinde")["bbox"]}
 
 
 def render_form(
@@ -112,6 +116,7 @@ def render_form(
         saved=saved,
         resume_url=resume_url,
         is_open=service.is_open(survey),
+        map_config=_map_config(ctx),
     )
 
 
