@@ -22,15 +22,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import httpx
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_web import api_load
 from regionatlas.platform.db import Database
-from regionatlas.platform.mail import Mailer
 from regionatlas.platform.surveys import service
 from regionatlas.platform.surveys.questionnaire import shipped
 from regionatlas.region import load_region
@@ -48,21 +52,30 @@ def timed(label: str, fn, *args, **kw):
 
 async def respondents(base: str, paths: list[str], rounds: int, think: float) -> dict:
     """One keep-alive connection per respondent: load, think, load again (``rounds`` times);
-    start times spread over one think period."""
-    import httpx
-
+    start times spread over one think period. A minimal HTTP/1.1 client (as bench_web's)."""
+    host, port = base.removeprefix("http://").split(":")
+    length = re.compile(rb"content-length:\s*(\d+)", re.IGNORECASE)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
 
     async def one(k: int, path: str) -> None:
         await asyncio.sleep(think * k / len(paths))
-        async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
             for _ in range(rounds):
                 t = time.perf_counter()
-                r = await client.get(path)
+                writer.write(
+                    f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: gzip\r\n\r\n".encode()
+                )
+                head = await reader.readuntil(b"\r\n\r\n")
+                m = length.search(head)
+                await reader.readexactly(int(m.group(1)) if m else 0)
                 latencies.append((time.perf_counter() - t) * 1000)
-                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                status = int(head.split(b" ", 2)[1])
+                statuses[status] = statuses.get(status, 0) + 1
                 await asyncio.sleep(think)
+        finally:
+            writer.close()
 
     await asyncio.gather(*(one(k, p) for k, p in enumerate(paths)))
     latencies.sort()
@@ -113,21 +126,16 @@ def main() -> None:
     for q, responses in loaded.items():
         res = timed(f"all analyses of {n} {q} responses", ws.analyse, responses, ctx)
         print(f"  {len(res.questions)} result rows, {len(res.comparisons)} comparisons")
-    # form page under load
-    from regionatlas.web.app import create_app
-    from regionatlas.web.platform.context import PlatformConfig
-    from regionatlas.web.serving import serving
-
+    # form page under load: the server in its own process (as in production), not sharing
+    # this process' interpreter lock with the load generator
     with db.session() as s:
         survey = service.create_survey(s, "bench", "firms", mode="invite")
         tokens = [service._new_invitation(s, survey, "invite")[1] for _ in range(args.concurrency)]
-    cfg = PlatformConfig(db=db, mailer=Mailer(), uploads_dir=tmp / "uploads")
-    app = create_app(args.db, Path(args.region), platform=cfg)
-    with serving(app, timeout=120) as base:
+    db.dispose()
+    base, proc = serve_process(args.db, args.region, f"sqlite:///{tmp / 'platform.sqlite'}")
+    try:
         paths = [f"/de/platform/surveys/bench/t/{t}" for t in tokens]
-        import httpx
-
-        httpx.get(base + paths[0], timeout=120)  # the place list is built on first use
+        httpx.get(base + paths[0], timeout=300)  # the place list is built on first use
         time.sleep(float(os.environ.get("BENCH_SETTLE", "10")))  # the atlas' start-up warm-up
         res = asyncio.run(respondents(base, paths, args.rounds, args.think))
         print(
@@ -141,6 +149,28 @@ def main() -> None:
             f"{res['requests']:.0f} requests: p50 {res['p50_ms']:.1f} ms, "
             f"p95 {res['p95_ms']:.1f} ms ({res['req_per_s']:.0f} requests/s)"
         )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def serve_process(db: str, region: str, platform_url: str) -> tuple[str, subprocess.Popen]:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    cmd = [str(Path(sys.executable).parent / "regionatlas"), "serve", "--db", db, "--region",
+           region, "--port", str(port), "--platform-url", platform_url]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if httpx.get(base + "/api/v1/meta.json", timeout=30).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.3)
+    return base, proc
 
 
 if __name__ == "__main__":
