@@ -226,6 +226,8 @@ def _marked(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     mask = frame["suppressed"].astype(bool)
     for c in cols:
         out.loc[mask, c] = SUPPRESSED
+    # the group's size stays where only a cell is suppressed; a group under 5 has none
+    out.loc[mask & frame["n"].notna(), "n"] = frame.loc[mask & frame["n"].notna(), "n"]
     return out
 
 
