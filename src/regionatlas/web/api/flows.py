@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -49,7 +49,9 @@ def flow_rows(
     origin: KeyQuery = None,
     destination: KeyQuery = None,
     unit: KeyQuery = None,
-    cross: Annotated[str, Query(pattern="^(any|kreis|land)$")] = "any",
+    cross: Annotated[
+        Literal["any", "kreis", "land"], Query(description="only flows crossing this border")
+    ] = "any",
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
 ) -> Response:
     for key in (origin, destination, unit):
