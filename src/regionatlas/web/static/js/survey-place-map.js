@@ -31,7 +31,7 @@ async function main() {
       field.dispatchEvent(new Event("change", { bubbles: true }));
       if (status) status.textContent = `${label} → ${field.labels[0]?.textContent || field.id}`;
     });
-    document.body.dataset.mapReady = "places";
+    map.once("idle", () => { document.body.dataset.mapReady = "places"; });  // drawn: clickable
   });
 }
 
