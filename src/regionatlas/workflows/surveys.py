@@ -58,7 +58,12 @@ def region_places(store: Any, region: Region) -> pd.DataFrame:
 
 
 def region_context(store: Any, region: Region, *, with_lma: bool = True) -> RegionContext:
-    fb = municipal_flows(store, region)
+    """The measured side: municipal flows as the web atlas uses them (official where
+    imported; else the modelled estimate, with flows within districts from the cited national
+    employment rate, ``assumptions.toml``), and the labour-market areas on them."""
+    from regionatlas.workflows.assumptions import default_employment_rate
+
+    fb = municipal_flows(store, region, employment_rate=default_employment_rate())
     flows = (
         fb.flows[fb.flows["partner_level"].eq("gemeinde")]
         if "partner_level" in fb.flows
