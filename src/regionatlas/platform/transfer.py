@@ -63,6 +63,10 @@ TABLES = (
     "news_item",
     "dkz_offer",
     "dkz_site",
+    "survey",
+    "survey_invitation",
+    "survey_response",
+    "survey_free_text",
     "audit_entry",
 )
 

@@ -33,6 +33,12 @@ from regionatlas.platform.models.forum import (
     Thread,
     WorkingGroup,
 )
+from regionatlas.platform.models.surveys import (
+    Survey,
+    SurveyFreeText,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 __all__ = [
     "EVENT_FORMATS",
@@ -59,6 +65,10 @@ __all__ = [
     "Post",
     "Report",
     "Site",
+    "Survey",
+    "SurveyFreeText",
+    "SurveyInvitation",
+    "SurveyResponse",
     "Thread",
     "TimelineEntry",
     "WebSession",

@@ -21,6 +21,8 @@ PAGE_MODULES = (
     "forum_pages",
     "event_pages",
     "dkz_pages",
+    "survey_pages",
+    "survey_admin_pages",
 )
 
 
