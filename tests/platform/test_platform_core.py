@@ -14,12 +14,14 @@ from regionatlas.platform import accounts, security
 from regionatlas.platform.db import Database
 from regionatlas.platform.models import Account, AuditEntry, WebSession
 
+HEAD = "0003"  # impact (#14) after s001 surveys (#13) after 0002 content
+
 
 def test_upgrade_empty_and_from_previous_revision_sqlite(tmp_path):
     empty = Database(f"sqlite:///{tmp_path / 'a.sqlite'}")
     assert empty.current_revision() is None
     empty.upgrade()
-    assert empty.current_revision() == empty.head_revision() == "0003"
+    assert empty.current_revision() == empty.head_revision() == HEAD
 
     old = Database(f"sqlite:///{tmp_path / 'b.sqlite'}")
     old.upgrade("0001")
@@ -27,11 +29,11 @@ def test_upgrade_empty_and_from_previous_revision_sqlite(tmp_path):
     with old.session() as s:  # data written at the previous revision survives the upgrade
         accounts.create_account(s, "old@example.org", "Old", password=PASSWORD)
     old.upgrade()
-    assert old.current_revision() == "0003"
+    assert old.current_revision() == HEAD
     with old.session() as s:
         assert accounts.by_email(s, "old@example.org") is not None
     old.upgrade()  # re-running is safe
-    assert old.current_revision() == "0003"
+    assert old.current_revision() == HEAD
 
 
 @pytest.mark.postgis
@@ -46,7 +48,7 @@ def test_upgrade_empty_and_from_previous_revision_postgres(pg_database_url):
         with db.session() as s:
             accounts.create_account(s, "pg@example.org", "PG", password=PASSWORD)
         db.upgrade()
-        assert db.current_revision() == "0003"
+        assert db.current_revision() == HEAD
         with db.session() as s:
             assert accounts.by_email(s, "pg@example.org").handle == "pg"
             tables = s.scalar(

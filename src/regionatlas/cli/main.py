@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "regionatlas.cli.web_cmds",
     "regionatlas.cli.impact_cmds",
     "regionatlas.cli.platform_cmds",
+    "regionatlas.cli.survey_cmds",
 )
 
 # a module that fails to import is an error (never a silently missing command)

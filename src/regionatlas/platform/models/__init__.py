@@ -39,6 +39,12 @@ from regionatlas.platform.models.impact import (
     ImpactIndicator,
     ImpactIntervention,
 )
+from regionatlas.platform.models.surveys import (
+    Survey,
+    SurveyFreeText,
+    SurveyInvitation,
+    SurveyResponse,
+)
 
 __all__ = [
     "EVENT_FORMATS",
@@ -69,6 +75,10 @@ __all__ = [
     "Post",
     "Report",
     "Site",
+    "Survey",
+    "SurveyFreeText",
+    "SurveyInvitation",
+    "SurveyResponse",
     "Thread",
     "TimelineEntry",
     "WebSession",

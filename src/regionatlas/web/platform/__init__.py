@@ -22,6 +22,8 @@ PAGE_MODULES = (
     "event_pages",
     "dkz_pages",
     "impact_pages",
+    "survey_pages",
+    "survey_admin_pages",
 )
 
 

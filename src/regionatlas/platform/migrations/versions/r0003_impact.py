@@ -1,7 +1,7 @@
 """impact: goals, success indicators, interventions, evaluations (issue #14)
 
 Revision ID: 0003
-Revises: 0002
+Revises: s001
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0002"
+down_revision = "s001"  # after the surveys (#13)
 branch_labels = None
 depends_on = None
 
