@@ -192,6 +192,7 @@ def export(
     database_url: DatabaseUrlOption = None,
 ) -> None:
     """Daten exportieren (GeoPackage, CSV, XLSX, GeoJSON) mit Quellenangaben – export data."""
+    from regionatlas.output import writes_stdout
     from regionatlas.store.export import export_table
 
     fmt = (format.value if format else output.suffix.lstrip(".").lower()) or "csv"
@@ -205,7 +206,8 @@ def export(
             frame = _harmonised(store, what, frame, harmonise_to)
         attribution = _attribution(store, batch_ids)
     export_table(frame, output, attribution, fmt)
-    out.print(f"{len(frame)} Zeilen / rows → {output}", highlight=False)
+    say = console if writes_stdout(output) else out  # -o -: the data own stdout
+    say.print(f"{len(frame)} Zeilen / rows → {output}", highlight=False)
 
 
 def _export_frame(

@@ -3,12 +3,10 @@ OD table."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -18,6 +16,7 @@ from regionatlas.cli.common import (
     MinSizeOption,
     TargetScOption,
     TargetSizeOption,
+    console,
     out,
     user_errors,
 )
@@ -43,35 +42,23 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _atomic_csv(df: pd.DataFrame, target: Path) -> Path:
-    """Write to a temporary file next to target; the caller renames it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    df.to_csv(tmp, index=False, lineterminator="\n")
-    return Path(tmp)
-
-
 def write_lma_outputs(
     result: LmaResult, out_csv: str | Path, summary_path: str | Path | None = None
 ) -> None:
     """Write areas (community, cluster, status) and, if asked, the per-area summary.
 
-    Both files are first written to temporary files and then renamed, so a failure
-    leaves no half-written output."""
+    Each file is written through regionatlas.output: a regular file is replaced atomically
+    (a failure leaves no half-written output), ``-``, a device or a FIFO is written in place.
+    """
     from regionatlas.analysis.lma import areas_table
+    from regionatlas.output import output_path
 
-    tmps: list[tuple[Path, Path]] = []
-    try:
-        tmps.append((_atomic_csv(areas_table(result), Path(out_csv)), Path(out_csv)))
+    with contextlib.ExitStack() as stack:
+        areas = stack.enter_context(output_path(out_csv, suffix=".csv"))
+        areas_table(result).to_csv(areas, index=False, lineterminator="\n")
         if summary_path is not None:
-            tmps.append((_atomic_csv(result.stats, Path(summary_path)), Path(summary_path)))
-    except BaseException:
-        for tmp, _ in tmps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, target in tmps:
-        os.replace(tmp, target)
+            summary = stack.enter_context(output_path(summary_path, suffix=".csv"))
+            result.stats.to_csv(summary, index=False, lineterminator="\n")
 
 
 def register(app: typer.Typer) -> None:
@@ -120,6 +107,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Labour-market areas (Eurostat/ISTAT method) from an OD table – Arbeitsmarktregionen."""
         from regionatlas.analysis.lma import LmaParams, find_lma
+        from regionatlas.output import writes_stdout
         from regionatlas.sources.od_table import read_od_csv, read_units
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)
@@ -139,8 +127,10 @@ def register(app: typer.Typer) -> None:
             leiden_q = flow_modularity(flows, comm)
         write_lma_outputs(result, output, summary)
 
+        # a file written to stdout (-o - or --summary -) owns it: the report goes to stderr
+        say = console if writes_stdout(output) or (summary and writes_stdout(summary)) else out
         s = result.summary
-        out.print(
+        say.print(
             f"{s['n_lma']} LMAs ({s.get('n_single_community', 0)} single-community, "
             f"{s.get('n_validity_below_1', 0)} with V < 1 after the reserve stage), "
             f"{s['n_not_assigned']} not assigned, {s['n_zero_list']} in the zero list; "
@@ -148,18 +138,18 @@ def register(app: typer.Typer) -> None:
             f"minSC={min_sc:g} tarSZ={target_size:g} tarSC={target_sc:g}",
             highlight=False,
         )
-        out.print(f"areas written to {output}", highlight=False)
+        say.print(f"areas written to {output}", highlight=False)
         if summary is not None:
-            out.print(f"summary written to {summary}", highlight=False)
+            say.print(f"summary written to {summary}", highlight=False)
         else:
             table = Table(title="Labour-market areas")
             for _, label in SUMMARY_COLUMNS:
                 table.add_column(label)
             for row in result.stats.itertuples(index=False):
                 table.add_row(*(_fmt(getattr(row, col)) for col, _ in SUMMARY_COLUMNS))
-            out.print(table)
+            say.print(table)
         if comparison is not None:
-            out.print(
+            say.print(
                 f"Leiden ({'directed' if leiden_directed else 'undirected'}, "
                 f"resolution {resolution:g}, seed {seed}): "
                 f"{comparison.n_clusters_b} communities, Q_modularity {leiden_q:.4f}; "

@@ -31,6 +31,7 @@ import pyogrio
 
 from regionatlas.errors import ParameterError
 from regionatlas.model.schema import WEB_CRS
+from regionatlas.output import is_regular_target, output_path
 
 Format = Literal["gpkg", "csv", "xlsx", "geojson"]
 FORMATS: tuple[str, ...] = ("gpkg", "csv", "xlsx", "geojson")
@@ -45,7 +46,7 @@ def attribution_sidecar(path: Path) -> Path:
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     fmt = {"json": "geojson"}.get(fmt, fmt)
     if fmt not in FORMATS:
         raise ParameterError(
@@ -61,14 +62,18 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _write_csv(frame: pd.DataFrame, path: Path, attribution: Sequence[str]) -> None:
+def _write_csv(
+    frame: pd.DataFrame, path: Path, attribution: Sequence[str], sidecar: Path | None
+) -> None:
     table = frame
     if isinstance(frame, gpd.GeoDataFrame):
         wkt = frame.geometry.to_wkt()
         table = _plain(frame).assign(geometry_wkt=wkt)
     table = table.assign(source=" | ".join(attribution))
     table.to_csv(path, index=False, encoding="utf-8", na_rep="")
-    attribution_sidecar(path).write_text("\n".join(attribution) + "\n", encoding="utf-8")
+    if sidecar is not None:
+        with output_path(sidecar) as tmp:
+            tmp.write_text("\n".join(attribution) + "\n", encoding="utf-8")
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, attribution: Sequence[str]) -> None:
@@ -123,23 +128,26 @@ def export_table(
     *,
     layer: str = "data",
 ) -> Path:
-    """Write ``frame`` to ``path`` in ``fmt`` (default: from the suffix) with its sources.
+    """Write ``frame`` to ``path`` in ``fmt`` (default: from the suffix, else CSV) with its
+    sources.
 
-    Overwrites an existing file. Returns the path written.
+    Replaces an existing file atomically; ``-``, ``/dev/stdout``, a character device or a
+    FIFO is written in place (regionatlas.output), without the CSV's attribution side file.
+    Returns the path written.
     """
     path = Path(path)
     kind = _format_of(path, fmt)
     if not attribution or not all(isinstance(a, str) and a.strip() for a in attribution):
         raise ParameterError("an export needs the attribution of its sources", value=attribution)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()
-    if kind == "csv":
-        _write_csv(frame, path, attribution)
-    elif kind == "xlsx":
-        _write_xlsx(frame, path, attribution)
-    elif kind == "geojson":
-        _write_geojson(frame, path, attribution)
-    else:
-        _write_gpkg(frame, path, attribution, layer)
+    sidecar = attribution_sidecar(path) if is_regular_target(path) else None
+    with output_path(path, suffix="." + kind) as tmp:
+        tmp.unlink()  # pyogrio and xlsxwriter create the file themselves
+        if kind == "csv":
+            _write_csv(frame, tmp, attribution, sidecar)
+        elif kind == "xlsx":
+            _write_xlsx(frame, tmp, attribution)
+        elif kind == "geojson":
+            _write_geojson(frame, tmp, attribution)
+        else:
+            _write_gpkg(frame, tmp, attribution, layer)
     return path

@@ -20,7 +20,7 @@ import pandas as pd
 
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.web import flowmap
-from regionatlas.web.classify import classify, palette
+from regionatlas.web.classify import classify, diverging_colours, palette, preset_breaks, scale_of
 from regionatlas.web.ended import feature_properties as ended_props
 from regionatlas.web.geo import TOLERANCE_M, bbox, feature_collection, label_points, to_web
 
@@ -436,10 +436,8 @@ class Atlas:
                 for a, v, f in zip(refs["ags"], refs["value"], refs["flag"], strict=True)
             ]
             nums = [r["value"] for r in rows]
-            breaks = {
-                m: {str(k): classify(nums, m, k).breaks for k in PRESET_K}
-                for m in ("quantiles", "natural_breaks", "equal_interval")
-            }
+            scale = scale_of(nums, ind["unit"], int(ind.get("polarity") or 0))
+            presets = preset_breaks(nums, scale, PRESET_K)
             return {
                 "indicator": indicator_id,
                 "level": level,
@@ -447,7 +445,8 @@ class Atlas:
                 "unit": ind["unit"],
                 "rows": rows,
                 "references": references,
-                "breaks": breaks,
+                "breaks": presets,
+                "scale": scale,
             }
 
         return self._cached(("values", indicator_id, level, per), compute)
@@ -463,8 +462,19 @@ class Atlas:
         scheme: str = "viridis",
     ) -> dict[str, Any]:
         v = self.values(indicator_id, level, period)
-        c = classify([r["value"] for r in v["rows"]], method, k, breaks)
-        colours = list(palette(scheme, max(c.k, 1)))
+        sc = v["scale"]
+        c = classify(
+            [r["value"] for r in v["rows"]],
+            method,
+            k,
+            breaks,
+            centre=sc["centre"],
+            digits=sc["digits"],
+        )
+        if c.diverging:
+            colours = list(diverging_colours(c.n_below, c.k - c.n_below, sc["polarity"]))
+        else:
+            colours = list(palette(scheme, max(c.k, 1)))
         return {
             **v,
             "classification": {**c.to_dict(), "colours": colours, "scheme": scheme},

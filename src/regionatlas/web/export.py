@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from regionatlas.errors import StoreError
+from regionatlas.output import check_directory_target
 from regionatlas.web import functional
 from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
@@ -53,8 +54,13 @@ def urls(atlas) -> Iterator[str]:
             "openapi.json",
         )
     )
+    if atlas.scope.core:  # the scenario page: the example scenarios computed now
+        yield f"{api}/scenarios.json"
+        for scenario_id in _runnable_examples(atlas):
+            yield f"{api}/scenarios/examples/{scenario_id}.json"
     for level in ("land", *atlas.levels()):
         yield f"{api}/geometry/{level}.geojson"
+        yield f"{api}/labels/{level}.json"
     for ind in atlas.indicators():
         yield f"{api}/indicators/{ind['id']}.json"
         for level in ind["levels"]:
@@ -72,6 +78,9 @@ def urls(atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 yield f"{api}/flows/{level}/{period}.geojson"
                 yield f"{api}/flows/{level}/{period}/compact.json"
+        if "gemeinde" not in atlas.flow_levels() and functional.available(atlas):
+            for period in atlas.flow_periods():  # the flow map's modelled municipal level
+                yield f"{api}/flows/gemeinde/{period}/compact.json"
         if functional.available(atlas):  # municipal layers
             for name in ("lma", "leiden", "catchments", "central-places"):
                 yield f"{api}/regions/functional/{name}.json"
@@ -82,6 +91,22 @@ def urls(atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 for fmt in FORMATS:
                     yield f"{api}/downloads/flows/{level}/{period}.{fmt}"
+
+
+def _runnable_examples(atlas) -> list[str]:
+    """The example scenarios this atlas's data can compute (a small or synthetic store may
+    not carry every lever's inputs); the static scenario page says when one is missing."""
+    from regionatlas.errors import RegionAtlasError
+    from regionatlas.web.api.scenarios import ScenarioRequest, examples, run
+
+    out = []
+    for scenario_id in examples():
+        try:
+            run(atlas, ScenarioRequest(id=scenario_id))
+        except RegionAtlasError:
+            continue
+        out.append(scenario_id)
+    return out
 
 
 def file_for(out: Path, url: str) -> Path:
@@ -97,9 +122,10 @@ def _docs_page() -> str:
 <link rel="stylesheet" href="../../static/vendor/swagger-ui/swagger-ui.css"></head><body>
 <main><h1 style="font:600 1.2em sans-serif;margin:1em">regionatlas API (static export)</h1>
 <p style="font:1em sans-serif;margin:1em">This copy serves the API's files without query
-parameters; filters and search run in the browser.</p><div id="ui"></div></main>
+parameters; filters and search run in the browser.</p>
+<div id="ui" data-spec="../v1/openapi.json"></div></main>
 <script src="../../static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "../v1/openapi.json", dom_id: "#ui"});</script></body></html>
+<script src="../../static/js/api-docs.js"></script></body></html>
 """
 
 
@@ -149,7 +175,7 @@ def export_static(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Write the atlas to ``out``; returns {"files": n, "bytes": size}."""
-    out = Path(out)
+    out = check_directory_target(out)
     app = create_app(store_url, region_file)
     atlas = app.state.atlas
     atlas.refresh()

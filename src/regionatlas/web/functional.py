@@ -20,6 +20,7 @@ import pandas as pd
 
 from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.web.citation_i18n import designation_source_de
 from regionatlas.web.note_i18n import translate as translate_note
 from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
 
@@ -143,9 +144,9 @@ def flow_basis(atlas):
 
     def compute():
         from regionatlas.workflows import municipal_flows
-        from regionatlas.workflows.assumptions import national_employment_rate
+        from regionatlas.workflows.assumptions import default_employment_rate
 
-        rate = national_employment_rate().value
+        rate = default_employment_rate()  # the CLI's default too
         fb = municipal_flows(atlas.store, _region(atlas), employment_rate=rate)
         if not fb.within_districts:
             raise NotFoundError(f"no municipal functional layers: {WITHIN_MISSING_NOTE}")
@@ -442,6 +443,7 @@ def central_places_payload(atlas) -> dict[str, Any]:
             "designated_level": _int(r["designated_level"]),
             "designated_category": _str(r["category"]),
             "designation_source": _str(r["source"]),
+            "designation_source_de": designation_source_de(_str(r["source"])),
             "functional_level": _int(r["functional_level"]),
             "deviation": _int(r["deviation"]),
             "category": _cp_category(r),

@@ -15,6 +15,7 @@ from typing import Any
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.sources import central_places_curated as cpc
 from regionatlas.web import functional
+from regionatlas.web.citation_i18n import designation_source_de
 
 # the citation columns of the curated file (everything but the unit's own keys)
 CITATION_FIELDS = tuple(c for c in cpc.COLUMNS if c not in ("ags", "name", "state", "level"))
@@ -242,6 +243,9 @@ def _designations_only(atlas, citations: dict[str, dict[str, Any]]) -> dict[str,
                 "designated_level": c["level"] if c else None,
                 "designated_category": c["category_state"] if c else None,
                 "designation_source": f"{c['plan']} ({c['source_kind']})" if c else None,
+                "designation_source_de": (
+                    designation_source_de(f"{c['plan']} ({c['source_kind']})") if c else None
+                ),
                 "functional_level": None,
                 "deviation": None,
                 "category": "no_data" if c else "no_designation",

@@ -18,6 +18,7 @@ from regionatlas.analysis.scenarios.engine import (
     compare_municipalities,
 )
 from regionatlas.errors import ParameterError
+from regionatlas.output import output_path
 
 FORMATS = (".csv", ".xlsx", ".pdf")
 LABELS = {
@@ -77,18 +78,18 @@ def footer_lines(a: ScenarioResult) -> list[str]:
 
 
 def export(path: str | Path, a: ScenarioResult, b: ScenarioResult | None = None) -> Path:
+    """Write the result (or the comparison A vs. B) in the format of the path's suffix; a
+    path without one (``-``, ``/dev/stdout``, a FIFO) gets CSV. Written through
+    regionatlas.output: nothing half-written under the final name, never a device replaced."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = path.suffix.lower() or ".csv"
     if suffix not in FORMATS:
         raise ParameterError(
-            f"export format {suffix or '(none)'} not supported; "
-            f"expected one of {', '.join(FORMATS)}",
+            f"export format {suffix} not supported; expected one of {', '.join(FORMATS)}",
             file=str(path),
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    {".csv": _csv, ".xlsx": _xlsx, ".pdf": _pdf}[suffix](tmp, a, b)
-    tmp.replace(path)  # nothing half-written under the final name
+    with output_path(path, suffix=suffix) as tmp:
+        {".csv": _csv, ".xlsx": _xlsx, ".pdf": _pdf}[suffix](tmp, a, b)
     return path
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from regionatlas.web import downloads
-from regionatlas.web.api.deps import ERRORS, AtlasDep, FlowLevel, MapLevel, Period
+from regionatlas.web.api.deps import ERRORS, AtlasDep, FlowLevel, IndicatorPath, MapLevel, Period
 
 router = APIRouter(tags=["downloads"], responses=ERRORS)
 Fmt = Annotated[
-    str, Path(pattern="^(csv|xlsx|geojson|gpkg)$", description="csv, xlsx, geojson, gpkg")
+    Literal["csv", "xlsx", "geojson", "gpkg"], Path(description="csv, xlsx, geojson, gpkg")
 ]
 
 
@@ -30,7 +30,7 @@ def _file(body: bytes, fmt: str, name: str) -> Response:
     response_class=Response,
 )
 def indicator_download(
-    indicator: str, level: MapLevel, period: Period, fmt: Fmt, atlas: AtlasDep
+    indicator: IndicatorPath, level: MapLevel, period: Period, fmt: Fmt, atlas: AtlasDep
 ) -> Response:
     frame, geo, sources = downloads.indicator_table(atlas, indicator, level, period)
     per = frame["period"].iloc[0] if len(frame) else period

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from regionatlas.web import flowmap
+from regionatlas.web import flow_municipal, flowmap
 from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period, cached, js
 
 router = APIRouter(tags=["flows"], responses=ERRORS)
@@ -34,6 +34,9 @@ def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
     summary="The flow map's data: points, names and [origin, destination, persons, flag] rows",
 )
 def flow_compact(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
+    if level == "gemeinde":  # stored, or the region's modelled municipal flows (labelled)
+        per = None if period == "latest" else period
+        return cached(atlas, ("compact", level, period), lambda: flow_municipal.compact(atlas, per))
     return cached(atlas, ("compact", level, period), lambda: atlas.flow_compact(level, period))
 
 
@@ -46,7 +49,9 @@ def flow_rows(
     origin: KeyQuery = None,
     destination: KeyQuery = None,
     unit: KeyQuery = None,
-    cross: Annotated[str, Query(pattern="^(any|kreis|land)$")] = "any",
+    cross: Annotated[
+        Literal["any", "kreis", "land"], Query(description="only flows crossing this border")
+    ] = "any",
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
 ) -> Response:
     for key in (origin, destination, unit):

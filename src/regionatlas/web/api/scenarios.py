@@ -13,9 +13,10 @@ import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
+from fastapi import Path as FPath
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,6 +33,7 @@ from regionatlas.analysis.scenarios.definition import GOALS, LEVERS
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.web.api.deps import ERRORS, AtlasDep, js
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.errors import ErrorResponse
 from regionatlas.workflows.scenarios import (
     context_from_store,
     default_parameters,
@@ -46,13 +48,28 @@ MEDIA = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
-router = APIRouter(tags=["scenarios"], responses=ERRORS)
+router = APIRouter(
+    tags=["scenarios"],
+    responses={
+        **ERRORS,
+        400: {"model": ErrorResponse, "description": "the body is not JSON (or not UTF-8)"},
+    },
+)
 
 
 class ScenarioRequest(BaseModel):
-    """One scenario: an example's id or a definition, plus overrides."""
+    """One scenario: an example's id or a definition (exactly one), plus overrides. A lever,
+    parameter or weight the scenario engine cannot use is answered with 422 naming it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["id"], "properties": {"id": {"type": "string"}}},
+                {"required": ["definition"], "properties": {"definition": {"type": "object"}}},
+            ]
+        },
+    )
     id: str | None = Field(None, pattern=ID_PATTERN, description="example scenario (file stem)")
     definition: dict[str, Any] | None = Field(
         None, description="a whole definition: {scenario, levers, parameters, weights}"
@@ -165,6 +182,22 @@ def scenario_list() -> Response:
 @router.post("/scenarios/run.json", summary="Run one scenario (example or definition)")
 def scenario_run(req: ScenarioRequest, atlas: AtlasDep) -> Response:
     return js(run(atlas, req).to_dict())
+
+
+@router.get(
+    "/scenarios/examples/{scenario_id}.json",
+    summary="One example scenario's result (the static export's scenario page reads these)",
+)
+def scenario_example(
+    scenario_id: Annotated[str, FPath(pattern=r"^[a-z0-9-]+$")], atlas: AtlasDep
+) -> Response:
+    if scenario_id not in examples():
+        raise NotFoundError(
+            f"unknown example scenario {scenario_id!r}",
+            value=scenario_id,
+            expected=", ".join(examples()),
+        )
+    return js(run(atlas, ScenarioRequest(id=scenario_id)).to_dict())
 
 
 @router.post("/scenarios/compare.json", summary="Run two scenarios and compare them")
