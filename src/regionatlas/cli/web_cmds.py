@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from regionatlas.cli.common import DatabaseUrlOption, DbOption, QuietOption, out, user_errors
+from regionatlas.cli.platform_cmds import PlatformUrlOption
 
 RegionOpt = Annotated[
     Path | None,
@@ -35,6 +36,7 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
         region: RegionOpt = None,
         all_units: AllUnitsOpt = False,
+        platform_url: PlatformUrlOption = None,
     ) -> None:
         """Atlas im Browser – serve the web atlas and its JSON API (docs at /api/docs)."""
         import uvicorn
@@ -42,9 +44,12 @@ def register(app: typer.Typer) -> None:
         from regionatlas.settings import load_settings
         from regionatlas.store import open_store
         from regionatlas.web.app import create_app
+        from regionatlas.web.platform.context import PlatformConfig
 
-        settings = load_settings(db=db, database_url=database_url)
+        settings = load_settings(db=db, database_url=database_url, platform_url=platform_url)
         open_store(settings.database_url, create=False).close()  # fail early, clearly
+        platform = PlatformConfig.from_settings(settings)
+        platform.db.upgrade()  # the platform schema is current before the first request
         out.print(f"regionatlas: http://{host}:{port}/  (API docs: /api/docs)")
         chosen = _region(region, all_units)
         if workers > 1:  # worker processes import the app; pass the choices on
@@ -52,6 +57,8 @@ def register(app: typer.Typer) -> None:
 
             os.environ["REGIONATLAS_DATABASE_URL"] = settings.database_url
             os.environ["REGIONATLAS_REGION"] = "all" if chosen is None else str(chosen)
+            if platform_url:
+                os.environ["REGIONATLAS_PLATFORM_URL"] = platform_url
             uvicorn.run(
                 "regionatlas.web.asgi:app",
                 host=host,
@@ -60,7 +67,7 @@ def register(app: typer.Typer) -> None:
                 log_level="warning",
             )
         else:
-            app = create_app(settings.database_url, chosen)
+            app = create_app(settings.database_url, chosen, platform=platform)
             uvicorn.run(app, host=host, port=port, log_level="warning")
 
     @app.command("export-static")
