@@ -26,7 +26,7 @@ from regionatlas.store.base import BatchInfo, ImportResult, Store
 
 RegionOption = Annotated[
     Path | None,
-    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+    typer.Option("--region", help="Region definition (default: the shipped Region der Mitte)"),
 ]
 
 
