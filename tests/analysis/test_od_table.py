@@ -13,9 +13,9 @@ from regionatlas.analysis.od_table import (
     areas_table,
     read_od_csv,
     read_units,
-    write_lma_outputs,
 )
 from regionatlas.errors import SourceFormatError
+from regionatlas.workflows.lma_output import write_lma_outputs
 
 HEADER = "community_live,community_work,amount\n"
 
@@ -105,7 +105,7 @@ def test_write_outputs_lists_every_community(tmp_path: Path) -> None:
     stats = pd.read_csv(summary)
     assert stats["cluster"].tolist() == [1, 2]
     assert {"main_centre", "sc_supply_side", "sc_demand_side", "residents"} <= set(stats.columns)
-    assert not list(tmp_path.rglob("*.tmp"))
+    assert not list(tmp_path.rglob("*.part"))
     assert areas_table(result).equals(areas_table(result))
 
 

@@ -4,8 +4,8 @@ The OD table is a CSV (``,``, ``;`` or tab separated; UTF-8 or Latin-1; optional
 gzip-compressed) with the columns ``community_live,community_work,amount`` as statistical
 offices publish it, intra-community flows included. Ids stay strings (AGS with leading
 zeros). Every problem is a :class:`~regionatlas.errors.SourceFormatError` naming the file,
-the CSV line, the value and what was expected; nothing is written when reading fails, and
-the writers replace their files atomically.
+the CSV line, the value and what was expected. The outputs are written by
+``workflows.lma_output`` (through ``regionatlas.exports``).
 """
 
 from __future__ import annotations
@@ -13,9 +13,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -222,32 +220,3 @@ def areas_table(result: LmaResult) -> pd.DataFrame:
     out = pd.concat(parts, ignore_index=True)
     out["community"] = out["community"].astype(str)
     return out.sort_values("community", kind="stable").reset_index(drop=True)
-
-
-def _atomic_csv(df: pd.DataFrame, target: Path) -> Path:
-    """Write to a temporary file next to target; the caller renames it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    df.to_csv(tmp, index=False, lineterminator="\n")
-    return Path(tmp)
-
-
-def write_lma_outputs(
-    result: LmaResult, out_csv: str | Path, summary_path: str | Path | None = None
-) -> None:
-    """Write areas (community, cluster, status) and, if asked, the per-area summary.
-
-    Both files are first written to temporary files and then renamed, so a failure
-    leaves no half-written output."""
-    tmps: list[tuple[Path, Path]] = []
-    try:
-        tmps.append((_atomic_csv(areas_table(result), Path(out_csv)), Path(out_csv)))
-        if summary_path is not None:
-            tmps.append((_atomic_csv(result.stats, Path(summary_path)), Path(summary_path)))
-    except BaseException:
-        for tmp, _ in tmps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, target in tmps:
-        os.replace(tmp, target)

@@ -1,6 +1,7 @@
 """``regionatlas scenario run|compare``: the scenario lab "Region der kurzen Wege" on the store.
 
-Results are printed as JSON on stdout; ``--out FILE`` (.csv, .xlsx, .pdf) also exports them.
+Results are printed as JSON on stdout; ``--out FILE`` (.csv: the summary; .zip: one CSV per table;
+.xlsx; .pdf) also exports them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from regionatlas.analysis.scenarios.context import ScenarioContext
 
 OutOption = Annotated[
-    Path | None, typer.Option("--out", help="Export to FILE (.csv, .xlsx or .pdf)")
+    Path | None,
+    typer.Option("--out", help="Export to FILE (.csv summary, .zip of CSVs, .xlsx or .pdf)"),
 ]
 ParamsOption = Annotated[
     Path | None,
@@ -85,8 +87,8 @@ def register(app: typer.Typer) -> None:
         """Baseline vs. scenario (commuter-km, CO2, hours, per lever) as JSON."""
         from regionatlas.analysis.scenarios.definition import load_definition
         from regionatlas.analysis.scenarios.engine import run_scenario
-        from regionatlas.analysis.scenarios.export import export
         from regionatlas.analysis.scenarios.parameters import load_parameters
+        from regionatlas.workflows.scenario_export import export
 
         definition = load_definition(scenario_file)
         params = load_parameters(opts.parameters)
@@ -108,8 +110,8 @@ def register(app: typer.Typer) -> None:
         """Two scenarios side by side (totals, score, per-municipality differences) as JSON."""
         from regionatlas.analysis.scenarios.definition import load_definition
         from regionatlas.analysis.scenarios.engine import compare_to_dict, run_scenario
-        from regionatlas.analysis.scenarios.export import export
         from regionatlas.analysis.scenarios.parameters import load_parameters
+        from regionatlas.workflows.scenario_export import export
 
         a_def, b_def = load_definition(scenario_a), load_definition(scenario_b)
         params = load_parameters(opts.parameters)

@@ -23,7 +23,7 @@ from regionatlas.web import functional
 from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
 
-FORMATS = ("csv", "xlsx", "geojson", "gpkg")
+FORMATS = ("csv", "excel.csv", "xlsx", "geojson", "gpkg")
 REDIRECT = """<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="0; url=de/"><title>Regionatlas</title></head>
 <body><p><a href="de/">Regionatlas (Deutsch)</a> · <a href="en/">English</a></p></body></html>

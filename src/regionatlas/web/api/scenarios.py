@@ -9,7 +9,6 @@ in the Atlas cache, so a run only evaluates the levers.
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -39,10 +38,6 @@ EXAMPLES_DIR = PROJECT_ROOT / "scenarios"
 RUN_CACHE = 32
 _RUNS_LOCK = threading.Lock()
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 router = APIRouter(tags=["scenarios"], responses=ERRORS)
 
@@ -171,17 +166,17 @@ def scenario_compare(req: CompareRequest, atlas: AtlasDep) -> Response:
     return js(compare_to_dict(run(atlas, req.a), run(atlas, req.b)))
 
 
-@router.post("/scenarios/export.{fmt}", summary="One scenario's result as CSV or XLSX")
-def scenario_export(fmt: Literal["csv", "xlsx"], req: ScenarioRequest, atlas: AtlasDep):
-    from regionatlas.analysis.scenarios.export import export
+@router.post(
+    "/scenarios/export.{fmt}",
+    summary="One scenario's result: CSV (summary), ZIP (one CSV per table) or XLSX",
+)
+def scenario_export(fmt: Literal["csv", "zip", "xlsx"], req: ScenarioRequest, atlas: AtlasDep):
+    from regionatlas.workflows.scenario_export import MEDIA_TYPES, export_bytes
 
-    result = run(atlas, req)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = export(Path(tmp) / f"scenario.{fmt}", result)
-        body = path.read_bytes()
+    body = export_bytes(fmt, run(atlas, req))
     name = req.id or "scenario"
     return Response(
         body,
-        media_type=MEDIA[fmt],
+        media_type=MEDIA_TYPES["." + fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )

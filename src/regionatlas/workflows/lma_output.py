@@ -1,0 +1,25 @@
+"""The LMA command's outputs (areas, per-area summary) written through ``regionatlas.exports``:
+plain CSV, all files or none."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from regionatlas.analysis.lma import LmaResult
+from regionatlas.analysis.od_table import areas_table
+from regionatlas.exports import write_bytes
+from regionatlas.exports.csv import frame_csv
+
+
+def write_lma_outputs(
+    result: LmaResult, out_csv: str | Path, summary_path: str | Path | None = None
+) -> None:
+    """Write areas (community, cluster, status) and, if asked, the per-area summary.
+
+    Both files are serialised before either is written, and each is written atomically,
+    so a failure leaves no half-written output."""
+    files = [(Path(out_csv), frame_csv(areas_table(result)))]
+    if summary_path is not None:
+        files.append((Path(summary_path), frame_csv(result.stats)))
+    for path, body in files:
+        write_bytes(path, body)
