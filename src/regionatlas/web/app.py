@@ -36,13 +36,18 @@ the static export can write the same URLs as files."""
 
 
 def create_app(
-    store_url: str, region_file: Path | None = DEFAULT_REGION, cache_dir: Path | None = None
+    store_url: str,
+    region_file: Path | None = DEFAULT_REGION,
+    cache_dir: Path | None = None,
+    warm: bool = True,
 ) -> FastAPI:
     """The atlas app for the store at ``store_url`` (GeoPackage path or PostgreSQL URL).
 
     ``region_file`` limits the atlas to the region's districts (core and ring); ``None`` shows
     every unit in the store (e.g. the synthetic Germany). ``cache_dir`` holds results that
     outlive a restart (default: ``cache/`` next to a GeoPackage, else ``var/cache``).
+    ``warm``: fill the read model's cache (``web.warmup``) before the server reports ready,
+    so that no first request computes for long; False serves at once and computes on request.
     """
     from regionatlas.web.api import router as api_router
     from regionatlas.web.pages import router as pages_router
@@ -63,12 +68,11 @@ def create_app(
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-        # the saved municipal layers before the first request (a second at most), so that
-        # no request starts computing them anew
-        await anyio.to_thread.run_sync(app.state.atlas.load_saved)
-        # fill the caches in the background so the first visitor does not wait for them
-        threading.Thread(target=app.state.atlas.warm, daemon=True).start()
         threading.Thread(target=static.warm, args=PRECOMPRESS, daemon=True).start()
+        if warm:  # before "startup complete": every first request finds its answer cached
+            from regionatlas.web import warmup
+
+            await anyio.to_thread.run_sync(warmup.warm, app.state.atlas)
         yield
 
     app.router.lifespan_context = lifespan

@@ -148,7 +148,7 @@ def flow_basis(atlas):
             raise NotFoundError(f"no municipal functional layers: {WITHIN_MISSING_NOTE}")
         return fb
 
-    return atlas._cached(("functional", "flow_basis"), compute)
+    return atlas.cached(("functional", "flow_basis"), compute)
 
 
 def available(atlas) -> bool:
@@ -162,7 +162,7 @@ def available(atlas) -> bool:
             return False
         return True
 
-    return atlas._cached(("functional", "available"), compute)
+    return atlas.cached(("functional", "available"), compute)
 
 
 def neighbours(atlas) -> list[tuple[str, str]]:
@@ -179,7 +179,7 @@ def neighbours(atlas) -> list[tuple[str, str]]:
         left, right = STRtree(geoms).query(geoms, predicate="intersects")
         return sorted({(ags[i], ags[j]) for i, j in zip(left, right, strict=True) if i < j})
 
-    return atlas._cached(("functional", "neighbours"), compute)
+    return atlas.cached(("functional", "neighbours"), compute)
 
 
 def notes(note: str, flow_note: str) -> dict[str, str]:
@@ -232,7 +232,7 @@ def regions_result(atlas, params, resolution: float = DEFAULT_RESOLUTION):
         fb = flow_basis(atlas)
         return functional_regions(atlas.store, _region(atlas), params, resolution, flows=fb)
 
-    return atlas._cached(("functional", "regions", params, resolution), compute)
+    return atlas.cached(("functional", "regions", params, resolution), compute)
 
 
 def lma_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
@@ -351,7 +351,7 @@ def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any
 
         return hubs_and_catchments(atlas.store, _region(atlas), n_centres=n_centres, flows=fb)
 
-    h = atlas._cached(("functional", "hubs", n_centres), compute)
+    h = atlas.cached(("functional", "hubs", n_centres), compute)
     top = h.centres[h.centres["rank_inflow"].notna()].head(n_centres)
     top_keys = [str(a) for a in top.index]
     # a place without out-commuters (e.g. an unincorporated area) has no main centre
@@ -429,7 +429,7 @@ def central_places_payload(atlas) -> dict[str, Any]:
 
         return central_places(atlas.store, _region(atlas), flows=fb)
 
-    cp = atlas._cached(("functional", "central_places"), compute)
+    cp = atlas.cached(("functional", "central_places"), compute)
     comp = cp.comparison
     places = comp.places
     rows = [

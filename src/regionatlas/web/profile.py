@@ -58,7 +58,7 @@ def _indexes(atlas) -> dict[str, Any]:
         }
         return {"by_ags": by_ags, "value": value, "peers": peers, "children": children}
 
-    return atlas._cached("profile_indexes", compute)
+    return atlas.cached("profile_indexes", compute)
 
 
 def structure_specs_for(atlas) -> dict[str, list[dict[str, Any]]]:
@@ -69,7 +69,7 @@ def structure_specs_for(atlas) -> dict[str, list[dict[str, Any]]]:
 
         return structure_specs(catalogue())
 
-    return atlas._cached(("profile", "structure_specs"), compute)
+    return atlas.cached(("profile", "structure_specs"), compute)
 
 
 def figures_and_series(

@@ -39,7 +39,7 @@ def _citations(atlas) -> dict[str, dict[str, Any]]:
             for r in rows.to_dict("records")
         }
 
-    return atlas._cached(("profile", "central_place_citations"), compute)
+    return atlas.cached(("profile", "central_place_citations"), compute)
 
 
 def _layers(atlas) -> dict[str, Any] | None:
@@ -58,7 +58,7 @@ def _layers(atlas) -> dict[str, Any] | None:
         except (NotFoundError, ParameterError):
             return None
 
-    return atlas._cached(("profile", "functional_layers"), compute)
+    return atlas.cached(("profile", "functional_layers"), compute)
 
 
 def _central_places(atlas) -> dict[str, Any] | None:
@@ -72,7 +72,7 @@ def _central_places(atlas) -> dict[str, Any] | None:
         except (NotFoundError, ParameterError):
             return None
 
-    return atlas._cached(("profile", "central_places"), compute)
+    return atlas.cached(("profile", "central_places"), compute)
 
 
 def _basis(payload: dict[str, Any]) -> dict[str, Any]:

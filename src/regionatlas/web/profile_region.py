@@ -57,7 +57,7 @@ def region_observations(atlas) -> pd.DataFrame:
             return agg
         return pd.concat(frames, ignore_index=True)
 
-    return atlas._cached(("profile", "region_observations"), compute)
+    return atlas.cached(("profile", "region_observations"), compute)
 
 
 def _region_flows(atlas, rid: str, name: str) -> dict[str, Any] | None:

@@ -121,7 +121,7 @@ def scenario_context(atlas: Atlas) -> ScenarioContext:
 
         return context_from_store(atlas.store, sorted(atlas.scope.core))
 
-    return atlas._cached("scenario_context", compute)  # dropped when the store changes
+    return atlas.cached("scenario_context", compute)  # dropped when the store changes
 
 
 def run(atlas: Atlas, req: ScenarioRequest) -> ScenarioResult:
@@ -130,7 +130,7 @@ def run(atlas: Atlas, req: ScenarioRequest) -> ScenarioResult:
     definition = resolve(req, examples())
     ctx = scenario_context(atlas)
     key = json.dumps(definition.to_dict() | {"file": None}, sort_keys=True, default=str)
-    runs: OrderedDict[str, ScenarioResult] = atlas._cached("scenario_runs", OrderedDict)
+    runs: OrderedDict[str, ScenarioResult] = atlas.cached("scenario_runs", OrderedDict)
     with _RUNS_LOCK:
         if key in runs:
             runs.move_to_end(key)

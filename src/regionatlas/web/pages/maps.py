@@ -62,10 +62,10 @@ def map_page_body(atlas, lang: str) -> str:
 
 def map_page_bytes(atlas, lang: str, compressed: bool = False) -> bytes:
     """The start page rendered (and gzip-compressed) once per store state and language."""
-    body = atlas._cached(("html", "map", lang), lambda: map_page_body(atlas, lang).encode())
+    body = atlas.cached(("html", "map", lang), lambda: map_page_body(atlas, lang).encode())
     if not compressed:
         return body
-    return atlas._cached(("html-gzip", "map", lang), lambda: gzip.compress(body, 6, mtime=0))
+    return atlas.cached(("html-gzip", "map", lang), lambda: gzip.compress(body, 6, mtime=0))
 
 
 @router.get("/{lang}/")

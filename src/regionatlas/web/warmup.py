@@ -1,0 +1,120 @@
+"""Start-up warm-up of the read model: fill the cache so that no request computes for long.
+
+``load_saved`` seeds the cache from the functional layers saved by an earlier run for the
+same store state (``web.functional_cache``, about a second). ``warm`` computes the rest:
+geometry and outline, the first indicators' values, the start page and flow map, the flow
+data, the municipal functional layers and the regions page, the region profile and the
+scenario context. The app runs both before it reports ready (``web.app``). A failure is
+logged with its reason and leaves the answer to be computed (and its error shown) on request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from regionatlas.web.atlas import Atlas
+
+log = logging.getLogger(__name__)
+
+
+def load_saved(atlas: Atlas) -> bool:
+    """Seed the cache from the saved functional layers; False when there are none."""
+    from regionatlas.web import functional_cache
+
+    try:
+        atlas.refresh(force=True)
+        return functional_cache.load_cached(atlas)
+    except Exception:  # the layers are computed by warm() or on request instead
+        log.exception("could not load the saved functional layers (they will be recomputed)")
+        return False
+
+
+def _step(name: str, work: Callable[[], object]) -> bool:
+    t0 = time.perf_counter()
+    try:
+        work()
+    except Exception:  # the request for it computes again and reports the error
+        log.exception("warm-up step %r failed; its pages answer on request", name)
+        return False
+    log.debug("warm-up %s: %.2f s", name, time.perf_counter() - t0)
+    return True
+
+
+def _maps(atlas: Atlas) -> None:
+    from regionatlas.web.pages.maps import map_page_bytes
+
+    for level in ("kreis", "land", *atlas.levels()):
+        atlas.geometry(level)
+    atlas.outline()
+    inds = [i for i in atlas.indicators() if i["periods"] and i["levels"]]
+    for ind in inds:
+        for level in ind["levels"]:
+            atlas.values(ind["id"], level, None)
+    for lang in ("de", "en"):
+        map_page_bytes(atlas, lang, compressed=True)  # also compiles the templates
+
+
+def _flows(atlas: Atlas) -> None:
+    from regionatlas.web.pages.flows import flows_page_body
+
+    if not atlas.flow_periods():
+        return
+    for level in atlas.flow_levels():
+        atlas.flow_compact(level, None)
+        atlas.flows_classified(level, None)
+        for ags in atlas.units()["ags"]:
+            atlas.unit_flows(level, ags, None)  # builds the per-unit index once
+            break
+    flows_page_body(atlas, "de")
+
+
+def _functional(atlas: Atlas) -> None:
+    from regionatlas.web import functional_cache
+    from regionatlas.web.pages.regions import regions_page_body
+
+    functional_cache.warm(atlas)
+    for lang in ("de", "en"):
+        regions_page_body(atlas, lang)
+
+
+def _profiles(atlas: Atlas) -> None:
+    """The region's profile (JSON as the API sends it, and its pages), and one unit of each
+    level: the tables every profile shares (indexes, functional layers, central places)."""
+    from regionatlas.web.pages.profiles import profile_page_body, region_profile_page_body
+    from regionatlas.web.profile import profile_data
+    from regionatlas.web.profile_region import REGION_KEY, region_profile_data
+
+    units = atlas.units()
+    for level in ("land", "kreis", "gemeinde"):
+        keys = units.loc[units["level"] == level, "ags"]
+        if len(keys):
+            profile_data(atlas, str(keys.iloc[0]))
+            for lang in ("de", "en"):
+                profile_page_body(atlas, lang, str(keys.iloc[0]))
+    if atlas.scope.region_id and atlas.scope.core:
+        atlas.gzip_bytes(("profile", REGION_KEY), lambda: region_profile_data(atlas))
+        for lang in ("de", "en"):
+            region_profile_page_body(atlas, lang)
+
+
+def _scenarios(atlas: Atlas) -> None:
+    from regionatlas.web.api.scenarios import scenario_context
+
+    scenario_context(atlas)
+
+
+STEPS: tuple[tuple[str, Callable[[Atlas], None]], ...] = (
+    ("maps", _maps),
+    ("flows", _flows),
+    ("functional layers", _functional),
+    ("profiles", _profiles),
+    ("scenarios", _scenarios),
+)
+
+
+def warm(atlas: Atlas) -> dict[str, bool]:
+    """Run every warm-up step (each logged when it fails); which succeeded."""
+    load_saved(atlas)
+    return {name: _step(name, lambda step=step: step(atlas)) for name, step in STEPS}
