@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(postgresql postgresql-15-postgis-3 gdal-bin chromium fonts-dejavu-core)
+debs=(postgresql postgresql-15-postgis-3 gdal-bin chromium fonts-dejavu-core faketime)
 missing=()
 for p in "${debs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -9,7 +9,9 @@ readers read the bundle and the originals:
   Germany comparisons);
 * BA Pendleratlas Kreise CSVs: all 32 files, gzip-compressed (all Germany).
 
-gzip output is deterministic (mtime 0), so the same inputs give byte-identical bundles.
+gzip output is deterministic (mtime 0), and the cut-down ``VG5000_GEM.dbf`` carries the
+publisher's own "last update" date from the source header instead of the day GDAL wrote it,
+so the same inputs give byte-identical bundles on any day, in any timezone and locale.
 ``MANIFEST.json`` lists every input and output file with its SHA-256.
 """
 
@@ -74,7 +76,26 @@ def _write_shapefile_subset(src: Path, dst: Path, where: str) -> int:
         driver="ESRI Shapefile",
     )
     shutil.copyfile(src.with_suffix(".prj"), dst.with_suffix(".prj"))  # the publisher's WKT
+    copy_dbf_update_date(src.with_suffix(".dbf"), dst.with_suffix(".dbf"))
     return len(geometry)
+
+
+# dBASE header: byte 0 version, bytes 1-3 date of last update (YY since 1900, MM, DD)
+_DBF_DATE = slice(1, 4)
+
+
+def copy_dbf_update_date(src: Path, dst: Path) -> None:
+    """Give ``dst`` the last-update date of ``src``'s dBASE header.
+
+    GDAL stamps a written .dbf with the day it was written (from the C library clock), which
+    would make the bundle differ from day to day; the publisher's date is the honest one.
+    """
+    stamp = src.read_bytes()[_DBF_DATE]
+    if len(stamp) != 3:
+        raise InputError(f"{src}: not a dBASE file (header shorter than 4 bytes)")
+    with open(dst, "r+b") as fh:
+        fh.seek(_DBF_DATE.start)
+        fh.write(stamp)
 
 
 def _require(path: Path) -> Path:
