@@ -15,7 +15,7 @@ from regionatlas.analysis.od_table import (
     read_units,
 )
 from regionatlas.errors import SourceFormatError
-from regionatlas.workflows.lma_output import write_lma_outputs
+from regionatlas.workflows.lma import write_lma_outputs
 
 HEADER = "community_live,community_work,amount\n"
 

@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         """Labour-market areas (Eurostat/ISTAT method) from an OD table – Arbeitsmarktregionen."""
         from regionatlas.analysis.lma import LmaParams, find_lma
         from regionatlas.analysis.od_table import read_od_csv, read_units
-        from regionatlas.workflows.lma_output import write_lma_outputs
+        from regionatlas.workflows.lma import write_lma_outputs
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)
         known = read_units(units) if units is not None else None

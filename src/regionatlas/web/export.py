@@ -15,6 +15,7 @@ import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -23,6 +24,9 @@ from regionatlas.web import functional
 from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
 
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
 FORMATS = ("csv", "excel.csv", "xlsx", "geojson", "gpkg")
 REDIRECT = """<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="0; url=de/"><title>Regionatlas</title></head>
@@ -30,7 +34,7 @@ REDIRECT = """<!doctype html><html lang="de"><head><meta charset="utf-8">
 """
 
 
-def urls(atlas) -> Iterator[str]:
+def urls(atlas: Atlas) -> Iterator[str]:
     """Every path the static site needs, pages first."""
     units = atlas.units()
     profile_keys = [a for a, lv in zip(units["ags"], units["level"], strict=True) if lv != "staat"]

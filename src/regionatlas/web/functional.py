@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.web.note_i18n import translate as translate_note
+from regionatlas.workflows.lma import DEFAULT_LMA
 from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 # defaults of the CLI (`regionatlas analyse regions`) and of the static export
 LMA_DEFAULTS = dataclasses.asdict(DEFAULT_LMA)
@@ -98,7 +101,7 @@ def catchments_key(n_centres: int) -> tuple:
 CENTRAL_PLACES_KEY = "functional-central-places"
 
 
-def default_answers(atlas) -> list[tuple[Any, Any]]:
+def default_answers(atlas: Atlas) -> list[tuple[Any, Any]]:
     """(API cache key, payload function) of every layer at its default parameters: what the
     regions page loads."""
     p, r = lma_params(), DEFAULT_RESOLUTION
@@ -113,7 +116,7 @@ def default_answers(atlas) -> list[tuple[Any, Any]]:
 # ----------------------------------------------------------------------------- computations
 
 
-def _region(atlas):
+def _region(atlas: Atlas):
     path = getattr(atlas, "region_file", None)
     if path is None:
         raise NotFoundError("the atlas runs without a region: no municipal functional layers")
@@ -135,7 +138,7 @@ def assumption_payload() -> dict[str, Any]:
     }
 
 
-def flow_basis(atlas):
+def flow_basis(atlas: Atlas):
     """The region's municipal flows (FlowBasis), computed once per store state."""
 
     def compute():
@@ -151,7 +154,7 @@ def flow_basis(atlas):
     return atlas.cached(("functional", "flow_basis"), compute)
 
 
-def available(atlas) -> bool:
+def available(atlas: Atlas) -> bool:
     """Whether the store supports the municipal layers (flows within districts, known or
     estimable); the answer is cached per store state."""
 
@@ -165,7 +168,7 @@ def available(atlas) -> bool:
     return atlas.cached(("functional", "available"), compute)
 
 
-def neighbours(atlas) -> list[tuple[str, str]]:
+def neighbours(atlas: Atlas) -> list[tuple[str, str]]:
     """Pairs of the region's municipalities that share a border (store geometries)."""
 
     def compute() -> list[tuple[str, str]]:
@@ -209,7 +212,7 @@ def lma_params(
     target_sc: float | None = None,
 ):
     """LmaParams with the defaults filled in (ParameterError on inconsistent values)."""
-    from regionatlas.analysis.lma import LmaParams
+    from regionatlas.workflows.lma import LmaParams
 
     given = {
         "min_size": min_size,
@@ -221,7 +224,7 @@ def lma_params(
     return LmaParams(**values)
 
 
-def regions_result(atlas, params, resolution: float = DEFAULT_RESOLUTION):
+def regions_result(atlas: Atlas, params, resolution: float = DEFAULT_RESOLUTION):
     """workflows.functional_regions on the cached flow basis (cached per parameters)."""
     if not (math.isfinite(resolution) and resolution > 0):
         raise ParameterError("Leiden resolution must be > 0", value=resolution)
@@ -235,7 +238,7 @@ def regions_result(atlas, params, resolution: float = DEFAULT_RESOLUTION):
     return atlas.cached(("functional", "regions", params, resolution), compute)
 
 
-def lma_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
+def lma_payload(atlas: Atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
     """Labour-market area of every municipality (cluster, main centre, size, self-containment
     on both sides) and one summary row per area."""
     res = regions_result(atlas, params, resolution)
@@ -295,7 +298,7 @@ def lma_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[s
     }
 
 
-def leiden_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
+def leiden_payload(atlas: Atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
     """Leiden communities of the municipal flows and their comparison with the LMA."""
     res = regions_result(atlas, params, resolution)
     fb = flow_basis(atlas)
@@ -335,7 +338,7 @@ def leiden_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dic
     }
 
 
-def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any]:
+def catchments_payload(atlas: Atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any]:
     """The top centres, each municipality's main centre among them (the one receiving the
     largest share of its out-commuters) with that share, and the dominant-flow hierarchy."""
     if not 1 <= n_centres <= MAX_CENTRES:
@@ -419,7 +422,7 @@ def _cp_category(row) -> str:
     return "above" if d > 0 else "below" if d < 0 else "as_designated"
 
 
-def central_places_payload(atlas) -> dict[str, Any]:
+def central_places_payload(atlas: Atlas) -> dict[str, Any]:
     """Designated level (cited file, with its source per place) against the functional level
     of every municipality, the designated × functional matrix and the places above/below."""
     fb = flow_basis(atlas)

@@ -18,7 +18,13 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from regionatlas.analysis.scenarios import (
+from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.settings import PROJECT_ROOT
+from regionatlas.web.api.deps import ERRORS, AtlasDep, js
+from regionatlas.web.atlas import Atlas
+from regionatlas.workflows.scenario_lab import (
+    GOALS,
+    LEVERS,
     ScenarioContext,
     ScenarioDefinition,
     ScenarioResult,
@@ -28,11 +34,6 @@ from regionatlas.analysis.scenarios import (
     parse_definition,
     run_scenario,
 )
-from regionatlas.analysis.scenarios.definition import GOALS, LEVERS
-from regionatlas.errors import NotFoundError, ParameterError
-from regionatlas.settings import PROJECT_ROOT
-from regionatlas.web.api.deps import ERRORS, AtlasDep, js
-from regionatlas.web.atlas import Atlas
 
 EXAMPLES_DIR = PROJECT_ROOT / "scenarios"
 RUN_CACHE = 32
@@ -117,7 +118,7 @@ def scenario_context(atlas: Atlas) -> ScenarioContext:
         raise NotFoundError("the scenario lab needs a region (the atlas runs without one)")
 
     def compute() -> ScenarioContext:
-        from regionatlas.analysis.scenarios.store_glue import context_from_store
+        from regionatlas.workflows.scenario_lab import context_from_store
 
         return context_from_store(atlas.store, sorted(atlas.scope.core))
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.atlas import Atlas
 from regionatlas.web.pages.render import check_lang, html, page
 
 router = APIRouter()
 
 
-def about_page_body(atlas, lang: str) -> str:
+def about_page_body(atlas: Atlas, lang: str) -> str:
     return page(None, "about.html", lang, "about/", atlas, batches=atlas.batches())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from starlette.requests import Request
 from regionatlas.errors import NotFoundError
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -91,6 +94,7 @@ def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLRe
     atlas = request.app.state.atlas
     try:
         body = page(request, "error.html", lang, path, atlas, status=status, error=error)
-    except Exception:  # the error page must never fail itself
+    except Exception:  # the error page must never fail itself: a plain one, and a log line
+        log.exception("the error page for %s could not be rendered", request.url.path)
         body = f"<!doctype html><title>{status}</title><p>{error.get('message')}</p>"
     return html(body, status)

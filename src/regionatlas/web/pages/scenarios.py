@@ -6,12 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from regionatlas.analysis.scenarios import lever_catalogue
-from regionatlas.analysis.scenarios.definition import GOALS
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.api.scenarios import examples
+from regionatlas.web.atlas import Atlas
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.workflows.scenario_lab import GOALS, lever_catalogue
 
 router = APIRouter()
 SCALAR_KINDS = ("share", "number", "integer", "boolean")
@@ -36,7 +36,7 @@ def control(param: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-def scenarios_page_body(atlas, lang: str) -> str:
+def scenarios_page_body(atlas: Atlas, lang: str) -> str:
     known = examples()
     levers = [
         {

@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.atlas import Atlas
 from regionatlas.web.pages.render import check_lang, html, page
 from regionatlas.web.search import search_units
 
 router = APIRouter()
 
 
-def search_page_body(atlas, lang: str, q: str = "") -> str:
+def search_page_body(atlas: Atlas, lang: str, q: str = "") -> str:
     results = search_units(atlas.units(), q, 50, atlas.search_index()) if q else None
     return page(None, "search.html", lang, "search/", atlas, q=q, results=results)
 

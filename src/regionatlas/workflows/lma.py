@@ -1,14 +1,18 @@
-"""The LMA command's outputs (areas, per-area summary) written through ``regionatlas.exports``:
-plain CSV, all files or none."""
+"""Labour-market areas for the entry points: the method's parameters and defaults (for the
+web's functional layers) and the LMA command's outputs (areas, per-area summary) written
+through ``regionatlas.exports`` as plain CSV, all files or none."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from regionatlas.analysis.lma import LmaResult
+from regionatlas.analysis.lma_params import DEFAULT_LMA, LmaParams
 from regionatlas.analysis.od_table import areas_table
 from regionatlas.exports import write_bytes
 from regionatlas.exports.csv import frame_csv
+
+__all__ = ["DEFAULT_LMA", "LmaParams", "write_lma_outputs"]
 
 
 def write_lma_outputs(
