@@ -26,6 +26,7 @@ class Settings:
     shared_data: Path = SHARED_DATA
     host: str = "127.0.0.1"
     port: int = 8000
+    cache_dir: Path | None = None  # the web's saved results; None: next to the store
 
     @property
     def is_postgis(self) -> bool:
@@ -45,5 +46,7 @@ def load_settings(
         kwargs["region_file"] = Path(env["REGIONATLAS_REGION"])
     if env.get("REGIONATLAS_SHARED_DATA"):
         kwargs["shared_data"] = Path(env["REGIONATLAS_SHARED_DATA"])
+    if env.get("REGIONATLAS_CACHE_DIR"):
+        kwargs["cache_dir"] = Path(env["REGIONATLAS_CACHE_DIR"])
     kwargs.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**kwargs)  # type: ignore[arg-type]

@@ -35,6 +35,14 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
         region: RegionOpt = None,
         all_units: AllUnitsOpt = False,
+        cache_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--cache-dir",
+                help="Where results that outlive a restart are saved (default: cache/ next "
+                "to the GeoPackage, else var/cache)",
+            ),
+        ] = None,
     ) -> None:
         """Atlas im Browser – serve the web atlas and its JSON API (docs at /api/docs)."""
         import uvicorn
@@ -43,7 +51,7 @@ def register(app: typer.Typer) -> None:
         from regionatlas.store import open_store
         from regionatlas.web.app import create_app
 
-        settings = load_settings(db=db, database_url=database_url)
+        settings = load_settings(db=db, database_url=database_url, cache_dir=cache_dir)
         open_store(settings.database_url, create=False).close()  # fail early, clearly
         out.print(f"regionatlas: http://{host}:{port}/  (API docs: /api/docs)")
         chosen = _region(region, all_units)
@@ -52,6 +60,8 @@ def register(app: typer.Typer) -> None:
 
             os.environ["REGIONATLAS_DATABASE_URL"] = settings.database_url
             os.environ["REGIONATLAS_REGION"] = "all" if chosen is None else str(chosen)
+            if settings.cache_dir is not None:
+                os.environ["REGIONATLAS_CACHE_DIR"] = str(settings.cache_dir)
             uvicorn.run(
                 "regionatlas.web.asgi:app",
                 host=host,
@@ -60,7 +70,7 @@ def register(app: typer.Typer) -> None:
                 log_level="warning",
             )
         else:
-            app = create_app(settings.database_url, chosen)
+            app = create_app(settings.database_url, chosen, settings.cache_dir)
             uvicorn.run(app, host=host, port=port, log_level="warning")
 
     @app.command("export-static")

@@ -93,15 +93,16 @@ class Atlas:
         """The batch ids the cache belongs to."""
         return self.cache.version
 
-    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()`` once per key and store version (single flight)."""
-        return self.cache.get(key, compute)
+    def cached(self, key: Hashable, compute: Callable[[], T], bounded: bool = False) -> T:
+        """``compute()`` once per key and store version (single flight); ``bounded``: among
+        the entries evicted oldest first (see ``web.read.cache``)."""
+        return self.cache.get(key, compute, bounded)
 
-    def json_bytes(self, key: Hashable, compute: Callable[[], Any]) -> bytes:
-        return self.cache.json_bytes(key, compute)
+    def json_bytes(self, key: Hashable, compute: Callable[[], Any], bounded: bool = False) -> bytes:
+        return self.cache.json_bytes(key, compute, bounded)
 
-    def gzip_bytes(self, key: Hashable, compute: Callable[[], Any]) -> bytes:
-        return self.cache.gzip_bytes(key, compute)
+    def gzip_bytes(self, key: Hashable, compute: Callable[[], Any], bounded: bool = False) -> bytes:
+        return self.cache.gzip_bytes(key, compute, bounded)
 
     def close(self) -> None:
         if self._store is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Annotated, Any
 
@@ -53,12 +54,18 @@ ERRORS = {
 }
 
 
-def cached(atlas: Atlas, key: Any, compute) -> Response:
-    """A JSON answer serialised (and gzip-compressed) once per store version."""
-    body = atlas.json_bytes(key, compute)
+def accepts_gzip() -> bool:
+    """Whether the current request (one with an ``AtlasDep``) accepts gzip."""
+    return _ACCEPTS_GZIP.get()
+
+
+def cached(atlas: Atlas, key: Any, compute: Callable[[], Any], bounded: bool = False) -> Response:
+    """A JSON answer serialised (and gzip-compressed) once per store version; ``bounded``:
+    one of many (e.g. per unit), evicted oldest first."""
+    body = atlas.json_bytes(key, compute, bounded)
     if _ACCEPTS_GZIP.get() and len(body) >= GZIP_MIN_BYTES:
         return Response(
-            atlas.gzip_bytes(key, compute),
+            atlas.gzip_bytes(key, compute, bounded),
             media_type="application/json",
             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
         )

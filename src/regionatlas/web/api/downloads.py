@@ -3,6 +3,7 @@ with attribution, written by ``regionatlas.exports``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -11,6 +12,7 @@ from fastapi.responses import Response
 from regionatlas import exports
 from regionatlas.web import downloads
 from regionatlas.web.api.deps import ERRORS, AtlasDep, FlowLevel, MapLevel, Period
+from regionatlas.web.atlas import Atlas
 
 router = APIRouter(tags=["downloads"], responses=ERRORS)
 Fmt = Annotated[
@@ -18,12 +20,33 @@ Fmt = Annotated[
 ]
 
 
-def _file(table: exports.ExportTable, fmt: str) -> Response:
+def _file(
+    atlas: Atlas, key: tuple[str, ...], table: Callable[[], exports.ExportTable], fmt: str
+) -> Response:
+    """The file written once per store version (bounded: evicted oldest first)."""
+
+    def write() -> tuple[str, bytes]:
+        t = table()
+        return t.name, exports.to_bytes(t, fmt)
+
+    name, body = atlas.cached(("download", *key, fmt), write, bounded=True)
     return Response(
-        exports.to_bytes(table, fmt),
+        body,
         media_type=exports.MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{table.name}.{fmt}"'},
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )
+
+
+def _indicator(atlas: Atlas, indicator: str, level: str, period: str, fmt: str) -> Response:
+    key = ("indicator", indicator, level, period)
+    return _file(
+        atlas, key, lambda: downloads.indicator_table(atlas, indicator, level, period), fmt
+    )
+
+
+def _flows(atlas: Atlas, level: str, period: str, fmt: str) -> Response:
+    key = ("flows", level, period)
+    return _file(atlas, key, lambda: downloads.flows_table(atlas, level, period), fmt)
 
 
 # The German-Excel CSV first: "{period}.{fmt}" would read "….excel.csv" as period "….excel".
@@ -35,7 +58,7 @@ def _file(table: exports.ExportTable, fmt: str) -> Response:
 def indicator_download_excel(
     indicator: str, level: MapLevel, period: Period, atlas: AtlasDep
 ) -> Response:
-    return _file(downloads.indicator_table(atlas, indicator, level, period), "excel.csv")
+    return _indicator(atlas, indicator, level, period, "excel.csv")
 
 
 @router.get(
@@ -44,7 +67,7 @@ def indicator_download_excel(
     response_class=Response,
 )
 def flows_download_excel(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
-    return _file(downloads.flows_table(atlas, level, period), "excel.csv")
+    return _flows(atlas, level, period, "excel.csv")
 
 
 @router.get(
@@ -55,7 +78,7 @@ def flows_download_excel(level: FlowLevel, period: Period, atlas: AtlasDep) -> R
 def indicator_download(
     indicator: str, level: MapLevel, period: Period, fmt: Fmt, atlas: AtlasDep
 ) -> Response:
-    return _file(downloads.indicator_table(atlas, indicator, level, period), fmt)
+    return _indicator(atlas, indicator, level, period, fmt)
 
 
 @router.get(
@@ -64,4 +87,4 @@ def indicator_download(
     response_class=Response,
 )
 def flows_download(level: FlowLevel, period: Period, fmt: Fmt, atlas: AtlasDep) -> Response:
-    return _file(downloads.flows_table(atlas, level, period), fmt)
+    return _flows(atlas, level, period, fmt)

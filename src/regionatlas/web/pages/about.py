@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import cached_html, check_lang, page
 
 router = APIRouter()
 
@@ -17,4 +17,5 @@ def about_page_body(atlas: Atlas, lang: str) -> str:
 
 @router.get("/{lang}/about/")
 def about_page(lang: str, atlas: AtlasDep):
-    return html(about_page_body(atlas, check_lang(lang)))
+    lang = check_lang(lang)
+    return cached_html(atlas, ("about", lang), lambda: about_page_body(atlas, lang))

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import cached_html, check_lang, page
 
 router = APIRouter()
 
@@ -46,4 +46,5 @@ def flows_page_body(atlas: Atlas, lang: str) -> str:
 
 @router.get("/{lang}/flows/")
 def flows_page(lang: str, atlas: AtlasDep):
-    return html(flows_page_body(atlas, check_lang(lang)))
+    lang = check_lang(lang)
+    return cached_html(atlas, ("flows", lang), lambda: flows_page_body(atlas, lang))

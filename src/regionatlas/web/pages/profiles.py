@@ -10,7 +10,7 @@ from regionatlas.web import charts as ch  # module import: charts imports pages.
 from regionatlas.web.api.deps import AgsPath, AtlasDep
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.regions import BASIS_KEYS
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import cached_html, check_lang, page
 from regionatlas.web.profile import profile_data
 from regionatlas.web.profile_region import REGION_KEY, region_profile_data
 
@@ -143,9 +143,15 @@ def region_profile_page_body(atlas: Atlas, lang: str) -> str:
 
 @router.get("/{lang}/profile/region/")
 def region_profile_page(lang: str, atlas: AtlasDep):
-    return html(region_profile_page_body(atlas, check_lang(lang)))
+    lang = check_lang(lang)
+    return cached_html(
+        atlas, ("profile", "region", lang), lambda: region_profile_page_body(atlas, lang)
+    )
 
 
 @router.get("/{lang}/profile/{ags}/")
 def profile_page(lang: str, ags: AgsPath, atlas: AtlasDep):
-    return html(profile_page_body(atlas, check_lang(lang), ags))
+    lang = check_lang(lang)
+    return cached_html(
+        atlas, ("profile", ags, lang), lambda: profile_page_body(atlas, lang, ags), bounded=True
+    )

@@ -10,7 +10,7 @@ from regionatlas.web import functional
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.note_i18n import translate as translate_note
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import cached_html, check_lang, page
 from regionatlas.workflows.basis import ESTIMATE, OFFICIAL, SYNTHETIC
 
 router = APIRouter()
@@ -94,4 +94,5 @@ def municipal_layers(atlas: Atlas, lang: str) -> dict | None:
 
 @router.get("/{lang}/regions/")
 def regions_page(lang: str, atlas: AtlasDep):
-    return html(regions_page_body(atlas, check_lang(lang)))
+    lang = check_lang(lang)
+    return cached_html(atlas, ("regions", lang), lambda: regions_page_body(atlas, lang))

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from regionatlas.errors import NotFoundError
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +90,25 @@ def page(
 
 def html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
+
+
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+def cached_html(
+    atlas: Atlas, key: Hashable, render: Callable[[], str], bounded: bool = False
+) -> Response:
+    """A page rendered (and gzip-compressed) once per store version; sent compressed to
+    clients that accept it. ``bounded``: one of many (a unit's profile, a search), evicted
+    oldest first."""
+    from regionatlas.web.api.deps import GZIP_MIN_BYTES, accepts_gzip
+
+    body = atlas.cached(("html", key), lambda: render().encode("utf-8"), bounded)
+    if accepts_gzip() and len(body) >= GZIP_MIN_BYTES:
+        packed = atlas.cached(("html-gzip", key), lambda: gzip.compress(body, 6, mtime=0), bounded)
+        headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(packed, media_type=HTML_TYPE, headers=headers)
+    return Response(body, media_type=HTML_TYPE)
 
 
 def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:

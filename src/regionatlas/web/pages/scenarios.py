@@ -10,7 +10,7 @@ from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.api.scenarios import examples
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.i18n import Translator
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import cached_html, check_lang, page
 from regionatlas.workflows.scenario_lab import GOALS, lever_catalogue
 
 router = APIRouter()
@@ -70,4 +70,5 @@ def scenarios_page_body(atlas: Atlas, lang: str) -> str:
 
 @router.get("/{lang}/scenarios/")
 def scenarios_page(lang: str, atlas: AtlasDep):
-    return html(scenarios_page_body(atlas, check_lang(lang)))
+    lang = check_lang(lang)
+    return cached_html(atlas, ("scenarios", lang), lambda: scenarios_page_body(atlas, lang))

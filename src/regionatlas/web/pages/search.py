@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import cached_html, check_lang, page
 from regionatlas.web.search import search_units
 
 router = APIRouter()
@@ -21,4 +21,7 @@ def search_page_body(atlas: Atlas, lang: str, q: str = "") -> str:
 
 @router.get("/{lang}/search/")
 def search_page(lang: str, atlas: AtlasDep, q: Annotated[str, Query(max_length=100)] = ""):
-    return html(search_page_body(atlas, check_lang(lang), q))
+    lang = check_lang(lang)
+    return cached_html(
+        atlas, ("search", lang, q), lambda: search_page_body(atlas, lang, q), bounded=True
+    )

@@ -2,8 +2,10 @@
 others asking for it meanwhile wait for that result; everything is dropped when the store's
 batch list changes (an import or a rollback).
 
-Keys are hashable tuples (or strings). Keys whose second element is a tuple starting with
-"query" (answers keyed by free query parameters) are bounded: the oldest are evicted first.
+Keys are hashable tuples (or strings). Bounded entries — asked for with ``bounded=True``, and
+keys whose second element is a tuple starting with "query" (answers keyed by free query
+parameters) — are evicted oldest first beyond ``query_max`` (twice that, counting a JSON
+answer and its gzip apart); pages of single units and downloads are bounded so.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class SingleFlightCache:
         self.version: Version = ()
 
     # -- reading and computing -------------------------------------------------------------
-    def get(self, key: Key, compute: Callable[[], T]) -> T:
+    def get(self, key: Key, compute: Callable[[], T], bounded: bool = False) -> T:
         """The cached value of ``key``, computed by ``compute`` if missing (once: callers
         arriving during the computation wait for it and get the same value)."""
         try:
@@ -53,7 +55,7 @@ class SingleFlightCache:
             value = compute()
             with self._lock:
                 self._values[key] = value
-                if _is_query(key):
+                if bounded or _is_query(key):
                     self._query_keys.append(key)
                     while len(self._query_keys) > 2 * self.query_max:
                         self._values.pop(self._query_keys.pop(0), None)
@@ -61,19 +63,22 @@ class SingleFlightCache:
                     del self._flights[key]
             return value
 
-    def json_bytes(self, key: Key, compute: Callable[[], Any]) -> bytes:
+    def json_bytes(self, key: Key, compute: Callable[[], Any], bounded: bool = False) -> bytes:
         """A cached payload serialised once (UTF-8 JSON)."""
         return self.get(
             ("json", key),
             lambda: json.dumps(
                 compute(), ensure_ascii=False, separators=(",", ":"), allow_nan=False
             ).encode("utf-8"),
+            bounded,
         )
 
-    def gzip_bytes(self, key: Key, compute: Callable[[], Any]) -> bytes:
+    def gzip_bytes(self, key: Key, compute: Callable[[], Any], bounded: bool = False) -> bytes:
         """The cached JSON payload gzip-compressed once."""
         return self.get(
-            ("gzip", key), lambda: gzip.compress(self.json_bytes(key, compute), 5, mtime=0)
+            ("gzip", key),
+            lambda: gzip.compress(self.json_bytes(key, compute, bounded), 5, mtime=0),
+            bounded,
         )
 
     # -- inspecting and seeding (the persisted functional layers) ----------------------------
