@@ -104,14 +104,16 @@ def every_path(base: str) -> list[str]:
         paths.append(f"{API}/downloads/indicator/{ind['id']}/{lv}/{per}.{fmt}")
     if flows.get("periods"):
         fper = flows["periods"][-1]
+        paths.append(f"{API}/flows.json")
+        for flv in flows["levels"]:
+            key = {"land": land, "kreis": kreis, "gemeinde": gem}[flv]
+            paths += [
+                f"{API}/flows/{flv}/{fper}.geojson",
+                f"{API}/flows/{flv}/{fper}/compact.json",
+                f"{API}/flows/{flv}/{fper}.json?min=500&cross=land",
+                f"{API}/flows/{flv}/{fper}/units/{key}.json",
+            ]
         paths += [
-            f"{API}/flows.json",
-            f"{API}/flows/kreis/{fper}.geojson",
-            f"{API}/flows/kreis/{fper}/compact.json",
-            f"{API}/flows/gemeinde/{fper}/compact.json",
-            f"{API}/flows/kreis/{fper}.json?min=500&cross=land",
-            f"{API}/flows/kreis/{fper}/units/{kreis}.json",
-            f"{API}/flows/gemeinde/{fper}/units/{gem}.json",
             f"{API}/regions/leiden/kreis/{fper}.json",
             f"{API}/regions/functional/lma.json",
             f"{API}/regions/functional/leiden.json",

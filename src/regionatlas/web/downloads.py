@@ -8,14 +8,18 @@ Suppressed values stay empty with their marker in ``flag`` and the reason in
 
 from __future__ import annotations
 
+import gzip
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import LineString, shape
 
+from regionatlas import exports
 from regionatlas.exports import ExportTable
 from regionatlas.exports.table import precision_for_unit, sources_of_batches
+from regionatlas.web.read.scope import FLOW_LEVELS
 
 if TYPE_CHECKING:
     from regionatlas.web.atlas import Atlas
@@ -83,3 +87,40 @@ def flows_table(atlas: Atlas, level: str, period: str | None) -> ExportTable:
         precision={"persons": 0},
         value_columns=("persons",),
     )
+
+
+def _file(
+    atlas: Atlas, key: tuple[str, ...], table: Callable[[], ExportTable], fmt: str, packed: bool
+) -> tuple[str, bytes]:
+    """(file name, bytes) written once per store version, gzip-compressed once if
+    ``packed``; bounded in the cache (evicted oldest first)."""
+
+    def write() -> tuple[str, bytes]:
+        t = table()
+        return f"{t.name}.{fmt}", exports.to_bytes(t, fmt)
+
+    ckey = ("download", *key, fmt)
+    name, body = atlas.cached(ckey, write, bounded=True)
+    if not packed:
+        return name, body
+    return name, atlas.cached(
+        ("download-gzip", *ckey), lambda: gzip.compress(body, 5, mtime=0), bounded=True
+    )
+
+
+def indicator_file(
+    atlas: Atlas, indicator: str, level: str, period: str | None, fmt: str, packed: bool = False
+) -> tuple[str, bytes]:
+    """An indicator map's download: (file name, bytes, gzip-compressed if ``packed``)."""
+    per = atlas.resolve_period(atlas.indicator(indicator), period)
+    key = ("indicator", indicator, level, per)
+    return _file(atlas, key, lambda: indicator_table(atlas, indicator, level, per), fmt, packed)
+
+
+def flows_file(
+    atlas: Atlas, level: str, period: str | None, fmt: str, packed: bool = False
+) -> tuple[str, bytes]:
+    """A flow map's download: (file name, bytes, gzip-compressed if ``packed``)."""
+    per = atlas.resolve_flow_period(period)
+    atlas.check_level(level, FLOW_LEVELS)
+    return _file(atlas, ("flows", level, per), lambda: flows_table(atlas, level, per), fmt, packed)

@@ -42,6 +42,18 @@ def _step(name: str, work: Callable[[], object]) -> bool:
     return True
 
 
+def _pages(atlas: Atlas) -> None:
+    """Every page but the profiles, both languages, as sent (HTML and gzip)."""
+    from regionatlas.web.pages import about, flows, regions, scenarios, search
+
+    for lang in ("de", "en"):
+        about.about_page_bytes(atlas, lang)
+        flows.flows_page_bytes(atlas, lang)
+        regions.regions_page_bytes(atlas, lang)
+        scenarios.scenarios_page_bytes(atlas, lang)
+        search.search_page_bytes(atlas, lang, "")
+
+
 def _maps(atlas: Atlas) -> None:
     from regionatlas.web.pages.maps import map_page_bytes
 
@@ -57,32 +69,36 @@ def _maps(atlas: Atlas) -> None:
 
 
 def _flows(atlas: Atlas) -> None:
-    from regionatlas.web.pages.flows import flows_page_body
+    """The flow answers of the latest period as the API sends them (JSON and gzip), the flow
+    downloads in every format, the per-unit index and the district communities."""
+    from regionatlas import exports
+    from regionatlas.web.api.flows import compact_answer, lines_answer
+    from regionatlas.web.api.regions import leiden_answer
+    from regionatlas.web.downloads import flows_file
 
     if not atlas.flow_periods():
         return
     for level in atlas.flow_levels():
-        atlas.flow_compact(level, None)
+        for answer in (lines_answer, compact_answer):
+            atlas.gzip_bytes(*answer(atlas, level, None))
         atlas.flows_classified(level, None)
-        for ags in atlas.units()["ags"]:
-            atlas.unit_flows(level, ags, None)  # builds the per-unit index once
-            break
-    flows_page_body(atlas, "de")
+        atlas.unit_flows(level, "", None)  # builds the per-unit index once
+        for fmt in exports.FORMATS:
+            flows_file(atlas, level, None, fmt, packed=True)
+    if "kreis" in atlas.flow_levels():
+        atlas.gzip_bytes(*leiden_answer(atlas, "kreis", None))
 
 
 def _functional(atlas: Atlas) -> None:
     from regionatlas.web import functional_cache
-    from regionatlas.web.pages.regions import regions_page_body
 
     functional_cache.warm(atlas)
-    for lang in ("de", "en"):
-        regions_page_body(atlas, lang)
 
 
 def _profiles(atlas: Atlas) -> None:
     """The region's profile (JSON as the API sends it, and its pages), and one unit of each
     level: the tables every profile shares (indexes, functional layers, central places)."""
-    from regionatlas.web.pages.profiles import profile_page_body, region_profile_page_body
+    from regionatlas.web.pages.profiles import profile_page_body, region_profile_page_bytes
     from regionatlas.web.profile import profile_data
     from regionatlas.web.profile_region import REGION_KEY, region_profile_data
 
@@ -96,7 +112,7 @@ def _profiles(atlas: Atlas) -> None:
     if atlas.scope.region_id and atlas.scope.core:
         atlas.gzip_bytes(("profile", REGION_KEY), lambda: region_profile_data(atlas))
         for lang in ("de", "en"):
-            region_profile_page_body(atlas, lang)
+            region_profile_page_bytes(atlas, lang)
 
 
 def _scenarios(atlas: Atlas) -> None:
@@ -109,8 +125,9 @@ STEPS: tuple[tuple[str, Callable[[Atlas], None]], ...] = (
     ("maps", _maps),
     ("flows", _flows),
     ("functional layers", _functional),
-    ("profiles", _profiles),
     ("scenarios", _scenarios),
+    ("pages", _pages),
+    ("profiles", _profiles),
 )
 
 

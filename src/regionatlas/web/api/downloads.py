@@ -3,7 +3,6 @@ with attribution, written by ``regionatlas.exports``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -11,7 +10,14 @@ from fastapi.responses import Response
 
 from regionatlas import exports
 from regionatlas.web import downloads
-from regionatlas.web.api.deps import ERRORS, AtlasDep, FlowLevel, MapLevel, Period
+from regionatlas.web.api.deps import (
+    ERRORS,
+    AtlasDep,
+    FlowLevel,
+    MapLevel,
+    Period,
+    accepts_gzip,
+)
 from regionatlas.web.atlas import Atlas
 
 router = APIRouter(tags=["downloads"], responses=ERRORS)
@@ -20,33 +26,24 @@ Fmt = Annotated[
 ]
 
 
-def _file(
-    atlas: Atlas, key: tuple[str, ...], table: Callable[[], exports.ExportTable], fmt: str
-) -> Response:
-    """The file written once per store version (bounded: evicted oldest first)."""
-
-    def write() -> tuple[str, bytes]:
-        t = table()
-        return t.name, exports.to_bytes(t, fmt)
-
-    name, body = atlas.cached(("download", *key, fmt), write, bounded=True)
-    return Response(
-        body,
-        media_type=exports.MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
+def _send(name_body: tuple[str, bytes], fmt: str, packed: bool) -> Response:
+    name, body = name_body
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if packed:
+        headers |= {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+    return Response(body, media_type=exports.MEDIA_TYPES[fmt], headers=headers)
 
 
 def _indicator(atlas: Atlas, indicator: str, level: str, period: str, fmt: str) -> Response:
-    key = ("indicator", indicator, level, period)
-    return _file(
-        atlas, key, lambda: downloads.indicator_table(atlas, indicator, level, period), fmt
+    packed = accepts_gzip()
+    return _send(
+        downloads.indicator_file(atlas, indicator, level, period, fmt, packed), fmt, packed
     )
 
 
 def _flows(atlas: Atlas, level: str, period: str, fmt: str) -> Response:
-    key = ("flows", level, period)
-    return _file(atlas, key, lambda: downloads.flows_table(atlas, level, period), fmt)
+    packed = accepts_gzip()
+    return _send(downloads.flows_file(atlas, level, period, fmt, packed), fmt, packed)
 
 
 # The German-Excel CSV first: "{period}.{fmt}" would read "….excel.csv" as period "….excel".

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from regionatlas.errors import ParameterError
-from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, cached, js
+from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, cached
 from regionatlas.web.classify import METHODS, PALETTES
 
 router = APIRouter(tags=["maps"], responses=ERRORS)
@@ -53,23 +53,23 @@ def get_map(
     ] = None,
     scheme: Annotated[str, Query(pattern="^(" + "|".join(PALETTES) + ")$")] = "viridis",
 ) -> Response:
-    c = atlas.classified(indicator, level, period, method, k, parse_breaks(breaks), scheme)
-    geo = atlas.geometry(level)
-    by_ags = {r["ags"]: (r, cls) for r, cls in zip(c["rows"], c["classes"], strict=True)}
-    colours = c["classification"]["colours"]
-    features = []
-    for f in geo["features"]:
-        row, cls = by_ags.get(f["properties"]["ags"], ({}, -1))
-        props = {
-            **f["properties"],
-            "value": row.get("value"),
-            "flag": row.get("flag"),
-            "class": cls,
-            "colour": colours[cls] if cls >= 0 else None,
-        }
-        features.append({**f, "properties": props})
-    return js(
-        {
+    def compute() -> dict[str, Any]:
+        c = atlas.classified(indicator, level, period, method, k, parse_breaks(breaks), scheme)
+        geo = atlas.geometry(level)
+        by_ags = {r["ags"]: (r, cls) for r, cls in zip(c["rows"], c["classes"], strict=True)}
+        colours = c["classification"]["colours"]
+        features = []
+        for f in geo["features"]:
+            row, cls = by_ags.get(f["properties"]["ags"], ({}, -1))
+            props = {
+                **f["properties"],
+                "value": row.get("value"),
+                "flag": row.get("flag"),
+                "class": cls,
+                "colour": colours[cls] if cls >= 0 else None,
+            }
+            features.append({**f, "properties": props})
+        return {
             "type": "FeatureCollection",
             "features": features,
             "indicator": indicator,
@@ -79,4 +79,6 @@ def get_map(
             "references": c["references"],
             "attribution": atlas.attributions(),
         }
-    )
+
+    key = ("map", indicator, level, period, method, k, breaks, scheme)
+    return cached(atlas, key, compute, bounded=True)

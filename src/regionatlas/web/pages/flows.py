@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
-from regionatlas.web.pages.render import cached_html, check_lang, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 
 router = APIRouter()
 
@@ -44,7 +44,11 @@ def flows_page_body(atlas: Atlas, lang: str) -> str:
     )
 
 
+def flows_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The page as sent (HTML, gzip), rendered once per store version (start-up warm-up)."""
+    return page_bytes(atlas, ("flows", lang), lambda: flows_page_body(atlas, lang))
+
+
 @router.get("/{lang}/flows/")
 def flows_page(lang: str, atlas: AtlasDep):
-    lang = check_lang(lang)
-    return cached_html(atlas, ("flows", lang), lambda: flows_page_body(atlas, lang))
+    return send_html(flows_page_bytes(atlas, check_lang(lang)))

@@ -10,7 +10,7 @@ from regionatlas.web import charts as ch  # module import: charts imports pages.
 from regionatlas.web.api.deps import AgsPath, AtlasDep
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.regions import BASIS_KEYS
-from regionatlas.web.pages.render import cached_html, check_lang, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 from regionatlas.web.profile import profile_data
 from regionatlas.web.profile_region import REGION_KEY, region_profile_data
 
@@ -143,15 +143,18 @@ def region_profile_page_body(atlas: Atlas, lang: str) -> str:
 
 @router.get("/{lang}/profile/region/")
 def region_profile_page(lang: str, atlas: AtlasDep):
-    lang = check_lang(lang)
-    return cached_html(
-        atlas, ("profile", "region", lang), lambda: region_profile_page_body(atlas, lang)
-    )
+    return send_html(region_profile_page_bytes(atlas, check_lang(lang)))
+
+
+def region_profile_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The region's profile page as sent (HTML, gzip), once per store version."""
+    key = ("profile", "region", lang)
+    return page_bytes(atlas, key, lambda: region_profile_page_body(atlas, lang))
 
 
 @router.get("/{lang}/profile/{ags}/")
 def profile_page(lang: str, ags: AgsPath, atlas: AtlasDep):
     lang = check_lang(lang)
-    return cached_html(
-        atlas, ("profile", ags, lang), lambda: profile_page_body(atlas, lang, ags), bounded=True
+    return send_html(
+        page_bytes(atlas, ("profile", ags, lang), lambda: profile_page_body(atlas, lang, ags), True)
     )

@@ -10,7 +10,7 @@ from regionatlas.web import functional
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.note_i18n import translate as translate_note
-from regionatlas.web.pages.render import cached_html, check_lang, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 from regionatlas.workflows.basis import ESTIMATE, OFFICIAL, SYNTHETIC
 
 router = APIRouter()
@@ -92,7 +92,11 @@ def municipal_layers(atlas: Atlas, lang: str) -> dict | None:
     }
 
 
+def regions_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The page as sent (HTML, gzip), rendered once per store version (start-up warm-up)."""
+    return page_bytes(atlas, ("regions", lang), lambda: regions_page_body(atlas, lang))
+
+
 @router.get("/{lang}/regions/")
 def regions_page(lang: str, atlas: AtlasDep):
-    lang = check_lang(lang)
-    return cached_html(atlas, ("regions", lang), lambda: regions_page_body(atlas, lang))
+    return send_html(regions_page_bytes(atlas, check_lang(lang)))

@@ -95,17 +95,22 @@ def html(body: str, status: int = 200) -> HTMLResponse:
 HTML_TYPE = "text/html; charset=utf-8"
 
 
-def cached_html(
+def page_bytes(
     atlas: Atlas, key: Hashable, render: Callable[[], str], bounded: bool = False
-) -> Response:
-    """A page rendered (and gzip-compressed) once per store version; sent compressed to
-    clients that accept it. ``bounded``: one of many (a unit's profile, a search), evicted
-    oldest first."""
+) -> tuple[bytes, bytes]:
+    """A page rendered and gzip-compressed once per store version: (HTML, gzip). ``bounded``:
+    one of many (a unit's profile, a search), evicted oldest first."""
+    body = atlas.cached(("html", key), lambda: render().encode("utf-8"), bounded)
+    packed = atlas.cached(("html-gzip", key), lambda: gzip.compress(body, 6, mtime=0), bounded)
+    return body, packed
+
+
+def send_html(page: tuple[bytes, bytes]) -> Response:
+    """The page compressed to clients that accept gzip (requests with an ``AtlasDep``)."""
     from regionatlas.web.api.deps import GZIP_MIN_BYTES, accepts_gzip
 
-    body = atlas.cached(("html", key), lambda: render().encode("utf-8"), bounded)
+    body, packed = page
     if accepts_gzip() and len(body) >= GZIP_MIN_BYTES:
-        packed = atlas.cached(("html-gzip", key), lambda: gzip.compress(body, 6, mtime=0), bounded)
         headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
         return Response(packed, media_type=HTML_TYPE, headers=headers)
     return Response(body, media_type=HTML_TYPE)

@@ -10,7 +10,7 @@ from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.api.scenarios import examples
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.i18n import Translator
-from regionatlas.web.pages.render import cached_html, check_lang, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 from regionatlas.workflows.scenario_lab import GOALS, lever_catalogue
 
 router = APIRouter()
@@ -68,7 +68,11 @@ def scenarios_page_body(atlas: Atlas, lang: str) -> str:
     )
 
 
+def scenarios_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The page as sent (HTML, gzip), rendered once per store version (start-up warm-up)."""
+    return page_bytes(atlas, ("scenarios", lang), lambda: scenarios_page_body(atlas, lang))
+
+
 @router.get("/{lang}/scenarios/")
 def scenarios_page(lang: str, atlas: AtlasDep):
-    lang = check_lang(lang)
-    return cached_html(atlas, ("scenarios", lang), lambda: scenarios_page_body(atlas, lang))
+    return send_html(scenarios_page_bytes(atlas, check_lang(lang)))

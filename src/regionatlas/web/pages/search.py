@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
-from regionatlas.web.pages.render import cached_html, check_lang, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 from regionatlas.web.search import search_units
 
 router = APIRouter()
@@ -19,9 +19,11 @@ def search_page_body(atlas: Atlas, lang: str, q: str = "") -> str:
     return page(None, "search.html", lang, "search/", atlas, q=q, results=results)
 
 
+def search_page_bytes(atlas: Atlas, lang: str, q: str) -> tuple[bytes, bytes]:
+    """The page as sent (HTML, gzip), once per store version and query (bounded)."""
+    return page_bytes(atlas, ("search", lang, q), lambda: search_page_body(atlas, lang, q), True)
+
+
 @router.get("/{lang}/search/")
 def search_page(lang: str, atlas: AtlasDep, q: Annotated[str, Query(max_length=100)] = ""):
-    lang = check_lang(lang)
-    return cached_html(
-        atlas, ("search", lang, q), lambda: search_page_body(atlas, lang, q), bounded=True
-    )
+    return send_html(search_page_bytes(atlas, check_lang(lang), q))
