@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.web import errors
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.response_cache import ResponseCache
 from regionatlas.web.static_files import PrecompressedStatic
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -77,6 +78,7 @@ def create_app(
 
     app.router.lifespan_context = lifespan
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    app.add_middleware(ResponseCache)  # outermost: a repeated GET skips routing and gzip
     errors.install(app)
 
     static = PrecompressedStatic(directory=STATIC_DIR)

@@ -79,6 +79,10 @@ class Atlas:
                     self._store = LockedStore(open_store(self.store_url, create=False))
         return self._store
 
+    def refresh_due(self) -> bool:
+        """Whether ``refresh`` would ask the store now."""
+        return time.monotonic() - self._checked >= self.REFRESH_SECONDS
+
     def refresh(self, force: bool = False) -> None:
         """Drop the cache when the store's batches changed (import or rollback); the store is
         asked at most every REFRESH_SECONDS."""
