@@ -11,10 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from regionatlas.build import build_region
 from regionatlas.region import load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.store import open_store
+from regionatlas.workflows.ingest.build import build_region
 
 
 def main() -> None:

@@ -31,9 +31,8 @@ from regionatlas.analysis.crossborder import district_matrix, state_matrix
 from regionatlas.analysis.flow_indicators import flow_indicators, top_partners
 from regionatlas.analysis.flowframe import prepare_flows
 from regionatlas.analysis.hubs import catchments, dominant_flow_hierarchy, knotenpunkte
-from regionatlas.settings import PROJECT_ROOT
 
-TRUTH = PROJECT_ROOT / "var" / "synth-de" / "truth"
+TRUTH = Path(__file__).resolve().parents[1] / "var" / "synth-de" / "truth"
 
 
 def load_synthetic() -> tuple[pd.DataFrame, pd.DataFrame, str]:

@@ -75,7 +75,7 @@ def measure(source: str, what: str) -> dict:
     """Run one measurement in this process (called in a fresh subprocess)."""
     from regionatlas.analysis.communities import leiden_communities
     from regionatlas.analysis.lma import LmaParams, find_lma
-    from regionatlas.analysis.od_table import read_od_csv
+    from regionatlas.sources.od_table import read_od_csv
 
     t0 = time.perf_counter()
     if source.startswith("synthetic:"):

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from regionatlas.analysis.lma import LmaParams
-from regionatlas.build import build_region
 from regionatlas.region import load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.store import open_store
@@ -31,6 +30,7 @@ from regionatlas.workflows import (
     hubs_and_catchments,
     municipal_flows,
 )
+from regionatlas.workflows.ingest.build import build_region
 
 
 def timed(label: str, fn: Callable[[], Any]) -> Any:

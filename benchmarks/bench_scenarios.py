@@ -22,14 +22,14 @@ from scipy import sparse
 
 from regionatlas.analysis.scenarios import gravity, location, metrics
 from regionatlas.analysis.scenarios.context import build_context
-from regionatlas.analysis.scenarios.definition import load_definition
 from regionatlas.analysis.scenarios.engine import run_scenario
-from regionatlas.analysis.scenarios.parameters import load_parameters
 from regionatlas.analysis.scenarios.sites import gain_matrix, site_km
 from regionatlas.analysis.scenarios.synthetic import synthetic_context, synthetic_frames
-from regionatlas.settings import PROJECT_ROOT
+from regionatlas.workflows.scenarios import load_definition, load_parameters
+from regionatlas.workflows.scenarios.files import EXAMPLES_DIR
 
-SYNTH_DE = PROJECT_ROOT / "var" / "synth-de" / "truth" / "od_gemeinden.csv.gz"
+ROOT = Path(__file__).resolve().parents[1]
+SYNTH_DE = ROOT / "var" / "synth-de" / "truth" / "od_gemeinden.csv.gz"
 
 
 def timed(label: str, fn, *args, **kwargs):
@@ -47,11 +47,11 @@ def bench_region(ctx) -> None:
         lambda: metrics.totals(metrics.baseline_trips(ctx, params), params),
     )
     print(f"    commuter-km/day {trips.commuter_km_day:,.0f}, CO2 {trips.co2_t_year:,.0f} t/yr")
-    for path in sorted((PROJECT_ROOT / "scenarios").glob("*.toml")):
+    for path in sorted(EXAMPLES_DIR.glob("*.toml")):
         d = load_definition(path)
         ctx.region = d.region
-        timed(f"scenario {path.stem} (1st run)", run_scenario, d, ctx)
-        timed(f"scenario {path.stem} (2nd run, cached fit)", run_scenario, d, ctx)
+        timed(f"scenario {path.stem} (1st run)", run_scenario, d, ctx, params)
+        timed(f"scenario {path.stem} (2nd run, cached fit)", run_scenario, d, ctx, params)
 
     # site choice k = 10 among all municipalities (p-median, km saved)
     live = metrics.baseline_trips(ctx, params)

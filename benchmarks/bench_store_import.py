@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from regionatlas.sources.base import SourceData
+from regionatlas.model.schema import STORE_CRS
+from regionatlas.model.source_data import SourceData
 from regionatlas.store import open_store
-from regionatlas.store.schema import STORE_CRS
 
 N_UNITS = 10_800
 FLOWS_PER_UNIT = 93

@@ -18,9 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from regionatlas.build import read_all
-from regionatlas.settings import PROJECT_ROOT
 from regionatlas.store import open_store
+from regionatlas.workflows.ingest.build import read_all
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 FOLDERS = ("bkg-vg5000", "destatis-gv100ad", "ba-krpend", "ba-gemband", "regionalstatistik")
 

@@ -10,12 +10,21 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from regionatlas.data import shipped
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-DEFAULT_DB = PROJECT_ROOT / "var" / "regionatlas.gpkg"
-DEFAULT_REGION = PROJECT_ROOT / "regions" / "region-der-mitte.toml"
-BUNDLE_DIR = PROJECT_ROOT / "data" / "bundle"
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+# working files (the default database, caches) live below the current directory, so the
+# installed package works anywhere; a checkout runs its commands from its root
+VAR_DIR = Path("var")
+DEFAULT_DB = VAR_DIR / "regionatlas.gpkg"
+# shipped data is package data (regionatlas.data), found wherever the package is installed
+DEFAULT_REGION = shipped("regions", "region-der-mitte.toml")
+BUNDLE_DIR = shipped("bundle")
+# the official files the bundle is built from: ../shared/data beside a checkout (or beside
+# the current directory when installed); REGIONATLAS_SHARED_DATA overrides
+_CHECKOUT = PACKAGE_DIR.parents[1]
+_BESIDE = _CHECKOUT if (_CHECKOUT / "pyproject.toml").is_file() else Path.cwd()
+SHARED_DATA = _BESIDE.parent / "shared" / "data"
 
 
 @dataclass(frozen=True)

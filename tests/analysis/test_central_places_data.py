@@ -1,71 +1,98 @@
-"""Consistency of the cited central-place file with the Gemeindeverzeichnis GV100AD 2023."""
+"""The cited central-place file against the Gemeindeverzeichnis GV100AD 2023 shipped in the bundle
+and the region definition: every municipality of the core has exactly one row, every
+designation cites a source with its kind, rule rows name their rule, and the README's coverage
+table matches the file."""
 
 from __future__ import annotations
 
-import tomllib
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from regionatlas.analysis.central_places import STATE_CATEGORIES
-from regionatlas.settings import DEFAULT_REGION, PROJECT_ROOT
-from regionatlas.sources.central_places_curated import read_rows
+from regionatlas.data import shipped
+from regionatlas.model.central_places import STATE_CATEGORIES
+from regionatlas.region import load_region
+from regionatlas.settings import BUNDLE_DIR, DEFAULT_REGION
+from regionatlas.sources import central_places_curated as cpc
+from regionatlas.sources import destatis_gv100ad
 
-CURATED = PROJECT_ROOT / "data" / "central-places" / "central-places.csv"
-README = PROJECT_ROOT / "data" / "central-places" / "README.md"
-
-
-def gemeinden(gv100: Path) -> dict[str, str]:
-    """AGS -> name from Satzart 60 records (AGS = chars 11-18, name from char 23, 50 wide)."""
-    out: dict[str, str] = {}
-    with open(gv100, encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("60"):
-                out[line[10:18]] = line[22:72].strip()
-    return out
+CURATED = shipped("central-places", "central-places.csv")
+README = shipped("central-places", "README.md")
+GV100AD = BUNDLE_DIR / "GV100AD_301123.txt.gz"
+UNINHABITED = "Gemeindefreies Gebiet, unbewohnt"
 
 
-@pytest.mark.realdata
-def test_every_entry_is_a_municipality_of_the_region(shared_data: Path) -> None:
-    names = gemeinden(shared_data / "destatis-gv100ad-2023" / "GV100AD_301123.txt")
-    assert len(names) > 10_000  # the parse found the whole country
-    region = tomllib.loads(DEFAULT_REGION.read_text(encoding="utf-8"))
-    core = {k["ags"] for k in region["region"]["core"]}
-    rows = read_rows(CURATED)
-    merged = rows["note"].str.contains("merged into", regex=False)
-    for rec in rows.itertuples():
-        if rec.ags not in names:
-            assert merged[rec.Index], f"{rec.ags} not in GV100AD 2023 and not documented as merged"
-            continue
-        assert rec.name == names[rec.ags], f"{rec.ags}: {rec.name!r} != {names[rec.ags]!r}"
-        assert rec.ags[:5] in core, f"{rec.ags} {rec.name} is outside the region's core"
+@pytest.fixture(scope="module")
+def rows() -> pd.DataFrame:
+    return cpc.read_rows(CURATED)
 
 
-def test_citations_vocabulary_and_uniqueness() -> None:
-    rows = read_rows(CURATED)  # the reader enforces the per-row rules; check them again here
+@pytest.fixture(scope="module")
+def core_municipalities() -> pd.DataFrame:
+    """Municipalities (Satzart 60) of the region's core districts in the shipped GV100AD,
+    without the uninhabited gemeindefreie Gebiete (forests, no population, no central place)."""
+    units = destatis_gv100ad.read(Path(GV100AD)).units
+    core = load_region(DEFAULT_REGION).core_codes
+    mun = units[(units["level"] == "gemeinde") & units["ags"].str[:5].isin(core)]
+    assert len(mun) > 100  # the parse found the core's municipalities
+    return mun[mun["kind"] != UNINHABITED].set_index("ags")
+
+
+def test_every_municipality_of_the_core_has_exactly_one_row(rows, core_municipalities) -> None:
     assert rows["ags"].is_unique
+    missing = sorted(set(core_municipalities.index) - set(rows["ags"]))
+    assert not missing, f"municipalities of the core without a row: {missing}"
+    extra = sorted(set(rows["ags"]) - set(core_municipalities.index))
+    assert not extra, f"rows that are not inhabited municipalities of the core: {extra}"
+    names = core_municipalities["name"]
     for rec in rows.itertuples():
+        assert rec.name == names[rec.ags], f"{rec.ags}: {rec.name!r} != {names[rec.ags]!r}"
+
+
+def test_every_designation_cites_a_source_with_its_kind(rows) -> None:
+    found = cpc.designation_rows(rows)
+    assert len(found) > 0
+    for rec in found.itertuples():
         assert rec.category_state in STATE_CATEGORIES[rec.state]
         assert rec.level == STATE_CATEGORIES[rec.state][rec.category_state]
-        assert rec.plan and rec.source_url_or_title and (rec.section or rec.page)
-        assert rec.source_kind == "plan" or rec.source_kind.startswith("secondary")
+        assert rec.plan and rec.source_title, rec.ags
+        assert rec.source_kind in cpc.SOURCE_KINDS, rec.ags
+        assert re.fullmatch(r"https?://\S+", rec.source_url), rec.ags
+        assert rec.source_cites_plan in ("yes", "no"), rec.ags
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rec.date_read), rec.ags
 
 
-def test_readme_coverage_table_matches_the_file() -> None:
-    """The README states per-state, per-level counts; they must match the file."""
-    rows = read_rows(CURATED)
+def test_rule_rows_name_their_rule_and_not_found_rows_their_searches(rows) -> None:
+    rule = rows[rows["basis"] == cpc.RULE]
+    assert len(rule) > 0
+    assert (rule["rule"].str.len() > 40).all()  # the rule itself, not a placeholder
+    assert (rule["source_cites_plan"] == "yes").all()  # a rule is read where the plan is named
+    assert (rows.loc[rows["basis"] == cpc.DESIGNATED, "rule"] == "").all()
+    missing = rows[rows["basis"] == cpc.NOT_FOUND]
+    assert missing["level"].isna().all() and (missing["category_state"] == "").all()
+    assert missing["note"].str.startswith(("searched", "at least")).all()
+    assert missing["note"].str.contains("searched", regex=False).all()
+
+
+def test_readme_coverage_table_matches_the_file(rows) -> None:
+    """The README states per-state counts by basis and level; they must match the file."""
     text = README.read_text(encoding="utf-8")
-    for (state, level), n in rows.groupby(["state", "level"]).size().items():
-        assert f"| {state} | {level} | {n} |" in text, f"README lacks coverage row {state}/{level}"
+    levels = rows["level"].astype("string").fillna("–")
+    for (state, basis, level), n in rows.groupby(["state", "basis", levels]).size().items():
+        line = f"| {state} | {basis} | {level} | {n} |"
+        assert line in text, f"README lacks coverage row {line}"
     assert f"Total: {len(rows)} rows" in text
 
 
-def test_curated_file_feeds_the_comparison() -> None:
+def test_curated_file_feeds_the_comparison(rows) -> None:
     from regionatlas.analysis.central_places import curated_designations
 
-    rows = read_rows(CURATED)
     des = curated_designations(rows)
-    assert len(des) == len(rows)
+    assert len(des) == int((rows["basis"] != cpc.NOT_FOUND).sum())
     assert set(des["level"]) <= {0, 1, 2, 3}
     # the sources name only Kassel, Göttingen and Paderborn as Oberzentren in the region
-    assert set(des.loc[des["level"] == 3, "ags"]) <= {"06611000", "03159016", "05774032"}
+    assert set(des.loc[des["level"] == 3, "ags"]) == {"06611000", "03159016", "05774032"}
+    # not-found municipalities stay out of the designations (unknown is not level 0)
+    assert not set(des["ags"]) & set(rows.loc[rows["basis"] == cpc.NOT_FOUND, "ags"])

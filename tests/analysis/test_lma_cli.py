@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 from typer.testing import CliRunner
 
+from regionatlas.analysis.lma import LmaParams, areas_table, find_lma
 from regionatlas.cli.main import app
+from regionatlas.workflows.lma import write_lma_outputs
 
 runner = CliRunner()
 OD = (
@@ -80,3 +82,19 @@ def test_unknown_unit_and_bad_parameters(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "min_size" in res.output
     assert not out.exists()
+
+
+def test_write_outputs_lists_every_community(tmp_path: Path) -> None:
+    rows = [("a", "a", 500), ("a", "b", 20), ("b", "b", 400), ("b", "a", 30), ("z", "z", 9)]
+    flows = pd.DataFrame(rows, columns=["community_live", "community_work", "amount"])
+    result = find_lma(flows, LmaParams(100, 0.6, 200, 0.75))
+    out, summary = tmp_path / "sub" / "areas.csv", tmp_path / "summary.csv"
+    write_lma_outputs(result, out, summary)
+    areas = pd.read_csv(out, dtype=str)
+    assert areas.columns.tolist() == ["community", "cluster", "status"]
+    assert areas.values.tolist() == [["a", "1", "lma"], ["b", "2", "lma"], ["z", "0", "zero_list"]]
+    stats = pd.read_csv(summary)
+    assert stats["cluster"].tolist() == [1, 2]
+    assert {"main_centre", "sc_supply_side", "sc_demand_side", "residents"} <= set(stats.columns)
+    assert not list(tmp_path.rglob("*.tmp"))
+    assert areas_table(result).equals(areas_table(result))

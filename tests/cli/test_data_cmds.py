@@ -171,7 +171,7 @@ def test_export_harmonised_to_the_reference_gebietsstand(tmp_path: Path, built_d
     """Figures of Langelsheim's four predecessors (2020) are summed onto 03153019."""
     import pandas as pd
 
-    from regionatlas.sources.base import SourceData
+    from regionatlas.model.source_data import SourceData
 
     db = tmp_path / "h.gpkg"
     db.write_bytes(built_db.read_bytes())

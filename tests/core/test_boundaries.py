@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import MultiPolygon, box
 
-from regionatlas.boundaries import harmonised_units, successors
-from regionatlas.store.schema import STORE_CRS
+from regionatlas.model.schema import STORE_CRS
+from regionatlas.workflows.ingest.boundaries import harmonised_units, successors
 
 
 def _unit(ags: str, level: str, geom: object, as_of: str = "2021-01-01") -> dict[str, object]:

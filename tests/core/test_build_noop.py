@@ -13,13 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from regionatlas import boundaries, derived
-from regionatlas.build import _jobs, build_region, file_fingerprint, harmonised_fingerprint
 from regionatlas.errors import SourceFormatError
 from regionatlas.region import Region, load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.sources import central_places_curated, unit_changes
 from regionatlas.store import open_store
+from regionatlas.workflows.ingest import boundaries, derived
+from regionatlas.workflows.ingest.build import (
+    _jobs,
+    build_region,
+    file_fingerprint,
+    harmonised_fingerprint,
+)
 
 DERIVED_SOURCES = {boundaries.FORMAT_ID, derived.FORMAT_ID}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from regionatlas.build import iter_read
 from regionatlas.settings import BUNDLE_DIR
+from regionatlas.workflows.ingest.build import iter_read
 
 BA = BUNDLE_DIR / "ba-pendleratlas-2023-kreise"
 

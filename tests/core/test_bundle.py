@@ -29,7 +29,7 @@ def test_bundle_rebuilds_byte_identical(shared_data: Path, tmp_path: Path) -> No
 
 
 def test_bundle_manifest_matches_files() -> None:
-    from regionatlas.sources.base import sha256_of
+    from regionatlas.model.fingerprint import sha256_of
 
     manifest = json.loads((BUNDLE_DIR / "MANIFEST.json").read_text(encoding="utf-8"))
     for rel, digest in manifest["outputs"].items():

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from regionatlas.build import build_region
-from regionatlas.derived import FORMAT_ID, derive_into, derived_observations
 from regionatlas.region import load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.store import open_store
+from regionatlas.workflows.ingest.build import build_region
+from regionatlas.workflows.ingest.derived import FORMAT_ID, derive_into, derived_observations
 
 
 def test_sums_and_formulas_hand_computed() -> None:

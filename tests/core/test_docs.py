@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from regionatlas.cli.main import app
-from regionatlas.settings import PROJECT_ROOT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _commands() -> set[str]:
@@ -20,7 +22,7 @@ def _commands() -> set[str]:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`regionatlas ([a-z-]+(?: [a-z][a-z-]*)?)", readme))
     missing = sorted(_commands() - documented)
     assert not missing, f"commands not documented in README: {missing}"

@@ -6,7 +6,7 @@ import pytest
 from scenario_frames import od_frame, units_frame
 
 from regionatlas.analysis.scenarios.context import build_context
-from regionatlas.analysis.scenarios.parameters import load_parameters
+from regionatlas.workflows.scenarios import load_parameters
 
 
 @pytest.fixture

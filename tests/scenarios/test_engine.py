@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from regionatlas.analysis.scenarios.definition import load_definition, parse_definition
+from regionatlas.analysis.scenarios.definition import parse_definition
 from regionatlas.analysis.scenarios.engine import (
     ATTRIBUTION,
     compare,
@@ -20,10 +20,12 @@ from regionatlas.analysis.scenarios.engine import (
 )
 from regionatlas.analysis.scenarios.synthetic import synthetic_context
 from regionatlas.errors import NotFoundError, ParameterError, ScenarioError
-from regionatlas.settings import PROJECT_ROOT
 from regionatlas.workflows.scenario_export import export
+from regionatlas.workflows.scenarios import default_parameters, load_definition
+from regionatlas.workflows.scenarios.files import EXAMPLES_DIR
 
-EXAMPLES = sorted((PROJECT_ROOT / "scenarios").glob("*.toml"))
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.toml"))
+PARAMS = default_parameters()
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,7 @@ ALL_LEVERS = {
 
 
 def test_lever_contributions_add_up_to_the_total_change(ctx):
-    result = run_scenario(_definition(**ALL_LEVERS), ctx)
+    result = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS)
     assert [lv["lever"] for lv in result.levers] == [
         "job_relocation",
         "remote_work",
@@ -68,7 +70,7 @@ def test_lever_contributions_add_up_to_the_total_change(ctx):
 
 
 def test_score_is_the_weighted_mean_of_its_components(ctx):
-    result = run_scenario(_definition(**ALL_LEVERS), ctx)
+    result = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS)
     comps = {c["goal"]: c for c in result.score["components"]}
     expected = (3 * comps["climate"]["component_pct"] + comps["costs"]["component_pct"]) / 4
     assert result.score["score"] == pytest.approx(expected, abs=1e-3)
@@ -81,13 +83,13 @@ def test_score_is_the_weighted_mean_of_its_components(ctx):
 
 
 def test_empty_scenario_equals_the_baseline(ctx):
-    result = run_scenario(_definition(), ctx)
+    result = run_scenario(_definition(), ctx, PARAMS)
     assert result.scenario == result.baseline
     assert result.score["score"] == 0
 
 
 def test_result_is_json_ready_and_labelled(ctx):
-    data = result_dict = run_scenario(_definition(**ALL_LEVERS), ctx).to_dict()
+    data = result_dict = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS).to_dict()
     text = json.dumps(result_dict, allow_nan=False)
     assert json.loads(text)["estimate_basis"] == "synthetic"
     assert data["attribution"] == ATTRIBUTION
@@ -110,7 +112,7 @@ def test_result_is_json_ready_and_labelled(ctx):
 def test_worked_examples_load_and_run(path, ctx):
     definition = load_definition(path)
     assert definition.region == "region-der-mitte"
-    result = run_scenario(definition, ctx)
+    result = run_scenario(definition, ctx, PARAMS)
     assert result.levers, "every example uses at least one lever"
     assert result.scenario.persons > 0
 
@@ -126,8 +128,8 @@ def test_at_least_the_required_examples_exist():
 
 
 def test_compare_two_scenarios(ctx):
-    a = run_scenario(_definition(remote_work={"share": 0.1, "days_per_week": 1}), ctx)
-    b = run_scenario(_definition(remote_work={"share": 0.2, "days_per_week": 1}), ctx)
+    a = run_scenario(_definition(remote_work={"share": 0.1, "days_per_week": 1}), ctx, PARAMS)
+    b = run_scenario(_definition(remote_work={"share": 0.2, "days_per_week": 1}), ctx, PARAMS)
     table = compare(a, b).set_index("indicator")
     row = table.loc["commuter_km_day"]
     assert row["difference_b_minus_a"] == pytest.approx(row.iloc[2] - row.iloc[1])
@@ -181,19 +183,20 @@ def test_bad_toml_and_missing_file(tmp_path):
 
 def test_errors_from_levers_reach_the_caller(ctx):
     with pytest.raises(ParameterError, match="larger than the number of candidate"):
-        run_scenario(_definition(satellite_offices={"k": 10_000}), ctx)
+        run_scenario(_definition(satellite_offices={"k": 10_000}), ctx, PARAMS)
     with pytest.raises(NotFoundError, match="unknown place"):
-        run_scenario(_definition(job_relocation={"jobs": 1, "targets": ["99999999"]}), ctx)
+        run_scenario(_definition(job_relocation={"jobs": 1, "targets": ["99999999"]}), ctx, PARAMS)
     with pytest.raises(ScenarioError, match="region"):
         run_scenario(
             parse_definition({"scenario": {"name": "x", "version": "1", "region": "elsewhere"}}),
             ctx,
+            PARAMS,
         )
 
 
 def test_exports_carry_the_attribution(ctx, tmp_path):
-    a = run_scenario(_definition(**ALL_LEVERS), ctx)
-    b = run_scenario(_definition(remote_work={"share": 0.3, "days_per_week": 2}), ctx)
+    a = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS)
+    b = run_scenario(_definition(remote_work={"share": 0.3, "days_per_week": 2}), ctx, PARAMS)
     csv = export(tmp_path / "a.csv", a)
     summary = pd.read_csv(csv)  # one parseable table
     assert set(summary["attribution"]) == {ATTRIBUTION}
@@ -220,7 +223,7 @@ def test_exports_carry_the_attribution(ctx, tmp_path):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_saved_definitions_read_back_unchanged(path, tmp_path):
-    from regionatlas.analysis.scenarios.definition import save_definition
+    from regionatlas.workflows.scenarios import save_definition
 
     original = load_definition(path)
     copy = load_definition(save_definition(original, tmp_path / "copy.toml"))
@@ -228,6 +231,6 @@ def test_saved_definitions_read_back_unchanged(path, tmp_path):
 
 
 def test_result_carries_the_baseline_corridors(ctx):
-    result = run_scenario(_definition(), ctx)
+    result = run_scenario(_definition(), ctx, PARAMS)
     corridors = result.tables["baseline.by_corridor"]
     assert corridors["commuter_km_day"].sum() == pytest.approx(result.baseline.commuter_km_day)

@@ -10,8 +10,8 @@ from scenario_frames import od_frame, units_frame
 
 from regionatlas.analysis.scenarios import metrics
 from regionatlas.analysis.scenarios.context import build_context
-from regionatlas.analysis.scenarios.parameters import load_parameters
 from regionatlas.errors import ParameterError
+from regionatlas.workflows.scenarios import load_parameters
 
 
 def test_km_co2_hours_by_hand(line_ctx, params):

@@ -11,12 +11,12 @@ import pytest
 from shapely.geometry import box
 from typer.testing import CliRunner
 
-from regionatlas.analysis.scenarios.store_glue import context_from_store
 from regionatlas.cli.main import app
 from regionatlas.errors import NotFoundError
-from regionatlas.sources.base import SourceData
+from regionatlas.model.schema import STORE_CRS
+from regionatlas.model.source_data import SourceData
 from regionatlas.store import open_store
-from regionatlas.store.schema import STORE_CRS
+from regionatlas.workflows.scenarios import context_from_store
 
 # 4 municipalities: two in district 06611 (region), one in 05774 (region), one outside
 PLACES = [

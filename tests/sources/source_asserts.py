@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from regionatlas.errors import SourceFormatError
-from regionatlas.sources.base import SourceData
+from regionatlas.model.source_data import SourceData
 
 
 def read_error(reader: ModuleType, path: Path) -> SourceFormatError:

@@ -63,11 +63,6 @@ def test_codes_per_municipality(tmp_path: Path) -> None:
     assert reader.sniff(tmp_path / "raumgliederungen-referenzen-2022.xlsx")
 
 
-def test_codes_match_the_analysis_scale() -> None:
-    central_places = pytest.importorskip("regionatlas.analysis.central_places")
-    assert reader.CENTRAL_PLACE_CODES == central_places.BBSR_CATEGORIES
-
-
 def test_period_from_file_name(tmp_path: Path) -> None:
     data = reader.read(write(tmp_path / "referenz-2021.xlsx", title="Referenz"))
     assert data.vintage == "2021-12-31"

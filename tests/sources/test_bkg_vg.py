@@ -12,9 +12,9 @@ from source_asserts import read_error
 from vg_layout import X0, Y0, feature, gem_features, square, write_vg
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.schema import STORE_CRS
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.sources import bkg_vg as reader
-from regionatlas.store.schema import STORE_CRS
 
 
 def test_gemeinden_dissolve_land_and_water_parts(tmp_path: Path) -> None:

@@ -5,18 +5,27 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from regionatlas.data import shipped
 from regionatlas.errors import SourceFormatError
-from regionatlas.settings import PROJECT_ROOT
 from regionatlas.sources import central_places_curated as cp
 
 HEADER = ",".join(cp.COLUMNS)
+# ags,name,state,basis,category_state,level,plan,plan_version,section,page,rule,source_kind,
+# source_cites_plan,source_title,source_url,date_read,note
 GOOD = (
-    '06611000,"Kassel, documenta-Stadt",06,Oberzentrum,3,LEP Hessen 2020,GVBl. 2021 S. 394,'
-    "5.2.1 Oberzentren,,plan,LEP Hessen 2020 Lesefassung,2026-11-25,\n"
-    '03159016,"Göttingen, Stadt",03,Mittelzentrum mit oberzentralen Teilfunktionen,2,LROP,'
-    '2022,Anlage 2,12,"secondary, Wikipedia citing LROP",https://example.org/x,2026-11-24,note\n'
+    '06611000,"Kassel, documenta-Stadt",06,designated,Oberzentrum,3,LEP Hessen 2020,'
+    "GVBl. 2021 S. 394,5.2.1,,,plan,yes,LEP Hessen 2020 Lesefassung,https://example.org/lep,"
+    "2026-11-25,\n"
+    '03159016,"Göttingen, Stadt",03,designated,Mittelzentrum mit oberzentralen Teilfunktionen,'
+    '2,LROP,2022,Anlage 2,12,,"official list",no,LSN profile,https://example.org/x,2026-11-24,'
+    "note\n"
+    "06633004,Breuna,06,rule,Grundzentrum,1,LEP Hessen 2020,GVBl. 2021 S. 394,,,"
+    '"every other municipality is a Grundzentrum",official list,yes,press release,'
+    "https://example.org/r,2026-12-04,\n"
+    "05762004,Bad Driburg,05,not_found,,,LEP NRW,,,,,,,,,2026-12-04,searched: a; b\n"
 )
 
 
@@ -30,17 +39,34 @@ def test_reads_rows_and_observations(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD)
     assert cp.sniff(path)
     rows = cp.read_rows(path)
-    assert rows["ags"].tolist() == ["06611000", "03159016"]
-    assert rows["level"].tolist() == [3, 2]
+    assert rows["ags"].tolist() == ["06611000", "03159016", "06633004", "05762004"]
+    assert rows["level"].tolist()[:3] == [3, 2, 1] and pd.isna(rows["level"].iloc[3])
+    assert rows["basis"].tolist() == ["designated", "designated", "rule", "not_found"]
+    assert cp.designation_rows(rows)["ags"].tolist() == ["06611000", "03159016", "06633004"]
     data = cp.read(path)
     obs = data.observations
     assert obs is not None
     assert obs["indicator"].unique().tolist() == [cp.INDICATOR]
-    assert obs.set_index("ags")["value"].to_dict() == {"06611000": 3.0, "03159016": 2.0}
+    # the not_found municipality gets no observation (unknown is not level 0)
+    assert obs.set_index("ags")["value"].to_dict() == {
+        "06611000": 3.0,
+        "03159016": 2.0,
+        "06633004": 1.0,
+    }
     assert obs.set_index("ags")["period"]["03159016"] == "2026-11-24"
-    assert data.vintage == "2026-11-25"
+    assert data.vintage == "2026-12-04"
     assert data.source == cp.FORMAT_ID
-    assert "1 from secondary" in data.notes[0]
+    assert "2 designated" in data.notes[0] and "1 by a cited rule" in data.notes[0]
+    assert "1 not found" in data.notes[0] and "1 plan, 2 official list" in data.notes[0]
+
+
+def test_rule_rows_reach_the_comparison_and_not_found_rows_do_not(tmp_path: Path) -> None:
+    from regionatlas.analysis.central_places import curated_designations
+
+    des = curated_designations(cp.read_rows(write(tmp_path, GOOD))).set_index("ags")
+    assert list(des.index) == ["06611000", "03159016", "06633004"]
+    assert des.loc["06633004", "source"] == "LEP Hessen 2020 (official list, by rule)"
+    assert des.loc["06611000", "source"] == "LEP Hessen 2020 (plan)"
 
 
 def test_synthetic_marker_is_honoured(tmp_path: Path) -> None:
@@ -56,35 +82,54 @@ def test_gzip_and_sniff_negatives(tmp_path: Path) -> None:
     gz = tmp_path / "cp.csv.gz"
     gz.write_bytes(gzip.compress((HEADER + "\n" + GOOD).encode()))
     assert cp.sniff(gz)
-    assert len(cp.read_rows(gz)) == 2
+    assert len(cp.read_rows(gz)) == 4
     assert not cp.sniff(write(tmp_path, GOOD, header="ags,name", name="other.csv"))
     assert not cp.sniff(write(tmp_path, GOOD, name="cp.txt"))
+
+
+D = "06611000,Kassel,06,designated,Oberzentrum,3,P,V,S,,,plan,yes,T,https://u.de,2026-11-25,"
+R = "06633004,Breuna,06,rule,Grundzentrum,1,P,V,,,the rule,official list,yes,T,https://u.de,2026-12-04,"
+N = "05762004,Bad Driburg,05,not_found,,,P,,,,,,,,,2026-12-04,searched: x"
+
+
+def edit(line: str, column: str, value: str) -> str:
+    cells = line.split(",")
+    cells[cp.COLUMNS.index(column)] = value
+    return ",".join(cells)
 
 
 @pytest.mark.parametrize(
     "line, column, match",
     [
-        ("6611000,Kassel,06,Oberzentrum,3,P,V,S,,plan,T,2026-11-25,", "ags", "8 digits"),
-        ("06611000,Kassel,05,Oberzentrum,3,P,V,S,,plan,T,2026-11-25,", "state", "does not match"),
-        ("16061001,X,16,Oberzentrum,3,P,V,S,,plan,T,2026-11-25,", "state", "vocabulary"),
-        ("06611000,Kassel,06,Unterzentrum,1,P,V,S,,plan,T,2026-11-25,", "category_state", "vocab"),
-        ("06611000,Kassel,06,Oberzentrum,2,P,V,S,,plan,T,2026-11-25,", "level", "does not match"),
-        ("06611000,Kassel,06,Oberzentrum,3,,V,S,,plan,T,2026-11-25,", "plan", "empty"),
-        ("06611000,Kassel,06,Oberzentrum,3,P,V,,,plan,T,2026-11-25,", "section", "neither"),
-        ("06611000,Kassel,06,Oberzentrum,3,P,V,S,,guess,T,2026-11-25,", "source_kind", "unknown"),
-        (
-            "06611000,Kassel,06,Oberzentrum,3,P,V,S,,plan,,2026-11-25,",
-            "source_url_or_title",
-            "empty",
-        ),
-        ("06611000,Kassel,06,Oberzentrum,3,P,V,S,,plan,T,25.11.2026,", "checked", "ISO"),
+        (edit(D, "ags", "6611000"), "ags", "8 digits"),
+        (edit(D, "state", "05"), "state", "does not match"),
+        (edit(edit(D, "ags", "16061001"), "state", "16"), "state", "vocabulary"),
+        (edit(D, "basis", "guessed"), "basis", "unknown basis"),
+        (edit(D, "category_state", "Unterzentrum"), "category_state", "vocab"),
+        (edit(D, "level", "2"), "level", "does not match"),
+        (edit(D, "plan", ""), "plan", "empty"),
+        (edit(N, "plan", ""), "plan", "empty"),
+        (edit(D, "source_kind", "guess"), "source_kind", "unknown source kind"),
+        (edit(D, "source_kind", ""), "source_kind", "empty"),
+        (edit(D, "source_cites_plan", "maybe"), "source_cites_plan", "yes/no"),
+        (edit(D, "source_title", ""), "source_title", "empty"),
+        (edit(D, "source_url", ""), "source_url", "empty"),
+        (edit(D, "source_url", "www.u.de"), "source_url", "not a URL"),
+        (edit(D, "date_read", "25.11.2026"), "date_read", "ISO"),
+        (edit(N, "date_read", ""), "date_read", "empty"),
+        (edit(D, "rule", "a rule"), "rule", "designated row states a rule"),
+        (edit(R, "rule", ""), "rule", "does not state its rule"),
+        (edit(R, "source_url", ""), "source_url", "empty"),
+        (edit(N, "note", ""), "note", "searches"),
+        (edit(edit(N, "category_state", "Grundzentrum"), "level", "1"), "category_state", "empty"),
+        (edit(N, "source_url", "https://u.de"), "source_url", "empty"),
     ],
 )
 def test_bad_rows_name_line_and_column(tmp_path: Path, line: str, column: str, match: str) -> None:
     path = write(tmp_path, GOOD + line + "\n")
     with pytest.raises(SourceFormatError, match=match) as err:
         cp.read(path)
-    assert err.value.details["line"] == 4
+    assert err.value.details["line"] == 6
     assert err.value.details["column"] == column
     assert err.value.details["file"] == str(path)
 
@@ -93,9 +138,9 @@ def test_duplicate_ags_and_bad_header(tmp_path: Path) -> None:
     first = GOOD.splitlines()[0]
     with pytest.raises(SourceFormatError, match="twice") as err:
         cp.read_rows(write(tmp_path, GOOD + first + "\n"))
-    assert err.value.details["line"] == 4
+    assert err.value.details["line"] == 6
     with pytest.raises(SourceFormatError, match="header"):
-        cp.read_rows(write(tmp_path, GOOD, header=HEADER.replace("page", "seite")))
+        cp.read_rows(write(tmp_path, GOOD, header=HEADER.replace("date_read", "checked")))
     with pytest.raises(SourceFormatError, match="fields"):
         cp.read_rows(write(tmp_path, "06611000,Kassel\n"))
     latin = tmp_path / "latin.csv"
@@ -105,7 +150,7 @@ def test_duplicate_ags_and_bad_header(tmp_path: Path) -> None:
 
 
 def test_the_project_file_reads() -> None:
-    path = PROJECT_ROOT / "data" / "central-places" / "central-places.csv"
+    path = shipped("central-places", "central-places.csv")
     assert cp.sniff(path)
     data = cp.read(path)
     assert data.observations is not None and len(data.observations) > 0

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from regionatlas.data import shipped
 from regionatlas.errors import SourceFormatError
-from regionatlas.settings import PROJECT_ROOT
 from regionatlas.sources import detect
 from regionatlas.sources import unit_changes as reader
 
-REAL = PROJECT_ROOT / "data" / "unit-changes" / "region-der-mitte.csv"
+REAL = shipped("unit-changes", "region-der-mitte.csv")
 HEADER = ",".join(reader.COLUMNS)
 GOOD = "16056000,Eisenach,16063105,Eisenach,2021-07-01,1,full,Title,https://x,note"
 

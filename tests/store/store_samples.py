@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import STORE_CRS
+from regionatlas.model.schema import STORE_CRS
+from regionatlas.model.source_data import SourceData
 
 
 def sha(text: str) -> str:

@@ -15,8 +15,8 @@ import shapely
 from store_samples import flows, source, units
 
 from regionatlas.errors import StoreError
+from regionatlas.model.schema import TABLES
 from regionatlas.store import open_store
-from regionatlas.store.schema import TABLES
 
 VALIDATOR = Path("/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py")
 

@@ -11,8 +11,8 @@ import shapely
 from store_samples import flows, observations, source, units
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.schema import STORE_CRS
 from regionatlas.store import open_store
-from regionatlas.store.schema import STORE_CRS
 
 
 def test_units_keep_leading_zeros_nulls_and_geometry(store):

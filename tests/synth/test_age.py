@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources import destatis_gv100ad, detect
 from regionatlas.sources import regionalstatistik_age as reader
-from regionatlas.sources.base import SourceData
 from regionatlas.synth import SynthSummary
 from regionatlas.synth.age import BOUNDS, LABELS, age_counts, write_age_table
 from regionatlas.synth.model import Country

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from synth_fixtures import DISTRICTS_SMALL, N_SMALL, SEED
 
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources import read
-from regionatlas.sources.base import SourceData
 from regionatlas.synth import SynthSummary
 from regionatlas.synth.publish import THRESHOLD
 

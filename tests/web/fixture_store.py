@@ -14,15 +14,15 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import MultiPolygon, box
 
-from regionatlas.sources.base import SourceData
-from regionatlas.store import open_store
-from regionatlas.store.schema import (
+from regionatlas.model.schema import (
     FLOW_COLUMNS,
     INDICATOR,
     OBSERVATION_COLUMNS,
     STORE_CRS,
     UNIT_COLUMNS,
 )
+from regionatlas.model.source_data import SourceData
+from regionatlas.store import open_store
 
 X0, Y0, SIDE = 520_000.0, 5_680_000.0, 10_000.0
 

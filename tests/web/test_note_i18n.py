@@ -42,7 +42,6 @@ def test_percent_and_thousands() -> None:
 def bundle_notes(tmp_path_factory) -> list[str]:
     """Every note the region workflows attach on the shipped bundle (national rate)."""
     from regionatlas.analysis.lma_params import DEFAULT_LMA
-    from regionatlas.build import build_region
     from regionatlas.region import load_region
     from regionatlas.settings import DEFAULT_REGION
     from regionatlas.store import open_store
@@ -55,6 +54,7 @@ def bundle_notes(tmp_path_factory) -> list[str]:
         municipal_flows,
     )
     from regionatlas.workflows.assumptions import national_employment_rate
+    from regionatlas.workflows.ingest.build import build_region
 
     region = load_region(DEFAULT_REGION)
     store = open_store(tmp_path_factory.mktemp("notes") / "atlas.gpkg")

@@ -20,7 +20,7 @@ API = "/api/v1"
 
 BUILD = """
 import sys
-from regionatlas.build import build_region
+from regionatlas.workflows.ingest.build import build_region
 from regionatlas.region import load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.store import open_store
@@ -77,9 +77,16 @@ def section(html: str, cls: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def cited() -> dict[str, dict[str, str]]:
+def curated() -> dict[str, dict[str, str]]:
+    """Every row of the cited file (one per municipality of the core), by AGS."""
     with open(CURATED_CENTRAL_PLACES, encoding="utf-8", newline="") as fh:
         return {r["ags"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.fixture(scope="module")
+def cited(curated) -> dict[str, dict[str, str]]:
+    """The rows that carry a designation (a cited source or a cited rule)."""
+    return {a: r for a, r in curated.items() if r["basis"] != "not_found"}
 
 
 @pytest.fixture(scope="module")
@@ -128,17 +135,34 @@ def test_designation_is_cited_from_the_curated_file(rc, cited, layers):
     assert place["designated_level"] == int(row["level"])
     c = place["citation"]
     assert c["plan"] == row["plan"] and c["source_kind"] == row["source_kind"]
-    assert c["source_url_or_title"] == row["source_url_or_title"]
+    assert c["source_url"] == row["source_url"] and c["date_read"] == row["date_read"]
     cp_row = next(m for m in layers["central-places"]["municipalities"] if m["ags"] == ags)
     assert place["functional_level"] == cp_row["functional_level"]
     assert place["category"] == cp_row["category"]
     html = section(rc.get(f"/de/profile/{ags}/").text, "profile-central")
-    assert row["plan"] in html and row["source_url_or_title"].split(" ")[0] in html
+    assert row["plan"] in html and row["source_url"] in html
 
 
-def test_without_cited_designation_says_so(rc, cited, layers):
+def test_designation_by_rule_names_the_rule(rc, cited, layers):
+    ags = "06634019"  # Oberaula: a Grundzentrum by the Hessian rule, not named by any source
+    row = cited[ags]
+    assert row["basis"] == "rule"
+    place = get(rc, f"{API}/profiles/{ags}.json")["central_place"]["place"]
+    assert place["designated_level"] == 1 and place["citation"]["rule"] == row["rule"]
+    cp_row = next(m for m in layers["central-places"]["municipalities"] if m["ags"] == ags)
+    assert "by rule" in cp_row["designation_source"]
+    de = section(rc.get(f"/de/profile/{ags}/").text, "profile-central")
+    assert "Zuordnung nach einer Regel des Plans" in de and "amtliche Veröffentlichung" in de
+    en = section(rc.get(f"/en/profile/{ags}/").text, "profile-central")
+    assert "Assigned by a rule of the plan" in en and row["rule"][:40] in en
+
+
+def test_without_cited_designation_says_so(rc, curated, layers):
+    # a municipality whose designation was searched for but not found
     ags = next(
-        m["ags"] for m in layers["central-places"]["municipalities"] if m["ags"] not in cited
+        m["ags"]
+        for m in layers["central-places"]["municipalities"]
+        if m["ags"] in curated and curated[m["ags"]]["basis"] == "not_found"
     )
     place = get(rc, f"{API}/profiles/{ags}.json")["central_place"]["place"]
     assert place["designated_level"] is None and place["citation"] is None
@@ -201,7 +225,13 @@ def real_server(real_app):
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    "path", ["/de/profile/06611000/", "/en/profile/06633/", "/de/profile/region/"]
+    "path",
+    [
+        "/de/profile/06611000/",
+        "/de/profile/06634019/",  # a designation by rule: rule text, source link
+        "/en/profile/06633/",
+        "/de/profile/region/",
+    ],
 )
 def test_axe_and_print_view(page, real_server, path):
     from axe_playwright_python.sync_playwright import Axe

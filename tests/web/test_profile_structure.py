@@ -12,8 +12,8 @@ import fixture_store as fs
 import pandas as pd
 import pytest
 
+from regionatlas.model.schema import OBSERVATION_COLUMNS
 from regionatlas.store import open_store
-from regionatlas.store.schema import OBSERVATION_COLUMNS
 from regionatlas.web.charts import bars_svg, pyramid_svg
 from regionatlas.web.profile_structure import structure_specs
 

@@ -16,10 +16,10 @@ LAYERS = ("lma", "leiden", "catchments", "central-places")
 
 @pytest.fixture(scope="module")
 def real_store(tmp_path_factory, shared_data):
-    from regionatlas.build import build_region
     from regionatlas.region import load_region
     from regionatlas.settings import DEFAULT_REGION
     from regionatlas.store import open_store
+    from regionatlas.workflows.ingest.build import build_region
 
     path = tmp_path_factory.mktemp("layers") / "atlas.gpkg"
     store = open_store(str(path))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from regionatlas.build import build_region
 from regionatlas.region import Region, load_region
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.store import open_store
+from regionatlas.workflows.ingest.build import build_region
 
 
 @pytest.fixture(scope="session")

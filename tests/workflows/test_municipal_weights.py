@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from regionatlas.sources.base import SourceData
+from regionatlas.model.source_data import SourceData
 from regionatlas.store import open_store
 from regionatlas.workflows import central_places, municipal_flows
 from regionatlas.workflows.basis import Provenance

@@ -8,13 +8,12 @@ parameter, not a fact.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from regionatlas.analysis.lma import LmaParams
+from regionatlas.data import shipped
 from regionatlas.errors import ParameterError
 from regionatlas.settings import BUNDLE_DIR
 from regionatlas.sources import read as read_source
@@ -235,10 +234,18 @@ def test_central_places_matrix_and_estimate_label(bundle_store, region, estimate
         "1 Grundzentrum",
         "0 kein zentraler Ort",
     ]
-    from regionatlas.sources.central_places_curated import read_rows
+    from regionatlas.sources.central_places_curated import designation_rows, read_rows
 
-    cited = read_rows(Path("data/central-places/central-places.csv").resolve())
+    rows = read_rows(shipped("central-places", "central-places.csv"))
+    cited = designation_rows(rows)
     in_region = cited[cited["ags"].isin(estimate.municipalities.index)]
-    # every cited designation of the region is counted once in the matrix
+    # every cited designation (by source or by rule) of the region is counted once in the
+    # matrix; municipalities whose designation was not found count as "no cited designation"
     assert c.matrix.drop(index="no cited designation").to_numpy().sum() == len(in_region)
+    not_found = rows[(rows["basis"] == "not_found")]["ags"]
+    assert (
+        c.matrix.loc["no cited designation"].sum()
+        >= not_found.isin(estimate.municipalities.index).sum()
+        > 0
+    )
     assert any("Zentrale Orte" in a for a in res.attribution)

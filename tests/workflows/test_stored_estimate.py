@@ -18,11 +18,11 @@ from typer.testing import CliRunner
 
 from regionatlas.cli.main import app
 from regionatlas.errors import ParameterError
-from regionatlas.sources.base import SourceData
+from regionatlas.model.schema import FLOW_COLUMNS
+from regionatlas.model.source_data import SourceData
 from regionatlas.store import open_store
-from regionatlas.store.schema import FLOW_COLUMNS
 from regionatlas.workflows import ESTIMATE, SYNTHETIC, municipal_flows
-from regionatlas.workflows.estimate_import import SOURCE_ID, estimate_as_source
+from regionatlas.workflows.ingest.estimate import SOURCE_ID, estimate_as_source
 
 runner = CliRunner()
 pytestmark = pytest.mark.slow  # imports ~300,000 estimated rows

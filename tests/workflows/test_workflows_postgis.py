@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from regionatlas.build import build_region
 from regionatlas.workflows import crossborder, flow_indicator_table
+from regionatlas.workflows.ingest.build import build_region
 
 pytestmark = [pytest.mark.postgis, pytest.mark.slow]
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from regionatlas.analysis.flowframe import check_flows, is_pseudo_key, key_codes
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import AGS_LENGTH, FLAG_POOLED
+from regionatlas.model.schema import AGS_LENGTH, FLAG_POOLED
 
 FLAG_LOWER_BOUND = "lower-bound"  # sum of published parts; some parts were suppressed
 FLAG_INCOMPLETE = "incomplete"  # a group self-flow whose members' internal flows are missing

@@ -56,47 +56,11 @@ import pandas as pd
 
 from regionatlas.analysis.hubs import catchments
 from regionatlas.errors import ParameterError
+from regionatlas.model.central_places import BBSR_CATEGORIES, BBSR_SOURCE, LEVEL_LABELS
 
-LEVEL_LABELS = {3: "Oberzentrum", 2: "Mittelzentrum", 1: "Grundzentrum", 0: "kein zentraler Ort"}
 NO_DESIGNATION = "no cited designation"
 NO_FUNCTIONAL = "no functional data"
 NOT_ASSESSABLE = "not assessable"
-
-# Each state's own vocabulary -> harmonised level. Keys are two-digit Land keys.
-STATE_CATEGORIES: dict[str, dict[str, int]] = {
-    "06": {  # Hessen: LEP Hessen 2000 / 2020 (4. Änderung), Regionalplan Nordhessen 2009
-        "Oberzentrum": 3,
-        "Mittelzentrum mit Teilfunktion eines Oberzentrums": 2,
-        "Mittelzentrum": 2,
-        "Grundzentrum": 1,
-        "Grundzentrum (Unterzentrum)": 1,
-        "Grundzentrum (Kleinzentrum)": 1,
-        "keine zentralörtliche Funktion": 0,
-    },
-    "05": {  # Nordrhein-Westfalen: LEP NRW, Regionalplan Detmold
-        "Oberzentrum": 3,
-        "Mittelzentrum": 2,
-        "Grundzentrum": 1,
-        "keine zentralörtliche Funktion": 0,
-    },
-    "03": {  # Niedersachsen: LROP (Ober-/Mittelzentren), RROP der Landkreise (Grundzentren)
-        "Oberzentrum": 3,
-        "Mittelzentrum mit oberzentralen Teilfunktionen": 2,
-        "Mittelzentrum": 2,
-        "Grundzentrum": 1,
-        "keine zentralörtliche Funktion": 0,
-    },
-}
-STATE_NAMES = {"03": "Niedersachsen", "05": "Nordrhein-Westfalen", "06": "Hessen"}
-
-# BBSR Raumabgrenzungen, "Zentralörtliche Einstufung (zusammengefasst) Name".
-BBSR_CATEGORIES: dict[str, int] = {
-    "Oberzentrum und höher": 3,
-    "Mittelzentrum": 2,
-    "Grundzentrum und niedriger": 1,
-    "keine zentralörtliche Einstufung": 0,
-}
-BBSR_SOURCE = "BBSR Raumabgrenzungen: Zentralörtliche Einstufung (zusammengefasst)"
 
 DESIGNATION_COLUMNS = ["ags", "level", "category", "source"]
 SCORE_DEFAULT = "balance"
@@ -190,7 +154,9 @@ def bbsr_designations(
 
 
 def curated_designations(curated: pd.DataFrame) -> pd.DataFrame:
-    """Designations from the cited file (rows as read by sources.central_places_curated)."""
+    """Designations from the cited file (rows as read by sources.central_places_curated). Rows
+    whose ``basis`` is ``not_found`` carry no designation and are left out (unknown, not level
+    0); a designation assigned by a plan's rule says so in ``source``."""
     needed = ["ags", "level", "category_state", "plan", "source_kind"]
     missing = [c for c in needed if c not in curated.columns]
     if missing:
@@ -199,13 +165,21 @@ def curated_designations(curated: pd.DataFrame) -> pd.DataFrame:
             value=list(curated.columns),
             expected=needed,
         )
+    basis = (
+        curated["basis"].astype(str)
+        if "basis" in curated.columns
+        else pd.Series("designated", index=curated.index)
+    )
+    rows = curated.loc[basis != "not_found"]
+    basis = basis.loc[rows.index]
+    how = np.where(basis == "rule", ", by rule", "")
     out = pd.DataFrame(
         {
-            "ags": curated["ags"].astype(str).to_numpy(),
-            "level": curated["level"].to_numpy(),
-            "category": curated["category_state"].astype(str).to_numpy(),
+            "ags": rows["ags"].astype(str).to_numpy(),
+            "level": rows["level"].to_numpy(),
+            "category": rows["category_state"].astype(str).to_numpy(),
             "source": (
-                curated["plan"].astype(str) + " (" + curated["source_kind"].astype(str) + ")"
+                rows["plan"].astype(str) + " (" + rows["source_kind"].astype(str) + how + ")"
             ).to_numpy(),
         }
     )

@@ -54,7 +54,7 @@ from regionatlas.analysis.flowframe import (
     pseudo_prefix,
 )
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import FLAG_ESTIMATED, FLAG_POOLED
+from regionatlas.model.schema import FLAG_ESTIMATED, FLAG_POOLED
 
 INDICATOR_COLUMNS = [
     "employed_residents",

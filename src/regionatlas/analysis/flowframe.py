@@ -1,7 +1,7 @@
 """Shared helpers for the commuter-flow analyses: checking a flows frame, telling real
 partner keys from the BA's pseudo keys, and the words used to label derived figures.
 
-A flows frame (``store.schema.FLOW_COLUMNS``) holds one row per (origin, destination) of one
+A flows frame (``model.schema.FLOW_COLUMNS``) holds one row per (origin, destination) of one
 period and one group. ``persons`` is NaN when the publisher wrote a marker (``flag`` keeps it);
 ``flag == "pooled"`` marks the BA's "Übrige …" rows whose partner is a pseudo key such as
 ``"010xx"`` (other districts of Regierungsbezirk 010) or ``"06611xxx"`` (other municipalities
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import FLAG_POOLED
+from regionatlas.model.schema import FLAG_POOLED
 
 REQUIRED = ("origin", "destination", "persons")
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import STORE_CRS
+from regionatlas.model.schema import STORE_CRS
 
 BASIS_POLYGON = "polygon centroid"
 BASIS_WEIGHTED = "population-weighted mean of municipal polygon centroids"

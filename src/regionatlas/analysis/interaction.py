@@ -38,7 +38,7 @@ from regionatlas.analysis.flowframe import ESTIMATE_NOTE, check_flows, is_pseudo
 from regionatlas.analysis.geometry import intra_zonal_km, weighted_centroids
 from regionatlas.analysis.spatial_interaction import DECAYS, balance_pairs, deterrence
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import FLAG_ESTIMATED
+from regionatlas.model.schema import FLAG_ESTIMATED
 
 # floor of the power decay's distance: half a kilometre (never a cost of 0 inside a place)
 POWER_MIN_KM = 0.5

@@ -105,6 +105,23 @@ class LmaResult:
         return s.rename("cluster")
 
 
+def areas_table(result: LmaResult) -> pd.DataFrame:
+    """community, cluster, status for every community of the input (cluster 0 =
+    not assigned or removed by the pre-filter)."""
+    cl = result.cluster_list
+    status = np.where(cl["cluster"].to_numpy() == 0, "not_assigned", "lma")
+    parts = [
+        pd.DataFrame({"community": cl["community"], "cluster": cl["cluster"], "status": status})
+    ]
+    if result.zero_list:
+        parts.append(
+            pd.DataFrame({"community": result.zero_list, "cluster": 0, "status": "zero_list"})
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["community"] = out["community"].astype(str)
+    return out.sort_values("community", kind="stable").reset_index(drop=True)
+
+
 # ----------------------------------------------------------------------------- input
 
 

@@ -28,8 +28,8 @@ from pyogrio.raw import read as ogr_read
 from pyogrio.raw import write as ogr_write
 
 from regionatlas.errors import InputError
+from regionatlas.model.fingerprint import sha256_of
 from regionatlas.region import Region
-from regionatlas.sources.base import sha256_of
 
 VG_DIR = Path("bkg-vg5000-2021")
 VG_LAYERS = Path("bkg-vg5000-2021/vg5000_ebenen_0101")

@@ -451,7 +451,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Gemeindeströme schätzen – modelled municipal flows from the district totals."""
         from regionatlas.workflows import municipal_flows
-        from regionatlas.workflows.estimate_import import estimate_as_source
+        from regionatlas.workflows.ingest.estimate import estimate_as_source
 
         with _region_and_store(opts) as (reg, store):
             fb = municipal_flows(store, reg, opts.period, employment_rate=opts.employment_rate)

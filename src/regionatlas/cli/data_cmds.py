@@ -82,7 +82,7 @@ def _import_with_progress(
     store: Store, paths: list[Path], fmt: str | None, quiet: bool
 ) -> list[ImportResult]:
     """build.import_files (every file validated first) with a progress bar."""
-    from regionatlas.build import import_files
+    from regionatlas.workflows.ingest.build import import_files
 
     with _progress(quiet) as progress:
         task = progress.add_task("Lesen und importieren / reading and importing", total=None)
@@ -96,9 +96,9 @@ def build(
     quiet: QuietOption = False,
 ) -> None:
     """Datenbank der Region aufbauen – build the region's database from its source files."""
-    from regionatlas.build import build_region
     from regionatlas.region import load_region
     from regionatlas.settings import load_settings
+    from regionatlas.workflows.ingest.build import build_region
 
     settings = load_settings(db=db, database_url=database_url)
     reg = load_region(region or settings.region_file)
@@ -297,8 +297,8 @@ def _export_frame(
 
 
 def _harmonised(store: Store, what: ExportWhat, frame: pd.DataFrame, date: str) -> pd.DataFrame:
+    from regionatlas.analysis.harmonise import harmonise
     from regionatlas.indicators.catalogue import catalogue
-    from regionatlas.store.harmonise import harmonise
 
     if what not in (ExportWhat.observations, ExportWhat.flows):
         raise InputError("--harmonise-to applies to observations and flows only")
@@ -306,7 +306,7 @@ def _harmonised(store: Store, what: ExportWhat, frame: pd.DataFrame, date: str) 
     additive = set(cat.loc[cat["additive"], "id"])
     if what is ExportWhat.observations:
         # commuter totals are additive over merged municipalities only within one border;
-        # the flags of non-additive indicators become "x" (see store.harmonise)
+        # the flags of non-additive indicators become "x" (see analysis.harmonise)
         return harmonise(frame, store.unit_changes(), date, additive=additive)
     return harmonise(frame, store.unit_changes(), date)
 

@@ -4,7 +4,7 @@ OD table."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -18,6 +18,9 @@ from regionatlas.cli.common import (
     out,
     user_errors,
 )
+
+if TYPE_CHECKING:
+    pass
 
 SUMMARY_COLUMNS = (
     ("cluster", "LMA"),
@@ -83,7 +86,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Labour-market areas (Eurostat/ISTAT method) from an OD table – Arbeitsmarktregionen."""
         from regionatlas.analysis.lma import LmaParams, find_lma
-        from regionatlas.analysis.od_table import read_od_csv, read_units
+        from regionatlas.sources.od_table import read_od_csv, read_units
         from regionatlas.workflows.lma import write_lma_outputs
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)

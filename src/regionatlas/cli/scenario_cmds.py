@@ -56,9 +56,9 @@ class ScenarioOptions:
 
 
 def _context(opts: ScenarioOptions) -> ScenarioContext:
-    from regionatlas.analysis.scenarios.store_glue import context_from_store
     from regionatlas.region import load_region
     from regionatlas.settings import load_settings
+    from regionatlas.workflows.scenarios import context_from_store
 
     settings = load_settings(db=opts.db, database_url=opts.database_url)
     reg = load_region(opts.region or settings.region_file)
@@ -85,10 +85,9 @@ def register(app: typer.Typer) -> None:
         opts: ScenarioOptions,
     ) -> None:
         """Baseline vs. scenario (commuter-km, CO2, hours, per lever) as JSON."""
-        from regionatlas.analysis.scenarios.definition import load_definition
         from regionatlas.analysis.scenarios.engine import run_scenario
-        from regionatlas.analysis.scenarios.parameters import load_parameters
         from regionatlas.workflows.scenario_export import export
+        from regionatlas.workflows.scenarios import load_definition, load_parameters
 
         definition = load_definition(scenario_file)
         params = load_parameters(opts.parameters)
@@ -108,10 +107,9 @@ def register(app: typer.Typer) -> None:
         opts: ScenarioOptions,
     ) -> None:
         """Two scenarios side by side (totals, score, per-municipality differences) as JSON."""
-        from regionatlas.analysis.scenarios.definition import load_definition
         from regionatlas.analysis.scenarios.engine import compare_to_dict, run_scenario
-        from regionatlas.analysis.scenarios.parameters import load_parameters
         from regionatlas.workflows.scenario_export import export
+        from regionatlas.workflows.scenarios import load_definition, load_parameters
 
         a_def, b_def = load_definition(scenario_a), load_definition(scenario_b)
         params = load_parameters(opts.parameters)

@@ -21,7 +21,7 @@ SOURCE_COLUMNS = ("attribution", "licence", "source", "publisher", "vintage", "b
 MISSING_COLUMN = "missing_reason"
 FALLBACK_DATE = dt.date(2000, 1, 1)  # a table without any date: a fixed one, never today
 
-# what a marker instead of a number means (store.schema), German / English (marker)
+# what a marker instead of a number means (model.schema), German / English (marker)
 MARKER_REASONS = {
     "-": "nichts vorhanden / nothing",
     ".": "unbekannt oder geheim / unknown or confidential",

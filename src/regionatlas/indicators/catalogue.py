@@ -10,7 +10,7 @@ import pandas as pd
 
 from regionatlas.errors import InputError
 from regionatlas.indicators.formula import formula_inputs
-from regionatlas.store.schema import INDICATOR
+from regionatlas.model.schema import INDICATOR
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
 REQUIRED = [c.name for c in INDICATOR.columns if not c.nullable]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.indicators.formula import evaluate, formula_inputs
-from regionatlas.store.schema import FLAG_DERIVED, MARKERS, OBSERVATION_COLUMNS
+from regionatlas.model.schema import FLAG_DERIVED, MARKERS, OBSERVATION_COLUMNS
 
 # which marker wins when several inputs are flagged
 MARKER_PRIORITY = ("*", "x", ".", "/", "…")

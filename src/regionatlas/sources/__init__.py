@@ -1,5 +1,15 @@
 """One reader per real-world format, and the registry that picks the right one.
 
+A reader module (one per real-world format) exposes::
+
+    FORMAT_ID: str                        # e.g. "destatis-gv100ad"
+    def sniff(path: Path) -> bool         # cheap check: is this file in my format?
+    def read(path: Path) -> SourceData    # validate everything, raise SourceFormatError
+    def fingerprint(path: Path) -> str    # optional: read(path).sha256 without parsing, so
+                                          # ``build`` skips files already imported
+
+Readers never touch the store; the store imports a ``model.SourceData`` in one transaction.
+
     FORMATS                      format id -> reader module (FORMAT_ID, sniff, read)
     detect(path) -> module       by content (sniffing), not only by the file name
     read(path, format=None)      -> list[SourceData]; a directory expands recursively to the
@@ -20,7 +30,7 @@ from pathlib import Path
 from types import ModuleType
 
 from regionatlas.errors import UnknownFormatError
-from regionatlas.sources.base import SourceData
+from regionatlas.model.source_data import SourceData
 
 _MODULES = (
     "bkg_vg",

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
-from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import OBSERVATION_COLUMNS
+from regionatlas.model.schema import OBSERVATION_COLUMNS
+from regionatlas.model.source_data import SourceData
 
 DL_DE_BY_2_0 = "Datenlizenz Deutschland – Namensnennung – 2.0 (dl-de/by-2-0)"
 SYNTHETIC_MARKER = "SYNTHETIC.txt"
@@ -63,6 +63,12 @@ def read_bytes(path: Path) -> bytes:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def content_sha256(path: Path) -> str:
+    """SHA-256 of a file's content as most readers hash it for their batch: the bytes, a
+    gzip stream decompressed first (``read_bytes``). Cheap: nothing is parsed."""
+    return sha256_bytes(read_bytes(Path(path)))
 
 
 def decode(path: Path, data: bytes, encoding: str = "utf-8", what: str = "UTF-8") -> str:

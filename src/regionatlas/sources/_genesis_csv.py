@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.schema import MARKERS
 from regionatlas.sources._common import (
     Provenance,
     iso_to_german_date,
@@ -31,7 +32,6 @@ from regionatlas.sources._common import (
     read_bytes,
     whole_number,
 )
-from regionatlas.store.schema import MARKERS
 
 PUBLISHER = "Statistische Ämter des Bundes und der Länder, Regionaldatenbank Deutschland"
 LICENCE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"

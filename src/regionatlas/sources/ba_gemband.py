@@ -23,6 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.schema import MARKERS
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources._ba_workbook import (
     cell_text,
     open_workbook,
@@ -42,8 +44,6 @@ from regionatlas.sources._common import (
     source_data,
     whole_number,
 )
-from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import MARKERS
 
 FORMAT_ID = "ba-gemband"
 SHEET = "Gemeindedaten"

@@ -26,6 +26,14 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.schema import (
+    FLAG_POOLED,
+    FLOW_COLUMNS,
+    FLOW_GROUPS,
+    MARKERS,
+    OBSERVATION_COLUMNS,
+)
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources._ba_workbook import (
     cell_text,
     open_workbook,
@@ -40,14 +48,6 @@ from regionatlas.sources._common import (
     provenance,
     sha256_bytes,
     source_data,
-)
-from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import (
-    FLAG_POOLED,
-    FLOW_COLUMNS,
-    FLOW_GROUPS,
-    MARKERS,
-    OBSERVATION_COLUMNS,
 )
 
 FORMAT_ID = "ba-krpend"

@@ -26,23 +26,24 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.schema import (
+    FLAG_POOLED,
+    FLOW_COLUMNS,
+    FLOW_GROUPS,
+    MARKERS,
+    OBSERVATION_COLUMNS,
+)
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources._common import (
     ba_attribution,
     ba_official,
+    content_sha256,
     decode,
     german_month_to_date,
     provenance,
     read_bytes,
     sha256_bytes,
     source_data,
-)
-from regionatlas.sources.base import SourceData, content_sha256
-from regionatlas.store.schema import (
-    FLAG_POOLED,
-    FLOW_COLUMNS,
-    FLOW_GROUPS,
-    MARKERS,
-    OBSERVATION_COLUMNS,
 )
 
 FORMAT_ID = "ba-pendleratlas-csv"

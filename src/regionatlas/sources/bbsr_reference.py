@@ -32,6 +32,9 @@ import pandas as pd
 import python_calamine as calamine
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.central_places import BBSR_CATEGORIES
+from regionatlas.model.schema import OBSERVATION_COLUMNS
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources._common import (
     DL_DE_BY_2_0,
     Provenance,
@@ -40,20 +43,12 @@ from regionatlas.sources._common import (
     sha256_bytes,
     source_data,
 )
-from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 FORMAT_ID = "bbsr-reference"
 SHEET = "Gemeinden-Gemeindeverbände"
 KEY_COLUMN = "Gemeinden Kennziffer"
 ZO_COLUMN = "Zentralörtliche Einstufung (zusammengefasst) Name"
 GSR_COLUMN = "Großstadtregionaler Einzugsbereich Name"
-CENTRAL_PLACE_CODES = {
-    "Oberzentrum und höher": 3,
-    "Mittelzentrum": 2,
-    "Grundzentrum und niedriger": 1,
-    "keine zentralörtliche Einstufung": 0,
-}
 # label prefix (lower case) -> code; BBSR writes "…raum", the data README "…bereich"
 METROPOLITAN_PREFIXES = (
     ("zentrum", 1),
@@ -158,8 +153,8 @@ def read(path: Path) -> SourceData:
         vintage=period,
         observations=pd.concat(frames, ignore_index=True)[OBSERVATION_COLUMNS],
         notes=[
-            "codes: see regionatlas.sources.bbsr_reference (CENTRAL_PLACE_CODES, "
-            "METROPOLITAN_PREFIXES)"
+            "codes: see regionatlas.model.central_places (BBSR_CATEGORIES) and "
+            "regionatlas.sources.bbsr_reference (METROPOLITAN_PREFIXES)"
         ],
     )
 
@@ -213,7 +208,7 @@ def _keys(where: str, cells: list[object]) -> list[str]:
 
 
 def _central_code(label: str) -> int | None:
-    return CENTRAL_PLACE_CODES.get(label)
+    return BBSR_CATEGORIES.get(label)
 
 
 def _metro_code(label: str) -> int | None:
@@ -226,7 +221,7 @@ def _metro_code(label: str) -> int | None:
 
 def _expected(column: str) -> str:
     if column == ZO_COLUMN:
-        return " | ".join(CENTRAL_PLACE_CODES)
+        return " | ".join(BBSR_CATEGORIES)
     return "Zentrum | Ergänzungsgebiet … | engerer/weiterer Pendlerverflechtungs… | nicht zu …"
 
 

@@ -1,7 +1,7 @@
 """BKG administrative boundaries, products VG5000/VG250 "Ebenen" (one shapefile per level).
 
 File names ``VG5000_GEM.shp``, ``VG250_KRS.shp`` … give the level (STA staat, LAN land,
-RBZ rbz, KRS kreis, VWG vwg, GEM gemeinde). Keys (schema.py): staat "DE", land SN_L, rbz
+RBZ rbz, KRS kreis, VWG vwg, GEM gemeinde). Keys (model/schema.py): staat "DE", land SN_L, rbz
 SN_L+SN_R, kreis ARS[:5], vwg ARS[:5]+ARS[5:9], gemeinde AGS (8 chars). The CRS comes from
 the ``.prj`` (EPSG:31467 for VG5000, EPSG:25832 for VG250); a missing or unreadable ``.prj``
 is an error, never a guess. Output geometry: one MultiPolygon per key in ``STORE_CRS``.
@@ -33,6 +33,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.fingerprint import sha256_of
+from regionatlas.model.schema import STORE_CRS, UNIT_COLUMNS
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources._common import (
     DL_DE_BY_2_0,
     Provenance,
@@ -40,8 +43,6 @@ from regionatlas.sources._common import (
     provenance,
     source_data,
 )
-from regionatlas.sources.base import SourceData, sha256_of
-from regionatlas.store.schema import STORE_CRS, UNIT_COLUMNS
 
 FORMAT_ID = "bkg-vg"
 LEVEL_OF = {

@@ -32,17 +32,18 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.schema import OBSERVATION_COLUMNS, UNIT_COLUMNS
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources._common import (
     DL_DE_BY_2_0,
     Provenance,
+    content_sha256,
     decode,
     provenance,
     read_bytes,
     sha256_bytes,
     source_data,
 )
-from regionatlas.sources.base import SourceData, content_sha256
-from regionatlas.store.schema import OBSERVATION_COLUMNS, UNIT_COLUMNS
 
 FORMAT_ID = "destatis-gv100ad"
 RECORD_LENGTH = 220

@@ -18,8 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
+    content_sha256,
     german_date_to_iso,
     observation_frame,
     read_bytes,
@@ -27,7 +29,6 @@ from regionatlas.sources._common import (
     sha256_bytes,
     source_data,
 )
-from regionatlas.sources.base import SourceData, content_sha256
 
 FORMAT_ID = "regionalstatistik-12411-02-03-5"
 TABLE = "12411-02-03-5"

@@ -23,15 +23,16 @@ from pathlib import Path
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
+from regionatlas.model.source_data import SourceData
 from regionatlas.sources import _genesis_csv as genesis
 from regionatlas.sources._common import (
+    content_sha256,
     observation_frame,
     read_bytes,
     regional_key,
     sha256_bytes,
     source_data,
 )
-from regionatlas.sources.base import SourceData, content_sha256
 
 FORMAT_ID = "regionalstatistik-13111-07-05-4"
 TABLE = "13111-07-05-4"

@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
-from regionatlas.sources._common import decode, read_bytes, sha256_bytes
-from regionatlas.sources.base import SourceData, content_sha256
-from regionatlas.store.schema import UNIT_CHANGE_COLUMNS
+from regionatlas.model.schema import UNIT_CHANGE_COLUMNS
+from regionatlas.model.source_data import SourceData
+from regionatlas.sources._common import content_sha256, decode, read_bytes, sha256_bytes
 
 FORMAT_ID = "regionatlas-unit-changes"
 COLUMNS = [

@@ -1,21 +1,20 @@
-"""The canonical store: one schema (``schema.py``), two engines behind one interface.
+"""The canonical store: one schema (``model/schema.py``), two engines behind one interface.
 
 ``open_store(url)``: a path or ``gpkg:///path/file.gpkg`` opens the embedded GeoPackage,
 ``postgresql://…`` the PostGIS engine. Both implement ``store.base.Store``.
 
 Modules:
-    schema.py        the canonical tables (one page)       base.py      the Store protocol
+    base.py          the Store protocol
     engine.py        semantics both engines share: batches, de-duplication, rollback, reads
     validate.py      checks a SourceData before anything is written
     resolve.py       history resolution (latest unit version, latest batch, residence side)
     sql.py           DDL for both dialects from schema.TABLES
     gpkg.py          GeoPackage engine (stdlib sqlite3); gpkg_meta.py, gpkg_geometry.py
     postgis.py       PostgreSQL/PostGIS engine (psycopg 3, COPY)
-    harmonise.py     data of merged municipalities onto a reference Gebietsstand
     export.py        downloads (GeoPackage, CSV, XLSX, GeoJSON) with their sources
 
-This module imports nothing heavy at import time: ``sources.base`` imports ``store.schema``,
-and ``store.base`` imports ``sources.base``.
+The store imports ``model/`` (schema, SourceData) and never ``sources/``; this module imports
+nothing heavy at import time.
 """
 
 from __future__ import annotations

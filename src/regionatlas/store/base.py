@@ -1,7 +1,7 @@
 """The store's interface: what every engine (GeoPackage, PostGIS) offers.
 
 Writes go through ``import_source`` only (one transaction, one batch); everything else reads.
-Reads return pandas frames with the canonical columns of ``store.schema`` and resolve the
+Reads return pandas frames with the canonical columns of ``model.schema`` and resolve the
 history for the caller:
 
 * ``units``: the current version of each unit (latest ``as_of`` not after the requested date),
@@ -19,7 +19,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from regionatlas.sources.base import SourceData
+from regionatlas.model.source_data import SourceData
 
 
 @dataclass(frozen=True)

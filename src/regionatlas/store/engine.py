@@ -20,10 +20,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import NotFoundError, ParameterError
-from regionatlas.sources.base import SourceData
-from regionatlas.store import resolve
-from regionatlas.store.base import BatchInfo, ImportResult, Progress
-from regionatlas.store.schema import (
+from regionatlas.model.schema import (
     BATCH,
     FLOW,
     INDICATOR,
@@ -34,6 +31,9 @@ from regionatlas.store.schema import (
     UNIT_CHANGE,
     Table,
 )
+from regionatlas.model.source_data import SourceData
+from regionatlas.store import resolve
+from regionatlas.store.base import BatchInfo, ImportResult, Progress
 from regionatlas.store.sql import Dialect, quote, where_clause
 from regionatlas.store.validate import prepare, prepare_frame
 

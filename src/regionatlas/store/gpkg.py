@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import StoreError
+from regionatlas.model.schema import STORE_SRID, TABLES, Table
 from regionatlas.store import gpkg_geometry, gpkg_meta
 from regionatlas.store.engine import SqlStore, iter_chunks
-from regionatlas.store.schema import STORE_SRID, TABLES, Table
 from regionatlas.store.sql import Dialect, quote
 
 _BY_NAME = {t.name: t for t in TABLES}

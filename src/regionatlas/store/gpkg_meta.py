@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
+from regionatlas.model.schema import STORE_SRID, TABLES, Table
 from regionatlas.store import gpkg_geometry
-from regionatlas.store.schema import STORE_SRID, TABLES, Table
 from regionatlas.store.sql import GPKG_FID, quote
 
 APPLICATION_ID = 0x47504B47  # "GPKG"

@@ -17,9 +17,9 @@ import pandas as pd
 import shapely
 
 from regionatlas.errors import DependencyError, StoreError
+from regionatlas.model.schema import STORE_SRID, TABLES, Table
 from regionatlas.store import gpkg_geometry
 from regionatlas.store.engine import SqlStore, iter_chunks
-from regionatlas.store.schema import STORE_SRID, TABLES, Table
 from regionatlas.store.sql import Dialect, create_all, quote
 
 try:  # psycopg is a dependency, but keep the error readable if it is missing

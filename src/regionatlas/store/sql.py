@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from regionatlas.store.schema import STORE_SRID, TABLES, Column, Table
+from regionatlas.model.schema import STORE_SRID, TABLES, Column, Table
 
 Dialect = Literal["sqlite", "postgres"]
 

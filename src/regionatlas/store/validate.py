@@ -13,8 +13,7 @@ import pandas as pd
 import shapely
 
 from regionatlas.errors import SourceFormatError
-from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import (
+from regionatlas.model.schema import (
     FLOW,
     FLOW_GROUPS,
     LEVELS,
@@ -25,6 +24,7 @@ from regionatlas.store.schema import (
     UNIT_CHANGE,
     Table,
 )
+from regionatlas.model.source_data import SourceData
 
 # insert order: units first (others may refer to them), then the rest
 FRAME_TABLES: tuple[tuple[str, Table], ...] = (

@@ -1,6 +1,6 @@
 """Commuter flows for the flow map: aggregation by level, filters, curved line features.
 
-Pure functions over canonical flow frames (``store.schema.FLOW_COLUMNS``). Suppressed flows
+Pure functions over canonical flow frames (``model.schema.FLOW_COLUMNS``). Suppressed flows
 (``persons`` NaN with a marker in ``flag``) are kept with their flag and never summed as 0;
 an aggregate that contains a suppressed part is flagged ``"incomplete"`` — its sum is a lower
 bound. Pooled partners ("Übrige …", pseudo keys) have no location: they stay in tables but are

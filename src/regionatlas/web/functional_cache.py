@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from regionatlas.errors import NotFoundError
+from regionatlas.model.fingerprint import derived_fingerprint
 from regionatlas.settings import PACKAGE_DIR
-from regionatlas.sources.base import derived_fingerprint
 from regionatlas.web import functional
 from regionatlas.web.atlas import Atlas
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from regionatlas.store.schema import STORE_CRS, WEB_CRS
+from regionatlas.model.schema import STORE_CRS, WEB_CRS
 
 # Simplification tolerance in metres by level (VG5000 is already generalised for 1:5 M).
 TOLERANCE_M = {"land": 800.0, "kreis": 250.0, "gemeinde": 80.0}

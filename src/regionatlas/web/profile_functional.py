@@ -28,14 +28,15 @@ def _text(v: Any) -> str | None:
 
 
 def _citations(atlas: Atlas) -> dict[str, dict[str, Any]]:
-    """Rows of the cited central-place file by AGS (empty when the file is absent)."""
+    """Rows of the cited central-place file that carry a designation, by AGS (empty when the
+    file is absent); a municipality whose designation was not found has none."""
 
     def compute() -> dict[str, dict[str, Any]]:
         from regionatlas.workflows.functional import CURATED_CENTRAL_PLACES
 
         if not CURATED_CENTRAL_PLACES.is_file():
             return {}
-        rows = cpc.read_rows(CURATED_CENTRAL_PLACES)
+        rows = cpc.designation_rows(cpc.read_rows(CURATED_CENTRAL_PLACES))
         return {
             str(r["ags"]): {k: _text(r.get(k)) for k in CITATION_FIELDS}
             | {"level": int(r["level"])}

@@ -7,7 +7,6 @@ and the ``attribution`` lines of the batches used. Nothing is cached; callers ca
 """
 
 from regionatlas.workflows.basis import BASES, ESTIMATE, OFFICIAL, SYNTHETIC
-from regionatlas.workflows.estimate_import import estimate_as_source
 from regionatlas.workflows.functional import (
     CentralPlaces,
     FunctionalRegions,
@@ -16,6 +15,7 @@ from regionatlas.workflows.functional import (
     functional_regions,
     hubs_and_catchments,
 )
+from regionatlas.workflows.ingest.estimate import estimate_as_source
 from regionatlas.workflows.municipal import FlowBasis, municipal_flows
 from regionatlas.workflows.region_analysis import (
     LEVELS,

@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.analysis.central_places import (
-    LEVEL_LABELS,
     CentralPlaceComparison,
     central_place_comparison,
     check_designations,
@@ -37,9 +36,10 @@ from regionatlas.analysis.hubs import (
 )
 from regionatlas.analysis.lma import LmaParams, LmaResult, find_lma
 from regionatlas.analysis.partition_compare import PartitionComparison, compare_partitions
+from regionatlas.data import shipped
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.model.central_places import LEVEL_LABELS
 from regionatlas.region import Region
-from regionatlas.settings import PROJECT_ROOT
 from regionatlas.workflows.basis import OFFICIAL, Provenance, combine
 from regionatlas.workflows.loading import district_centroids, flows_touching, municipalities
 from regionatlas.workflows.municipal import (
@@ -49,7 +49,7 @@ from regionatlas.workflows.municipal import (
     region_municipal_od,
 )
 
-CURATED_CENTRAL_PLACES = PROJECT_ROOT / "data" / "central-places" / "central-places.csv"
+CURATED_CENTRAL_PLACES = shipped("central-places", "central-places.csv")
 HUB_LEVELS = ("gemeinde", "kreis")
 
 
@@ -297,7 +297,7 @@ def designations_for(
     obs = store.observations(indicators=[cpc.INDICATOR], ags=keys)
     if obs.empty:
         raise NotFoundError(
-            "no central-place designations: neither data/central-places/central-places.csv "
+            "no central-place designations: neither the shipped central-places/central-places.csv "
             "nor imported central_place_level observations",
         )
     local = Provenance()

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regionatlas.analysis.lma import LmaResult
+from regionatlas.analysis.lma import LmaResult, areas_table
 from regionatlas.analysis.lma_params import DEFAULT_LMA, LmaParams
-from regionatlas.analysis.od_table import areas_table
 from regionatlas.exports import write_bytes
 from regionatlas.exports.csv import frame_csv
 

@@ -20,10 +20,10 @@ import pandas as pd
 from regionatlas.analysis.aggregate import sum_by_group
 from regionatlas.analysis.flowframe import is_pseudo_key
 from regionatlas.analysis.geometry import polygon_centroids, weighted_centroids
-from regionatlas.boundaries import successors
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.region import Region
 from regionatlas.workflows.basis import Provenance
+from regionatlas.workflows.ingest.boundaries import successors
 
 
 def flow_period(store: Any, period: str | None) -> str:

@@ -34,8 +34,8 @@ import pandas as pd
 from regionatlas.analysis.flowframe import ESTIMATE_NOTE, is_pseudo_key
 from regionatlas.analysis.interaction import estimate_municipal_flows
 from regionatlas.errors import ParameterError
+from regionatlas.model.schema import FLAG_ESTIMATED
 from regionatlas.region import Region
-from regionatlas.store.schema import FLAG_ESTIMATED
 from regionatlas.workflows.basis import ESTIMATE, OWN_CALCULATION, Provenance
 from regionatlas.workflows.loading import (
     district_internal,
@@ -86,7 +86,7 @@ def municipal_flows(
 ) -> FlowBasis:
     """Official gemeinde flows of the region's municipalities if imported for every district
     of the region (as residence side); else an estimate imported earlier (see
-    ``estimate_import``) when no ``employment_rate``/``beta`` is asked for; else the modelled
+    ``ingest.estimate``) when no ``employment_rate``/``beta`` is asked for; else the modelled
     estimate computed here (see module doc)."""
     prov = Provenance()
     period = flow_period(store, period)

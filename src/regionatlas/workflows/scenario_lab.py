@@ -1,5 +1,6 @@
-"""What the web's scenario lab uses of the scenario engine, in one place: definitions, the
-context from the store, running and comparing, the lever catalogue (``analysis.scenarios``)."""
+"""What the web's scenario lab uses of the pure scenario engine (``analysis.scenarios``), in
+one place: definitions, running and comparing, the lever catalogue, goals and levers. The
+store context and the scenario files are ``workflows.scenarios``."""
 
 from __future__ import annotations
 
@@ -9,19 +10,10 @@ from regionatlas.analysis.scenarios import (
     ScenarioResult,
     compare_to_dict,
     lever_catalogue,
-    load_definition,
     parse_definition,
     run_scenario,
 )
 from regionatlas.analysis.scenarios.definition import GOALS, LEVERS
-
-
-def context_from_store(store: object, districts: list[str]) -> ScenarioContext:
-    """Places and flows of ``districts`` from the atlas store."""
-    from regionatlas.analysis.scenarios.store_glue import context_from_store as build
-
-    return build(store, districts)
-
 
 __all__ = [
     "GOALS",
@@ -30,9 +22,7 @@ __all__ = [
     "ScenarioDefinition",
     "ScenarioResult",
     "compare_to_dict",
-    "context_from_store",
     "lever_catalogue",
-    "load_definition",
     "parse_definition",
     "run_scenario",
 ]

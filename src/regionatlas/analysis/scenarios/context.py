@@ -1,7 +1,7 @@
 """The inputs of every scenario: places (centroids, attributes) and observed commuter flows.
 
 ``build_context(units, od, estimate_basis=...)`` is a pure constructor from frames; the store
-glue (``store_glue.context_from_store``) builds the frames from the canonical store.
+glue (``workflows.scenarios.context_from_store``) builds the frames from the canonical store.
 
 Flows without a number (a confidentiality marker, persons NULL) and flows to or from places
 without a centroid (e.g. BA's pooled "Übrige Kreise" partners) cannot be given a distance:

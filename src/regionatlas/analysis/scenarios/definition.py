@@ -1,4 +1,5 @@
-"""A scenario as a saved object: a TOML file with name, version, levers and weights.
+"""A scenario as a saved object: name, version, levers and weights, in the structure of its
+TOML file (read and written by ``workflows.scenarios.files``)::
 
 [scenario]
 name = "Satellitenbüros in Knotenpunkten"
@@ -7,7 +8,7 @@ description = "…"
 region = "region-der-mitte"
 order = ["job_relocation", "remote_work", "satellite_offices", "ride_sharing"]  # optional
 
-[parameters]                    # overrides of parameters/defaults.toml (dotted names)
+[parameters]                    # overrides of the default parameters (dotted names)
 "occupancy.commute" = 1.3
 
 [levers.satellite_offices]      # one table per lever, see the lever modules
@@ -19,9 +20,7 @@ climate = 0.4
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from regionatlas.errors import ScenarioError
@@ -56,19 +55,6 @@ class ScenarioDefinition:
             "weights": self.weights,
             "file": self.file,
         }
-
-
-def load_definition(path: str | Path) -> ScenarioDefinition:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"scenario file not found: {path}", file=str(path)) from None
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}", file=str(path)) from None
-    return parse_definition(raw, where=str(path))
 
 
 def parse_definition(raw: dict[str, Any], where: str = "scenario") -> ScenarioDefinition:
@@ -162,10 +148,8 @@ def parse_definition(raw: dict[str, Any], where: str = "scenario") -> ScenarioDe
     )
 
 
-def definition_to_toml(definition: ScenarioDefinition) -> str:
-    """The scenario as TOML text that ``load_definition`` reads back unchanged."""
-    import tomli_w
-
+def definition_to_dict(definition: ScenarioDefinition) -> dict[str, Any]:
+    """The scenario in its file structure: what ``parse_definition`` reads back unchanged."""
     head: dict[str, Any] = {"name": definition.name, "version": definition.version}
     if definition.description:
         head["description"] = definition.description
@@ -180,15 +164,4 @@ def definition_to_toml(definition: ScenarioDefinition) -> str:
         doc["levers"] = definition.levers
     if definition.weights:
         doc["weights"] = definition.weights
-    return tomli_w.dumps(doc)
-
-
-def save_definition(definition: ScenarioDefinition, path: str | Path) -> Path:
-    """Write the scenario to ``path`` (whole file or nothing)."""
-    path = Path(path)
-    text = definition_to_toml(definition)
-    parse_definition(tomllib.loads(text), where=str(path))  # never save what cannot load
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return doc

@@ -1,6 +1,6 @@
 """Run a scenario: baseline from the observed flows, then each lever in order.
 
-    result = run_scenario(definition, context)      # ScenarioResult
+    result = run_scenario(definition, context, parameters)  # ScenarioResult
     result.to_dict()                                 # JSON-ready
     compare(result_a, result_b)                      # side-by-side frame of totals
 
@@ -25,7 +25,7 @@ from regionatlas.analysis.scenarios import metrics
 from regionatlas.analysis.scenarios.context import ScenarioContext
 from regionatlas.analysis.scenarios.definition import ScenarioDefinition
 from regionatlas.analysis.scenarios.levers import LeverOutcome
-from regionatlas.analysis.scenarios.parameters import Parameters, load_parameters
+from regionatlas.analysis.scenarios.parameters import Parameters
 from regionatlas.analysis.scenarios.relocation import apply_job_relocation
 from regionatlas.analysis.scenarios.remote import apply_remote_work
 from regionatlas.analysis.scenarios.rideshare import apply_ride_sharing
@@ -112,11 +112,12 @@ class ScenarioResult:
 def run_scenario(
     definition: ScenarioDefinition,
     context: ScenarioContext,
-    parameters: Parameters | None = None,
+    parameters: Parameters,
 ) -> ScenarioResult:
-    """Evaluate ``definition`` on ``context`` (pure; no I/O)."""
+    """Evaluate ``definition`` on ``context`` with ``parameters`` (the defaults, overridden by
+    the definition's own; pure, no I/O)."""
     start = time.perf_counter()
-    params = (parameters or load_parameters()).with_overrides(definition.parameters)
+    params = parameters.with_overrides(definition.parameters)
     if definition.region and context.region and definition.region != context.region:
         raise ScenarioError(
             f"scenario is for region {definition.region!r}, the data for {context.region!r}",
@@ -193,11 +194,9 @@ def run_scenario(
     )
 
 
-def baseline_report(
-    context: ScenarioContext, parameters: Parameters | None = None
-) -> dict[str, Any]:
+def baseline_report(context: ScenarioContext, parameters: Parameters) -> dict[str, Any]:
     """The baseline alone: totals plus sums by residence, workplace and district corridor."""
-    params = parameters or load_parameters()
+    params = parameters
     trips = metrics.baseline_trips(context, params)
     return {
         "estimate_basis": context.estimate_basis,

@@ -1,21 +1,20 @@
-"""Assumptions of the scenario lab: values with their source, loaded from a TOML file.
+"""Assumptions of the scenario lab: values with their source.
 
-``load_parameters()`` reads ``parameters/defaults.toml``; ``Parameters.with_overrides`` applies
-a scenario's ``[parameters]`` table (dotted names) and validates every value.
+``parse_parameters(raw, where)`` validates the structure of a parameter file (the shipped,
+cited defaults are read by ``workflows.scenarios.files.load_parameters``);
+``Parameters.with_overrides`` applies a scenario's ``[parameters]`` table (dotted names) and
+validates every value.
 """
 
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from regionatlas.errors import ParameterError
 
-DEFAULTS_FILE = Path(__file__).resolve().parent / "parameters" / "defaults.toml"
 MODES = ("car", "public_transport", "bike", "foot")
 
 
@@ -54,7 +53,7 @@ class Parameters:
     bands: tuple[ModeBand, ...]
     mode_split_source: str = ""
     mode_split_note: str = ""
-    file: str = str(DEFAULTS_FILE)
+    file: str = ""  # where the values were read from
     overridden: tuple[str, ...] = field(default_factory=tuple)
 
     def __getitem__(self, name: str) -> float:
@@ -140,27 +139,22 @@ class Parameters:
         }
 
 
-def load_parameters(path: str | Path | None = None) -> Parameters:
-    """Read a parameter file (default: the shipped, cited defaults)."""
-    path = Path(path) if path else DEFAULTS_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"parameter file not found: {path}", file=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{path}: not valid TOML: {exc}", file=str(path)) from None
+def parse_parameters(raw: dict[str, Any], where: str) -> Parameters:
+    """Validate a parameter file's content (``where`` names it in errors and in ``file``)."""
+    raw = dict(raw)
+
     values: dict[str, Param] = {}
     split = raw.pop("mode_split", None)
     if split is None:
-        raise ParameterError(f"{path}: table [mode_split] is missing", file=str(path))
+        raise ParameterError(f"{where}: table [mode_split] is missing", file=where)
     for group, table in raw.items():
         if not isinstance(table, dict):
-            raise ParameterError(f"{path}: {group!r} must be a table", file=str(path))
+            raise ParameterError(f"{where}: {group!r} must be a table", file=where)
         for key, entry in table.items():
             name = f"{group}.{key}"
             if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
                 raise ParameterError(
-                    f"{path}: parameter {name} needs 'value' and 'source'", file=str(path)
+                    f"{where}: parameter {name} needs 'value' and 'source'", file=where
                 )
             values[name] = Param(
                 name=name,
@@ -171,10 +165,10 @@ def load_parameters(path: str | Path | None = None) -> Parameters:
             )
     params = Parameters(
         values=values,
-        bands=_parse_bands(split.get("bands"), str(path)),
+        bands=_parse_bands(split.get("bands"), where),
         mode_split_source=str(split.get("source", "")),
         mode_split_note=str(split.get("note", "")),
-        file=str(path),
+        file=where,
     )
     params.validate()
     return params

@@ -1,6 +1,6 @@
 """The scenario lab over HTTP: example scenarios, lever catalogue, runs, comparisons, exports.
 
-A request names an example scenario (file stem in ``scenarios/``) or carries a whole
+A request names an example scenario (file stem of a shipped example) or carries a whole
 definition (the TOML structure as JSON), plus overrides of lever settings, parameters and
 weights. The ScenarioContext (places + flows from the store) is built once per store state
 in the Atlas cache, so a run only evaluates the levers.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter
@@ -19,7 +18,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from regionatlas.errors import NotFoundError, ParameterError
-from regionatlas.settings import PROJECT_ROOT
 from regionatlas.web.api.deps import ERRORS, AtlasDep, js
 from regionatlas.web.atlas import Atlas
 from regionatlas.workflows.scenario_lab import (
@@ -30,12 +28,15 @@ from regionatlas.workflows.scenario_lab import (
     ScenarioResult,
     compare_to_dict,
     lever_catalogue,
-    load_definition,
     parse_definition,
     run_scenario,
 )
+from regionatlas.workflows.scenarios import (
+    context_from_store,
+    default_parameters,
+    example_definitions,
+)
 
-EXAMPLES_DIR = PROJECT_ROOT / "scenarios"
 RUN_CACHE = 32
 _RUNS_LOCK = threading.Lock()
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"
@@ -65,9 +66,9 @@ class CompareRequest(BaseModel):
 
 
 # -- pure helpers -----------------------------------------------------------------------------
-def examples(directory: Path = EXAMPLES_DIR) -> dict[str, ScenarioDefinition]:
+def examples() -> dict[str, ScenarioDefinition]:
     """The example scenarios by id (file stem), sorted."""
-    return {p.stem: load_definition(p) for p in sorted(directory.glob("*.toml"))}
+    return example_definitions()
 
 
 def raw_definition(definition: ScenarioDefinition) -> dict[str, Any]:
@@ -118,8 +119,6 @@ def scenario_context(atlas: Atlas) -> ScenarioContext:
         raise NotFoundError("the scenario lab needs a region (the atlas runs without one)")
 
     def compute() -> ScenarioContext:
-        from regionatlas.workflows.scenario_lab import context_from_store
-
         return context_from_store(atlas.store, sorted(atlas.scope.core))
 
     return atlas.cached("scenario_context", compute)  # dropped when the store changes
@@ -136,7 +135,7 @@ def run(atlas: Atlas, req: ScenarioRequest) -> ScenarioResult:
         if key in runs:
             runs.move_to_end(key)
             return runs[key]
-    result = run_scenario(definition, ctx)
+    result = run_scenario(definition, ctx, default_parameters())
     with _RUNS_LOCK:
         runs[key] = result
         while len(runs) > RUN_CACHE:

@@ -45,12 +45,12 @@ def load_scope(region_file: Path | None) -> Scope:
 
 
 def default_cache_dir(store_url: str) -> Path:
-    """``cache/`` next to a GeoPackage store, else the project's ``var/cache``."""
-    from regionatlas.settings import PROJECT_ROOT
+    """``cache/`` next to a GeoPackage store, else ``var/cache`` (settings.VAR_DIR)."""
+    from regionatlas.settings import VAR_DIR
 
     if "://" not in store_url:
         return Path(store_url).resolve().parent / "cache"
-    return PROJECT_ROOT / "var" / "cache"
+    return VAR_DIR.resolve() / "cache"
 
 
 class LockedStore:

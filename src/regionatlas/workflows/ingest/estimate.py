@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from regionatlas.errors import ParameterError
+from regionatlas.model.schema import FLAG_ESTIMATED, FLOW_COLUMNS
+from regionatlas.model.source_data import SourceData
 from regionatlas.region import Region
-from regionatlas.sources.base import SourceData
-from regionatlas.store.schema import FLAG_ESTIMATED, FLOW_COLUMNS
 from regionatlas.workflows.basis import ESTIMATE
 from regionatlas.workflows.municipal import FlowBasis
 

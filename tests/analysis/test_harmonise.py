@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from regionatlas.analysis.harmonise import harmonise
 from regionatlas.errors import ParameterError
-from regionatlas.store.harmonise import harmonise
 
 # A and B merged into N on 2021-11-01; S was split 70/30 between N and T on 2022-01-01.
 CHANGES = pd.DataFrame(

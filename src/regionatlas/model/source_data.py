@@ -1,25 +1,17 @@
-"""What every reader returns: canonical frames plus provenance.
+"""What every reader returns: canonical frames plus provenance (``SourceData``).
 
-A reader module (one per real-world format) exposes::
-
-    FORMAT_ID: str                        # e.g. "destatis-gv100ad"
-    def sniff(path: Path) -> bool         # cheap check: is this file in my format?
-    def read(path: Path) -> SourceData    # validate everything, raise SourceFormatError
-    def fingerprint(path: Path) -> str    # optional: read(path).sha256 without parsing, so
-                                          # ``build`` skips files already imported
-
-Readers never touch the store; the store imports a SourceData in one transaction.
+Readers (``sources/``) build it, the store (``store/``) imports it in one transaction; neither
+imports the other, both import this module.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from regionatlas.store.schema import (
+from regionatlas.model.schema import (
     FLOW_COLUMNS,
     OBSERVATION_COLUMNS,
     UNIT_CHANGE_COLUMNS,
@@ -68,29 +60,3 @@ class SourceData:
             if frame is not None:
                 missing = [c for c in cols if c not in frame.columns]
                 assert not missing, f"{self.source}: frame lacks columns {missing}"
-
-
-def sha256_of(*paths: Path) -> str:
-    """SHA-256 over the bytes of one or more files (in the given order)."""
-    h = hashlib.sha256()
-    for p in paths:
-        with open(p, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                h.update(chunk)
-    return h.hexdigest()
-
-
-def derived_fingerprint(kind: str, *parts: str, inputs: list[str]) -> str:
-    """The SHA-256 identity of a derived batch: its kind, parameters and input batches.
-
-    Same inputs give the same fingerprint, so re-deriving is a no-op import.
-    """
-    return hashlib.sha256("\n".join([kind, *parts, *sorted(inputs)]).encode()).hexdigest()
-
-
-def content_sha256(path: Path) -> str:
-    """SHA-256 of a file's content as most readers hash it for their batch: the bytes, a
-    gzip stream decompressed first (``_common.read_bytes``). Cheap: nothing is parsed."""
-    from regionatlas.sources._common import read_bytes
-
-    return hashlib.sha256(read_bytes(Path(path))).hexdigest()

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.errors import ParameterError
-from regionatlas.store.schema import FLAG_DERIVED, FLAG_ESTIMATED
+from regionatlas.model.schema import FLAG_DERIVED, FLAG_ESTIMATED
 
 _SHARE_TOLERANCE = 1e-6
 

@@ -1,21 +1,14 @@
-"""Reading and validating a plain OD table; writing the LMA outputs."""
+"""Reading and validating a plain OD table."""
 
 from __future__ import annotations
 
 import gzip
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from regionatlas.analysis.lma import LmaParams, find_lma
-from regionatlas.analysis.od_table import (
-    areas_table,
-    read_od_csv,
-    read_units,
-)
 from regionatlas.errors import SourceFormatError
-from regionatlas.workflows.lma import write_lma_outputs
+from regionatlas.sources.od_table import read_od_csv, read_units
 
 HEADER = "community_live,community_work,amount\n"
 
@@ -93,24 +86,8 @@ def test_unknown_units(tmp_path: Path) -> None:
     assert exc.value.value == "c"
 
 
-def test_write_outputs_lists_every_community(tmp_path: Path) -> None:
-    rows = [("a", "a", 500), ("a", "b", 20), ("b", "b", 400), ("b", "a", 30), ("z", "z", 9)]
-    flows = pd.DataFrame(rows, columns=["community_live", "community_work", "amount"])
-    result = find_lma(flows, LmaParams(100, 0.6, 200, 0.75))
-    out, summary = tmp_path / "sub" / "areas.csv", tmp_path / "summary.csv"
-    write_lma_outputs(result, out, summary)
-    areas = pd.read_csv(out, dtype=str)
-    assert areas.columns.tolist() == ["community", "cluster", "status"]
-    assert areas.values.tolist() == [["a", "1", "lma"], ["b", "2", "lma"], ["z", "0", "zero_list"]]
-    stats = pd.read_csv(summary)
-    assert stats["cluster"].tolist() == [1, 2]
-    assert {"main_centre", "sc_supply_side", "sc_demand_side", "residents"} <= set(stats.columns)
-    assert not list(tmp_path.rglob("*.part"))
-    assert areas_table(result).equals(areas_table(result))
-
-
 def test_fast_and_row_by_row_readers_agree(tmp_path: Path) -> None:
-    from regionatlas.analysis.od_table import _read_checked, _read_fast, _text
+    from regionatlas.sources.od_table import _read_checked, _read_fast, _text
 
     text = HEADER + '"01001000", 01002000 ,7\n01002000,01002000,+12\n01002000,01001000,0\n'
     p = write(tmp_path, text)

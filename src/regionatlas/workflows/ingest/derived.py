@@ -19,9 +19,10 @@ import pandas as pd
 
 from regionatlas.indicators.catalogue import CATALOGUE_FILE, catalogue
 from regionatlas.indicators.derive import aggregate_observations, derive_indicators
-from regionatlas.sources.base import SourceData, derived_fingerprint, sha256_of
+from regionatlas.model.fingerprint import derived_fingerprint, sha256_of
+from regionatlas.model.schema import OBSERVATION_COLUMNS
+from regionatlas.model.source_data import SourceData
 from regionatlas.store.base import ImportResult, Store
-from regionatlas.store.schema import OBSERVATION_COLUMNS
 
 FORMAT_ID = "regionatlas-derived"
 

@@ -19,8 +19,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from regionatlas.sources.base import SourceData, derived_fingerprint
-from regionatlas.store.schema import STORE_CRS, UNIT_COLUMNS
+from regionatlas.model.fingerprint import derived_fingerprint
+from regionatlas.model.schema import STORE_CRS, UNIT_COLUMNS
+from regionatlas.model.source_data import SourceData
 
 FORMAT_ID = "regionatlas-harmonised-boundaries"
 ATTRIBUTION = (

@@ -1,46 +1,41 @@
-"""The I/O edge of the LMA command: a plain OD table in, areas and summaries out.
+"""A plain OD table (the input of the LMA command), read and validated.
 
 The OD table is a CSV (``,``, ``;`` or tab separated; UTF-8 or Latin-1; optionally
 gzip-compressed) with the columns ``community_live,community_work,amount`` as statistical
 offices publish it, intra-community flows included. Ids stay strings (AGS with leading
 zeros). Every problem is a :class:`~regionatlas.errors.SourceFormatError` naming the file,
-the CSV line, the value and what was expected. The outputs are written by
-``workflows.lma_output`` (through ``regionatlas.exports``).
+the CSV line, the value and what was expected. A confidentiality marker (``model.schema.MARKERS``)
+instead of an amount is refused with its own message: the LMA method needs complete counts.
+
+This is not a registered reader (it yields a plain frame, not a ``SourceData``): the
+``regionatlas lma`` command calls it directly.
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from regionatlas.errors import SourceFormatError
-
-if TYPE_CHECKING:
-    from regionatlas.analysis.lma import LmaResult
+from regionatlas.model.schema import MARKERS
+from regionatlas.sources._common import read_bytes
 
 OD_COLUMNS = ("community_live", "community_work", "amount")
-SUPPRESSED = {"-", ".", "x", "X", "*", "…", "/", "()"}
 _INT = re.compile(r"^\+?\d+$")
 
 
 def _text(path: Path) -> str:
+    """UTF-8 (with or without BOM), else Latin-1; gzip is decompressed (``read_bytes``)."""
     try:
-        raw = path.read_bytes()
+        raw = read_bytes(path)
     except OSError as exc:
         raise SourceFormatError(path, f"cannot read file: {exc.strerror or exc}") from exc
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise SourceFormatError(path, "broken gzip file") from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -57,7 +52,7 @@ def _amount(raw: str, file: Path, line: int) -> int:
     if _INT.match(s):
         return int(s)
     expected = "a non-negative integer number of commuters"
-    if s == "" or s in SUPPRESSED:
+    if s == "" or s in MARKERS:
         raise SourceFormatError(
             file,
             "amount is missing or suppressed; the LMA method needs complete counts "
@@ -203,20 +198,3 @@ def _read_checked(path: Path, text: str, known: set[str] | None) -> pd.DataFrame
             "amount": np.asarray(amount, dtype=np.int64),
         }
     )
-
-
-def areas_table(result: LmaResult) -> pd.DataFrame:
-    """community, cluster, status for every community of the input (cluster 0 =
-    not assigned or removed by the pre-filter)."""
-    cl = result.cluster_list
-    status = np.where(cl["cluster"].to_numpy() == 0, "not_assigned", "lma")
-    parts = [
-        pd.DataFrame({"community": cl["community"], "cluster": cl["cluster"], "status": status})
-    ]
-    if result.zero_list:
-        parts.append(
-            pd.DataFrame({"community": result.zero_list, "cluster": 0, "status": "zero_list"})
-        )
-    out = pd.concat(parts, ignore_index=True)
-    out["community"] = out["community"].astype(str)
-    return out.sort_values("community", kind="stable").reset_index(drop=True)

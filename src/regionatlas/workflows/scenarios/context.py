@@ -1,4 +1,4 @@
-"""Build a ScenarioContext from the canonical store (the only I/O of the scenario lab).
+"""Build a ScenarioContext from the canonical store.
 
 Places: the region's municipalities (``in_region`` = True) plus every municipality they
 exchange commuters with (``in_region`` = False), with polygon centroids, ``population`` and
@@ -12,19 +12,22 @@ one end in the region. ``estimate_basis`` is "modelled estimate" when any flow i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
 
+from regionatlas.analysis.geometry import polygon_centroids
+from regionatlas.analysis.interaction import estimate_municipal_flows
 from regionatlas.analysis.scenarios.context import ScenarioContext, build_context
 from regionatlas.errors import NotFoundError
+from regionatlas.region import Region
+from regionatlas.store.base import Store
 
 LEVEL_NAMES = {3: "Oberzentrum", 2: "Mittelzentrum", 1: "Grundzentrum", 0: "keine"}
 
 
 def context_from_store(
-    store: Any,
-    region: Any,
+    store: Store,
+    region: Region | Iterable[str],
     *,
     period: str | None = None,
     include_ring: bool = False,
@@ -36,8 +39,6 @@ def context_from_store(
         if not periods:
             raise NotFoundError("the store holds no commuter flows; import them first")
         period = periods[-1]
-    from regionatlas.analysis.geometry import polygon_centroids
-
     flows = store.flows(level="gemeinde", period=period, grp="total")
     all_units = store.units(level="gemeinde", geometry=True)
     notes: list[str] = []
@@ -87,11 +88,10 @@ def context_from_store(
     return ctx
 
 
-def _estimated_flows(store: Any, units: Any, districts: set[str], period: str) -> pd.DataFrame:
+def _estimated_flows(
+    store: Store, units: pd.DataFrame, districts: set[str], period: str
+) -> pd.DataFrame:
     """Modelled municipal flows from the district flows of ``period`` (flag "estimated")."""
-    from regionatlas.analysis.geometry import polygon_centroids
-    from regionatlas.analysis.interaction import estimate_municipal_flows
-
     kreis = store.flows(level="kreis", period=period, grp="total")
     if kreis.empty:
         raise NotFoundError(
@@ -115,10 +115,10 @@ def _latest(obs: pd.DataFrame, indicator: str) -> pd.Series:
     return sub.groupby(sub["ags"].astype("str"))["value"].last()
 
 
-def _districts(region: Any, include_ring: bool) -> tuple[set[str], str | None]:
-    if hasattr(region, "core_codes"):
+def _districts(region: Region | Iterable[str], include_ring: bool) -> tuple[set[str], str | None]:
+    if isinstance(region, Region):
         codes = region.all_district_codes if include_ring else region.core_codes
-        return set(codes), getattr(region, "id", None)
+        return set(codes), region.id
     if isinstance(region, Iterable) and not isinstance(region, str):
         return {str(c) for c in region}, None
     raise NotFoundError(f"unknown region {region!r}")

@@ -21,14 +21,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from regionatlas.derived import derive_into
 from regionatlas.errors import InputError, RegionAtlasError
 from regionatlas.indicators.catalogue import catalogue
+from regionatlas.model.fingerprint import derived_fingerprint
+from regionatlas.model.schema import INDICATOR
+from regionatlas.model.source_data import SourceData
 from regionatlas.region import Region
 from regionatlas.sources import FORMATS, readable_files
-from regionatlas.sources.base import SourceData, derived_fingerprint
 from regionatlas.store.base import BatchInfo, ImportResult, Store
-from regionatlas.store.schema import INDICATOR
+from regionatlas.workflows.ingest.derived import derive_into
 
 
 @dataclass
@@ -173,7 +174,7 @@ _BOUNDARY_VERSION = "v1"
 
 def harmonised_fingerprint(batches: Iterable[BatchInfo], reference_date: str) -> str:
     """The fingerprint of the harmonised-boundaries batch for these input batches."""
-    from regionatlas.boundaries import FORMAT_ID
+    from regionatlas.workflows.ingest.boundaries import FORMAT_ID
 
     inputs = [b.file_sha256 for b in batches if b.source in _BOUNDARY_INPUTS]
     return derived_fingerprint(FORMAT_ID, _BOUNDARY_VERSION, reference_date, inputs=inputs)
@@ -182,7 +183,7 @@ def harmonised_fingerprint(batches: Iterable[BatchInfo], reference_date: str) ->
 def harmonise_boundaries(store: Store, region: Region) -> ImportResult | None:
     """Import outlines at the region's reference date for completely merged units (no-op
     without computing them when the batch for the current inputs is in the store)."""
-    from regionatlas.boundaries import harmonised_source
+    from regionatlas.workflows.ingest.boundaries import harmonised_source
 
     changes = store.unit_changes()
     if changes.empty:
