@@ -55,9 +55,12 @@ def every_path(base: str) -> list[str]:
         units = c.get(f"{API}/units.json").json()
         inds = [i for i in c.get(f"{API}/indicators.json").json() if i["periods"] and i["levels"]]
         flows = c.get(f"{API}/flows.json").json() if c.get(f"{API}/flows.json").is_success else {}
-    kreis = next(u["ags"] for u in units if u["level"] == "kreis")
-    gem = next(u["ags"] for u in units if u["level"] == "gemeinde")
-    land = next(u["ags"] for u in units if u["level"] == "land")
+
+    def middle(level: str) -> str:  # not the first: the warm-up prepares that one
+        keys = [u["ags"] for u in units if u["level"] == level]
+        return keys[len(keys) // 2]
+
+    kreis, gem, land = middle("kreis"), middle("gemeinde"), middle("land")
     ind = inds[0]
     lv, per = ind["levels"][-1], ind["periods"][-1]
     paths = []
@@ -125,13 +128,23 @@ def every_path(base: str) -> list[str]:
     return paths
 
 
+def _has_cache_dir_option() -> bool:
+    exe = str(Path(sys.executable).parent / "regionatlas")
+    return (
+        "--cache-dir"
+        in subprocess.run([exe, "serve", "--help"], capture_output=True, text=True).stdout
+    )
+
+
 def serve(db: str, region: str, cache_dir: Path) -> tuple[str, subprocess.Popen, float]:
     """Start ``regionatlas serve``; returns (base URL, process, seconds until ready)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     cmd = [str(Path(sys.executable).parent / "regionatlas"), "serve", "--db", db]
-    cmd += ["--region", region, "--port", str(port), "--cache-dir", str(cache_dir)]
+    cmd += ["--region", region, "--port", str(port)]
+    if _has_cache_dir_option():  # older versions (for a baseline) lack it
+        cmd += ["--cache-dir", str(cache_dir)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     while time.perf_counter() - t0 < 600:

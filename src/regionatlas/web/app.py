@@ -74,6 +74,9 @@ def create_app(
             from regionatlas.web import warmup
 
             await anyio.to_thread.run_sync(warmup.warm, app.state.atlas)
+            threading.Thread(
+                target=warmup.warm_after_ready, args=(app.state.atlas,), daemon=True
+            ).start()
         yield
 
     app.router.lifespan_context = lifespan
