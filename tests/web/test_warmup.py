@@ -27,6 +27,7 @@ def test_warm_up_fills_the_answers_before_ready(web_store: Path, region_file: Pa
             ("html-gzip", ("regions", "de")),
             ("html-gzip", ("profile", "region", "en")),
             ("download-gzip", "download", "flows", "kreis", per, "gpkg"),
+            "scenario_context",
         ):
             assert key in cache, key
 

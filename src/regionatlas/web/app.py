@@ -69,14 +69,14 @@ def create_app(
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-        threading.Thread(target=static.warm, args=PRECOMPRESS, daemon=True).start()
+        compress = threading.Thread(target=static.warm, args=PRECOMPRESS, daemon=True)
+        compress.start()
         if warm:  # before "startup complete": every first request finds its answer cached
             from regionatlas.web import warmup
 
             await anyio.to_thread.run_sync(warmup.warm, app.state.atlas)
-            threading.Thread(
-                target=warmup.warm_after_ready, args=(app.state.atlas,), daemon=True
-            ).start()
+            await anyio.to_thread.run_sync(app.openapi)  # the schema is built once, now
+            await anyio.to_thread.run_sync(compress.join)  # nothing left running when ready
         yield
 
     app.router.lifespan_context = lifespan

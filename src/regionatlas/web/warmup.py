@@ -5,8 +5,7 @@ same store state (``web.functional_cache``, about a second). ``warm`` computes t
 geometry and outline, every indicator's values, every page but the unit profiles, the flow
 answers and flow downloads of the latest period, the municipal functional layers, the region
 profile and the tables every unit profile shares. The app runs both before it reports ready
-(``web.app``); ``warm_after_ready`` (the scenario context, needed by POST runs only) runs in
-the background afterwards. A failure is
+(``web.app``), together with the scenario lab's context (its POST runs need it). A failure is
 logged with its reason and leaves the answer to be computed (and its error shown) on request.
 """
 
@@ -123,24 +122,19 @@ def _scenarios(atlas: Atlas) -> None:
     scenario_context(atlas)
 
 
-# before the server reports ready: what every GET path needs
+# Before the server reports ready, all of it: work left for later would hold the store's
+# lock and the GIL while the first requests arrive (measured: seconds of waiting).
 STEPS: tuple[tuple[str, Callable[[Atlas], None]], ...] = (
     ("maps", _maps),
     ("flows", _flows),
     ("functional layers", _functional),
     ("pages", _pages),
     ("profiles", _profiles),
+    ("scenarios", _scenarios),
 )
-# after ready, in the background: what only POST requests need (a scenario run's context)
-AFTER_READY: tuple[tuple[str, Callable[[Atlas], None]], ...] = (("scenarios", _scenarios),)
 
 
 def warm(atlas: Atlas) -> dict[str, bool]:
     """Run every warm-up step (each logged when it fails); which succeeded."""
     load_saved(atlas)
     return {name: _step(name, lambda step=step: step(atlas)) for name, step in STEPS}
-
-
-def warm_after_ready(atlas: Atlas) -> dict[str, bool]:
-    """The steps only POST requests need (run in a background thread once ready)."""
-    return {name: _step(name, lambda step=step: step(atlas)) for name, step in AFTER_READY}
