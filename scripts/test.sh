@@ -22,6 +22,8 @@ fi
 
 scripts/setup.sh --no-serve
 .venv/bin/ruff check src tests benchmarks
+.venv/bin/lint-imports   # package layering (pyproject.toml [tool.importlinter])
+.venv/bin/mypy           # static types (pyproject.toml [tool.mypy])
 mkdir -p test-artifacts
 set +e
 .venv/bin/python -m pytest "$@"

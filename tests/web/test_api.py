@@ -254,6 +254,7 @@ def test_openapi_lists_every_route(client):
         downloads,
         flows,
         indicators,
+        labels,
         maps,
         regions,
         scenarios,
@@ -264,7 +265,7 @@ def test_openapi_lists_every_route(client):
     documented = set(spec["paths"])
     routes = {
         API + r.path
-        for m in (about, downloads, flows, indicators, maps, regions, scenarios, units)
+        for m in (about, downloads, flows, indicators, labels, maps, regions, scenarios, units)
         for r in m.router.routes
     }
     assert len(routes) >= 20

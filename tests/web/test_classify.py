@@ -115,3 +115,75 @@ def test_palettes_monotonic_lightness(name, k):
 def test_unknown_palette():
     with pytest.raises(ParameterError):
         palette("jet", 5)
+
+
+# ---- signed values, rounding, typed breaks (issue #10) -------------------------------------
+from regionatlas.web.classify import (  # noqa: E402
+    BreaksError,
+    diverging_colours,
+    parse_breaks,
+    precision,
+    scale_of,
+)
+
+
+def test_signed_values_split_at_zero():
+    # a commuter balance: losers and one big winner must not share a class
+    values = [-274, -120, -50, -10, 5, 40, 300, 36840]
+    c = classify(values, "quantiles", 5, centre=0, digits=0)
+    assert c.diverging and 0.0 in c.breaks
+    assert all(b <= 0 or b > 0 for b in c.breaks)
+    below = [v for v, k in zip(values, c.classes, strict=True) if k < c.n_below]
+    assert below == [-274, -120, -50, -10]
+    cols = diverging_colours(c.n_below, c.k - c.n_below, 0)
+    assert len(cols) == c.k and len(set(cols)) == c.k
+
+
+def test_unsigned_values_stay_sequential():
+    c = classify([1, 2, 3, 4, 5], "quantiles", 3, centre=0)
+    assert not c.diverging
+    assert scale_of([1, 2, 3], "Personen")["centre"] is None
+    assert scale_of([-1, 2, 3], "Personen")["centre"] == 0.0
+
+
+def test_bounds_rounded_to_the_indicators_precision():
+    values = [0, 1, 2, 3, 269, 270, 300, 1000]
+    raw = classify(values, "quantiles", 5)
+    assert any(b != round(b) for b in raw.breaks)  # 269.4 and the like without rounding
+    c = classify(values, "quantiles", 5, digits=0)
+    assert all(b == round(b) for b in c.breaks)
+    assert sum(c.counts) == len(values)
+    assert precision(values, "Personen") == 0
+    assert precision([0.25, 1.5], "%") == 1
+    assert precision([0.25, 1.5], "Verhältnis") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("1.000, 5.000", "de", [1000, 5000]),
+        ("1.000; 5.000; 20.000", "de", [1000, 5000, 20000]),
+        ("2,5 10", "de", [2.5, 10]),
+        ("\u22125; 0; 2,5", "de", [-5, 0, 2.5]),
+        ("1,000, 5,000", "en", [1000, 5000]),
+        ("1000,5000", "en", [1000, 5000]),
+        ("2.5; 10", "en", [2.5, 10]),
+    ],
+)
+def test_typed_breaks_in_the_pages_number_format(text, lang, expected):
+    assert parse_breaks(text, lang) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["abc", "5; 1", "1.5", "", "1.00"]
+)  # not a number in German, not ascending, empty
+def test_invalid_typed_breaks_are_refused(text):
+    with pytest.raises(BreaksError):
+        parse_breaks(text, "de")
+
+
+def test_signed_values_with_few_classes_per_side():
+    # k=3: one class below 0, two above; k=2: one each side
+    for k in (2, 3, 4):
+        c = classify([-5, -1, 2, 4, 8, 100], "quantiles", k, centre=0, digits=0)
+        assert c.diverging and c.n_below >= 1 and sum(c.counts) == 6

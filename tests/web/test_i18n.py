@@ -48,5 +48,11 @@ def test_every_template_key_exists():
     for path in [*root.glob("templates/*.html"), *root.glob("static/js/*.js")]:
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_]+)["']""", path.read_text()))
     assert used, "no keys found: the pattern is wrong"
-    missing = sorted(k for k in used if k not in catalogue("de"))
+    known = catalogue("de")
+    # "about.kind_" + kind: a prefix completed at run time must begin some keys
+    missing = sorted(
+        k
+        for k in used
+        if (k not in known if not k.endswith("_") else not any(x.startswith(k) for x in known))
+    )
     assert missing == []

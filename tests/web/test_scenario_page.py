@@ -208,16 +208,39 @@ def test_page_changes_live_and_passes_axe(page, live_server):  # noqa: F811
     before = float(page.evaluate("document.body.dataset.scenarioKmYear"))
     first_row = page.locator("#totals-table tbody tr").first.inner_text()
     assert "Pendelnde" in first_row
-    page.fill("#lv-remote_work-share", "0.5")
+    # shares are typed as percent
+    assert page.input_value("#lv-remote_work-share") == "15"
+    page.fill("#lv-remote_work-share", "50")
     page.wait_for_function("document.body.dataset.scenarioRuns === '2'", timeout=20_000)
     after = float(page.evaluate("document.body.dataset.scenarioKmYear"))
     assert after < before
+    # an invalid value: refused on the spot in the page language, input kept, results stale
+    page.fill("#lv-remote_work-share", "500")
+    page.wait_for_function("document.body.dataset.scenarioStale === '1'", timeout=20_000)
+    assert "zwischen 0 und 100" in page.inner_text("#lv-remote_work-share-error")
+    assert page.input_value("#lv-remote_work-share") == "500"
+    assert page.is_visible("#scenario-stale")
+    # an emptied field does not silently fall back to the preset
+    page.fill("#lv-remote_work-share", "")
+    page.wait_for_function(
+        "document.getElementById('lv-remote_work-share-error').textContent.includes('Wert')"
+    )
+    assert page.evaluate("document.body.dataset.scenarioRuns") == "2"
+    page.fill("#lv-remote_work-share", "50")
+    page.wait_for_function("document.body.dataset.scenarioStale === ''", timeout=20_000)
+    # a value only the model refuses (more remote days than working days): at the field too
+    page.fill("#lv-remote_work-days_per_week", "9")
+    page.wait_for_function("document.body.dataset.scenarioStale === '1'", timeout=20_000)
+    assert "zwischen 0 und 5" in page.inner_text("#lv-remote_work-days_per_week-error")
+    assert "must be" not in page.inner_text("#scenario-status")
+    page.fill("#lv-remote_work-days_per_week", "2")
+    page.wait_for_function("document.body.dataset.scenarioStale === ''", timeout=20_000)
     assert page.locator("#municipal-table tbody tr").count() > 0
     assert page.locator("#scenario-legend li").count() == 8
     page.select_option("#compare-a", "")  # the current settings against the example
     page.select_option("#compare-b", EXAMPLE)
     page.click("#compare-form button[type=submit]")
-    page.wait_for_selector("#compare-table:not([hidden])", timeout=20_000)
+    page.wait_for_selector("#compare-table-box:not([hidden])", timeout=20_000)
     assert page.locator("#compare-table tbody tr").count() == 7
     shot(page, "scenarios-de")
     results = Axe().run(page)

@@ -92,6 +92,12 @@ def test_static_site_renders_the_map(site, page):
         page.wait_for_function("document.body.dataset.mapReady === 'kreis/6'", timeout=20_000)
         page.goto(f"{base}/de/search/?q=kassel")
         assert page.locator("#search-results li").count() == 3  # Kassel x2 + Landkreis Kassel
+        # the scenario lab shows the example computed at export time, not an error box
+        page.goto(f"{base}/de/scenarios/")
+        page.wait_for_function("document.body.dataset.scenarioStatic === '1'", timeout=20_000)
+        assert page.locator("#totals-table tbody tr").count() == 6
+        assert "error" not in (page.get_attribute("#scenario-status", "class") or "")
+        assert page.is_visible("#static-note")
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -302,5 +302,9 @@ def _map_keys(keys: pd.Series, mapping: pd.Series, unmapped: str) -> np.ndarray:
                 f"unit {key} is not in the mapping", value=key, expected="a key of the mapping"
             )
     if len(vals) == 0:
-        return keys.to_numpy(dtype=object)
-    return np.where(miss, keys.to_numpy(dtype=object), vals[np.where(miss, 0, pos)]).astype(object)
+        result: np.ndarray = keys.to_numpy(dtype=object)
+        return result
+    result = np.where(miss, keys.to_numpy(dtype=object), vals[np.where(miss, 0, pos)]).astype(
+        object
+    )
+    return result

@@ -6,7 +6,7 @@ Two inputs, both one row per municipality (AGS, 8 characters):
 ``designations``  columns ``ags``, ``level``, ``category``, ``source`` — the designation in the
     state's own words (``category``) and on the harmonised scale ``level`` (3 Oberzentrum,
     2 Mittelzentrum, 1 Grundzentrum, 0 explicitly no central place). Build it with
-    :func:`curated_designations` (the cited file ``data/central-places``) or
+    :func:`curated_designations` (the cited file, shipped as ``regionatlas/data/central-places``) or
     :func:`bbsr_designations` (the BBSR column "Zentralörtliche Einstufung (zusammengefasst)").
     A municipality without a cited designation is *absent*, never level 0.
 
@@ -50,6 +50,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import SupportsInt, cast
 
 import numpy as np
 import pandas as pd
@@ -74,7 +75,8 @@ def level_label(level: object) -> str:
         return level
     if level is None or (isinstance(level, float) and math.isnan(level)):
         raise ParameterError("a level is missing", expected="0, 1, 2 or 3")
-    return f"{int(level)} {LEVEL_LABELS[int(level)]}"
+    number = int(cast(SupportsInt, level))
+    return f"{number} {LEVEL_LABELS[number]}"
 
 
 # --------------------------------------------------------------------------- designations

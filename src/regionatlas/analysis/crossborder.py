@@ -167,4 +167,5 @@ def _state(keys: pd.Series, unit_state: pd.Series | None) -> np.ndarray:
         m.index = m.index.astype(str)
         mapped = k.map(m)
         st = mapped.astype(object).where(mapped.notna(), st)
-    return st.to_numpy(dtype=object)
+    result: np.ndarray = st.to_numpy(dtype=object)
+    return result

@@ -35,6 +35,8 @@ What cannot be computed is NaN, never 0, and ``notes`` says why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
 
@@ -86,7 +88,7 @@ INDICATOR_COLUMNS = [
 
 def flow_indicators(
     flows: pd.DataFrame,
-    level_units,
+    level_units: Iterable[str],
     *,
     internal: pd.Series | None = None,
     totals: pd.DataFrame | None = None,
@@ -235,7 +237,7 @@ def flow_indicators(
 
 def indicators_by_level(
     flows: pd.DataFrame,
-    units,
+    units: Iterable[str],
     *,
     levels: tuple[str, ...] = ("kreis", "land"),
     groupings: dict[str, pd.Series] | None = None,
@@ -359,7 +361,8 @@ def _region_of(keys: pd.Series, length: int, mapping: pd.Series | None) -> np.nd
         if m is not None:
             mapped = k.map(m)
             out = mapped.astype(object).where(mapped.notna(), out)
-        return out.to_numpy(dtype=object)
+        result: np.ndarray = out.to_numpy(dtype=object)
+        return result
 
     return per_key(keys, region)
 
@@ -379,11 +382,13 @@ def _pair_km(
 ) -> np.ndarray | None:
     if distances is not None:
         idx = pd.MultiIndex.from_arrays([keys[oc], keys[dc]])
-        return distances.reindex(idx).to_numpy(float)
+        result: np.ndarray | None = distances.reindex(idx).to_numpy(float)
+        return result
     if centroids is not None:
         cen = centroids.reindex(pd.Index(keys, dtype=object))
         x, y = cen["x"].to_numpy(float), cen["y"].to_numpy(float)
-        return np.hypot(x[oc] - x[dc], y[oc] - y[dc]) / 1000.0
+        result = np.hypot(x[oc] - x[dc], y[oc] - y[dc]) / 1000.0
+        return result
     return None
 
 
@@ -393,7 +398,8 @@ def _join_notes(notes: list[tuple[np.ndarray, str]], n: int) -> np.ndarray:
         m = pd.Series(np.asarray(mask, bool))
         sep = np.where(out.str.len() > 0, "; ", "")
         out = out.where(~m, out + sep + text)
-    return out.to_numpy(dtype=object)
+    result: np.ndarray = out.to_numpy(dtype=object)
+    return result
 
 
 __all__ = [

@@ -10,6 +10,9 @@ of district 06611). Partners abroad keep the BA's country code (``"A"``, ``"CH"`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -146,13 +149,15 @@ def plain(f: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def per_key(keys, fn) -> np.ndarray:
+def per_key(keys: pd.Series, fn: Callable[[pd.Series], Any]) -> np.ndarray:
     """Apply a vectorised string function ``fn(pd.Series of str) -> array-like`` to the
     distinct keys only and broadcast back (a flows frame has ~1M rows but ~11k keys)."""
     codes, uniq = pd.factorize(np.asarray(keys, dtype=object))
     if len(uniq) == 0:
-        return np.asarray(fn(pd.Series([], dtype=str)))[codes]
-    return np.asarray(fn(pd.Series(np.asarray(uniq, dtype=object)).astype(str)))[codes]
+        result: np.ndarray = np.asarray(fn(pd.Series([], dtype=str)))[codes]
+        return result
+    result = np.asarray(fn(pd.Series(np.asarray(uniq, dtype=object)).astype(str)))[codes]
+    return result
 
 
 def is_pseudo_key(keys: pd.Series | np.ndarray) -> np.ndarray:
@@ -163,7 +168,10 @@ def is_pseudo_key(keys: pd.Series | np.ndarray) -> np.ndarray:
 def pooled_mask(flows: pd.DataFrame) -> np.ndarray:
     """Rows that are "Übrige …" pools: flagged pooled, or with a pseudo key on either side."""
     flagged = (flows["flag"] == FLAG_POOLED).to_numpy()
-    return flagged | is_pseudo_key(flows["origin"]) | is_pseudo_key(flows["destination"])
+    result: np.ndarray = (
+        flagged | is_pseudo_key(flows["origin"]) | is_pseudo_key(flows["destination"])
+    )
+    return result
 
 
 def pseudo_prefix(keys: pd.Series) -> pd.Series:

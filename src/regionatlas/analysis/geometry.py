@@ -23,7 +23,7 @@ BASIS_WEIGHTED = "population-weighted mean of municipal polygon centroids"
 BASIS_UNWEIGHTED = "unweighted mean of municipal polygon centroids (population missing)"
 
 
-def polygon_centroids(units) -> pd.DataFrame:
+def polygon_centroids(units: pd.DataFrame) -> pd.DataFrame:
     """Centroids of a units GeoDataFrame (index: ags; columns x, y in EPSG:25832 m, basis)."""
     if not hasattr(units, "geometry"):
         raise ParameterError("units have no geometry", expected="a GeoDataFrame with geometry")

@@ -198,7 +198,10 @@ def knotenpunkte(
     c, flow_id = c[keep], flow_id[keep]
 
     def cell_of(px: np.ndarray, py: np.ndarray) -> np.ndarray:
-        return ((py - y0) // cell).astype(np.int64) * nx + ((px - x0) // cell).astype(np.int64)
+        result: np.ndarray = ((py - y0) // cell).astype(np.int64) * nx + ((px - x0) // cell).astype(
+            np.int64
+        )
+        return result
 
     end_cells = (cell_of(ox, oy), cell_of(dx, dy))
     through = (c != end_cells[0][flow_id]) & (c != end_cells[1][flow_id])

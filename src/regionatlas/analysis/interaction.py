@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -232,7 +233,7 @@ def estimate_municipal_flows(
 def calibrate_beta(
     district_flows: pd.DataFrame,
     municipalities: pd.DataFrame,
-    districts,
+    districts: Iterable[str],
     decay: str = "exponential",
 ) -> float:
     """Beta whose district-level doubly-constrained model (flows between different districts,
@@ -391,7 +392,7 @@ def municipal_flows_or_estimate(
     municipalities: pd.DataFrame,
     *,
     districts: Iterable[str],
-    **kwargs,
+    **kwargs: Any,
 ) -> tuple[pd.DataFrame, str]:
     """Real municipal flows when they cover every district in ``districts`` (as residence
     side), else the model estimate. Returns (flows, "published" | "estimated")."""

@@ -145,10 +145,10 @@ def _check_flows(flows: pd.DataFrame) -> pd.DataFrame:
         )
     dup = df.duplicated(["community_live", "community_work"], keep=False)
     if dup.any():
-        pos = np.flatnonzero(dup.to_numpy())[:2]
+        pair = np.flatnonzero(dup.to_numpy())[:2]
         raise ParameterError(
-            f"flow table rows {int(pos[0])} and {int(pos[1])}: duplicate pair "
-            f"({df['community_live'].iloc[pos[0]]!r}, {df['community_work'].iloc[pos[0]]!r})"
+            f"flow table rows {int(pair[0])} and {int(pair[1])}: duplicate pair "
+            f"({df['community_live'].iloc[pair[0]]!r}, {df['community_work'].iloc[pair[0]]!r})"
         )
     kinds = {type(v) for v in pd.unique(pd.concat([df["community_live"], df["community_work"]]))}
     kinds = {int if issubclass(k, int | np.integer) else k for k in kinds}

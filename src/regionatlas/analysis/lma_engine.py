@@ -7,6 +7,7 @@ engine stays fast and for the decisions taken where the specification leaves roo
 from __future__ import annotations
 
 import heapq
+from typing import Any
 
 import numpy as np
 
@@ -175,13 +176,16 @@ class LmaEngine:
 
     def rank_key(self, c: int) -> int:
         """(in-flow to c from outside its cluster) + residents - self-flow."""
-        return (self.Jc[c] - self.S[c] - int(self.own_in[c])) + self.Rc[c] - self.S[c]
+        result: int = (self.Jc[c] - self.S[c] - int(self.own_in[c])) + self.Rc[c] - self.S[c]
+        return result
 
 
-def run_engine(eng: LmaEngine, max_iterations: int) -> tuple[list[tuple], int, np.ndarray]:
+def run_engine(
+    eng: LmaEngine, max_iterations: int
+) -> tuple[list[tuple[Any, ...]], int, np.ndarray]:
     """Main loop and reserve stage. Returns (reserve entries, iterations, before-reserve
     assignment)."""
-    reserve: list[tuple] = []
+    reserve: list[tuple[Any, ...]] = []
     it = 0
     while True:
         it += 1

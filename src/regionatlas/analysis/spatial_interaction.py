@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 import numpy as np
 from scipy import sparse
@@ -31,7 +32,8 @@ from scipy import sparse
 from regionatlas.errors import ParameterError
 
 DECAYS = ("exponential", "power")
-Matrix = np.ndarray | sparse.csr_matrix
+# np.ndarray | scipy.sparse.csr_matrix; scipy ships no type information, so mypy sees Any
+Matrix: TypeAlias = Any
 
 
 def deterrence(cost: Matrix, beta: float, decay: str, *, min_cost: float = 1e-3) -> Matrix:

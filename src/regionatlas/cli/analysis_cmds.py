@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import pandas as pd
 import typer
@@ -93,6 +93,11 @@ class AnalysisOptions:
     limit: LimitOption = 30
     db: DbOption = None
     database_url: DatabaseUrlOption = None
+
+    @property
+    def rate(self) -> float | None:
+        """The employment rate as the callback left it (typer declares the option as text)."""
+        return cast(float | None, self.employment_rate)
 
 
 # what the console shows of the indicator table (-o writes every column)
@@ -238,7 +243,7 @@ def register(app: typer.Typer) -> None:
 
         with _region_and_store(opts) as (reg, store):
             res = flow_indicator_table(
-                store, reg, level.value, opts.period, employment_rate=opts.employment_rate
+                store, reg, level.value, opts.period, employment_rate=opts.rate
             )
         _emit(
             res.table.reset_index(),
@@ -275,7 +280,7 @@ def register(app: typer.Typer) -> None:
                 opts.period,
                 n=n,
                 by=by,
-                employment_rate=opts.employment_rate,
+                employment_rate=opts.rate,
                 with_pairs=what == CrossTable.pairs,
             )
         if what in (CrossTable.states, CrossTable.districts):
@@ -325,7 +330,7 @@ def register(app: typer.Typer) -> None:
                 resolution,
                 seed=seed,
                 period=opts.period,
-                employment_rate=opts.employment_rate,
+                employment_rate=opts.rate,
             )
         c = res.comparison
         s = res.lma.summary
@@ -376,7 +381,7 @@ def register(app: typer.Typer) -> None:
                 level=level.value,
                 n_centres=n_centres,
                 cell_km=cell_km,
-                employment_rate=opts.employment_rate,
+                employment_rate=opts.rate,
             )
         frames = {
             HubTable.centres: res.centres.reset_index(),
@@ -414,7 +419,7 @@ def register(app: typer.Typer) -> None:
         from regionatlas.workflows import central_places as run
 
         with _region_and_store(opts) as (reg, store):
-            res = run(store, reg, opts.period, method=method, employment_rate=opts.employment_rate)
+            res = run(store, reg, opts.period, method=method, employment_rate=opts.rate)
         c = res.comparison
         frames = {
             CentralTable.matrix: c.matrix.reset_index(),
@@ -454,7 +459,7 @@ def register(app: typer.Typer) -> None:
         from regionatlas.workflows.ingest.estimate import estimate_as_source
 
         with _region_and_store(opts) as (reg, store):
-            fb = municipal_flows(store, reg, opts.period, employment_rate=opts.employment_rate)
+            fb = municipal_flows(store, reg, opts.period, employment_rate=opts.rate)
             extra = [
                 f"{len(fb.flows):,} rows; flows within districts: "
                 f"{'yes' if fb.within_districts else 'no'}"

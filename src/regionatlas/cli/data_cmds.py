@@ -316,7 +316,8 @@ def bundle(
         Path | None, typer.Option(help="Folder with the official files (../shared/data)")
     ] = None,
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Bundle folder (default data/bundle)")
+        Path | None,
+        typer.Option("--out", help="Bundle folder (default: the shipped regionatlas/data/bundle)"),
     ] = None,
     region: RegionOption = None,
 ) -> None:

@@ -23,14 +23,9 @@ COMMAND_MODULES = (
     "regionatlas.cli.web_cmds",
 )
 
+# a module that fails to import is an error (never a silently missing command)
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as exc:  # an area not built yet
-        if exc.name != _name:
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(_name).register(app)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -1,4 +1,5 @@
-"""The indicator catalogue as data: ``catalogue.toml`` read into a validated frame."""
+"""The indicator catalogue as data: the shipped ``indicator-catalogue.toml`` (package data,
+``regionatlas.data``) read into a validated frame."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from regionatlas.data import shipped
 from regionatlas.errors import InputError
 from regionatlas.indicators.formula import formula_inputs
 from regionatlas.model.schema import INDICATOR
 
-CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
+CATALOGUE_FILE = shipped("indicator-catalogue.toml")
 REQUIRED = [c.name for c in INDICATOR.columns if not c.nullable]
 # Optional display keys for structure charts on profile pages (absent = not part of a chart):
 #   structure        "sectors" or "age_pyramid"

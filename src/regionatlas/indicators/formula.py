@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import cast
 
 import numpy as np
 
@@ -56,7 +57,7 @@ def evaluate(expr: str, columns: dict[str, np.ndarray]) -> np.ndarray:
         if isinstance(node, ast.Expression):
             return ev(node.body)
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            return float(cast(float, node.value))  # _parse admits numeric constants only
         if isinstance(node, ast.Name):
             return np.asarray(columns[node.id.replace("__dot__", ".")], dtype=float)
         if isinstance(node, ast.UnaryOp):

@@ -110,7 +110,7 @@ UNIT = Table(
 
 INDICATOR = Table(
     "indicator",
-    "The indicator catalogue (from indicators/catalogue.toml).",
+    "The indicator catalogue (from the shipped indicator-catalogue.toml).",
     (
         C("id", "text", False),
         C("name_de", "text", False),

@@ -17,8 +17,11 @@ Readers never touch the store; the store imports a ``model.SourceData`` in one t
                                  but a single unknown file is an UnknownFormatError)
 
 Readers: ``bkg-vg`` (bkg_vg), ``destatis-gv100ad`` (destatis_gv100ad), ``ba-pendleratlas-csv``
-(ba_pendleratlas), ``ba-krpend`` (ba_krpend), ``bbsr-reference`` (bbsr_reference, where
-present) and the project's curated central-place file (central_places_curated, where present).
+(ba_pendleratlas), ``ba-krpend`` (ba_krpend), ``ba-gemband`` (ba_gemband), the Regionalstatistik
+tables (regionalstatistik_age, regionalstatistik_sectors), ``bbsr-reference`` (bbsr_reference),
+the project's curated central-place file (central_places_curated) and territorial changes
+(unit_changes). ``od_table`` reads a plain OD table for ``regionatlas lma`` (not registered:
+it yields a frame, not a SourceData).
 Synthetic files are recognised by a ``SYNTHETIC.txt`` marker (docs/formats/synthetic.md): each
 reader then sets ``SourceData.synthetic`` and the synthetic provenance.
 """
@@ -55,14 +58,10 @@ IGNORE_MARKER = ".regionatlas-ignore"
 
 
 def _load() -> dict[str, ModuleType]:
+    """Every reader; one that fails to import is an error, never a silently missing format."""
     formats: dict[str, ModuleType] = {}
     for name in _MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # an optional reader not (yet) in this checkout
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"{__name__}.{name}")
         formats[module.FORMAT_ID] = module
     return formats
 

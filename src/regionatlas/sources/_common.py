@@ -8,7 +8,7 @@ import gzip
 import hashlib
 import re
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -192,11 +192,11 @@ def source_data(
 
 
 def observation_frame(
-    ags: list[str],
-    indicators: list[str],
-    periods: str | list[str],
-    values: list[float | None],
-    flags: list[str | None],
+    ags: Sequence[str],
+    indicators: Sequence[str],
+    periods: str | Sequence[str],
+    values: Sequence[float | None],
+    flags: Sequence[str | None],
 ) -> pd.DataFrame:
     """Observations from parallel lists; ``periods`` as one text is the period of every row.
 

@@ -17,8 +17,10 @@ empty cells give no observation.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 import pandas as pd
 
@@ -103,11 +105,11 @@ def read(path: Path) -> SourceData:
         raise SourceFormatError(
             where, f"the sheet cannot be read ({exc}); truncated?", expected="a complete sheet"
         ) from None
-    rows = [(list(r) + [None] * N_COLUMNS)[:N_COLUMNS] for r in rows]
-    start = _data_start(where, rows)
-    _check_header(where, rows[:start])
-    period, seed = _title_info(where, rows[:start], inner_name)
-    observations = _observations(where, rows, start, period)
+    table = [_padded(r) for r in rows]
+    start = _data_start(where, table)
+    _check_header(where, table[:start])
+    period, seed = _title_info(where, table[:start], inner_name)
+    observations = _observations(where, table, start, period)
     prov = provenance(
         path,
         OFFICIAL,
@@ -126,7 +128,11 @@ def read(path: Path) -> SourceData:
     )
 
 
-def _is_number(cell: object) -> bool:
+def _padded(row: Sequence[object]) -> list[object]:
+    return (list(row) + [None] * N_COLUMNS)[:N_COLUMNS]
+
+
+def _is_number(cell: object) -> TypeGuard[int | float]:
     return isinstance(cell, (int, float)) and not isinstance(cell, bool)
 
 

@@ -20,6 +20,7 @@ Speed: calamine reads the sheet into Python lists once; everything after is nump
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +134,7 @@ def read(path: Path) -> SourceData:
 
 
 def _read_sheet(
-    path: Path, sheet: str, rows: list[list[object]], inner_name: str
+    path: Path, sheet: str, rows: Sequence[Sequence[object]], inner_name: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, str, str | None]:
     level, direction, key_len = SHEETS[sheet]
     where = f"{path} [{sheet}]"
@@ -169,7 +170,7 @@ def _read_sheet(
     return f, o, period, seed
 
 
-def _find_header(where: str, rows: list[list[object]], direction: str) -> int:
+def _find_header(where: str, rows: Sequence[Sequence[object]], direction: str) -> int:
     first, third = FIRST_HEADER[direction]
     for i, row in enumerate(rows[:40]):
         a = cell_text(row[0]) if row else ""
@@ -212,13 +213,15 @@ def _find_header(where: str, rows: list[list[object]], direction: str) -> int:
     )
 
 
-def _is_subheader(row: list[object]) -> bool:
+def _is_subheader(row: Sequence[object]) -> bool:
     cells = [cell_text(c) for c in (list(row) + [""] * 10)[:10]]
     e = cells[4]
     return not (e.isdigit() or e in MARKERS) and not cells[3]
 
 
-def _title_info(rows: list[list[object]], inner_name: str, where: str) -> tuple[str, str | None]:
+def _title_info(
+    rows: Sequence[Sequence[object]], inner_name: str, where: str
+) -> tuple[str, str | None]:
     return title_info(
         where,
         (cell_text(cell) for row in rows for cell in row[:3]),
@@ -249,7 +252,7 @@ def _key_series(col: np.ndarray, key_len: int) -> pd.Series:
 
 def _canonical(
     where: str,
-    block: list[list[object]],
+    block: Sequence[Sequence[object]],
     first_line: int,
     level: str,
     direction: str,
@@ -366,7 +369,8 @@ def _is_key(keys: pd.Series, key_len: int) -> np.ndarray:
     ok = (np.strings.str_len(arr) == key_len) & np.strings.isdecimal(arr)
     if not "".join(arr.tolist()).isascii():  # rare: non-ASCII digits are no AGS
         ok &= np.array([k.isascii() for k in arr.tolist()], dtype=bool)
-    return ok
+    result: np.ndarray = ok
+    return result
 
 
 def _raise_first(

@@ -293,7 +293,7 @@ def _canonical(
         is_marker = np.zeros(raw.shape, dtype=bool)
     parts = joined.replace(".", "").split("\n")
     values = np.fromiter(map(float, parts), dtype=float, count=len(parts)).reshape(raw.shape)
-    flags = np.where(is_marker, raw, None)
+    flags = np.where(is_marker, raw, np.array(None, dtype=object))
     total_mask = is_total
     flows = _long_flows(rows, values, flags, ~total_mask, is_pooled, direction, period)
     observations = _long_totals(rows, values, flags, total_mask, direction, period)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -159,7 +160,7 @@ def read(path: Path) -> SourceData:
     )
 
 
-def _period(path: Path, title_row: list[object]) -> str:
+def _period(path: Path, title_row: Sequence[object]) -> str:
     for cell in title_row:
         iso = german_date_to_iso(str(cell))
         if iso:

@@ -216,7 +216,8 @@ def _vintage(path: Path, frame: pd.DataFrame) -> str:
         raise SourceFormatError(
             path, "no reference date", expected="aktualitaet.txt or BEGINN dates"
         )
-    return beginn.strftime("%Y-%m-%d")
+    result: str = beginn.strftime("%Y-%m-%d")
+    return result
 
 
 def _official(path: Path, vintage: str) -> Provenance:
@@ -279,11 +280,11 @@ def _units(
     checked = keep & (land if level in ("staat", "land") else True)
     dup = pd.DataFrame({"k": keys, "gf": gf})[checked].duplicated()
     if dup.any():
-        i = int(dup[dup].index[0])
+        first = int(dup[dup].index[0])
         raise SourceFormatError(
             path,
             "duplicate key",
-            line=i + 1,
+            line=first + 1,
             column="AGS" if level == "gemeinde" else "ARS",
             value=f"{keys.iloc[i]} (GF {gf[i]})",
             expected="each key once per GF (Gebietsform)",
@@ -361,8 +362,10 @@ def _units(
 
 def _ars12(frame: pd.DataFrame, level: str) -> np.ndarray:
     if "ARS_0" in frame.columns:
-        return frame["ARS_0"].fillna("").astype(str).to_numpy()
-    return frame["ARS"].fillna("").astype(str).str.ljust(12, "0").to_numpy()
+        result: np.ndarray = frame["ARS_0"].fillna("").astype(str).to_numpy()
+        return result
+    result = frame["ARS"].fillna("").astype(str).str.ljust(12, "0").to_numpy()
+    return result
 
 
 def _parent(key: str, level: str) -> str | None:

@@ -1,9 +1,10 @@
-"""The cited central-place file ``data/central-places/central-places.csv`` (regionatlas's own).
+"""The cited central-place file (regionatlas's own, shipped as
+``regionatlas/data/central-places/central-places.csv``).
 
 No state publishes its central-place designations machine-readably for this region, so the
 project keeps a curated CSV (UTF-8, comma-separated, header row, AGS as text) with one row per
 municipality of the region's core, each saying where its designation comes from
-(data/central-places/README.md):
+(regionatlas/data/central-places/README.md):
 
     ags, name, state, basis, category_state, level, plan, plan_version, section, page, rule,
     source_kind, source_cites_plan, source_title, source_url, date_read, note

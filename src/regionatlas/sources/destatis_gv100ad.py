@@ -295,7 +295,7 @@ def _check_parents(
                 raise SourceFormatError(
                     path,
                     f"unknown AGS: the {level} {key} refers to a missing {need_level}",
-                    line=int(u["_line"]),
+                    line=int(str(u["_line"])),
                     column=11,
                     value=need_key,
                     expected=f"a Satzart {_satzart(need_level)} record for {need_key}",

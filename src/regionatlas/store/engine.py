@@ -236,7 +236,7 @@ class SqlStore:
             if values is None:
                 continue
             vals = [values] if isinstance(values, str) else list(values)
-            (post if len(vals) > _MAX_IN_LIST else sql_conds).append((col, vals))  # type: ignore[arg-type]
+            (post if len(vals) > _MAX_IN_LIST else sql_conds).append((col, vals))
         where, params = where_clause(sql_conds, self.dialect)
         if extra_where:
             where = (where + " AND " if where else " WHERE ") + extra_where
@@ -264,10 +264,12 @@ class SqlStore:
         ``include_ended``.
         """
         cols = [c for c in UNIT.column_names if geometry or c != "geometry"]
+        extra_where, extra_params = (f"as_of <= {self._ph}", [as_of]) if as_of else ("", [])
         frame = self._select(
             UNIT,
             [("level", None if level is None else [level]), ("ags", ags)],
-            *((f"as_of <= {self._ph}", [as_of]) if as_of else ()),
+            extra_where,
+            extra_params,
             columns=cols,
         )
         if geometry:

@@ -88,7 +88,7 @@ class PostgisStore(SqlStore):
             self.con.execute("SELECT pg_advisory_xact_lock(hashtext('regionatlas-schema'))")
             if self.con.execute("SELECT to_regclass('batch')").fetchone()[0] is None:  # type: ignore[index]
                 for stmt in create_all("postgres"):
-                    self.con.execute(stmt)  # type: ignore[arg-type]
+                    self.con.execute(stmt)
 
     # ---- primitives --------------------------------------------------------------------
     @contextmanager
@@ -103,15 +103,15 @@ class PostgisStore(SqlStore):
             raise StoreError(f"PostgreSQL failed: {exc}".strip()) from exc
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, params or None).fetchall()  # type: ignore[arg-type]
+        return self.con.execute(sql, params or None).fetchall()
 
     def _exec(self, sql: str, params: Sequence[object] = ()) -> int:
-        return self.con.execute(sql, params or None).rowcount  # type: ignore[arg-type]
+        return self.con.execute(sql, params or None).rowcount
 
     def _insert_batch(self, values: dict[str, object]) -> int:
         cols = list(values)
         row = self.con.execute(
-            f"INSERT INTO batch ({', '.join(quote(c) for c in cols)}) "  # type: ignore[arg-type]
+            f"INSERT INTO batch ({', '.join(quote(c) for c in cols)}) "
             f"VALUES ({', '.join(['%s'] * len(cols))}) RETURNING id",
             list(values.values()),
         ).fetchone()
@@ -127,7 +127,7 @@ class PostgisStore(SqlStore):
         )
         with self.con.cursor() as cur:
             for chunk in iter_chunks(frame):
-                with cur.copy(sql) as copy:  # type: ignore[arg-type]
+                with cur.copy(sql) as copy:
                     copy.write(_copy_text(chunk, table))
                 on_chunk(len(chunk))
 
@@ -135,11 +135,11 @@ class PostgisStore(SqlStore):
         self, sql: str, params: Sequence[object], table: Table, columns: list[str]
     ) -> pd.DataFrame:
         """Stream the result with COPY … TO STDOUT (CSV): much faster than row fetching."""
-        query = psycopg.ClientCursor(self.con).mogrify(sql, params or None)  # type: ignore[arg-type]
+        query = psycopg.ClientCursor(self.con).mogrify(sql, params or None)
         buf = io.BytesIO()
         with self.con.cursor() as cur:
             copy_sql = f"COPY ({query}) TO STDOUT (FORMAT csv, NULL '{_NULL}')"
-            with cur.copy(copy_sql) as copy:  # type: ignore[arg-type]
+            with cur.copy(copy_sql) as copy:
                 for block in copy:
                     buf.write(block)
         buf.seek(0)

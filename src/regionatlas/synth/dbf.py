@@ -52,7 +52,7 @@ def _cell(value: object, kind: str, width: int) -> bytes:
     if kind == "N":
         return str(int(value)).rjust(width).encode("ascii")  # type: ignore[call-overload]
     if kind == "D":
-        return pd.Timestamp(value).strftime("%Y%m%d").encode("ascii")  # type: ignore[arg-type]
+        return pd.Timestamp(value).strftime("%Y%m%d").encode("ascii")
     raise ValueError(kind)
 
 

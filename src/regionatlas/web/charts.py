@@ -33,7 +33,8 @@ def series_svg(points: list[dict[str, Any]], lang: str, width: int = 320, height
     def y(v: float) -> float:
         return pad_t + (height - pad_t - pad_b) * (1 - (v - lo) / (hi - lo))
 
-    segs, cur = [], []
+    segs: list[list[str]] = []
+    cur: list[str] = []
     for i, p in enumerate(points):
         if p["value"] is None:
             if cur:
@@ -96,8 +97,13 @@ def locator_svg(
     except (NotFoundError, ParameterError) as exc:  # no geometry: the profile has no locator
         log.info("no locator map for %s: %s", ags, exc)
         return ""
-    if level == "gemeinde":
-        feats = [f for f in feats if f["properties"]["ags"][:5] == ags[:5]]
+    if level == "gemeinde":  # the municipality within the region: all districts around it
+        own = [f for f in feats if f["properties"]["ags"] == ags]
+        try:
+            districts = atlas.geometry("kreis")["features"]
+        except Exception:
+            districts = []
+        feats = [*districts, *own] if own else []
     if not feats:
         return ""
     xs = [c[0] for f in feats for r in _rings(f["geometry"]) for c in r]
@@ -114,11 +120,21 @@ def locator_svg(
     name = ""
     for f in feats:
         d = " ".join("M" + " L".join(pt(c) for c in r) + "Z" for r in _rings(f["geometry"]))
-        me = f["properties"]["ags"] in highlight if highlight else f["properties"]["ags"] == ags
+        key = f["properties"]["ags"]
+        me = key in highlight if highlight else key == ags
+        parent = level == "gemeinde" and key == ags[:5]  # the municipality's own district
         if me:
             name = label or f["properties"]["name"]
-        paths.append((me, f'<path d="{d}" class="{"me" if me else "other"}"/>'))
+        cls = "me" if me else "parent" if parent else "other"
+        paths.append((2 if me else 1 if parent else 0, f'<path d="{d}" class="{cls}"/>'))
     paths.sort(key=lambda p: p[0])  # highlighted last, on top
+    if level == "gemeinde" and feats:  # a small municipality stays findable: a ring around it
+        ring = [pt(c) for r in _rings(feats[-1]["geometry"]) for c in r]
+        px = [float(v.split(",")[0]) for v in ring]
+        py = [float(v.split(",")[1]) for v in ring]
+        cx, cy = (min(px) + max(px)) / 2, (min(py) + max(py)) / 2
+        radius = max(8.0, (max(px) - min(px)) / 2 + 4)
+        paths.append((3, f'<circle class="me-ring" cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}"/>'))
     return (
         f'<svg class="locator" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(name)}">' + "".join(p for _, p in paths) + "</svg>"

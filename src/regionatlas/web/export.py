@@ -57,8 +57,13 @@ def urls(atlas: Atlas) -> Iterator[str]:
             "openapi.json",
         )
     )
+    if atlas.scope.core:  # the scenario page: the example scenarios computed now
+        yield f"{api}/scenarios.json"
+        for scenario_id in _runnable_examples(atlas):
+            yield f"{api}/scenarios/examples/{scenario_id}.json"
     for level in ("land", *atlas.levels()):
         yield f"{api}/geometry/{level}.geojson"
+        yield f"{api}/labels/{level}.json"
     for ind in atlas.indicators():
         yield f"{api}/indicators/{ind['id']}.json"
         for level in ind["levels"]:
@@ -76,6 +81,9 @@ def urls(atlas: Atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 yield f"{api}/flows/{level}/{period}.geojson"
                 yield f"{api}/flows/{level}/{period}/compact.json"
+        if "gemeinde" not in atlas.flow_levels() and functional.available(atlas):
+            for period in atlas.flow_periods():  # the flow map's modelled municipal level
+                yield f"{api}/flows/gemeinde/{period}/compact.json"
         if functional.available(atlas):  # municipal layers
             for name in ("lma", "leiden", "catchments", "central-places"):
                 yield f"{api}/regions/functional/{name}.json"
@@ -86,6 +94,22 @@ def urls(atlas: Atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 for fmt in FORMATS:
                     yield f"{api}/downloads/flows/{level}/{period}.{fmt}"
+
+
+def _runnable_examples(atlas: Atlas) -> list[str]:
+    """The example scenarios this atlas's data can compute (a small or synthetic store may
+    not carry every lever's inputs); the static scenario page says when one is missing."""
+    from regionatlas.errors import RegionAtlasError
+    from regionatlas.web.api.scenarios import ScenarioRequest, examples, run
+
+    out = []
+    for scenario_id in examples():
+        try:
+            run(atlas, ScenarioRequest(id=scenario_id))
+        except RegionAtlasError:
+            continue
+        out.append(scenario_id)
+    return out
 
 
 def file_for(out: Path, url: str) -> Path:

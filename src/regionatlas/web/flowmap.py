@@ -129,7 +129,7 @@ def line_features(
     """One curved LineString per flow with both ends located; suppressed flows are skipped
     (they have no width) and listed in tables instead."""
     f = classify_cross(flows)
-    feats = []
+    feats: list[dict[str, Any]] = []
     for r in f.to_dict("records"):
         a, b = points.get(r["origin"]), points.get(r["destination"])
         if a is None or b is None or pd.isna(r["persons"]):

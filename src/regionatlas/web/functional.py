@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.web.citation_i18n import designation_source_de
 from regionatlas.web.note_i18n import translate as translate_note
 from regionatlas.workflows.lma import DEFAULT_LMA
 from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
@@ -57,12 +59,14 @@ def _str(x: Any) -> str | None:
     return x if isinstance(x, str) and x else None
 
 
-def colour_classes(membership: dict[str, int], neighbours: list[tuple[str, str]]) -> dict:
+def colour_classes(
+    membership: Mapping[str, Hashable], neighbours: list[tuple[str, str]]
+) -> dict[Hashable, int]:
     """Colour index (0..N_COLOURS-1) per class such that classes sharing a border differ
     where the palette allows (greedy, most neighbours first, the least used free colour; up
     to N_COLOURS classes all differ). ``membership``: unit -> class;
     ``neighbours``: pairs of units that share a border."""
-    adj: dict[int, set[int]] = {c: set() for c in set(membership.values())}
+    adj: dict[Hashable, set[Hashable]] = {c: set() for c in set(membership.values())}
     for a, b in neighbours:
         ca, cb = membership.get(a), membership.get(b)
         if ca is not None and cb is not None and ca != cb:
@@ -70,7 +74,7 @@ def colour_classes(membership: dict[str, int], neighbours: list[tuple[str, str]]
             adj[cb].add(ca)
     size = pd.Series(list(membership.values())).value_counts()
     order = sorted(adj, key=lambda c: (-len(adj[c]), -int(size.get(c, 0)), c))
-    colour: dict[int, int] = {}
+    colour: dict[Hashable, int] = {}
     uses = [0] * N_COLOURS
     for c in order:
         used = {colour[n] for n in adj[c] if n in colour}
@@ -442,6 +446,7 @@ def central_places_payload(atlas: Atlas) -> dict[str, Any]:
             "designated_level": _int(r["designated_level"]),
             "designated_category": _str(r["category"]),
             "designation_source": _str(r["source"]),
+            "designation_source_de": designation_source_de(_str(r["source"])),
             "functional_level": _int(r["functional_level"]),
             "deviation": _int(r["deviation"]),
             "category": _cp_category(r),

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from regionatlas.web import flowmap
+from regionatlas.web.profile_commuters import district_commuters, municipal_commuters
 from regionatlas.web.profile_functional import central_place_role, functional_region
 from regionatlas.web.profile_structure import (
     structure,
@@ -142,6 +143,12 @@ def profile_data(
             flows = flowmap.ranked(atlas.unit_flows(flevel, ags), ags, atlas.all_names(flevel), 10)
             flows["period"] = atlas.resolve_flow_period(None)
             flows["level"] = flevel
+    commuters = None
+    if level == "gemeinde":  # its own figures (official or modelled) and its district's
+        own = municipal_commuters(atlas, ags)
+        if flows is None and own is not None:
+            flows = own
+        commuters = {"own": own, "district": district_commuters(atlas, ags[:5], idx["by_ags"])}
     children = idx["children"].get(ags, [])
     parents = []
     parent_of = atlas.parents()
@@ -156,6 +163,7 @@ def profile_data(
         "figures": figures,
         "series": chart_series,
         "flows": flows,
+        "commuters": commuters,
         "structure": structure(series, specs),
         "functional": functional_region(atlas, ags, level),
         "central_place": central_place_role(atlas, ags, level),

@@ -4,8 +4,8 @@ Everything here is read from the payloads the regions page shows (``web.function
 municipal layers, ``Atlas.communities`` for the district communities), so a profile and the
 regions page never disagree; the municipal layers rest on modelled flows, and their basis,
 note and assumption travel with them. The designation citation (plan, source kind, URL or
-title) comes from the cited file ``data/central-places/central-places.csv`` the central-place
-workflow reads.
+title) comes from the cited file ``regionatlas/data/central-places/central-places.csv`` the
+central-place workflow reads.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.sources import central_places_curated as cpc
 from regionatlas.web import functional
+from regionatlas.web.citation_i18n import designation_source_de
 
 if TYPE_CHECKING:
     from regionatlas.web.atlas import Atlas
@@ -245,6 +246,9 @@ def _designations_only(atlas: Atlas, citations: dict[str, dict[str, Any]]) -> di
                 "designated_level": c["level"] if c else None,
                 "designated_category": c["category_state"] if c else None,
                 "designation_source": f"{c['plan']} ({c['source_kind']})" if c else None,
+                "designation_source_de": (
+                    designation_source_de(f"{c['plan']} ({c['source_kind']})") if c else None
+                ),
                 "functional_level": None,
                 "deviation": None,
                 "category": "no_data" if c else "no_designation",

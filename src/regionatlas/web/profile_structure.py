@@ -137,11 +137,11 @@ def age_pyramid(series: Series, bands: list[dict[str, Any]]) -> dict[str, Any] |
     return {"period": per, "bands": rows}
 
 
-def structure(series: Series, specs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def structure(series: Series, specs: dict[str, Any]) -> dict[str, Any]:
     """Everything the structure section shows, plus which parts are missing (with source)."""
     sec = sectors(series, specs["sectors"])
     age = age_pyramid(series, specs["age_pyramid"])
-    named = specs.get("sources", {})
+    named: dict[str, Any] = specs.get("sources", {})
     missing = [
         {"part": part, "source": "; ".join(named.get(part) or [SOURCES[part]])}
         for part, value in (("sectors", sec), ("age_pyramid", age))

@@ -32,10 +32,10 @@ def load_saved(atlas: Atlas) -> bool:
         return False
 
 
-def _step(name: str, work: Callable[[], object]) -> bool:
+def _step(name: str, step: Callable[[Atlas], None], atlas: Atlas) -> bool:
     t0 = time.perf_counter()
     try:
-        work()
+        step(atlas)
     except Exception:  # the request for it computes again and reports the error
         log.exception("warm-up step %r failed; its pages answer on request", name)
         return False
@@ -73,6 +73,7 @@ def _flows(atlas: Atlas) -> None:
     """The flow answers of the latest period as the API sends them (JSON and gzip), the flow
     downloads in every format, the per-unit index and the district communities."""
     from regionatlas import exports
+    from regionatlas.web import flow_municipal
     from regionatlas.web.api.flows import compact_answer, lines_answer
     from regionatlas.web.api.regions import leiden_answer
     from regionatlas.web.downloads import flows_file
@@ -88,6 +89,9 @@ def _flows(atlas: Atlas) -> None:
             flows_file(atlas, level, None, fmt, packed=True)
     if "kreis" in atlas.flow_levels():
         atlas.gzip_bytes(*leiden_answer(atlas, "kreis", None))
+    if "gemeinde" not in atlas.flow_levels() and flow_municipal.available(atlas):
+        for period in ("latest", atlas.flow_periods()[-1]):  # the modelled municipal flows
+            atlas.gzip_bytes(*compact_answer(atlas, "gemeinde", period))
 
 
 def _functional(atlas: Atlas) -> None:
@@ -137,4 +141,4 @@ STEPS: tuple[tuple[str, Callable[[Atlas], None]], ...] = (
 def warm(atlas: Atlas) -> dict[str, bool]:
     """Run every warm-up step (each logged when it fails); which succeeded."""
     load_saved(atlas)
-    return {name: _step(name, lambda step=step: step(atlas)) for name, step in STEPS}
+    return {name: _step(name, step, atlas) for name, step in STEPS}

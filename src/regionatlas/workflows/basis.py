@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
+
+from regionatlas.store.base import Store
 
 OFFICIAL = "official"
 ESTIMATE = "modelled estimate"
@@ -53,7 +54,7 @@ class Provenance:
         self.batch_ids |= other.batch_ids
         return self
 
-    def attribution(self, store: Any, extra: Iterable[str] = ()) -> tuple[str, ...]:
+    def attribution(self, store: Store, extra: Iterable[str] = ()) -> tuple[str, ...]:
         lines: list[str] = []
         for bid in sorted(self.batch_ids):
             text = store.batch(bid).attribution
@@ -64,10 +65,10 @@ class Provenance:
                 lines.append(text)
         return tuple(lines)
 
-    def synthetic(self, store: Any) -> bool:
+    def synthetic(self, store: Store) -> bool:
         return any(store.batch(bid).synthetic for bid in sorted(self.batch_ids))
 
-    def basis(self, store: Any, estimated: bool) -> str:
+    def basis(self, store: Store, estimated: bool) -> str:
         if self.synthetic(store):
             return SYNTHETIC
         return ESTIMATE if estimated else OFFICIAL

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +39,7 @@ from regionatlas.data import shipped
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.model.central_places import LEVEL_LABELS
 from regionatlas.region import Region
+from regionatlas.store.base import Store
 from regionatlas.workflows.basis import OFFICIAL, Provenance, combine
 from regionatlas.workflows.loading import district_centroids, flows_touching, municipalities
 from regionatlas.workflows.municipal import (
@@ -54,7 +54,7 @@ HUB_LEVELS = ("gemeinde", "kreis")
 
 
 def _within_flows(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None,
     flows: FlowBasis | None,
@@ -104,7 +104,7 @@ class FunctionalRegions:
 
 
 def functional_regions(
-    store: Any,
+    store: Store,
     region: Region,
     params: LmaParams,
     leiden_resolution: float = 1.0,
@@ -185,7 +185,7 @@ class Hubs:
 
 
 def hubs_and_catchments(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None = None,
     *,
@@ -282,7 +282,7 @@ class CentralPlaces:
 
 
 def designations_for(
-    store: Any, keys: list[str], prov: Provenance, curated_path: Path | None = None
+    store: Store, keys: list[str], prov: Provenance, curated_path: Path | None = None
 ) -> tuple[pd.DataFrame, str, tuple[str, ...]]:
     """Designations of ``keys``: the cited file when readable (it carries the citations),
     else the store's ``central_place_level`` observations. Returns (frame, basis, attribution).
@@ -339,7 +339,7 @@ def assessability(fb: FlowBasis) -> tuple[pd.Series, str]:
 
 
 def central_places(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None = None,
     *,

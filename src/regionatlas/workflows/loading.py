@@ -12,7 +12,6 @@ the store's unit changes) for its centroid.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,11 +21,12 @@ from regionatlas.analysis.flowframe import is_pseudo_key
 from regionatlas.analysis.geometry import polygon_centroids, weighted_centroids
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.region import Region
+from regionatlas.store.base import Store
 from regionatlas.workflows.basis import Provenance
 from regionatlas.workflows.ingest.boundaries import successors
 
 
-def flow_period(store: Any, period: str | None) -> str:
+def flow_period(store: Store, period: str | None) -> str:
     """``period`` if the store holds flows for it, else the latest flow period."""
     periods = store.periods("flow")
     if not periods:
@@ -46,7 +46,7 @@ def region_districts(region: Region) -> list[str]:
 
 
 def flows_touching(
-    store: Any, keys: Iterable[str], period: str, level: str, prov: Provenance
+    store: Store, keys: Iterable[str], period: str, level: str, prov: Provenance
 ) -> pd.DataFrame:
     """Flows (group total) with origin or destination in ``keys``, one row per pair."""
     keys = sorted({str(k) for k in keys})
@@ -58,7 +58,7 @@ def flows_touching(
     return f
 
 
-def district_keys_of_states(store: Any, states: Iterable[str]) -> list[str]:
+def district_keys_of_states(store: Store, states: Iterable[str]) -> list[str]:
     """All district keys of the given states (for complete state totals)."""
     states = {str(s) for s in states}
     k = store.units(level="kreis")
@@ -67,7 +67,7 @@ def district_keys_of_states(store: Any, states: Iterable[str]) -> list[str]:
 
 
 def published_totals(
-    store: Any, keys: Iterable[str], period: str, prov: Provenance
+    store: Store, keys: Iterable[str], period: str, prov: Provenance
 ) -> pd.DataFrame:
     """Published out/in-commuter totals (index ags; NaN where flagged or absent)."""
     from regionatlas.analysis.flow_indicators import totals_from_observations
@@ -82,7 +82,7 @@ def published_totals(
     return totals_from_observations(obs, period)
 
 
-def latest_values(store: Any, indicator: str, keys: Iterable[str], prov: Provenance) -> pd.Series:
+def latest_values(store: Store, indicator: str, keys: Iterable[str], prov: Provenance) -> pd.Series:
     """The newest value of ``indicator`` per key (NaN where flagged)."""
     obs = store.observations(indicators=[indicator], ags=sorted({str(k) for k in keys}))
     prov.add(obs)
@@ -93,7 +93,7 @@ def latest_values(store: Any, indicator: str, keys: Iterable[str], prov: Provena
     return s.rename(indicator)
 
 
-def municipalities(store: Any, region: Region, prov: Provenance) -> pd.DataFrame:
+def municipalities(store: Store, region: Region, prov: Provenance) -> pd.DataFrame:
     """The region's municipalities at the newest Gebietsstand.
 
     Index ags; columns name, district, state, role (core/ring), x, y (polygon centroid,
@@ -152,7 +152,7 @@ def district_population(mun: pd.DataFrame) -> pd.Series:
 
 
 def district_internal(
-    store: Any,
+    store: Store,
     kreis_flows: pd.DataFrame,
     districts: Iterable[str],
     period: str,

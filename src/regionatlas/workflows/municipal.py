@@ -36,6 +36,7 @@ from regionatlas.analysis.interaction import estimate_municipal_flows
 from regionatlas.errors import ParameterError
 from regionatlas.model.schema import FLAG_ESTIMATED
 from regionatlas.region import Region
+from regionatlas.store.base import Store
 from regionatlas.workflows.basis import ESTIMATE, OWN_CALCULATION, Provenance
 from regionatlas.workflows.loading import (
     district_internal,
@@ -77,7 +78,7 @@ class FlowBasis:
 
 
 def municipal_flows(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None = None,
     *,
@@ -170,7 +171,7 @@ def municipal_flows(
 
 
 def _covers(
-    store: Any, probe: list[str], period: str, districts: list[str], kinds: tuple[bool, ...]
+    store: Store, probe: list[str], period: str, districts: list[str], kinds: tuple[bool, ...]
 ) -> bool:
     """Whether stored municipal flows (official, or estimated where allowed) start in every
     district's probe municipality."""
@@ -183,7 +184,7 @@ def _covers(
 
 
 def _stored(
-    store: Any,
+    store: Store,
     mun: pd.DataFrame,
     period: str,
     prov: Provenance,
@@ -232,7 +233,7 @@ def _stored(
 
 
 def employment_weights(
-    store: Any, mun: pd.DataFrame, period: str, prov: Provenance
+    store: Store, mun: pd.DataFrame, period: str, prov: Provenance
 ) -> pd.DataFrame:
     """The model's within-district weights (index ags): columns ``employed_residents`` and
     ``jobs`` — the imported municipal figure of ``period`` for a district where every one of

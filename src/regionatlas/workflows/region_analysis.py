@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
@@ -38,6 +37,7 @@ from regionatlas.analysis.flow_indicators import flow_indicators
 from regionatlas.analysis.flowframe import is_pseudo_key
 from regionatlas.errors import ParameterError
 from regionatlas.region import Region
+from regionatlas.store.base import Store
 from regionatlas.workflows.basis import OFFICIAL, OWN_CALCULATION, Provenance, combine
 from regionatlas.workflows.loading import (
     district_centroids,
@@ -84,7 +84,7 @@ class CrossBorder:
     names: dict[str, str] = field(default_factory=dict)
 
 
-def _names(store: Any, keys: Iterable[str]) -> dict[str, str]:
+def _names(store: Store, keys: Iterable[str]) -> dict[str, str]:
     keys = sorted({str(k) for k in keys})
     if not keys:
         return {}
@@ -93,7 +93,7 @@ def _names(store: Any, keys: Iterable[str]) -> dict[str, str]:
 
 
 def flow_indicator_table(
-    store: Any,
+    store: Store,
     region: Region,
     level: str,
     period: str | None = None,
@@ -241,7 +241,7 @@ def _two_sided(
     return table
 
 
-def gemeinde_table(store: Any, region: Region, fb: FlowBasis) -> IndicatorTable:
+def gemeinde_table(store: Store, region: Region, fb: FlowBasis) -> IndicatorTable:
     """Municipal flow indicators from municipal flows the caller already has."""
     prov = Provenance()
     mun = fb.municipalities
@@ -271,7 +271,7 @@ def gemeinde_table(store: Any, region: Region, fb: FlowBasis) -> IndicatorTable:
 
 
 def _custom_municipal(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None,
     groups: Mapping[str, Iterable[str]],
@@ -309,7 +309,7 @@ def _custom_municipal(
 
 
 def crossborder(
-    store: Any,
+    store: Store,
     region: Region,
     period: str | None = None,
     *,

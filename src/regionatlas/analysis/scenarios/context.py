@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,7 +46,8 @@ class ScenarioContext:
     period: str | None = None
     region: str | None = None
     notes: list[str] = field(default_factory=list)
-    cache: dict = field(default_factory=dict, repr=False)  # e.g. gravity fits, per parameters
+    # e.g. gravity fits, per parameters
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def position(self) -> pd.Series:
@@ -63,12 +65,14 @@ class ScenarioContext:
 
     @cached_property
     def xy_km(self) -> np.ndarray:
-        return self.units[["x", "y"]].to_numpy(dtype="float64") / 1000.0
+        result: np.ndarray = self.units[["x", "y"]].to_numpy(dtype="float64") / 1000.0
+        return result
 
     def straight_km(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Straight-line km between unit rows i and j (vectorised)."""
         xy = self.xy_km
-        return np.hypot(xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1])
+        result: np.ndarray = np.hypot(xy[i, 0] - xy[j, 0], xy[i, 1] - xy[j, 1])
+        return result
 
     def straight_matrix(
         self, rows: np.ndarray | None = None, cols: np.ndarray | None = None
@@ -77,14 +81,16 @@ class ScenarioContext:
         xy = self.xy_km
         a = xy if rows is None else xy[rows]
         b = xy if cols is None else xy[cols]
-        return np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
+        result: np.ndarray = np.hypot(a[:, None, 0] - b[None, :, 0], a[:, None, 1] - b[None, :, 1])
+        return result
 
     def internal_straight_km(self, radius_factor: float) -> np.ndarray:
         """Mean straight km of a commute inside each unit: factor · sqrt(area / π)."""
         if "area_km2" not in self.units:
             return np.full(len(self.units), np.nan)
         area = self.units["area_km2"].to_numpy(dtype="float64")
-        return radius_factor * np.sqrt(area / np.pi)
+        result: np.ndarray = radius_factor * np.sqrt(area / np.pi)
+        return result
 
     def require(self, places: list[str], what: str) -> list[str]:
         """Check that every AGS is a known place; NotFoundError names the unknown ones."""

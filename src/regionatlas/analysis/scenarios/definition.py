@@ -28,7 +28,16 @@ from regionatlas.errors import ScenarioError
 LEVERS = ("job_relocation", "remote_work", "satellite_offices", "ride_sharing")
 GOALS = ("climate", "digitalisation", "accessibility", "costs")
 TOP_KEYS = {"scenario", "parameters", "levers", "weights"}
-SCENARIO_KEYS = {"name", "version", "description", "region", "order", "estimate_basis_note"}
+SCENARIO_KEYS = {
+    "name",
+    "name_en",
+    "version",
+    "description",
+    "description_en",
+    "region",
+    "order",
+    "estimate_basis_note",
+}
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,16 @@ class ScenarioDefinition:
     parameters: dict[str, Any] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     file: str | None = None
+    name_en: str = ""  # the English name and description (the page in English shows them)
+    description_en: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            "name_en": self.name_en,
             "version": self.version,
             "description": self.description,
+            "description_en": self.description_en,
             "region": self.region,
             "order": list(self.order),
             "levers": self.levers,
@@ -139,6 +152,8 @@ def parse_definition(raw: dict[str, Any], where: str = "scenario") -> ScenarioDe
         name=head["name"].strip(),
         version=str(head["version"]).strip(),
         description=str(head.get("description", "")),
+        name_en=str(head.get("name_en", "")).strip(),
+        description_en=str(head.get("description_en", "")),
         region=head.get("region"),
         levers={k: dict(v) for k, v in levers.items()},
         order=tuple(order),
@@ -153,6 +168,10 @@ def definition_to_dict(definition: ScenarioDefinition) -> dict[str, Any]:
     head: dict[str, Any] = {"name": definition.name, "version": definition.version}
     if definition.description:
         head["description"] = definition.description
+    if definition.name_en:
+        head["name_en"] = definition.name_en
+    if definition.description_en:
+        head["description_en"] = definition.description_en
     if definition.region:
         head["region"] = definition.region
     if tuple(definition.order) != LEVERS:

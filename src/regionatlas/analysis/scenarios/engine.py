@@ -79,7 +79,7 @@ class ScenarioResult:
         )
 
     def to_dict(self, table_rows: int = JSON_TABLE_ROWS) -> dict[str, Any]:
-        return _jsonable(
+        return _jsonable_dict(
             {
                 "scenario": self.definition.to_dict(),
                 "estimate_basis": self.estimate_basis,
@@ -248,7 +248,7 @@ def compare_municipalities(a: ScenarioResult, b: ScenarioResult) -> pd.DataFrame
 
 
 def compare_to_dict(a: ScenarioResult, b: ScenarioResult) -> dict[str, Any]:
-    return _jsonable(
+    return _jsonable_dict(
         {
             "a": {
                 "name": a.definition.name,
@@ -297,6 +297,11 @@ def _scalar(v: Any) -> Any:
     if v is pd.NA or v is None:
         return None
     return v
+
+
+def _jsonable_dict(obj: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = _jsonable(obj)
+    return out
 
 
 def _jsonable(obj: Any) -> Any:

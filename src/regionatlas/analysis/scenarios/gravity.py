@@ -14,6 +14,7 @@ pairs within a cut-off distance, plus every observed pair, form the support).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,14 +129,16 @@ def calibrate(
         raise ParameterError("gravity calibration needs observed flows > 0")
     if beta_bounds is None:
         beta_bounds = (0.01 / obs_cost, 50.0 / obs_cost) if decay == "exponential" else (0.01, 8.0)
-    state: dict[str, object] = {"steps": 0, "start": None}
+    steps = 0
+    start_ab: np.ndarray | None = None
 
     def gap(beta: float) -> float:
         """Relative gap of the model's mean cost to the observed one (decreasing in beta)."""
+        nonlocal steps, start_ab
         f = deterrence(cost, beta, decay)
-        bal = furness(o, d, f, tol=search_tol, max_iter=max_iter, start=state["start"])  # type: ignore[arg-type]
-        state["start"] = bal.a
-        state["steps"] = int(state["steps"]) + 1  # type: ignore[arg-type]
+        bal = furness(o, d, f, tol=search_tol, max_iter=max_iter, start=start_ab)
+        start_ab = bal.a
+        steps += 1
         return mean_cost(bal, f, cost) / obs_cost - 1.0
 
     beta = _search_beta(
@@ -145,14 +148,14 @@ def calibrate(
         rtol=max(1e-5, search_tol / 3),
     )
     f = deterrence(cost, beta, decay)
-    bal = furness(o, d, f, tol=tol, max_iter=max_iter, start=state["start"])  # type: ignore[arg-type]
+    bal = furness(o, d, f, tol=tol, max_iter=max_iter, start=start_ab)
     fit = _fit_stats(obs, f, bal)
     return (
         GravityFit(
             decay=decay,
             beta=float(beta),
             balancing_iterations=bal.iterations,
-            calibration_steps=int(state["steps"]) + 1,  # type: ignore[arg-type]
+            calibration_steps=steps + 1,
             mean_cost_observed=obs_cost,
             mean_cost_model=mean_cost(bal, f, cost),
             srmse=fit[0],
@@ -217,7 +220,11 @@ def sparse_cost(
 
 
 def _search_beta(
-    gap, bounds: tuple[float, float], start: float, rtol: float = 1e-5, max_steps: int = 40
+    gap: Callable[[float], float],
+    bounds: tuple[float, float],
+    start: float,
+    rtol: float = 1e-5,
+    max_steps: int = 40,
 ) -> float:
     """Root of the decreasing function ``gap`` in ``bounds``: secant steps kept inside a
     shrinking bracket (bisection when a step leaves it)."""
@@ -237,7 +244,8 @@ def _search_beta(
             hi, g_hi = min(hi, b), g
     for _ in range(max_steps):
         if abs(g1) < rtol:
-            return b1
+            result: float = b1
+            return result
         b2 = b1 - g1 * (b1 - b0) / (g1 - g0) if g1 != g0 else (lo + hi) / 2
         if not (lo < b2 < hi):
             if g_lo is None:
@@ -257,4 +265,5 @@ def _search_beta(
                 f"gravity calibration: the observed mean cost cannot be reproduced with beta "
                 f"in [{bounds[0]:g}, {bounds[1]:g}]"
             )
-    return b1
+    result = b1
+    return result

@@ -81,9 +81,9 @@ def greedy_interchange(
         if top is None or value > top[0] + 1e-9 * max(1.0, abs(value)):
             top = (value, sites)
     assert top is not None
-    sites = tuple(sorted(top[1]))
+    picked = tuple(sorted(top[1]))
     return Solution(
-        sites, objective(gain, sites), "greedy+teitz-bart", rounds, time.perf_counter() - start
+        picked, objective(gain, picked), "greedy+teitz-bart", rounds, time.perf_counter() - start
     )
 
 

@@ -46,7 +46,7 @@ def score(
         "costs": pct(saved_cost - programme_cost_eur_year, base_cost),
     }
     total_w = sum(w.values())
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "goal": g,
             "component_pct": round(components[g], 4),

@@ -9,6 +9,7 @@ from regionatlas.web.api import (
     downloads,
     flows,
     indicators,
+    labels,
     maps,
     regions,
     scenarios,
@@ -16,5 +17,5 @@ from regionatlas.web.api import (
 )
 
 router = APIRouter()
-for _module in (units, indicators, maps, flows, regions, scenarios, downloads, about):
+for _module in (units, indicators, maps, labels, flows, regions, scenarios, downloads, about):
     router.include_router(_module.router)

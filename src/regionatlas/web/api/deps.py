@@ -49,7 +49,7 @@ Period = Annotated[
         description="reference date YYYY-MM-DD or 'latest'",
     ),
 ]
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "unknown AGS, indicator or period"},
     422: {"description": "invalid parameter"},
 }

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from regionatlas.web import flowmap
+from regionatlas.web import flow_municipal, flowmap
 from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period, cached, js
 from regionatlas.web.atlas import Atlas
 
@@ -25,7 +25,12 @@ def lines_answer(atlas: Atlas, level: str, period: str | None) -> tuple[Any, Cal
 
 
 def compact_answer(atlas: Atlas, level: str, period: str | None) -> tuple[Any, Callable[[], Any]]:
-    """(cache key, payload) of the flow map's compact data of a level."""
+    """(cache key, payload) of the flow map's compact data of a level; municipalities: the
+    stored flows or the region's modelled municipal flows (labelled, web.flow_municipal)."""
+    if level == "gemeinde":
+        asked = period or "latest"
+        per = None if asked == "latest" else asked
+        return ("compact", level, asked), lambda: flow_municipal.compact(atlas, per)
     per = atlas.resolve_flow_period(period)
     return ("compact", level, per), lambda: atlas.flow_compact(level, per)
 
@@ -98,8 +103,8 @@ def flow_rows(
             "rows": rows,
         }
 
-    key = ("query", "flow_rows", level, period, min, origin, destination, unit, cross, limit)
-    return cached(atlas, key, compute)
+    cache_key = ("query", "flow_rows", level, period, min, origin, destination, unit, cross, limit)
+    return cached(atlas, cache_key, compute)
 
 
 @router.get(

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
+from fastapi import Path as FPath
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -98,7 +99,8 @@ def resolve(req: ScenarioRequest, known: dict[str, ScenarioDefinition]) -> Scena
             )
         raw = raw_definition(known[req.id])
     else:
-        raw = {k: (dict(v) if isinstance(v, dict) else v) for k, v in req.definition.items()}
+        given = req.definition or {}  # not None: exactly one of id and definition
+        raw = {k: (dict(v) if isinstance(v, dict) else v) for k, v in given.items()}
     levers = {k: dict(v) for k, v in (raw.get("levers") or {}).items()}
     for name, settings in req.levers.items():
         if name not in LEVERS:
@@ -159,6 +161,22 @@ def scenario_list() -> Response:
 @router.post("/scenarios/run.json", summary="Run one scenario (example or definition)")
 def scenario_run(req: ScenarioRequest, atlas: AtlasDep) -> Response:
     return js(run(atlas, req).to_dict())
+
+
+@router.get(
+    "/scenarios/examples/{scenario_id}.json",
+    summary="One example scenario's result (the static export's scenario page reads these)",
+)
+def scenario_example(
+    scenario_id: Annotated[str, FPath(pattern=r"^[a-z0-9-]+$")], atlas: AtlasDep
+) -> Response:
+    if scenario_id not in examples():
+        raise NotFoundError(
+            f"unknown example scenario {scenario_id!r}",
+            value=scenario_id,
+            expected=", ".join(examples()),
+        )
+    return js(run(atlas, ScenarioRequest(id=scenario_id)).to_dict())
 
 
 @router.post("/scenarios/compare.json", summary="Run two scenarios and compare them")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from regionatlas.web import flow_municipal
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
@@ -30,7 +31,16 @@ def flows_page_body(atlas: Atlas, lang: str) -> str:
             }
             for r in f.to_dict("records")
         ]
-    config = {"lang": lang, "periods": periods, "levels": levels}
+    map_levels = list(levels)
+    modelled = bool(periods) and "gemeinde" not in levels and flow_municipal.available(atlas)
+    if modelled:
+        map_levels.append("gemeinde")  # the region's modelled municipal flows, labelled
+    config = {
+        "lang": lang,
+        "periods": periods,
+        "levels": map_levels,
+        "modelled": ["gemeinde"] if modelled else [],
+    }
     return page(
         None,
         "flows.html",
@@ -39,7 +49,8 @@ def flows_page_body(atlas: Atlas, lang: str) -> str:
         atlas,
         config=config,
         top=top,
-        levels=levels,
+        levels=map_levels,
+        modelled=config["modelled"],
         periods=periods,
     )
 

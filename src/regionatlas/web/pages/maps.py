@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.atlas import Atlas
-from regionatlas.web.classify import METHODS, PALETTES
+from regionatlas.web.classify import METHODS, PALETTES, diverging_ramps
 from regionatlas.web.pages.render import check_lang, page, palettes
+from regionatlas.web.unit_labels import unit_label
 
 router = APIRouter()
 
@@ -30,7 +31,7 @@ def map_page_body(atlas: Atlas, lang: str) -> str:
             {
                 "id": i["id"],
                 "name": i[f"name_{lang}"],
-                "unit": i["unit"],
+                "unit": unit_label(i["unit"], lang),
                 "definition": i[f"definition_{lang}"],
                 "source": i["source"],
                 "periods": i["periods"],
@@ -43,6 +44,7 @@ def map_page_body(atlas: Atlas, lang: str) -> str:
         "methods": list(METHODS),
         "palettes": PALETTES,
         "paletteColours": palettes(),
+        "divergingRamps": diverging_ramps(),
         "bbox": atlas.geometry("kreis")["bbox"],
     }
     return page(

@@ -82,7 +82,7 @@ def municipal_layers(atlas: Atlas, lang: str) -> dict | None:
     return {
         "basis": fb.basis,
         "basis_key": BASIS_KEYS.get(fb.basis, "regions_layers.basis_estimate"),
-        "assumption": a[f"note_{lang}"] if a else None,
+        "assumption": _without_label(a[f"note_{lang}"]) if a else None,
         "assumption_value": a["value"] if a else None,
         "assumption_sources": a["sources"] if a else [],
         "flow_note": translate_note(fb.note, lang),
@@ -100,3 +100,11 @@ def regions_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
 @router.get("/{lang}/regions/")
 def regions_page(lang: str, atlas: AtlasDep):
     return send_html(regions_page_bytes(atlas, check_lang(lang)))
+
+
+def _without_label(note: str) -> str:
+    """The assumption's note without its own "Annahme:" / "Assumption:" (the page labels it)."""
+    for label in ("Annahme:", "Assumption:"):
+        if note.startswith(label):
+            return note[len(label) :].strip()
+    return note

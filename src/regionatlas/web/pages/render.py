@@ -15,8 +15,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from regionatlas.errors import NotFoundError
+from regionatlas.web.citation_i18n import (
+    designation_source_de,
+    guess_lang,
+    in_page_language,
+    source_kind,
+)
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+from regionatlas.web.unit_labels import unit_label
 
 if TYPE_CHECKING:
     from regionatlas.web.atlas import Atlas
@@ -83,6 +90,11 @@ def page(
         "region": atlas.region_name[lang],
         "attributions": atlas.attributions(),
         "num": lambda v, d=None: format_number(v, lang, d),
+        "unit_label": lambda u: unit_label(u, lang),
+        "source_kind": lambda text: source_kind(text, lang),
+        "designation_source_de": designation_source_de,
+        "in_lang": lambda text: in_page_language(text, lang),
+        "guess_lang": guess_lang,
         **context,
     }
     return environment().get_template(template).render(**ctx)

@@ -11,6 +11,7 @@ from regionatlas.web.api.scenarios import examples
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
+from regionatlas.web.unit_labels import unit_label
 from regionatlas.workflows.scenario_lab import GOALS, lever_catalogue
 
 router = APIRouter()
@@ -20,9 +21,13 @@ SCALAR_KINDS = ("share", "number", "integer", "boolean")
 def control(param: dict[str, Any], lang: str) -> dict[str, Any]:
     """How one lever parameter is shown: input type, step, bounds, label."""
     kind = param["kind"]
-    out = {**param, "label": param[f"label_{lang}"], "input": "text"}
-    if kind == "share":
-        out.update(input="number", step="0.01", min="0", max="1")
+    unit = unit_label(param["unit"], lang) if param["unit"] not in ("", "0..1") else ""
+    label = param[f"label_{lang}"]
+    if unit and unit.lower() in label.lower():
+        unit = ""  # "nur Wege ab (km)", "Zahl der Standorte": the label names its unit already
+    out = {**param, "label": label, "unit_label": unit, "input": "text"}
+    if kind == "share":  # shown and typed as percent; the scenario keeps 0..1
+        out.update(input="number", step="1", min="0", max="100", unit_label="%")
     elif kind == "integer":
         out.update(input="number", step="1", min="0", max="")
     elif kind == "number":
@@ -46,12 +51,25 @@ def scenarios_page_body(atlas: Atlas, lang: str) -> str:
         }
         for lv in lever_catalogue()
     ]
-    scenarios = [{"id": k, "name": v.name, "description": v.description} for k, v in known.items()]
+    en = lang == "en"
+    scenarios = [
+        {
+            "id": k,
+            "name": (v.name_en if en and v.name_en else v.name),
+            "description": (v.description_en if en and v.description_en else v.description),
+        }
+        for k, v in known.items()
+    ]
+    names = {s["id"]: s for s in scenarios}
     bbox = atlas.geometry("gemeinde")["bbox"] if "gemeinde" in atlas.levels() else None
     config = {
         "lang": lang,
         "bbox": bbox or atlas.geometry("kreis")["bbox"],
-        "scenarios": {k: v.to_dict() | {"file": None} for k, v in known.items()},
+        "scenarios": {
+            k: v.to_dict()
+            | {"file": None, "name": names[k]["name"], "description": names[k]["description"]}
+            for k, v in known.items()
+        },
         "goals": list(GOALS),
         "has_region": bool(atlas.scope.core),
     }

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from regionatlas.errors import NotFoundError
-from regionatlas.web.classify import classify, palette
+from regionatlas.web.classify import classify, diverging_colours, palette, preset_breaks, scale_of
 from regionatlas.web.read.scope import MAP_LEVELS, PRESET_K, clean_row
 
 if TYPE_CHECKING:
@@ -118,10 +118,8 @@ def values(
             for a, v, f in zip(refs["ags"], refs["value"], refs["flag"], strict=True)
         ]
         nums = [r["value"] for r in rows]
-        breaks = {
-            m: {str(k): classify(nums, m, k).breaks for k in PRESET_K}
-            for m in ("quantiles", "natural_breaks", "equal_interval")
-        }
+        scale = scale_of(nums, ind["unit"], int(ind.get("polarity") or 0))
+        presets = preset_breaks(nums, scale, PRESET_K)
         return {
             "indicator": indicator_id,
             "level": level,
@@ -129,7 +127,8 @@ def values(
             "unit": ind["unit"],
             "rows": rows,
             "references": references,
-            "breaks": breaks,
+            "breaks": presets,
+            "scale": scale,
         }
 
     return atlas.cache.get(("values", indicator_id, level, per), compute)
@@ -146,8 +145,19 @@ def classified(
     scheme: str = "viridis",
 ) -> dict[str, Any]:
     v = atlas.values(indicator_id, level, period)
-    c = classify([r["value"] for r in v["rows"]], method, k, breaks)
-    colours = list(palette(scheme, max(c.k, 1)))
+    sc = v["scale"]
+    c = classify(
+        [r["value"] for r in v["rows"]],
+        method,
+        k,
+        breaks,
+        centre=sc["centre"],
+        digits=sc["digits"],
+    )
+    if c.diverging:
+        colours = list(diverging_colours(c.n_below, c.k - c.n_below, sc["polarity"]))
+    else:
+        colours = list(palette(scheme, max(c.k, 1)))
     return {
         **v,
         "classification": {**c.to_dict(), "colours": colours, "scheme": scheme},

@@ -27,6 +27,47 @@ export function fmt(v) {
   return v === null || v === undefined ? "–" : nf.format(v);
 }
 
+const digitFormats = new Map();
+// A number with exactly the indicator's decimals (class bounds: "0 bis 269" persons).
+export function fmtDigits(v, digits) {
+  if (v === null || v === undefined) return "–";
+  if (!digitFormats.has(digits)) {
+    digitFormats.set(digits, new Intl.NumberFormat(lang === "de" ? "de-DE" : "en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  return digitFormats.get(digits).format(v);
+}
+
+// Typed class bounds in the page's number format (the same rules as web.classify.parse_breaks):
+// numbers separated by ";", blanks or a comma before a blank; German "1.000" is a thousand and
+// "2,5" two and a half, English the other way round. -> { values } or { error, token }.
+const NUMBER = {
+  de: /^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$/,
+  en: /^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/,
+};
+function readNumber(token, language) {
+  token = token.replaceAll("\u2212", "-");
+  if (!NUMBER[language].test(token)) return null;
+  const [group, decimal] = language === "de" ? [".", ","] : [",", "."];
+  return Number(token.replaceAll(group, "").replace(decimal, "."));
+}
+export function parseBreaks(text, language = lang) {
+  const values = [];
+  for (let chunk of (text || "").trim().split(/[;\s]+/)) {
+    if (!chunk) continue;
+    chunk = chunk.replace(/,+$/, "");
+    let parts = [chunk];
+    if (language === "en" && readNumber(chunk, language) === null) parts = chunk.split(",").filter(Boolean);
+    for (const part of parts) {
+      const v = readNumber(part, language);
+      if (v === null) return { error: "not_number", token: part };
+      values.push(v);
+    }
+  }
+  if (!values.length) return { error: "empty" };
+  for (let i = 1; i < values.length; i++) if (values[i] <= values[i - 1]) return { error: "not_ascending" };
+  return { values };
+}
+
 export function readHash() {
   const out = {};
   for (const [k, v] of new URLSearchParams(location.hash.slice(1))) out[k] = v;
@@ -114,6 +155,22 @@ export const BASE_STYLE = {
   layers: [{ id: "background", type: "background", paint: { "background-color": "#eef2f3" } }],
 };
 
+export function mapLocale() {
+  const keys = {
+    "NavigationControl.ZoomIn": "js.zoom_in",
+    "NavigationControl.ZoomOut": "js.zoom_out",
+    "NavigationControl.ResetBearing": "js.reset_bearing",
+    "Map.Title": "js.map_title",
+    "AttributionControl.ToggleAttribution": "js.toggle_attribution",
+    "FullscreenControl.Enter": "js.fullscreen_enter",
+    "FullscreenControl.Exit": "js.fullscreen_exit",
+    "Popup.Close": "js.popup_close",
+    "ScaleControl.Meters": "js.unit_m",
+    "ScaleControl.Kilometers": "js.unit_km",
+  };
+  return Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, t(v)]));
+}
+
 export function mapOptions(container, bbox) {
   return {
     container,
@@ -125,5 +182,23 @@ export function mapOptions(container, bbox) {
     dragRotate: false,
     pitchWithRotate: false,
     fadeDuration: 0,
+    locale: mapLocale(), // MapLibre's own controls in the page's language
   };
+}
+
+// A wide table in its own focusable, named scroll container (the page never scrolls sideways).
+export function scrollBox(table, label, cls = "table-scroll") {
+  return el("div", { class: cls, tabindex: "0", role: "region", "aria-label": t("site.table_region", { name: label }) }, table);
+}
+
+// Place names on a map as HTML markers (no glyph server): the first n labels of
+// api/v1/labels/{level}.json (largest places first); fewer on a narrow map. The names are
+// decoration of the canvas (aria-hidden): the page's tables name every place.
+export function placeLabels(maplibregl, map, labels, n, old = []) {
+  for (const m of old) m.remove();
+  const room = Math.max(4, Math.round((n * map.getContainer().clientWidth) / 700));
+  return labels.slice(0, Math.min(n, room)).map((l) => {
+    const e = el("span", { class: "map-label", "aria-hidden": "true", text: l.text ?? l.name });
+    return new maplibregl.Marker({ element: e, anchor: "center" }).setLngLat([l.lon, l.lat]).addTo(map);
+  });
 }

@@ -9,10 +9,16 @@ const state = {
   min: h.min !== undefined ? +h.min : 250,
   cross: ["any", "kreis", "land"].includes(h.cross) ? h.cross : "any",
   o: h.o || "", d: h.d || "", sel: h.sel || "",
-  lvl: h.lvl || "auto",
+  lvl: config.levels.includes(h.lvl) ? h.lvl : "auto", // a level this atlas cannot show: auto
+  top: ["3", "5", "10", "all"].includes(h.top) ? h.top : "5", // strongest out-flows per place
   per: config.periods.includes(h.per) ? h.per : config.periods[config.periods.length - 1],
 };
-let map, lines = null, level = null, names = {};
+let map, lines = null, level = null, names = {}, compact = null, markers = [], hovered = "";
+const WITHIN = "#0072b2", ACROSS = "#d55e00";
+const LABELS = { land: 16, kreis: 14, gemeinde: 18 }; // place names shown, largest first
+
+// small flows faded: opacity grows with the flow's share of the largest one drawn
+const OPACITY = ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.18, 15, 0.35, 40, 0.6, 100, 0.8];
 
 // A quadratic curve bending to the right of the direction of travel (A->B and B->A apart).
 function arc(a, b, bend = 0.18, n = 12) {
@@ -28,19 +34,32 @@ function arc(a, b, bend = 0.18, n = 12) {
 }
 
 function toLines(c) {
+  compact = c;
   Object.assign(names, c.names);
-  const features = c.flows.map(([o, d, p, f]) => ({
+  // rank of every flow among its origin's out-flows (1 = largest): the "top N per place" filter
+  const byOrigin = new Map();
+  c.flows.forEach(([o, , p], i) => { if (!byOrigin.has(o)) byOrigin.set(o, []); byOrigin.get(o).push([p, i]); });
+  const rank = new Array(c.flows.length);
+  for (const list of byOrigin.values()) list.sort((a, b) => b[0] - a[0]).forEach(([, i], r) => { rank[i] = r + 1; });
+  const features = c.flows.map(([o, d, p, f], i) => ({
     type: "Feature",
     geometry: { type: "LineString", coordinates: arc(c.points[o], c.points[d]) },
-    properties: { o, d, on: c.names[o], dn: c.names[d], p, f, ck: o.slice(0, 5) !== d.slice(0, 5), cl: o.slice(0, 2) !== d.slice(0, 2) },
+    properties: { o, d, on: c.names[o], dn: c.names[d], p, f, rk: rank[i], ck: o.slice(0, 5) !== d.slice(0, 5), cl: o.slice(0, 2) !== d.slice(0, 2) },
   }));
   return { type: "FeatureCollection", features, suppressed: c.suppressed };
+}
+
+function bboxOf(fc) {
+  const xs = [], ys = [];
+  const walk = (c) => (typeof c[0] === "number" ? (xs.push(c[0]), ys.push(c[1])) : c.forEach(walk));
+  for (const f of fc?.features || []) walk(f.geometry.coordinates);
+  return xs.length ? [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] : null;
 }
 
 function autoLevel(z) {
   const lv = config.levels;
   if (z >= 9.5 && lv.includes("gemeinde")) return "gemeinde";
-  if (z >= 6.8 && lv.includes("kreis")) return "kreis";
+  if (z >= 6.3 && lv.includes("kreis")) return "kreis";
   return lv.includes("land") ? "land" : lv[0];
 }
 
@@ -53,6 +72,7 @@ function keyExpr(prop, key) {
 function filterExpr(withMin = true) {
   const f = ["all"];
   if (withMin && state.min > 0) f.push([">=", ["get", "p"], state.min]);
+  if (state.top !== "all") f.push(["<=", ["get", "rk"], +state.top]);
   if (state.o) f.push(keyExpr("o", state.o));
   if (state.d) f.push(keyExpr("d", state.d));
   if (state.cross === "kreis") f.push(["get", "ck"]);
@@ -64,7 +84,7 @@ function filterExpr(withMin = true) {
 function matches(p) {
   const n = { land: 2, kreis: 5, gemeinde: 8 }[level];
   const eq = (a, key) => { const m = Math.min(n, key.length); return a.slice(0, m) === key.slice(0, m); };
-  return (state.min <= 0 || p.p >= state.min) && (!state.o || eq(p.o, state.o)) && (!state.d || eq(p.d, state.d))
+  return (state.min <= 0 || p.p >= state.min) && (state.top === "all" || p.rk <= +state.top) && (!state.o || eq(p.o, state.o)) && (!state.d || eq(p.d, state.d))
     && (state.cross !== "kreis" || p.ck) && (state.cross !== "land" || p.cl)
     && (!state.sel || eq(p.o, state.sel) || eq(p.d, state.sel));
 }
@@ -72,9 +92,55 @@ function matches(p) {
 async function setLevel(lv) {
   if (lv === level && lines) return apply();
   level = lv;
-  lines = toLines(await getJSON(`api/v1/flows/${lv}/${state.per}/compact.json`));
+  const status = $("flow-status");
+  try {
+    lines = toLines(await getJSON(`api/v1/flows/${lv}/${state.per}/compact.json`));
+  } catch (err) {
+    status.textContent = t("flows.load_error", { level: t("level." + lv) }); // never a silent empty map
+    throw err;
+  }
   map.getSource("flows").setData(lines);
+  places();
   apply();
+}
+
+// Location circles sized by the flows in and out of a place, and its name as an HTML button
+// (no glyph server needed) for the largest places: focus or hover highlights its flows.
+function places() {
+  const vol = new Map();
+  for (const f of lines.features) {
+    const { o, d, p } = f.properties;
+    vol.set(o, (vol.get(o) || 0) + p);
+    vol.set(d, (vol.get(d) || 0) + p);
+  }
+  const max = Math.max(1, ...vol.values());
+  const features = [...vol].map(([k, v]) => ({
+    type: "Feature", geometry: { type: "Point", coordinates: compact.points[k] },
+    properties: { k, name: compact.names[k], v, r: 1.5 + 16 * Math.sqrt(v / max) },
+  }));
+  map.getSource("places").setData({ type: "FeatureCollection", features });
+  for (const m of markers) m.remove();
+  const top = [...vol].sort((a, b) => b[1] - a[1]).slice(0, LABELS[level] || 12);
+  markers = top.map(([k, v]) => {
+    const b = el("button", { type: "button", class: "place-label", "data-ags": k, text: compact.names[k],
+      "aria-label": t("flows.place_label", { name: compact.names[k], n: fmt(v) }) });
+    b.addEventListener("mouseenter", () => highlight(k));
+    b.addEventListener("mouseleave", () => highlight(""));
+    b.addEventListener("focus", () => highlight(k));
+    b.addEventListener("blur", () => highlight(""));
+    b.addEventListener("click", () => { state.sel = k; apply(); });
+    return new maplibregl.Marker({ element: b, anchor: "top", offset: [0, 4] }).setLngLat(compact.points[k]).addTo(map);
+  });
+}
+
+// One place's flows drawn strong, all others faded.
+function highlight(k) {
+  hovered = k;
+  const on = k ? ["any", ["==", ["get", "o"], k], ["==", ["get", "d"], k]] : ["==", ["get", "o"], "\u0000"];
+  map.setFilter("flows-hl", ["all", filterExpr(), on]);
+  map.setPaintProperty("flows", "line-opacity", k ? 0.12 : OPACITY);
+  map.setPaintProperty("arrows", "icon-opacity", k ? 0.12 : OPACITY);
+  document.body.dataset.flowHighlight = k ? `${k}/${lines.features.filter((f) => matches(f.properties) && (f.properties.o === k || f.properties.d === k)).length}` : "";
 }
 
 function apply() {
@@ -83,9 +149,12 @@ function apply() {
   const f = filterExpr();
   map.setFilter("flows", f);
   map.setFilter("arrows", f);
+  highlight(hovered);
   const shown = lines.features.filter((x) => matches(x.properties));
   $("flow-status").textContent = `${t("flows.shown", { n: shown.length })} (${t("level." + level)})`;
   $("flow-suppressed").textContent = lines.suppressed ? t("flows.suppressed", { n: lines.suppressed }) : "";
+  legend(shown);
+  $("flow-basis").textContent = compact.basis && compact.basis !== "official" ? t("flows.modelled_basis", { n: compact.top_per_place ?? "–" }) : "";
   table(shown);
   spider();
   for (const a of document.querySelectorAll("#flow-downloads a")) {
@@ -98,12 +167,28 @@ function apply() {
   });
 }
 
+// The legend lists only what is drawn: within / across state borders as present.
+function legend(shown) {
+  const kinds = [];
+  if (shown.some((f) => !f.properties.cl)) kinds.push([WITHIN, t("flows.within_land")]);
+  if (shown.some((f) => f.properties.cl)) kinds.push([ACROSS, t("flows.across_land")]);
+  $("flow-legend").replaceChildren(...kinds.map(([c, label]) => el("li", { "data-kind": c === WITHIN ? "within" : "across" },
+    el("span", { class: "swatch", style: `background:${c}`, "aria-hidden": "true" }), ` ${label}`)));
+  if (shown.length) $("flow-legend").append(el("li", { "data-kind": "places" }, el("span", { class: "swatch place-swatch", "aria-hidden": "true" }), ` ${t("flows.places_legend")}`));
+}
+
+// a flow's flag in the page language (markers such as "*" stay as published)
+function flagText(f) {
+  if (!f) return "";
+  return { incomplete: t("flows.flag_incomplete"), estimated: t("profile.flag_estimated") }[f] ?? f;
+}
+
 function table(shown) {
   const body = document.querySelector("#flow-table tbody");
   const rows = [...shown].sort((a, b) => b.properties.p - a.properties.p).slice(0, 50);
   body.replaceChildren(...rows.map(({ properties: p }) => el("tr", {},
     el("td", {}, unitButton(p.o, p.on)), el("td", {}, unitButton(p.d, p.dn)),
-    el("td", { class: "num", text: fmt(p.p) }), el("td", { text: p.f || "" }))));
+    el("td", { class: "num", text: fmt(p.p) }), el("td", { text: flagText(p.f) }))));
 }
 
 function unitButton(ags, name) {
@@ -133,6 +218,7 @@ function spider() {
 }
 
 async function init() {
+  const outlineP = getJSON("api/v1/outline.geojson").catch(() => null); // in parallel
   const kreise = await getJSON("api/v1/geometry/kreis.geojson");
   for (const f of kreise.features) names[f.properties.ags] = f.properties.name;
   for (const id of ["origin", "destination"]) {
@@ -141,10 +227,12 @@ async function init() {
       s.append(el("option", { value: f.properties.ags, text: `${f.properties.name} (${f.properties.ags})` }));
     }
   }
-  $("origin").value = state.o; $("destination").value = state.d;
+  $("origin").value = state.o; $("destination").value = state.d; $("top").value = state.top;
   $("min").value = String(state.min); $("flow-level").value = state.lvl; $("flow-period").value = state.per;
   for (const r of document.querySelectorAll("input[name=cross]")) r.checked = r.value === state.cross;
-  map = new maplibregl.Map(mapOptions("map", kreise.bbox));
+  // open on the region's core at district level, not on all of the ring's states
+  const outline = await outlineP;
+  map = new maplibregl.Map(mapOptions("map", bboxOf(outline) || kreise.bbox));
   window.atlasMap = map;
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-right");
   map.on("load", async () => {
@@ -157,9 +245,15 @@ async function init() {
     map.addLayer({ id: "land-line", type: "line", source: "laender", paint: { "line-color": "#222", "line-width": 2.2 } });
     map.addLayer({ id: "sel-line", type: "line", source: "kreise", filter: ["==", ["get", "ags"], ""], paint: { "line-color": "#e69f00", "line-width": 3.5 } });
     const width = ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.6, 30, 2.5, 100, 7, 300, 16];
-    const colour = ["case", ["get", "cl"], "#d55e00", "#0072b2"];
-    map.addLayer({ id: "flows", type: "line", source: "flows", layout: { "line-cap": "round" }, paint: { "line-color": colour, "line-width": width, "line-opacity": 0.72 } });
-    map.addLayer({ id: "arrows", type: "symbol", source: "flows", layout: { "symbol-placement": "line-center", "icon-image": "arrow", "icon-size": ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.45, 100, 0.9, 300, 1.4], "icon-allow-overlap": true, "icon-rotation-alignment": "map" }, paint: { "icon-color": colour } });
+    const colour = ["case", ["get", "cl"], ACROSS, WITHIN];
+    map.addSource("places", { type: "geojson", data: { type: "FeatureCollection", features: [] } });
+    map.addLayer({ id: "flows", type: "line", source: "flows", layout: { "line-cap": "round" }, paint: { "line-color": colour, "line-width": width, "line-opacity": OPACITY } });
+    map.addLayer({ id: "flows-hl", type: "line", source: "flows", filter: ["==", ["get", "o"], "\u0000"], layout: { "line-cap": "round" }, paint: { "line-color": colour, "line-width": width, "line-opacity": 0.95 } });
+    map.addLayer({ id: "places", type: "circle", source: "places", paint: { "circle-radius": ["get", "r"], "circle-color": "#ffffff", "circle-opacity": 0.85, "circle-stroke-color": "#333", "circle-stroke-width": ["interpolate", ["linear"], ["get", "r"], 1.5, 0.5, 6, 1.2] } });
+    map.on("mousemove", "places", (e) => highlight(e.features[0].properties.k));
+    map.on("mouseleave", "places", () => highlight(""));
+    map.on("click", "places", (e) => { state.sel = e.features[0].properties.k; apply(); });
+    map.addLayer({ id: "arrows", type: "symbol", source: "flows", layout: { "symbol-placement": "line-center", "icon-image": "arrow", "icon-size": ["interpolate", ["linear"], ["sqrt", ["get", "p"]], 0, 0.45, 100, 0.9, 300, 1.4], "icon-allow-overlap": true, "icon-rotation-alignment": "map" }, paint: { "icon-color": colour, "icon-opacity": OPACITY } });
     map.on("click", "kreis-fill", (e) => { state.sel = e.features[0].properties.ags; apply(); });
     map.on("mouseenter", "kreis-fill", () => { map.getCanvas().style.cursor = "pointer"; });
     map.on("mouseleave", "kreis-fill", () => { map.getCanvas().style.cursor = ""; });
@@ -173,6 +267,7 @@ if ($("map")) {
   $("min").addEventListener("input", (e) => { state.min = +e.target.value; apply(); });
   for (const r of document.querySelectorAll("input[name=cross]")) r.addEventListener("change", (e) => { state.cross = e.target.value; apply(); });
   $("origin").addEventListener("change", (e) => { state.o = e.target.value; apply(); });
+  $("top").addEventListener("change", (e) => { state.top = e.target.value; apply(); });
   $("destination").addEventListener("change", (e) => { state.d = e.target.value; apply(); });
   $("flow-level").addEventListener("change", (e) => { state.lvl = e.target.value; setLevel(state.lvl === "auto" ? autoLevel(map.getZoom()) : state.lvl); });
   $("flow-period").addEventListener("change", (e) => { state.per = e.target.value; lines = null; setLevel(level); });

@@ -1,7 +1,7 @@
 // Functional regions: districts coloured by their Leiden community, and the municipal layers
 // (labour-market areas, Leiden communities, catchments, central places) behind a layer switch.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ENDED_SWATCH, config, el, endedImage, endedText, fmt, getJSON, lang, mapOptions, readHash, t, writeHash } from "./common.js";
+import { ENDED_SWATCH, config, el, endedImage, endedText, fmt, getJSON, lang, mapOptions, placeLabels, readHash, scrollBox, t, writeHash } from "./common.js";
 
 async function init() {
   const [kreise, result, laender] = await Promise.all([
@@ -25,6 +25,7 @@ async function init() {
     map.addLayer({ id: "fill", type: "fill", source: "kreise", paint: { "fill-color": match, "fill-opacity": 0.85 } });
     map.addLayer({ id: "line", type: "line", source: "kreise", paint: { "line-color": "#333", "line-width": 0.8 } });
     map.addLayer({ id: "land-line", type: "line", source: "laender", paint: { "line-color": "#111", "line-width": 2.4 } });
+    getJSON("api/v1/labels/kreis.json").then((l) => placeLabels(maplibregl, map, l.labels, 25)).catch(() => {});
     map.once("idle", () => {
       performance.mark("atlas:idle");
       document.body.dataset.mapReady = `regions/${result.n_clusters}`;
@@ -114,7 +115,7 @@ function describe(layer, d, palette) {
     columns: [
       [L("municipality"), (m) => m.name], [L("designated"), (m) => levelName(m.designated_level)],
       [L("functional"), (m) => (m.category === "not_assessable" ? L("not_assessable") : m.functional_level === null ? L("no_functional_data") : L(`level_${m.functional_level}`))],
-      [L("comparison"), (m) => L(m.category)], [L("source"), (m) => m.designation_source ?? L("no_designation")],
+      [L("comparison"), (m) => L(m.category)], [L("source"), (m) => m[`designation_source_${lang}`] ?? m.designation_source ?? L("no_designation")],
     ],
     matrix: d.matrix,
   };
@@ -141,7 +142,7 @@ function renderLegend(desc, ended = []) {
   if (!desc.matrix) return mbox.replaceChildren();
   const head = el("tr", {}, el("th", { scope: "col", text: L("matrix_designated") }), ...desc.matrix.columns.map((c) => el("th", { scope: "col", text: matrixLabel(c) })));
   const body = desc.matrix.rows.map((r, i) => el("tr", {}, el("th", { scope: "row", text: matrixLabel(r) }), ...desc.matrix.counts[i].map((v) => el("td", { text: fmt(v) }))));
-  mbox.replaceChildren(el("table", { class: "matrix" }, el("caption", { text: L("matrix") }), el("thead", {}, head), el("tbody", {}, ...body)));
+  mbox.replaceChildren(scrollBox(el("table", { class: "matrix" }, el("caption", { text: L("matrix") }), el("thead", {}, head), el("tbody", {}, ...body)), L("matrix"), "wide-scroll"));
 }
 
 function renderTable(layer, d, desc) {
@@ -153,7 +154,8 @@ function renderTable(layer, d, desc) {
   });
   const table = el("table", { class: "layer-table", id: "layers-table" },
     el("caption", { text: `${L("table")}: ${L(layer)}` }), el("thead", {}, head), el("tbody", {}, ...rows));
-  document.getElementById("layers-table-wrap").replaceChildren(table);
+  // a scroll box of its own: the municipalities' table must not make the page 20,000 px tall
+  document.getElementById("layers-table-wrap").replaceChildren(scrollBox(table, `${L("table")}: ${L(layer)}`));
   return rows.length;
 }
 
@@ -175,6 +177,7 @@ async function initLayers() {
   const endedProps = gemeinden.features.filter((f) => f.properties.ended).map((f) => f.properties);
   map.addLayer({ id: "l-line", type: "line", source: "laender-l", paint: { "line-color": "#111", "line-width": 2.4 } });
   const status = document.getElementById("layers-status");
+  let layerLabels = [];
 
   async function show(layer) {
     status.textContent = L("loading");
@@ -199,11 +202,24 @@ async function initLayers() {
     map.getCanvas().setAttribute("aria-label", `${canvasLabel} (${L(layer)})`);
     status.textContent = desc.summary;
     document.getElementById("layers-note").textContent = d[`note_${lang}`] ?? d.note;
-    document.getElementById("layers-attribution").textContent = d.attribution.join(" · ");
+    const attribution = document.getElementById("layers-attribution");
+    attribution.replaceChildren();
+    d.attribution.forEach((a, i) => {
+      if (i) attribution.append(" · ");
+      attribution.append(el("span", { class: "source-statement", lang: "de", text: a })); // the publishers' own words
+    });
     document.getElementById("layers-json").setAttribute("href", new URL(URLS[layer], new URL("../../", import.meta.url)).href);
     const inLayer = new Set(d.municipalities.map((m) => m.ags));
     renderLegend(desc, endedProps.filter((p) => !inLayer.has(p.ags)));
     const n = renderTable(layer, d, desc);
+    // names: each labour-market area by its main centre, each catchment by its centre
+    const points = await getJSON("api/v1/labels/gemeinde.json").catch(() => ({ labels: [] }));
+    const at = new Map(points.labels.map((l) => [l.ags, l]));
+    const named = layer === "lma" ? d.areas.map((a) => [a.main_centre, a.main_centre_name])
+      : layer === "catchments" ? d.centres.map((c) => [c.ags, c.name])
+      : points.labels.slice(0, 15).map((l) => [l.ags, l.name]);
+    const items = named.filter(([ags]) => at.has(ags)).map(([ags, text]) => ({ ...at.get(ags), text }));
+    layerLabels = placeLabels(maplibregl, map, items, 40, layerLabels);
     writeHash({ layer });
     map.once("idle", () => { document.body.dataset.layerReady = `${layer}/${n}`; });
     map.triggerRepaint();

@@ -1,7 +1,7 @@
 // Scenario lab: the levers as a form, results recomputed live (debounced POST to run.json),
 // a diverging map + table of the change by municipality of residence, and a comparison of two.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, getJSON, hatchImage, mapOptions, t } from "./common.js";
+import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, getJSON, hatchImage, mapOptions, placeLabels, t } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("scenario-form");
@@ -30,10 +30,75 @@ function fillForm() {
       if (c.tagName === "OUTPUT") c.value = v === undefined ? "–" : JSON.stringify(v);
       else if (c.dataset.kind === "boolean") c.checked = v === undefined ? c.defaultChecked : !!v;
       else if (c.tagName === "SELECT") c.value = v ?? c.options[0].value;
-      else c.value = v ?? "";
+      // a parameter the scenario leaves open shows its default (so an emptied field is an error)
+      else if (c.dataset.kind === "share") c.value = v === undefined || v === null ? c.placeholder : String(+(v * 100).toFixed(2));
+      else c.value = v ?? c.placeholder;
+      if (c.setCustomValidity) c.setCustomValidity("");
     }
   }
   for (const w of form.querySelectorAll("[data-goal]")) w.value = def.weights[w.dataset.goal] ?? "";
+  for (const e of form.querySelectorAll(".field-error")) e.textContent = "";
+  for (const c of form.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
+}
+
+// Check one number field in the page's language; the person's input stays as typed.
+// Returns the message ("" when the value is fine).
+function checkField(c) {
+  if (c.tagName !== "INPUT" || c.type !== "number") return "";
+  const box = document.getElementById(`${c.id}-error`);
+  let message = "";
+  if (c.validity.badInput) message = t("scenario.invalid_number");
+  else if (c.value === "") message = c.placeholder ? t("scenario.invalid_empty", { value: c.placeholder }) : "";
+  else {
+    const v = Number(c.value);
+    const lo = c.min === "" ? null : Number(c.min), hi = c.max === "" ? null : Number(c.max);
+    if (c.dataset.kind === "integer" && !Number.isInteger(v)) message = t("scenario.invalid_integer");
+    else if (lo !== null && hi !== null && (v < lo || v > hi)) message = t("scenario.invalid_range", { lo: fmt(lo), hi: fmt(hi) });
+    else if (lo !== null && v < lo) message = t("scenario.invalid_min", { lo: fmt(lo) });
+  }
+  if (c.dataset.goal && c.value === "") message = ""; // a goal without weight keeps the scenario's
+  if (message) c.setAttribute("aria-invalid", "true"); else c.removeAttribute("aria-invalid");
+  if (box) box.textContent = message;
+  return message;
+}
+
+// All enabled fields; on a problem the results are marked stale and nothing is computed.
+function validate() {
+  let bad = 0;
+  for (const fs of form.querySelectorAll("fieldset[data-lever]")) {
+    const on = fs.querySelector("[data-enabled]").checked;
+    for (const c of fs.querySelectorAll("input[data-key]")) {
+      if (on) bad += checkField(c) ? 1 : 0;
+      else { c.removeAttribute("aria-invalid"); const b = document.getElementById(`${c.id}-error`); if (b) b.textContent = ""; }
+    }
+  }
+  for (const w of form.querySelectorAll("[data-goal]")) bad += checkField(w) ? 1 : 0;
+  return bad;
+}
+
+// A value the server refused (its checks are the model's): shown at the field, in the
+// page's language, the results marked stale. Returns whether a field was found.
+function fieldError(error) {
+  const m = /^levers\.(\w+)\.(\w+)$/.exec(error?.details?.parameter || "");
+  const c = m && document.getElementById(`lv-${m[1]}-${m[2]}`);
+  if (!c) return false;
+  const range = /between (\S+) and (\S+)/.exec(error.message || "");
+  const scale = c.dataset.kind === "share" ? 100 : 1;
+  const message = range ? t("scenario.invalid_range", { lo: fmt(+range[1] * scale), hi: fmt(+range[2] * scale) }) : t("scenario.server_rejected");
+  c.setAttribute("aria-invalid", "true");
+  const box = document.getElementById(`${c.id}-error`);
+  if (box) box.textContent = message;
+  markStale(runs > 0);
+  const status = $("scenario-status");
+  status.classList.add("error");
+  status.textContent = t("scenario.invalid_fields", { n: 1 });
+  return true;
+}
+
+function markStale(stale) {
+  document.querySelector(".scenario-results").classList.toggle("stale", stale);
+  $("scenario-stale").hidden = !stale;
+  document.body.dataset.scenarioStale = stale ? "1" : "";
 }
 
 function readForm() {
@@ -49,7 +114,7 @@ function readForm() {
     for (const c of fs.querySelectorAll("input[data-key], select[data-key]")) {
       if (c.dataset.kind === "boolean") spec[c.dataset.key] = c.checked;
       else if (c.tagName === "SELECT") spec[c.dataset.key] = c.value;
-      else if (c.value !== "") spec[c.dataset.key] = Number(c.value);
+      else if (c.value !== "") spec[c.dataset.key] = c.dataset.kind === "share" ? Number(c.value) / 100 : Number(c.value);
     }
     levers[lever] = spec;
   }
@@ -79,8 +144,15 @@ function schedule() {
 
 async function run() {
   if (controller) controller.abort();
-  controller = new AbortController();
   const status = $("scenario-status");
+  const bad = validate();
+  if (bad) {
+    markStale(true);
+    status.classList.add("error");
+    status.textContent = t("scenario.invalid_fields", { n: bad });
+    return;
+  }
+  controller = new AbortController();
   status.classList.remove("error");
   status.textContent = t("scenario.running");
   try {
@@ -91,18 +163,37 @@ async function run() {
       signal: controller.signal,
     });
     if (!(r.headers.get("content-type") || "").includes("json")) {
-      throw new Error(t("scenario.needs_server")); // e.g. the static export: no server to compute
+      // the static export: no server to compute; show the example computed at export time
+      return await runStatic(status);
     }
     const body = await r.json();
-    if (!r.ok) throw new Error(body.error?.message || r.status);
+    if (!r.ok && fieldError(body.error)) return;
+    if (!r.ok) throw new Error(t("scenario.server_rejected"));
     render(body);
+    markStale(false);
     status.textContent = t("scenario.done", { s: fmt(body.seconds) });
   } catch (err) {
     if (err.name === "AbortError") return;
     status.classList.add("error");
     status.textContent = t("scenario.error", { message: err.message });
+    markStale(runs > 0);
     document.body.dataset.scenarioError = err.message;
   }
+}
+
+// The static site: the chosen example's result, computed when the site was exported; the
+// levers cannot change it, and the page says so.
+async function runStatic(status) {
+  const r = await fetch(`${ROOT}api/v1/scenarios/examples/${choice.value}.json`);
+  if (!r.ok) throw new Error(t("scenario.static_missing"));
+  const body = await r.json();
+  render(body);
+  markStale(false);
+  for (const c of form.querySelectorAll("fieldset[data-lever] input, fieldset[data-lever] select, [data-goal]")) c.disabled = true;
+  for (const b of document.querySelectorAll("#download-csv, #download-xlsx, #compare-form button")) b.disabled = true;
+  $("static-note").hidden = false;
+  document.body.dataset.scenarioStatic = "1";
+  status.textContent = t("scenario.static_done");
 }
 
 function row(cells, header = true) {
@@ -119,6 +210,8 @@ function render(res) {
   const BASIS = { official: "scenario.basis_official", "modelled estimate": "scenario.basis_estimate", synthetic: "scenario.basis_synthetic" };
   const basis = BASIS[res.estimate_basis] ? t(BASIS[res.estimate_basis]) : res.estimate_basis;
   $("estimate-basis").textContent = t("scenario.basis", { basis, period: res.period ?? "–" });
+  const ex = res.excluded_flows;
+  $("totals-excluded").textContent = ex && ex.flows ? t("scenario.scope_excluded", { n: fmt(ex.flows), p: fmt(ex.persons_with_number) }) : "";
   fill($("totals-table").tBodies[0], INDICATORS.map((k) => {
     const b = res.baseline[k], s = res.result[k], c = res.change[k];
     return row([t(`scenario.ind_${k}`), fmt(b), fmt(s), fmt(c), b ? fmt((100 * c) / b) : "–"]);
@@ -200,6 +293,7 @@ async function initMap() {
     map.addLayer({ id: "ended", type: "fill", source: "diff", filter: ["==", ["get", "c"], -2], paint: { "fill-pattern": "ended" } });
     map.addLayer({ id: "fill", type: "fill", source: "diff", filter: [">=", ["get", "c"], 0], paint: { "fill-color": colour, "fill-opacity": 0.9 } });
     map.addLayer({ id: "line", type: "line", source: "diff", paint: { "line-color": "#555", "line-width": 0.5 } });
+    getJSON("api/v1/labels/gemeinde.json").then((l) => placeLabels(maplibregl, map, l.labels, 14)).catch(() => {});
     map.once("idle", () => { document.body.dataset.mapReady = "scenarios"; });
   });
 }
@@ -221,7 +315,7 @@ async function compare(ev) {
       const b = Object.keys(r).find((k) => k.startsWith("B: "));
       return row([t(`scenario.ind_${r.indicator}`), fmt(r.baseline), fmt(r[a]), fmt(r[b]), fmt(r.difference_b_minus_a)]);
     }));
-    table.hidden = false;
+    $("compare-table-box").hidden = false;
     status.textContent = "";
   } catch (err) {
     status.classList.add("error");

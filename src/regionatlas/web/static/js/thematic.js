@@ -1,6 +1,6 @@
 // Thematic maps: one indicator, level and period; classified, with legend, details, table.
 import * as maplibregl from "../vendor/maplibre-gl/maplibre-gl.mjs";
-import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, getJSON, hatchImage, lang, mapOptions, readHash, t, writeHash } from "./common.js";
+import { ENDED_SWATCH, ROOT, config, el, endedImage, endedText, fmt, fmtDigits, getJSON, hatchImage, lang, mapOptions, parseBreaks, placeLabels, readHash, t, writeHash } from "./common.js";
 
 const $ = (id) => document.getElementById(id);
 const indicators = Object.fromEntries(config.indicators.map((i) => [i.id, i]));
@@ -19,6 +19,15 @@ const state = {
 let values = null; // the current /values payload
 let geo = {}; // level -> geojson
 let map;
+let labelMarkers = [];
+const LABEL_COUNT = { gemeinde: 14, kreis: 12 };
+// place names, largest first, for the level shown (HTML markers: no glyph server)
+async function showLabels() {
+  try {
+    const l = await getJSON(`api/v1/labels/${state.l}.json`);
+    labelMarkers = placeLabels(maplibregl, map, l.labels, LABEL_COUNT[state.l] ?? 12, labelMarkers);
+  } catch { /* names are an aid; the table lists every place */ }
+}
 
 function syncControls() {
   $("indicator").value = state.i;
@@ -31,6 +40,8 @@ function syncControls() {
   $("scheme").value = state.s;
   $("breaks").value = state.b;
   $("breaks-field").hidden = state.m !== "manual";
+  const diverging = values?.scale?.centre !== null && values?.scale?.centre !== undefined;
+  $("scheme").disabled = diverging; // a balance keeps its diverging scale
   const periods = indicators[state.i].periods;
   $("period").max = String(periods.length - 1);
   $("period").value = String(Math.max(0, periods.indexOf(state.p)));
@@ -38,14 +49,27 @@ function syncControls() {
   $("period-out").textContent = state.p;
 }
 
+// The class bounds of the current view. Manual breaks are read in the page's number format;
+// input that is not a list of ascending numbers is refused visibly (the map keeps its classes).
+let lastEdges = null;
 function breaksFor(v) {
   const vals = v.rows.map((r) => r.value).filter((x) => x !== null);
+  const field = $("breaks");
+  const error = $("breaks-error");
+  field.removeAttribute("aria-invalid");
+  error.textContent = "";
   if (state.m === "manual") {
-    const inner = state.b.split(/[;,\s]+/).map(Number).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-    if (!inner.length || !vals.length) return v.breaks.quantiles[String(state.k)];
-    return [Math.min(...vals, inner[0]), ...inner, Math.max(...vals, inner[inner.length - 1])];
+    const parsed = parseBreaks(state.b, lang);
+    if (parsed.error) {
+      field.setAttribute("aria-invalid", "true");
+      error.textContent = t(`js.breaks_${parsed.error}`, { token: parsed.token ?? "" });
+      return lastEdges ?? v.breaks.quantiles[String(state.k)];
+    }
+    const inner = parsed.values;
+    if (!vals.length) return (lastEdges = v.breaks.quantiles[String(state.k)]);
+    return (lastEdges = [Math.min(...vals, inner[0]), ...inner, Math.max(...vals, inner[inner.length - 1])]);
   }
-  return v.breaks[state.m][String(state.k)];
+  return (lastEdges = v.breaks[state.m][String(state.k)]);
 }
 
 function classOf(x, edges) {
@@ -54,8 +78,16 @@ function classOf(x, edges) {
   return edges.length - 2;
 }
 
-function colours(n) {
-  return config.paletteColours[state.s][String(Math.max(1, n))];
+// Sequential colours, or (values on both sides of 0) a diverging ramp centred on 0 whose
+// direction follows the catalogue's polarity; classes below and above 0 may differ in number.
+function colours(n, edges) {
+  const centre = values?.scale?.centre;
+  if (centre === null || centre === undefined || !edges) return config.paletteColours[state.s][String(Math.max(1, n))];
+  const below = edges.slice(1, -1).filter((e) => e <= centre).length;
+  const above = n - below;
+  const m = Math.max(below, above, 1);
+  const ramp = config.divergingRamps[String(values.scale.polarity ?? 0)][String(m)];
+  return ramp.slice(m - below, m + above);
 }
 
 function normalise() {
@@ -82,7 +114,7 @@ async function load() {
 function prepare() {
   const edges = breaksFor(values);
   const nClasses = Math.max(edges.length - 1, 1);
-  const cols = colours(nClasses);
+  const cols = colours(nClasses, edges);
   const byAgs = new Map(values.rows.map((r) => [r.ags, r]));
   const counts = new Array(nClasses).fill(0);
   let missing = 0;
@@ -113,6 +145,7 @@ function render(p) {
     map.setPaintProperty("units-fill", "fill-color", p.fill);
     map.setLayoutProperty("kreis-line", "visibility", state.l === "gemeinde" ? "visible" : "none");
     highlight();
+    showLabels();
   }
   legend(p.edges, p.cols, p.counts, p.missing, p.ended);
   comparison();
@@ -171,8 +204,10 @@ function legend(edges, cols, counts, missing, ended) {
   box.replaceChildren();
   const ind = indicators[state.i];
   box.append(el("p", { class: "meta", text: `${ind.name} (${ind.unit}), ${t("level." + state.l)}, ${state.p}` }));
+  if (values.scale?.centre !== null && values.scale?.centre !== undefined) box.append(el("p", { class: "hint", id: "legend-diverging", text: t("js.diverging_note") }));
   counts.forEach((n, i) => {
-    const label = t("js.class_range", { lo: fmt(edges[i]), hi: fmt(edges[i + 1]) });
+    const d = values.scale?.digits ?? 1;
+    const label = t("js.class_range", { lo: fmtDigits(edges[i], d), hi: fmtDigits(edges[i + 1], d) });
     box.append(el("div", { class: "legend-row" },
       el("span", { class: "swatch", style: `background:${cols[i]}`, "aria-hidden": "true" }),
       el("span", { text: label }), el("span", { class: "count", text: `${n}` })));
@@ -284,6 +319,7 @@ async function init() {
   render(p);
   map.on("load", () => {
     performance.mark("atlas:map-load");
+    showLabels();
     const tip = el("div", { class: "tooltip", hidden: "" });
     document.querySelector(".map-wrap").append(tip);
     map.on("mousemove", "units-fill", hover(tip));
@@ -319,5 +355,6 @@ if ($("map")) {
   $("k").addEventListener("change", (e) => { state.k = +e.target.value; writeHash(state); render(); });
   $("scheme").addEventListener("change", (e) => { state.s = e.target.value; writeHash(state); render(); });
   $("breaks").addEventListener("change", (e) => { state.b = e.target.value; writeHash(state); render(); });
+  $("breaks").addEventListener("keydown", (e) => { if (e.key === "Enter") { state.b = e.target.value; writeHash(state); render(); } });
   init();
 }
