@@ -106,7 +106,10 @@ def first_render(base: str, path: str, runs: int, settle_ms: int = 0) -> dict[st
                 page.goto("about:blank")
                 page.wait_for_timeout(settle_ms)
             page.goto(base + path)
-            page.wait_for_function("!!document.body.dataset.mapReady", timeout=60_000)
+            # a selector, not an evaluated string: the app's CSP allows no eval
+            page.wait_for_selector(
+                "body[data-map-ready]:not([data-map-ready=''])", state="attached", timeout=60_000
+            )
             page.wait_for_timeout(200)
             marks = page.evaluate(
                 "() => Object.fromEntries(performance.getEntriesByType('mark')"

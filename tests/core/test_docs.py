@@ -1,4 +1,4 @@
-"""Every CLI command is documented in the README."""
+"""Every CLI command and every API route is documented in the README."""
 
 from __future__ import annotations
 
@@ -30,3 +30,15 @@ def test_every_command_is_in_the_readme() -> None:
 
 def test_core_commands_exist() -> None:
     assert {"build", "import", "batches", "rollback", "info", "export", "bundle"} <= _commands()
+
+
+def test_every_api_route_is_in_the_readme(tmp_path) -> None:
+    from regionatlas.web.app import create_app
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    spec = create_app(str(tmp_path / "unopened.gpkg"), None).openapi()
+    routes = {f"{m.upper()} {p}" for p, ops in spec["paths"].items() for m in ops}
+    assert len(routes) > 20
+    missing = sorted(r for r in routes if f"`{r}`" not in readme)
+    assert not missing, f"API routes not documented in README: {missing}"
+    assert "/openapi.json" in readme

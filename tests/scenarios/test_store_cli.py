@@ -187,3 +187,22 @@ def test_cli_bad_scenario_exits_without_traceback(db, tmp_path):
     assert res.exit_code == 2
     assert "remote_work.share" in res.output
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize("kind", ["fifo", "chardev", "devnull", "stdout"])
+def test_cli_export_to_stdout_devices_and_fifos(db, tmp_path, kind):
+    """--out -, /dev/null, a FIFO or a character device is written in place, never replaced;
+    with --out - the CSV owns stdout and the JSON goes to stderr."""
+    from tests.output_targets import special_target, written
+
+    scenario = _scenario(tmp_path, "A", 0.2)
+    with special_target(kind, tmp_path) as target:
+        res = CliRunner().invoke(
+            app, ["scenario", "run", str(scenario), "--db", str(db), "--out", target.path]
+        )
+        assert res.exit_code == 0, res.output
+        assert target.still_special()
+        if kind in ("fifo", "stdout"):
+            assert "commuter_km_day" in written(target, res).decode("utf-8")
+    if kind == "stdout":
+        assert json.loads(res.stderr)["estimate_basis"] == "modelled estimate"

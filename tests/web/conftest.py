@@ -57,4 +57,6 @@ def browser_type_launch_args():
 
 @pytest.fixture(scope="session")
 def browser_context_args():
-    return {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE"}
+    # bypass_csp: Playwright's wait_for_function evaluates strings, which the app's CSP
+    # (script-src 'self', no eval) forbids; test_browser_csp.py runs with the CSP enforced
+    return {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE", "bypass_csp": True}

@@ -54,12 +54,7 @@ def test_crossborder_state_matrix(region_db: Path, tmp_path: Path) -> None:
     assert float(rows["06"]["05"]) > 0 and rows["06"]["06"] == ""  # diagonal unknown, not 0
 
 
-def test_regions_needs_flows_within_districts_or_an_assumption(
-    region_db: Path, tmp_path: Path
-) -> None:
-    result = _run(["regions"], region_db)
-    assert result.exit_code == 2
-    assert "within districts" in result.output
+def test_regions_with_a_stated_employment_rate(region_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "areas.xlsx"
     result = _run(["regions", "--employment-rate", "0.4", "-o", str(out)], region_db)
     assert result.exit_code == 0, result.output
@@ -82,3 +77,28 @@ def test_hubs_and_central_places(region_db: Path, tmp_path: Path) -> None:
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert rows[0]["designated"] == "3 Oberzentrum"
+
+
+def test_municipal_analyses_default_to_the_webs_labelled_national_rate(
+    region_db: Path, tmp_path: Path
+) -> None:
+    """Without --employment-rate, regions and central-places run on the national rate the
+    web atlas uses, say so with the web's label, and give the web's results."""
+    from regionatlas.workflows.assumptions import label, national_employment_rate
+
+    national = national_employment_rate()
+    out = tmp_path / "areas.csv"
+    result = _run(["regions", "-o", str(out)], region_db)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "basis: modelled estimate" in flat
+    assert f"Annahme / assumption: {national.note_de} / {national.note_en} (0.4085)" in flat
+    assert " ".join(label(national, "both").split()) in flat
+    stated = tmp_path / "stated.csv"
+    result = _run(["regions", "--employment-rate", "national", "-o", str(stated)], region_db)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == stated.read_text(encoding="utf-8")
+    result = _run(["central-places", "--table", "places", "--employment-rate", "0.45"], region_db)
+    assert result.exit_code == 0, result.output
+    assert "set by the user" in " ".join(result.output.split())
+    assert "(0.4500)" in result.output

@@ -58,7 +58,7 @@ def test_import_the_estimate_and_use_it(db_copy: Path, region) -> None:
     finally:
         store.close()
 
-    # the stored estimate has flows within districts: no --employment-rate needed
+    # regions runs without --employment-rate (the national default, as in the web atlas)
     result = runner.invoke(app, ["analyse", "regions", "--db", str(db_copy)])
     assert result.exit_code == 0, result.output
     assert "modelled estimate" in result.output

@@ -29,6 +29,7 @@ from pyogrio.raw import write as ogr_write
 
 from regionatlas.errors import InputError
 from regionatlas.model.fingerprint import sha256_of
+from regionatlas.output import check_directory_target
 from regionatlas.region import Region
 
 VG_DIR = Path("bkg-vg5000-2021")
@@ -106,6 +107,7 @@ def _require(path: Path) -> Path:
 
 def build_bundle(shared_data: Path, region: Region, out_dir: Path) -> BundleSummary:
     """Write the bundle for ``region`` from ``shared_data`` into ``out_dir`` (replaced)."""
+    out_dir = check_directory_target(out_dir)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     vg_out = out_dir / "vg5000"

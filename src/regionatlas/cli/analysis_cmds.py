@@ -7,10 +7,13 @@ region of --region, prints a table (the first --limit rows) or writes the whole 
 its basis: official, modelled estimate or synthetic.
 
 Municipal figures rest on a modelled estimate when no municipal tables are imported; the
-estimate needs flows within districts, which the BA's Kreis tables do not publish. Give
---employment-rate (SV-employed residents per inhabitant, an explicit modelling assumption)
-or import employed residents or municipal tables to get them. ``analyse estimate --import``
-stores the estimate as a batch flagged "estimated" (for the web atlas and the scenario lab).
+estimate needs flows within districts, which the BA's Kreis tables do not publish: where
+neither they nor employed residents are imported, ``regions``, ``hubs`` and
+``central-places`` assume the cited national employment rate (workflows/assumptions.toml),
+exactly as the web atlas does, and print that assumption; --employment-rate states another
+one (``flows``, ``crossborder`` and ``estimate`` estimate them only when it is given).
+``analyse estimate --import`` stores the estimate as a batch flagged "estimated" (for the web
+atlas and the scenario lab).
 Custom groupings of units are available from Python (``flow_indicator_table(…, "custom",
 groups=…)``), not from the command line.
 """
@@ -37,6 +40,7 @@ from regionatlas.cli.common import (
     RegionFileOption,
     TargetScOption,
     TargetSizeOption,
+    console,
     opened_store,
     option_group,
     out,
@@ -75,7 +79,8 @@ RateOption = Annotated[
     typer.Option(
         "--employment-rate",
         help="Assumed SV-employed residents per inhabitant for flows within districts, or "
-        "'national' for the cited national rate 2023 (0.4085; workflows/assumptions.toml). "
+        "'national' for the cited national rate 2023 (0.4085; workflows/assumptions.toml), "
+        "the default of regions, hubs and central-places (as in the web atlas). "
         "A modelling assumption: results are labelled modelled estimate.",
         callback=_rate,
     ),
@@ -99,6 +104,10 @@ class AnalysisOptions:
         """The employment rate as the callback left it (typer declares the option as text)."""
         return cast(float | None, self.employment_rate)
 
+
+# how a result's note says that the flows within districts rest on the employment rate
+# (workflows.loading.district_internal)
+ASSUMED_RATE = "assumed employment rate"
 
 # what the console shows of the indicator table (-o writes every column)
 FLOW_COLUMNS = [
@@ -190,12 +199,22 @@ def _emit(
 ) -> None:
     """Print the basis and sources, then the table (``columns`` of it, the first --limit
     rows) or write the whole table to --output."""
+    from regionatlas.output import writes_stdout
+
     output, limit = opts.output, opts.limit
+    # with -o - the table goes to stdout, so everything said about it goes to stderr
+    say = console if output is not None and writes_stdout(output) else out
     table = frame.assign(basis=basis) if "basis" not in frame.columns else frame
-    out.print(f"[bold]{title}[/]")
-    out.print(f"Grundlage / basis: [bold]{basis}[/] — {note}", highlight=False)
+    say.print(f"[bold]{title}[/]")
+    say.print(f"Grundlage / basis: [bold]{basis}[/] — {note}", highlight=False)
     for line in extra or []:
-        out.print(line, highlight=False)
+        say.print(line, highlight=False)
+    if ASSUMED_RATE in note:  # the flows within districts rest on the employment rate
+        from regionatlas.workflows.assumptions import employment_rate_assumption, label
+
+        rate = opts.employment_rate  # a float: the option's callback parsed the text
+        a = employment_rate_assumption(None if rate is None else float(rate))
+        say.print(f"Annahme / assumption: {label(a, 'both')}", highlight=False)
     if output is not None:
         from regionatlas import exports
 
@@ -208,7 +227,7 @@ def _emit(
             ),
             output,
         )
-        out.print(f"written to {path} ({len(table)} rows)", highlight=False)
+        say.print(f"written to {path} ({len(table)} rows)", highlight=False)
     else:
         if columns:
             table = table[[c for c in columns if c in table.columns] + ["basis"]]
@@ -218,7 +237,7 @@ def _emit(
         for row in table.head(limit).itertuples(index=False):
             rt.add_row(*(_fmt(v) for v in row))
         out.print(rt)
-    out.print("Quellen / sources: " + " | ".join(attribution), highlight=False)
+    say.print("Quellen / sources: " + " | ".join(attribution), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -202,6 +202,7 @@ def export(
     file, byte for byte)."""
     from regionatlas import exports
     from regionatlas.exports.write import format_of
+    from regionatlas.output import writes_stdout
 
     fmt = format_of(output, format.value if format else None)
     if what in (ExportWhat.indicator_map, ExportWhat.flow_map):
@@ -213,7 +214,8 @@ def export(
                 frame = _harmonised(store, what, frame, harmonise_to)
             table = _store_table(store, what, frame, batch_ids, period)
     exports.write(table, output, fmt)
-    out.print(f"{len(table.frame)} Zeilen / rows → {output}", highlight=False)
+    say = console if writes_stdout(output) else out  # -o -: the data own stdout
+    say.print(f"{len(table.frame)} Zeilen / rows → {output}", highlight=False)
 
 
 def _map_table(

@@ -15,6 +15,7 @@ from regionatlas.cli.common import (
     MinSizeOption,
     TargetScOption,
     TargetSizeOption,
+    console,
     out,
     user_errors,
 )
@@ -86,6 +87,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Labour-market areas (Eurostat/ISTAT method) from an OD table – Arbeitsmarktregionen."""
         from regionatlas.analysis.lma import LmaParams, find_lma
+        from regionatlas.output import writes_stdout
         from regionatlas.sources.od_table import read_od_csv, read_units
         from regionatlas.workflows.lma import write_lma_outputs
 
@@ -106,8 +108,10 @@ def register(app: typer.Typer) -> None:
             leiden_q = flow_modularity(flows, comm)
         write_lma_outputs(result, output, summary)
 
+        # a file written to stdout (-o - or --summary -) owns it: the report goes to stderr
+        say = console if writes_stdout(output) or (summary and writes_stdout(summary)) else out
         s = result.summary
-        out.print(
+        say.print(
             f"{s['n_lma']} LMAs ({s.get('n_single_community', 0)} single-community, "
             f"{s.get('n_validity_below_1', 0)} with V < 1 after the reserve stage), "
             f"{s['n_not_assigned']} not assigned, {s['n_zero_list']} in the zero list; "
@@ -115,18 +119,18 @@ def register(app: typer.Typer) -> None:
             f"minSC={min_sc:g} tarSZ={target_size:g} tarSC={target_sc:g}",
             highlight=False,
         )
-        out.print(f"areas written to {output}", highlight=False)
+        say.print(f"areas written to {output}", highlight=False)
         if summary is not None:
-            out.print(f"summary written to {summary}", highlight=False)
+            say.print(f"summary written to {summary}", highlight=False)
         else:
             table = Table(title="Labour-market areas")
             for _, label in SUMMARY_COLUMNS:
                 table.add_column(label)
             for row in result.stats.itertuples(index=False):
                 table.add_row(*(_fmt(getattr(row, col)) for col, _ in SUMMARY_COLUMNS))
-            out.print(table)
+            say.print(table)
         if comparison is not None:
-            out.print(
+            say.print(
                 f"Leiden ({'directed' if leiden_directed else 'undirected'}, "
                 f"resolution {resolution:g}, seed {seed}): "
                 f"{comparison.n_clusters_b} communities, Q_modularity {leiden_q:.4f}; "

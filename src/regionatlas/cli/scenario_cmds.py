@@ -1,7 +1,7 @@
 """``regionatlas scenario run|compare``: the scenario lab "Region der kurzen Wege" on the store.
 
 Results are printed as JSON on stdout; ``--out FILE`` (.csv: the summary; .zip: one CSV per table;
-.xlsx; .pdf) also exports them.
+.xlsx; .pdf) also exports them (``--out -`` sends the CSV to stdout and the JSON to stderr).
 """
 
 from __future__ import annotations
@@ -66,8 +66,12 @@ def _context(opts: ScenarioOptions) -> ScenarioContext:
         return context_from_store(store, reg, period=opts.period, include_ring=opts.include_ring)
 
 
-def _print(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def _print(data: dict[str, Any], out_file: Path | None) -> None:
+    """The result as JSON on stdout, or on stderr when --out - sends the export there."""
+    from regionatlas.output import writes_stdout
+
+    stream = sys.stderr if out_file is not None and writes_stdout(out_file) else sys.stdout
+    stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def register(app: typer.Typer) -> None:
@@ -95,7 +99,7 @@ def register(app: typer.Typer) -> None:
         result = run_scenario(definition, ctx, params)
         if opts.out_file:
             export(opts.out_file, result)
-        _print(result.to_dict())
+        _print(result.to_dict(), opts.out_file)
 
     @scenario.command("compare")
     @user_errors
@@ -118,6 +122,6 @@ def register(app: typer.Typer) -> None:
         b = run_scenario(b_def, ctx, params)
         if opts.out_file:
             export(opts.out_file, a, b)
-        _print(compare_to_dict(a, b))
+        _print(compare_to_dict(a, b), opts.out_file)
 
     app.add_typer(scenario, name="scenario")

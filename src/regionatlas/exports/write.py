@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from regionatlas.exports.geojson import geojson_bytes
 from regionatlas.exports.gpkg import gpkg_bytes
 from regionatlas.exports.table import ExportTable
 from regionatlas.exports.xlsx import xlsx_bytes
+from regionatlas.output import output_path
 
 WRITERS: dict[str, Callable[[ExportTable], bytes]] = {
     "csv": csv_bytes,
@@ -37,6 +37,7 @@ def format_of(path: Path, fmt: str | None = None) -> str:
     if fmt is None:
         name = path.name.lower()
         fmt = "excel.csv" if name.endswith(".excel.csv") else path.suffix.lstrip(".").lower()
+        fmt = fmt or "csv"  # no suffix (e.g. "-", standard output): CSV
     fmt = {"json": "geojson", "excel-csv": "excel.csv"}.get(fmt.lower(), fmt.lower())
     if fmt not in WRITERS:
         raise ParameterError(
@@ -50,17 +51,11 @@ def to_bytes(table: ExportTable, fmt: str) -> bytes:
 
 
 def write_bytes(path: str | Path, body: bytes) -> Path:
-    """Write atomically: a temporary sibling renamed into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.part")
-    try:
+    """Write through ``regionatlas.output``: a regular file is replaced atomically (never
+    half-written), ``-``/``/dev/stdout``, a device or a FIFO is written in place."""
+    with output_path(path) as tmp:
         tmp.write_bytes(body)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 def write(table: ExportTable, path: str | Path, fmt: str | None = None) -> Path:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from regionatlas.errors import ParameterError
+from regionatlas.output import check_directory_target
 from regionatlas.synth.model import Country, build_country
 
 __all__ = ["Country", "SynthSummary", "build_country", "generate"]
@@ -74,7 +75,7 @@ def generate(
     from regionatlas.synth.writers import write_all
 
     step = progress or (lambda _msg: None)
-    out = Path(out_dir)
+    out = check_directory_target(out_dir)
     _prepare_target(out)
     t0 = time.perf_counter()
     step("model")

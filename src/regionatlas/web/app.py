@@ -12,12 +12,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from regionatlas.settings import DEFAULT_REGION
 from regionatlas.web import errors
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.http_headers import ApiETag, HeadAsGet, SecurityHeaders, code_version
 from regionatlas.web.response_cache import ResponseCache
 from regionatlas.web.static_files import PrecompressedStatic
 
@@ -32,8 +32,20 @@ PRECOMPRESS = (  # the big static files every map page loads, compressed at star
 
 DESCRIPTION = """Open data of the atlas as JSON, GeoJSON and downloads (CSV, XLSX, GeoJSON,
 GeoPackage). Every error is answered as `{"error": {"type", "message", "details"}}`: unknown
-AGS, indicator or period → 404, bad parameters → 422. Paths end in `.json`/`.geojson` so that
-the static export can write the same URLs as files."""
+AGS, indicator, period or batch → 404; a parameter outside its documented pattern, range or
+enumeration, a malformed body or values the analysis cannot use → 422 (the answer names the
+parameter and never repeats more than 200 characters of the input); a method a path does not
+take → 405 with `Allow`. GET answers carry an `ETag` that changes with the store's import
+batches and the code version; send it back as `If-None-Match` to get 304. Paths end in
+`.json`/`.geojson` so that the static export can write the same URLs as files. This
+specification is served at `/openapi.json` (and `/api/v1/openapi.json`)."""
+DOCS_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>regionatlas API</title><link rel="icon" href="{base}static/favicon.svg">
+<link rel="stylesheet" href="{base}static/vendor/swagger-ui/swagger-ui.css"></head><body>
+<main><div id="ui" data-spec="{spec}"></div></main>
+<script src="{base}static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="{base}static/js/api-docs.js"></script></body></html>
+"""
 
 
 def create_app(
@@ -59,7 +71,7 @@ def create_app(
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
-        openapi_url=f"{API_PREFIX}/openapi.json",
+        openapi_url="/openapi.json",
     )
     app.state.atlas = Atlas(store_url, region_file, cache_dir)
 
@@ -76,12 +88,17 @@ def create_app(
 
             await anyio.to_thread.run_sync(warmup.warm, app.state.atlas)
             await anyio.to_thread.run_sync(app.openapi)  # the schema is built once, now
+            await anyio.to_thread.run_sync(code_version)  # the ETags' code digest
             await anyio.to_thread.run_sync(compress.join)  # nothing left running when ready
         yield
 
     app.router.lifespan_context = lifespan
+    # outermost last: security headers on everything, HEAD as GET, gzip, ETags of the API
+    app.add_middleware(ApiETag)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
-    app.add_middleware(ResponseCache)  # outermost: a repeated GET skips routing and gzip
+    app.add_middleware(ResponseCache)  # a repeated GET skips routing, gzip and ETag work
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
 
     static = PrecompressedStatic(directory=STATIC_DIR)
@@ -89,15 +106,15 @@ def create_app(
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(pages_router)
 
+    @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
+    def openapi_v1() -> JSONResponse:
+        """The specification also under the API's prefix (the static export's copy)."""
+        return JSONResponse(app.openapi())
+
     @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=f"{API_PREFIX}/openapi.json",
-            title="regionatlas API",
-            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/favicon.svg",
-        )
+        # no inline script (CSP): static/js/api-docs.js starts Swagger UI
+        return HTMLResponse(DOCS_PAGE.format(base="/", spec=f"{API_PREFIX}/openapi.json"))
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

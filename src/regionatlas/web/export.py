@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from regionatlas.errors import StoreError
+from regionatlas.output import check_directory_target
 from regionatlas.web import functional
 from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
@@ -125,9 +126,10 @@ def _docs_page() -> str:
 <link rel="stylesheet" href="../../static/vendor/swagger-ui/swagger-ui.css"></head><body>
 <main><h1 style="font:600 1.2em sans-serif;margin:1em">regionatlas API (static export)</h1>
 <p style="font:1em sans-serif;margin:1em">This copy serves the API's files without query
-parameters; filters and search run in the browser.</p><div id="ui"></div></main>
+parameters; filters and search run in the browser.</p>
+<div id="ui" data-spec="../v1/openapi.json"></div></main>
 <script src="../../static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "../v1/openapi.json", dom_id: "#ui"});</script></body></html>
+<script src="../../static/js/api-docs.js"></script></body></html>
 """
 
 
@@ -177,7 +179,7 @@ def export_static(
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
     """Write the atlas to ``out``; returns {"files": n, "bytes": size}."""
-    out = Path(out)
+    out = check_directory_target(out)
     app = create_app(store_url, region_file)
     atlas = app.state.atlas
     atlas.refresh()

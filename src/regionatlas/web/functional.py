@@ -147,9 +147,9 @@ def flow_basis(atlas: Atlas):
 
     def compute():
         from regionatlas.workflows import municipal_flows
-        from regionatlas.workflows.assumptions import national_employment_rate
+        from regionatlas.workflows.assumptions import default_employment_rate
 
-        rate = national_employment_rate().value
+        rate = default_employment_rate()  # the CLI's default too
         fb = municipal_flows(atlas.store, _region(atlas), employment_rate=rate)
         if not fb.within_districts:
             raise NotFoundError(f"no municipal functional layers: {WITHIN_MISSING_NOTE}")

@@ -3,7 +3,8 @@ proxy cache in front of the app).
 
 Every answer of the atlas is a function of its URL, whether the client accepts gzip, and the
 store's batches — so a repeated request gets the bytes sent last time, as long as the store
-version is the same. Only 200 answers to GET requests outside ``/static`` are kept (static
+version is the same. Only 200 answers to GET requests outside ``/static`` are kept (a request with
+``If-None-Match`` goes through to the ETag middleware, which answers 304) (static
 files have their own precompressed handling), up to ``max_bytes`` in total, least recently
 used first out. The store check (``Atlas.refresh``, at most every 2 s) runs here too, so a
 new import or a rollback is seen before an old answer is sent.
@@ -46,6 +47,7 @@ class ResponseCache:
             scope["type"] != "http"
             or scope["method"] != "GET"
             or scope["path"].startswith("/static/")
+            or _header(scope, b"if-none-match") is not None  # the ETag middleware answers 304
         ):
             await self.app(scope, receive, send)
             return
@@ -87,8 +89,12 @@ class ResponseCache:
             self._size -= len(dropped.body)
 
 
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return bytes(value)
+    return None
+
+
 def _accepts_gzip(scope: Scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"accept-encoding":
-            return b"gzip" in value.lower()
-    return False
+    return b"gzip" in (_header(scope, b"accept-encoding") or b"").lower()

@@ -4,9 +4,10 @@ of a region on a store — glue around ``analysis.lma``, ``analysis.communities`
 
 All three rest on municipal flows (``workflows.municipal``): official when the municipal
 tables are imported, else a modelled estimate — and the estimate needs flows *within*
-districts, which the BA's Kreis tables do not publish. Without them these functions raise a
-``ParameterError`` that says what to import or which assumption to state
-(``employment_rate``); hubs can also run on the official Kreis level (``level="kreis"``).
+districts, which the BA's Kreis tables do not publish. Where neither they nor employed
+residents or jobs are imported, the estimate rests on the named assumption
+``employment_rate`` (default: the cited national rate, ``workflows.assumptions``, as in the
+web atlas); hubs can also run on the official Kreis level (``level="kreis"``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.model.central_places import LEVEL_LABELS
 from regionatlas.region import Region
 from regionatlas.store.base import Store
+from regionatlas.workflows.assumptions import default_employment_rate
 from regionatlas.workflows.basis import OFFICIAL, Provenance, combine
 from regionatlas.workflows.loading import district_centroids, flows_touching, municipalities
 from regionatlas.workflows.municipal import (
@@ -61,13 +63,13 @@ def _within_flows(
     employment_rate: float | None,
     what: str,
 ) -> FlowBasis:
-    """The caller's flows, else the region's municipal flows; ParameterError naming ``what``
-    when they lack the flows within districts every municipal analysis needs."""
-    fb = (
-        flows
-        if flows is not None
-        else municipal_flows(store, region, period, employment_rate=employment_rate)
-    )
+    """The caller's flows, else the region's municipal flows, their flows within districts
+    estimated with ``employment_rate`` where not published (default: the national rate, as
+    in the web atlas); ParameterError naming ``what`` when they still lack them."""
+    if flows is None:
+        rate = default_employment_rate() if employment_rate is None else employment_rate
+        flows = municipal_flows(store, region, period, employment_rate=rate)
+    fb = flows
     _need_within(fb, what)
     return fb
 

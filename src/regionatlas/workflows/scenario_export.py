@@ -189,12 +189,14 @@ def export_bytes(fmt: str, a: ScenarioResult, b: ScenarioResult | None = None) -
 
 
 def export(path: str | Path, a: ScenarioResult, b: ScenarioResult | None = None) -> Path:
+    """Write the result (or the comparison A vs. B) in the format of the path's suffix; a
+    path without one (``-``, ``/dev/stdout``, a FIFO) gets CSV. Written through
+    regionatlas.output: nothing half-written under the final name, never a device replaced."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = path.suffix.lower() or ".csv"
     if suffix not in FORMATS:
         raise ParameterError(
-            f"export format {suffix or '(none)'} not supported; "
-            f"expected one of {', '.join(FORMATS)}",
+            f"export format {suffix} not supported; expected one of {', '.join(FORMATS)}",
             file=str(path),
         )
     return exports.write_bytes(path, export_bytes(suffix, a, b))

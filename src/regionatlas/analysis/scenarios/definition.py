@@ -21,6 +21,7 @@ climate = 0.4
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from regionatlas.errors import ScenarioError
@@ -66,7 +67,7 @@ class ScenarioDefinition:
             "levers": self.levers,
             "parameters": self.parameters,
             "weights": self.weights,
-            "file": self.file,
+            "file": PurePath(self.file).name if self.file else None,  # never a server path
         }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
 from regionatlas.errors import ParameterError
@@ -121,7 +122,7 @@ class Parameters:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "file": self.file,
+            "file": PurePath(self.file).name,  # the name only: answers never show server paths
             "overridden": list(self.overridden),
             "values": {k: p.to_dict() for k, p in sorted(self.values.items())},
             "mode_split": {

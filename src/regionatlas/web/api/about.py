@@ -33,7 +33,9 @@ def list_batches(atlas: AtlasDep) -> Response:
 
 
 @router.get("/batches/{batch_id}.json", summary="One import batch")
-def get_batch(batch_id: Annotated[int, Path(ge=1)], atlas: AtlasDep) -> Response:
+def get_batch(
+    batch_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="batch id")], atlas: AtlasDep
+) -> Response:
     from dataclasses import asdict
 
     return js(asdict(atlas.store.batch(batch_id)))

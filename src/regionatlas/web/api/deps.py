@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.responses import Response
 
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.errors import ErrorResponse
 
 AGS_PATTERN = r"^(DE|\d{2}|\d{3}|\d{5}|\d{8}|\d{9})$"
 
@@ -38,9 +39,9 @@ AgsPath = Annotated[
     str,
     Path(pattern=AGS_PATTERN, description="AGS key: 2 (Land), 5 (Kreis) or 8 digits (Gemeinde)"),
 ]
-MapLevel = Annotated[str, Path(pattern="^(gemeinde|kreis)$", description="gemeinde or kreis")]
+MapLevel = Annotated[Literal["gemeinde", "kreis"], Path(description="gemeinde or kreis")]
 FlowLevel = Annotated[
-    str, Path(pattern="^(land|kreis|gemeinde)$", description="land, kreis or gemeinde")
+    Literal["land", "kreis", "gemeinde"], Path(description="land, kreis or gemeinde")
 ]
 Period = Annotated[
     str,
@@ -50,9 +51,21 @@ Period = Annotated[
     ),
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "unknown AGS, indicator or period"},
-    422: {"description": "invalid parameter"},
+    404: {"model": ErrorResponse, "description": "unknown AGS, indicator, period or batch"},
+    422: {
+        "model": ErrorResponse,
+        "description": "invalid parameter: a path or query value outside its pattern, range "
+        "or enumeration, a malformed body, or values the analysis cannot use (e.g. breaks "
+        "that are not finite numbers)",
+    },
 }
+IndicatorPath = Annotated[
+    str,
+    Path(
+        pattern=r"^[a-z][a-z0-9_]{0,63}$",
+        description="indicator id from /indicators.json, e.g. population",
+    ),
+]
 
 
 def accepts_gzip() -> bool:

@@ -3,7 +3,7 @@ with attribution, written by ``regionatlas.exports``."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -14,6 +14,7 @@ from regionatlas.web.api.deps import (
     ERRORS,
     AtlasDep,
     FlowLevel,
+    IndicatorPath,
     MapLevel,
     Period,
     accepts_gzip,
@@ -22,7 +23,7 @@ from regionatlas.web.atlas import Atlas
 
 router = APIRouter(tags=["downloads"], responses=ERRORS)
 Fmt = Annotated[
-    str, Path(pattern="^(csv|xlsx|geojson|gpkg)$", description="csv, xlsx, geojson, gpkg")
+    Literal["csv", "xlsx", "geojson", "gpkg"], Path(description="csv, xlsx, geojson, gpkg")
 ]
 
 
@@ -73,7 +74,7 @@ def flows_download_excel(level: FlowLevel, period: Period, atlas: AtlasDep) -> R
     response_class=Response,
 )
 def indicator_download(
-    indicator: str, level: MapLevel, period: Period, fmt: Fmt, atlas: AtlasDep
+    indicator: IndicatorPath, level: MapLevel, period: Period, fmt: Fmt, atlas: AtlasDep
 ) -> Response:
     return _indicator(atlas, indicator, level, period, fmt)
 

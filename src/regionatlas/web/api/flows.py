@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -65,7 +65,9 @@ def flow_rows(
     origin: KeyQuery = None,
     destination: KeyQuery = None,
     unit: KeyQuery = None,
-    cross: Annotated[str, Query(pattern="^(any|kreis|land)$")] = "any",
+    cross: Annotated[
+        Literal["any", "kreis", "land"], Query(description="only flows crossing this border")
+    ] = "any",
     limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
 ) -> Response:
     for key in (origin, destination, unit):

@@ -5,7 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, cached, js
+from regionatlas.web.api.deps import (
+    ERRORS,
+    AtlasDep,
+    IndicatorPath,
+    MapLevel,
+    Period,
+    cached,
+    js,
+)
 
 router = APIRouter(tags=["indicators"], responses=ERRORS)
 
@@ -16,7 +24,7 @@ def list_indicators(atlas: AtlasDep) -> Response:
 
 
 @router.get("/indicators/{indicator}.json", summary="One indicator")
-def get_indicator(indicator: str, atlas: AtlasDep) -> Response:
+def get_indicator(indicator: IndicatorPath, atlas: AtlasDep) -> Response:
     return js(atlas.indicator(indicator))
 
 
@@ -24,7 +32,9 @@ def get_indicator(indicator: str, atlas: AtlasDep) -> Response:
     "/values/{indicator}/{level}/{period}.json",
     summary="Values of an indicator for every unit of a level, with preset class breaks",
 )
-def get_values(indicator: str, level: MapLevel, period: Period, atlas: AtlasDep) -> Response:
+def get_values(
+    indicator: IndicatorPath, level: MapLevel, period: Period, atlas: AtlasDep
+) -> Response:
     return cached(
         atlas,
         ("values", indicator, level, period),

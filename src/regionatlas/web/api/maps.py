@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import math
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from regionatlas.errors import ParameterError
-from regionatlas.web.api.deps import ERRORS, AtlasDep, MapLevel, Period, cached
+from regionatlas.web.api.deps import (
+    ERRORS,
+    AtlasDep,
+    IndicatorPath,
+    MapLevel,
+    Period,
+    cached,
+)
 from regionatlas.web.classify import METHODS, PALETTES
 
 router = APIRouter(tags=["maps"], responses=ERRORS)
@@ -16,7 +24,8 @@ router = APIRouter(tags=["maps"], responses=ERRORS)
 
 @router.get("/geometry/{level}.geojson", summary="Unit outlines of a level (WGS84, simplified)")
 def get_geometry(
-    level: Annotated[str, Path(pattern="^(land|kreis|gemeinde)$")], atlas: AtlasDep
+    level: Annotated[Literal["land", "kreis", "gemeinde"], Path(description="unit level")],
+    atlas: AtlasDep,
 ) -> Response:
     return cached(atlas, ("geometry", level), lambda: atlas.geometry(level))
 
@@ -26,15 +35,27 @@ def get_outline(atlas: AtlasDep) -> Response:
     return cached(atlas, "outline", atlas.outline)
 
 
+# a finite number: at most 15 digits before and after the point and a two-digit exponent
+NUMBER = r"-?(\d{1,15}(\.\d{0,15})?|\.\d{1,15})([eE][+-]?\d{1,2})?"
+BREAKS_PATTERN = rf"^{NUMBER}(,{NUMBER}){{0,19}}$"
+
+
 def parse_breaks(text: str | None) -> list[float] | None:
+    """Comma-separated finite numbers (NaN, inf and overflowing values such as 1e400 are
+    refused with a ParameterError)."""
     if not text:
         return None
     try:
-        return [float(x) for x in text.split(",") if x.strip()]
+        values = [float(x) for x in text.split(",") if x.strip()]
     except ValueError as exc:
         raise ParameterError(
-            f"breaks {text!r} are not numbers", value=text, expected="e.g. 1000,5000,20000"
+            "breaks are not numbers", value=text, expected="e.g. 1000,5000,20000"
         ) from exc
+    if not all(math.isfinite(v) for v in values):
+        raise ParameterError(
+            "breaks must be finite numbers", value=text, expected="e.g. 1000,5000,20000"
+        )
+    return values
 
 
 @router.get(
@@ -42,16 +63,35 @@ def parse_breaks(text: str | None) -> list[float] | None:
     summary="A classified thematic map: features with value, flag, class and colour",
 )
 def get_map(
-    indicator: str,
+    indicator: IndicatorPath,
     level: MapLevel,
     period: Period,
     atlas: AtlasDep,
-    method: Annotated[str, Query(pattern="^(" + "|".join(METHODS) + ")$")] = "quantiles",
+    method: Annotated[
+        str,
+        Query(
+            pattern="^(" + "|".join(METHODS) + ")$",
+            json_schema_extra={"enum": list(METHODS)},
+            description="classification; manual needs breaks",
+        ),
+    ] = "quantiles",
     k: Annotated[int, Query(ge=2, le=9)] = 5,
     breaks: Annotated[
-        str | None, Query(description="manual: inner breaks, comma-separated")
+        str | None,
+        Query(
+            pattern=BREAKS_PATTERN,
+            max_length=2000,
+            description="manual: inner breaks, comma-separated finite numbers",
+        ),
     ] = None,
-    scheme: Annotated[str, Query(pattern="^(" + "|".join(PALETTES) + ")$")] = "viridis",
+    scheme: Annotated[
+        str,
+        Query(
+            pattern="^(" + "|".join(PALETTES) + ")$",
+            json_schema_extra={"enum": list(PALETTES)},
+            description="colour scheme",
+        ),
+    ] = "viridis",
 ) -> Response:
     def compute() -> dict[str, Any]:
         c = atlas.classified(indicator, level, period, method, k, parse_breaks(breaks), scheme)

@@ -31,10 +31,40 @@ def leiden_answer(atlas: Atlas, level: str, period: str | None) -> tuple[Any, Ca
 
 
 # --- municipal layers (web.functional): modelled estimate unless municipal tables are imported
-MinSize = Annotated[float | None, Query(gt=0, description="LMA minimum size (residents)")]
-MinSc = Annotated[float | None, Query(gt=0, le=1, description="LMA minimum self-containment")]
-TargetSize = Annotated[float | None, Query(gt=0, description="LMA target size (residents)")]
-TargetSc = Annotated[float | None, Query(gt=0, le=1, description="LMA target self-containment")]
+MinSize = Annotated[
+    float | None,
+    Query(
+        gt=0,
+        description="LMA minimum size (residents); below target_size (default "
+        f"{functional.LMA_DEFAULTS['target_size']:g}), else 422",
+    ),
+]
+MinSc = Annotated[
+    float | None,
+    Query(
+        gt=0,
+        le=1,
+        description="LMA minimum self-containment; at most target_sc (default "
+        f"{functional.LMA_DEFAULTS['target_sc']:g}), else 422",
+    ),
+]
+TargetSize = Annotated[
+    float | None,
+    Query(
+        gt=0,
+        description="LMA target size (residents); above min_size (default "
+        f"{functional.LMA_DEFAULTS['min_size']:g}), else 422",
+    ),
+]
+TargetSc = Annotated[
+    float | None,
+    Query(
+        gt=0,
+        le=1,
+        description="LMA target self-containment; at least min_sc (default "
+        f"{functional.LMA_DEFAULTS['min_sc']:g}), else 422",
+    ),
+]
 Resolution = Annotated[float, Query(gt=0, le=10, description="Leiden resolution")]
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.web.api.deps import ERRORS, AtlasDep, js
 from regionatlas.web.atlas import Atlas
+from regionatlas.web.errors import ErrorResponse
 from regionatlas.workflows.scenario_lab import (
     GOALS,
     LEVERS,
@@ -42,13 +43,28 @@ RUN_CACHE = 32
 _RUNS_LOCK = threading.Lock()
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"
 
-router = APIRouter(tags=["scenarios"], responses=ERRORS)
+router = APIRouter(
+    tags=["scenarios"],
+    responses={
+        **ERRORS,
+        400: {"model": ErrorResponse, "description": "the body is not JSON (or not UTF-8)"},
+    },
+)
 
 
 class ScenarioRequest(BaseModel):
-    """One scenario: an example's id or a definition, plus overrides."""
+    """One scenario: an example's id or a definition (exactly one), plus overrides. A lever,
+    parameter or weight the scenario engine cannot use is answered with 422 naming it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["id"], "properties": {"id": {"type": "string"}}},
+                {"required": ["definition"], "properties": {"definition": {"type": "object"}}},
+            ]
+        },
+    )
     id: str | None = Field(None, pattern=ID_PATTERN, description="example scenario (file stem)")
     definition: dict[str, Any] | None = Field(
         None, description="a whole definition: {scenario, levers, parameters, weights}"

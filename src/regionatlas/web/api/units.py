@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -18,7 +18,9 @@ router = APIRouter(tags=["units"], responses=ERRORS)
 @router.get("/units.json", summary="All units of the atlas")
 def list_units(
     atlas: AtlasDep,
-    level: Annotated[str | None, Query(pattern="^(land|kreis|gemeinde)$")] = None,
+    level: Annotated[
+        Literal["land", "kreis", "gemeinde"] | None, Query(description="only units of this level")
+    ] = None,
 ) -> Response:
     def compute() -> list[dict[str, Any]]:
         u = atlas.units()

@@ -47,13 +47,15 @@ def definition_to_toml(definition: ScenarioDefinition) -> str:
 
 
 def save_definition(definition: ScenarioDefinition, path: str | Path) -> Path:
-    """Write the scenario to ``path`` (whole file or nothing)."""
+    """Write the scenario to ``path`` (whole file or nothing; a device, FIFO or ``-`` is
+    written in place, never replaced: regionatlas.output)."""
+    from regionatlas.output import output_path
+
     path = Path(path)
     text = definition_to_toml(definition)
     parse_definition(tomllib.loads(text), where=str(path))  # never save what cannot load
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    with output_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 
