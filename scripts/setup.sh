@@ -31,6 +31,10 @@ fi
 
 .venv/bin/regionatlas build --quiet
 echo "Region der Mitte: database at var/regionatlas.gpkg"
+# the platform (accounts, forum, events): var/platform.sqlite, migrated and seeded
+.venv/bin/regionatlas db upgrade --quiet
+.venv/bin/regionatlas platform seed --quiet
+echo "Platform: database at var/platform.sqlite (first admin: regionatlas admin create-user --email … --role admin)"
 if [ "$serve" = 1 ]; then
   exec .venv/bin/regionatlas serve --host 127.0.0.1 --port 8000
 fi

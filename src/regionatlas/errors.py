@@ -8,6 +8,9 @@
     │   ├── ParameterError           a bad parameter (negative share, k > candidates, ...)
     │   └── ScenarioError            a scenario file or its parameters are wrong
     ├── NotFoundError                unknown AGS, indicator, period, batch, scenario (404 / exit 3)
+    ├── AuthenticationError          platform: not logged in, wrong password, bad token (401)
+    │   └── ThrottledError           platform: too many attempts, account locked (429)
+    ├── ForbiddenError               platform: logged in but not allowed; bad CSRF token (403)
     ├── StoreError                   the store cannot do what was asked (500 / exit 4)
     │   └── ConflictError            e.g. rolling back a batch others depend on (409 / exit 4)
     └── DependencyError              an optional component (PostGIS, chromium) is missing (503 / 5)
@@ -111,6 +114,26 @@ class NotFoundError(RegionAtlasError):
 
     status = 404
     exit_code = 3
+
+
+class AuthenticationError(RegionAtlasError):
+    """Not logged in, wrong credentials, an invalid/expired/used token."""
+
+    status = 401
+    exit_code = 2
+
+
+class ThrottledError(AuthenticationError):
+    """Too many attempts; ``retry_after`` seconds."""
+
+    status = 429
+
+
+class ForbiddenError(RegionAtlasError):
+    """The person may not do this (role, group, owner) or the CSRF check failed."""
+
+    status = 403
+    exit_code = 2
 
 
 class StoreError(RegionAtlasError):

@@ -1,5 +1,9 @@
 """A slow, literal LMA reference for tests: recomputes every table in every iteration.
 
+It transcribes the *written* method (``find_lma(..., method="written")``); the default
+method follows the R package and is compared with R's own partitions in
+test_lma_reference_fixtures.py.
+
 Transcribes the pseudo-code of shared/design/lma-algorithm.md with the data layout of the
 reference R package (cluster-level flow table, marginals, cohesion rows in merge order)
 and shares no code with ``regionatlas.analysis.lma``. Only for tiny inputs.

@@ -98,3 +98,36 @@ def test_write_outputs_lists_every_community(tmp_path: Path) -> None:
     assert {"main_centre", "sc_supply_side", "sc_demand_side", "residents"} <= set(stats.columns)
     assert not list(tmp_path.rglob("*.tmp"))
     assert areas_table(result).equals(areas_table(result))
+
+
+def test_ids_are_ranked_as_numbers_in_the_cli_path(tmp_path: Path) -> None:
+    # "2" sends 4 to each of "9" and "10", which are alike: both ties are exactly equal
+    # and the last in rank order wins. As numbers "10" is last (as text "9" would be).
+    od = tmp_path / "OD.csv"
+    od.write_text("community_live,community_work,amount\n10,10,12\n2,2,4\n2,10,4\n9,9,12\n2,9,4\n")
+    out = tmp_path / "areas.csv"
+    args = ["--min-size", "10", "--min-sc", "0.6", "--target-size", "20", "--target-sc", "0.75"]
+    res = runner.invoke(app, ["lma", str(od), *args, "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    areas = pd.read_csv(out, dtype=str).set_index("community")["cluster"].to_dict()
+    # ranks: 2 → 1, 9 → 2, 10 → 3; 2 joins 10's area (id 3)
+    assert areas == {"2": "3", "9": "2", "10": "3"}
+
+
+def test_method_option_written_drops_amount_0_links(tmp_path: Path) -> None:
+    # the constructed input of docs/lma-reference-differences.md, point 2
+    od = tmp_path / "OD.csv"
+    rows = ["1,1,5", "2,5,1", "3,3,100", "3,4,3", "4,4,5", "5,1,30", "5,2,3", "5,4,0", "5,5,1"]
+    od.write_text("community_live,community_work,amount\n" + "\n".join(rows) + "\n")
+    args = ["--min-size", "900", "--min-sc", "0.3", "--target-size", "1000", "--target-sc", "0.9"]
+    got = {}
+    for method in ("reference", "written"):
+        out = tmp_path / f"{method}.csv"
+        res = runner.invoke(app, ["lma", str(od), *args, "--method", method, "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        got[method] = pd.read_csv(out, dtype=str).set_index("community")["status"].to_dict()
+    assert set(got["reference"].values()) == {"lma"}
+    assert [c for c, s in got["written"].items() if s == "not_assigned"] == ["1", "2", "5"]
+    res = runner.invoke(app, ["lma", str(od), "--method", "clean", "-o", str(tmp_path / "x")])
+    assert res.exit_code == 2
+    assert "reference, written" in flat(res.output)

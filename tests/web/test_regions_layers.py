@@ -250,7 +250,12 @@ def test_page_shows_basis_assumption_and_switch(rc, lang, label):
     texts = catalogue(lang)
     note = getattr(national_employment_rate(), f"note_{lang}")
     assert texts[f"regions_layers.{label}"] in html
-    assert note in html
+    # the page labels the assumption itself, so the note appears without its own label,
+    # and the label appears once ("Annahme: Annahme:" was a visible duplication)
+    own_label, text = note.split(":", 1)
+    assert text.strip() in html
+    assert f"{own_label}: {own_label}:" not in html
+    assert f"<strong>{texts['regions_layers.assumption']}:</strong> {text.strip()}" in html
     for layer in ("lma", "leiden", "catchments", "central_places"):
         assert f'name="layer" value="{layer}"' in html
         assert texts[f"regions_layers.{layer}"] in html

@@ -1,9 +1,9 @@
 """Labour-market areas (LMA): the Eurostat/ISTAT algorithm, fast and deterministic.
 
 Specification: ``shared/design/lma-algorithm.md`` (the method of the R package
-LabourMarketAreas v3.4, ``findClusters``). This module implements the *clean* variant the
-specification asks for: after a member leaves a multi-community cluster the rest of the
-cluster is re-aggregated at once.
+LabourMarketAreas v3.4, ``findClusters``). By default the result is the package's
+partition (checked against R by ``benchmarks/lma_vs_reference.py`` and the fixtures in
+``tests/data/lma_reference``); the clean written method is ``method="written"``.
 
 Entry point: :func:`find_lma` (pure: a flow table in, an :class:`LmaResult` out).
 
@@ -15,15 +15,21 @@ deletion for the argmin (exact ties -> smallest id, as the heap orders tuples). 
 between a community and candidate clusters are aggregated from the community's flow
 lists, so no cluster-level flow table is rebuilt. Overall O(moves × degree × log).
 
-Decisions where the specification leaves room (documented in ``LmaResult`` too):
+Where the reference R package departs from the written method, its behaviour is the
+default (``method="reference"``); ``method="written"`` keeps the clean method. The
+points are marked ``REFERENCE:`` in :mod:`regionatlas.analysis.lma_engine` and listed,
+each with the input that shows it, in ``docs/lma-reference-differences.md``:
 
-* Rows with ``amount == 0`` are dropped first (a zero flow is no link).
-* In the type-D loop the next community handled is the lowest-``V`` *freed member*
-  (most negative temporary id on exact ties). The reference takes the global argmin and,
-  when that is a positive cluster, behaves erratically (specification: "effectively
-  buggy"); handling freed members only treats each of them exactly once.
-* Reserve-list entries of types E/F name the community actually handled (the reference
-  prints the community of the same rank in its ranking, which can differ).
+* community ids are ranked by their integer value when all are digit strings (as the
+  reference, which requires integer ids), else as text;
+* rows with ``amount == 0`` stay and are links (tie 0); the written method drops them;
+* a multi-community cluster left after a link-branch step keeps its validity as the
+  minimum over its unaggregated rows for one iteration; the written method re-aggregates;
+* type-D rounds take the global argmin (ordinary clusters included); the written method
+  handles the freed members only.
+
+Reserve-list entries of types E/F name the community actually handled (the reference
+prints the community of the same rank in its ranking, which can differ).
 """
 
 from __future__ import annotations
@@ -34,7 +40,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from regionatlas.analysis.lma_engine import RESERVE, LmaConvergenceError, LmaEngine, run_engine
+from regionatlas.analysis.lma_engine import (
+    METHODS,
+    RESERVE,
+    LmaConvergenceError,
+    LmaEngine,
+    run_engine,
+)
 from regionatlas.analysis.lma_params import LmaParams, validity
 from regionatlas.analysis.lma_stats import lma_statistics
 from regionatlas.errors import ParameterError
@@ -215,22 +227,46 @@ def _state(
     return LmaState(cl, lw, marg)
 
 
+def _ranked_ids(ids: np.ndarray) -> np.ndarray:
+    """Community ids in the order of their internal rank.
+
+    REFERENCE: the reference requires integer ids and ranks them as numbers; ids read
+    from a CSV are text, so digit strings are ranked by their integer value ("43" before
+    "113"; ties such as "7"/"007" by the text). Other ids are ranked as text.
+    Input that shows it: tests/data/lma_reference/c_numeric_id_order (docs/
+    lma-reference-differences.md, point 1)."""
+    uniq = pd.unique(ids)
+    if len(uniq) and all(isinstance(v, str) and v.isdigit() and v.isascii() for v in uniq):
+        return np.array(sorted(uniq, key=lambda v: (int(v), v)), dtype=object)
+    return np.array(sorted(uniq), dtype=object)
+
+
 def find_lma(
-    flows: pd.DataFrame, params: LmaParams, *, max_iterations: int | None = None
+    flows: pd.DataFrame,
+    params: LmaParams,
+    *,
+    method: str = "reference",
+    max_iterations: int | None = None,
 ) -> LmaResult:
     """Delineate labour-market areas from an OD table.
 
     ``flows`` has columns community_live, community_work, amount (non-negative integers;
     self-flows included; each pair at most once). Community ids are strings (AGS) or
     integers and are kept in the output. Deterministic: the same table in any row order
-    gives the same result.
+    gives the same result. ``method``: "reference" (the partition of the R package
+    LabourMarketAreas 3.4) or "written" (the clean method of the specification).
     """
     if not isinstance(params, LmaParams):
         raise ParameterError("params must be an LmaParams")
+    if method not in METHODS:
+        raise ParameterError(f"LMA method must be one of {', '.join(METHODS)}, got {method!r}")
     df = _check_flows(flows)
     both = np.concatenate([df["community_live"].to_numpy(), df["community_work"].to_numpy()])
-    all_ids = np.array(sorted(pd.unique(both)), dtype=object)
-    df = df[df["amount"] > 0]
+    all_ids = _ranked_ids(both)
+    if method == "written":
+        # REFERENCE: the reference keeps amount-0 rows as links (tie 0); input
+        # c_zero_row_link (docs/lma-reference-differences.md, point 2)
+        df = df[df["amount"] > 0]
     n_all = len(all_ids)
     index = pd.Index(all_ids, dtype=object)
     live_all = index.get_indexer(df["community_live"].to_numpy()).astype(np.int64)
@@ -244,7 +280,7 @@ def find_lma(
     recode[alive] = np.arange(n)
     live, work, amount = recode[live_all[rows]], recode[work_all[rows]], amt_all[rows]
 
-    eng = LmaEngine(n, live, work, amount, params)
+    eng = LmaEngine(n, live, work, amount, params, method)
     limit = max_iterations if max_iterations is not None else 50 * n + 1000
     reserve, iterations, before = run_engine(eng, limit)
 

@@ -69,6 +69,16 @@ def register(app: typer.Typer) -> None:
                 "--units", help="known community ids (one per line or CSV column community)"
             ),
         ] = None,
+        method: Annotated[
+            str,
+            typer.Option(
+                "--method",
+                help="reference: the partition of the R package LabourMarketAreas 3.4 "
+                "(default); written: the clean written method (split clusters "
+                "re-aggregated, type-D rounds over the freed communities only, amount-0 "
+                "rows are no links); see docs/lma-reference-differences.md",
+            ),
+        ] = "reference",
         leiden: Annotated[
             bool, typer.Option("--leiden", help="also run Leiden and compare both partitions")
         ] = False,
@@ -94,7 +104,7 @@ def register(app: typer.Typer) -> None:
         params = LmaParams(min_size, min_sc, target_size, target_sc)
         known = read_units(units) if units is not None else None
         flows = read_od_csv(od_csv, units=known)
-        result = find_lma(flows, params)
+        result = find_lma(flows, params, method=method)
         comparison = None
         if leiden:
             from regionatlas.analysis.communities import flow_modularity, leiden_communities

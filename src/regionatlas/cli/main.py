@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "regionatlas.cli.lma_cmd",
     "regionatlas.cli.scenario_cmds",
     "regionatlas.cli.web_cmds",
+    "regionatlas.cli.platform_cmds",
+    "regionatlas.cli.survey_cmds",
 )
 
 # a module that fails to import is an error (never a silently missing command)

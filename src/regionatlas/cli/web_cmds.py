@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from regionatlas.cli.common import DatabaseUrlOption, DbOption, QuietOption, out, user_errors
+from regionatlas.cli.platform_cmds import PlatformUrlOption
 
 RegionOpt = Annotated[
     Path | None,
@@ -43,6 +44,7 @@ def register(app: typer.Typer) -> None:
                 "to the GeoPackage, else var/cache)",
             ),
         ] = None,
+        platform_url: PlatformUrlOption = None,
     ) -> None:
         """Atlas im Browser – serve the web atlas and its JSON API (docs at /api/docs)."""
         import uvicorn
@@ -50,9 +52,14 @@ def register(app: typer.Typer) -> None:
         from regionatlas.settings import load_settings
         from regionatlas.store import open_store
         from regionatlas.web.app import create_app
+        from regionatlas.web.platform.context import PlatformConfig
 
-        settings = load_settings(db=db, database_url=database_url, cache_dir=cache_dir)
+        settings = load_settings(
+            db=db, database_url=database_url, platform_url=platform_url, cache_dir=cache_dir
+        )
         open_store(settings.database_url, create=False).close()  # fail early, clearly
+        platform = PlatformConfig.from_settings(settings)
+        platform.db.upgrade()  # the platform schema is current before the first request
         out.print(f"regionatlas: http://{host}:{port}/  (API docs: /api/docs)")
         chosen = _region(region, all_units)
         if workers > 1:  # worker processes import the app; pass the choices on
@@ -62,6 +69,8 @@ def register(app: typer.Typer) -> None:
             os.environ["REGIONATLAS_REGION"] = "all" if chosen is None else str(chosen)
             if settings.cache_dir is not None:
                 os.environ["REGIONATLAS_CACHE_DIR"] = str(settings.cache_dir)
+            if platform_url:
+                os.environ["REGIONATLAS_PLATFORM_URL"] = platform_url
             uvicorn.run(
                 "regionatlas.web.asgi:app",
                 host=host,
@@ -70,7 +79,7 @@ def register(app: typer.Typer) -> None:
                 log_level="warning",
             )
         else:
-            app = create_app(settings.database_url, chosen, settings.cache_dir)
+            app = create_app(settings.database_url, chosen, settings.cache_dir, platform=platform)
             uvicorn.run(app, host=host, port=port, log_level="warning")
 
     @app.command("export-static")

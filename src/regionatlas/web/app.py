@@ -18,6 +18,7 @@ from regionatlas.settings import DEFAULT_REGION
 from regionatlas.web import errors
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.http_headers import ApiETag, HeadAsGet, SecurityHeaders, code_version
+from regionatlas.web.platform.context import PlatformConfig
 from regionatlas.web.response_cache import ResponseCache
 from regionatlas.web.static_files import PrecompressedStatic
 
@@ -53,6 +54,7 @@ def create_app(
     region_file: Path | None = DEFAULT_REGION,
     cache_dir: Path | None = None,
     warm: bool = True,
+    platform: PlatformConfig | None = None,
 ) -> FastAPI:
     """The atlas app for the store at ``store_url`` (GeoPackage path or PostgreSQL URL).
 
@@ -105,6 +107,10 @@ def create_app(
     app.mount("/static", static, name="static")
     app.include_router(api_router, prefix=API_PREFIX)
     app.include_router(pages_router)
+    if platform is not None:
+        from regionatlas.web.platform import install
+
+        install(app, platform)
 
     @app.get(f"{API_PREFIX}/openapi.json", include_in_schema=False)
     def openapi_v1() -> JSONResponse:

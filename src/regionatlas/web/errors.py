@@ -75,7 +75,10 @@ def install(app: FastAPI) -> None:
         if exc.status >= 500:
             log.error("%s: %s", type(exc).__name__, exc.message)
         d = exc.to_dict()
-        return _respond(request, exc.status, error_body(d["type"], d["message"], d["details"]))
+        response = _respond(request, exc.status, error_body(d["type"], d["message"], d["details"]))
+        if "retry_after" in exc.details:  # throttled logins (429) say when to try again
+            response.headers["Retry-After"] = str(exc.details["retry_after"])
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

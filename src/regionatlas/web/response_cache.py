@@ -1,13 +1,14 @@
 """Whole GET answers kept per store version, served without routing (an in-process reverse
 proxy cache in front of the app).
 
-Every answer of the atlas is a function of its URL, whether the client accepts gzip, and the
-store's batches — so a repeated request gets the bytes sent last time, as long as the store
-version is the same. Only 200 answers to GET requests outside ``/static`` are kept (a request with
-``If-None-Match`` goes through to the ETag middleware, which answers 304) (static
-files have their own precompressed handling), up to ``max_bytes`` in total, least recently
-used first out. The store check (``Atlas.refresh``, at most every 2 s) runs here too, so a
-new import or a rollback is seen before an old answer is sent.
+Every anonymous answer of the atlas is a function of its URL, whether the client accepts
+gzip, and the store's batches — so a repeated request gets the bytes sent last time, as long
+as the store version is the same. Kept: 200 answers to GET requests outside ``/static``
+(static files have their own precompressed handling), up to ``max_bytes`` in total, least
+recently used first out. Never kept: requests with a cookie or credentials (the platform's
+signed-in users), answers setting a cookie; a request with ``If-None-Match`` goes through to
+the ETag middleware (304). The store check (``Atlas.refresh``, at most every 2 s) runs here
+too, so a new import or a rollback is seen before an old answer is sent.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ class ResponseCache:
             or scope["method"] != "GET"
             or scope["path"].startswith("/static/")
             or _header(scope, b"if-none-match") is not None  # the ETag middleware answers 304
+            or _header(scope, b"cookie") is not None  # a signed-in user's answers are theirs
+            or _header(scope, b"authorization") is not None
         ):
             await self.app(scope, receive, send)
             return
@@ -68,6 +71,9 @@ class ResponseCache:
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                if b"set-cookie" in names:  # per-user: never kept
+                    start["status"] = -1
             elif message["type"] == "http.response.body" and start.get("status") == 200:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):

@@ -1,4 +1,9 @@
-"""Message catalogues (one TOML file per language) and the translator the templates use."""
+"""Message catalogues and the translator the templates use.
+
+One TOML file per language (``de.toml``, ``en.toml``) plus any number of area files
+``de.<area>.toml`` / ``en.<area>.toml`` (e.g. ``de.platform.toml``) merged into it; a key
+defined twice is an error.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +35,15 @@ def catalogue(lang: str) -> dict[str, str]:
     """All messages of one language as ``{"section.key": text}``."""
     if lang not in LANGUAGES:
         raise NotFoundError(f"unknown language {lang!r}", value=lang, expected=", ".join(LANGUAGES))
-    with open(_DIR / f"{lang}.toml", "rb") as fh:
-        return _flatten(tomllib.load(fh))
+    out: dict[str, str] = {}
+    for path in [_DIR / f"{lang}.toml", *sorted(_DIR.glob(f"{lang}.*.toml"))]:
+        with open(path, "rb") as fh:
+            part = _flatten(tomllib.load(fh))
+        twice = set(out) & set(part)
+        if twice:
+            raise KeyError(f"{path.name} defines keys again: {sorted(twice)[:5]}")
+        out.update(part)
+    return out
 
 
 class Translator:

@@ -89,6 +89,7 @@ def page(
         "other_url": f"{base}{other}/{path}",
         "region": atlas.region_name[lang],
         "attributions": atlas.attributions(),
+        "platform_enabled": getattr(atlas, "platform_enabled", False),
         "num": lambda v, d=None: format_number(v, lang, d),
         "unit_label": lambda u: unit_label(u, lang),
         "source_kind": lambda text: source_kind(text, lang),

@@ -1,0 +1,213 @@
+"""Per-request plumbing: ``CtxDep`` gives a route one database transaction, the visitor,
+CSRF protection and rendering.
+
+* The session cookie ``ra_session`` holds a random token; the table holds its hash.
+* CSRF: every POST must carry ``csrf_token`` (form field) or ``X-CSRF-Token`` (header). A
+  logged-in visitor's token is stored with the session; anonymous forms (login, reset) use a
+  double-submit cookie ``ra_csrf``. A missing or wrong token is 403 and nothing is changed.
+* The transaction commits when the route returns normally and rolls back on any error, so a
+  refused request changes nothing.
+* Public pages for visitors without login are cached per (language, path, query) and
+  version: ``if (hit := ctx.cached()): return hit`` first, ``ctx.render(..., cache=True)``
+  last. The version is the newest audit-log id, so any audited change anywhere (in any worker
+  process: it is read from the database) invalidates every cached page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from regionatlas.errors import AuthenticationError, ForbiddenError, InputError
+from regionatlas.platform import accounts, security
+from regionatlas.platform.accounts import SESSION_MAX
+from regionatlas.platform.models import Account, AuditEntry, WebSession
+from regionatlas.web.pages.render import check_lang, page
+from regionatlas.web.platform.context import PlatformConfig
+
+SESSION_COOKIE = "ra_session"
+CSRF_COOKIE = "ra_csrf"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# no caching of personal pages by browsers or proxies; CSP, framing and the other security
+# headers come from the app's SecurityHeaders middleware (web/http_headers.py)
+SECURITY_HEADERS = (("Cache-Control", "no-store"),)
+
+
+@dataclass
+class Ctx:
+    request: Request
+    s: Session
+    lang: str
+    platform: PlatformConfig
+    account: Account | None = None
+    web_session: WebSession | None = None
+    csrf: str = ""
+    form: FormData | None = None
+    cookies: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    _cache: tuple[tuple, int] | None = None  # (key, version) of a cacheable request
+
+    # -- who ----------------------------------------------------------------------------------
+    def require_login(self) -> Account:
+        if self.account is None:
+            raise AuthenticationError("please log in first", i18n="platform.err_login_required")
+        return self.account
+
+    def require_admin(self) -> Account:
+        account = self.require_login()
+        if not account.is_admin:
+            raise ForbiddenError("only administrators may do this", i18n="platform.err_admin_only")
+        return account
+
+    @property
+    def ip(self) -> str:
+        return self.request.client.host if self.request.client else "unknown"
+
+    # -- input --------------------------------------------------------------------------------
+    def field(self, name: str, *, required: bool = True, max_len: int = 200) -> str:
+        value = self.form.get(name) if self.form is not None else None
+        if value is None or not isinstance(value, str):
+            value = ""
+        value = value.replace("\x00", "").strip()
+        if required and not value:
+            raise InputError(f"the field {name!r} is required", field=name)
+        if len(value) > max_len:
+            raise InputError(
+                f"the field {name!r} is too long ({len(value)} > {max_len} characters)",
+                field=name,
+            )
+        return value
+
+    def flag(self, name: str) -> bool:
+        return self.form is not None and self.form.get(name) in ("on", "1", "true")
+
+    # -- public page cache --------------------------------------------------------------------
+    def cached(self) -> Response | None:
+        """The cached page for an anonymous GET, or None (then the route renders it)."""
+        if self.account is not None or self.request.method != "GET":
+            return None
+        version = self.s.scalar(select(func.max(AuditEntry.id))) or 0
+        from regionatlas.web.platform.page_cache import cache_key
+
+        key = cache_key(
+            self.request.scope["path"], self.request.scope["query_string"].decode("latin-1")
+        )
+        self._cache = (key, version)
+        body = self.platform.cache_get(key, version)
+        return None if body is None else self.finish(HTMLResponse(body))
+
+    # -- output -------------------------------------------------------------------------------
+    def render(
+        self, template: str, path: str, status: int = 200, cache: bool = False, **context: Any
+    ) -> Response:
+        body = page(
+            self.request,
+            f"platform/{template}",
+            self.lang,
+            path,
+            self.request.app.state.atlas,
+            account=self.account,
+            csrf=self.csrf,
+            **context,
+        )
+        response = HTMLResponse(body, status_code=status)
+        if cache and status == 200 and self._cache is not None:
+            self.platform.cache_put(*self._cache, bytes(response.body))
+        return self.finish(response)
+
+    def redirect(self, path: str) -> Response:
+        """303 to ``/{lang}/platform/{path}`` after a successful POST."""
+        return self.finish(RedirectResponse(f"/{self.lang}/platform/{path}", status_code=303))
+
+    def finish(self, response: Response) -> Response:
+        self.s.commit()
+        for name, value, opts in self.cookies:
+            if value:
+                response.set_cookie(name, value, **opts)
+            else:
+                response.delete_cookie(name, path="/")
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
+        return response
+
+    def set_session_cookie(self, token: str | None) -> None:
+        opts = {
+            "httponly": True,
+            "samesite": "lax",
+            "secure": self.platform.secure_cookies,
+            "path": "/",
+            "max_age": int(SESSION_MAX.total_seconds()),
+        }
+        self.cookies.append((SESSION_COOKIE, token or "", opts))
+
+
+async def _form(request: Request) -> AsyncIterator[FormData | None]:
+    if request.method in SAFE_METHODS:
+        yield None
+        return
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        cfg: PlatformConfig = request.app.state.platform
+        length = int(request.headers.get("content-length") or 0)
+        if length > cfg.max_upload + 64 * 1024:
+            raise InputError(
+                f"request too large ({length} bytes; at most {cfg.max_upload} per file)",
+                expected=f"<= {cfg.max_upload} bytes",
+            )
+        form = await request.form(max_files=1, max_fields=50)
+        try:
+            yield form
+        finally:
+            await form.close()  # uploaded files are spooled to temporary files
+        return
+    yield None
+
+
+def get_ctx(
+    request: Request, lang: str, form: Annotated[FormData | None, Depends(_form)]
+) -> Iterator[Ctx]:
+    cfg: PlatformConfig = request.app.state.platform
+    check_lang(lang)
+    with cfg.db.session() as s:
+        ctx = Ctx(request=request, s=s, lang=lang, platform=cfg, form=form)
+        found = accounts.session_for(s, request.cookies.get(SESSION_COOKIE))
+        if found:
+            ctx.web_session, ctx.account = found
+            s.info["actor_id"] = ctx.account.id
+            ctx.csrf = ctx.web_session.csrf_token
+        else:
+            cookie = request.cookies.get(CSRF_COOKIE, "")
+            ctx.csrf = cookie if 20 <= len(cookie) <= 100 else security.new_token()
+            if ctx.csrf != cookie:
+                ctx.cookies.append(
+                    (
+                        CSRF_COOKIE,
+                        ctx.csrf,
+                        {
+                            "httponly": True,
+                            "samesite": "strict",
+                            "path": "/",
+                            "secure": cfg.secure_cookies,
+                        },
+                    )
+                )
+        if request.method not in SAFE_METHODS:
+            sent = (form.get("csrf_token") if form is not None else None) or request.headers.get(
+                "x-csrf-token", ""
+            )
+            expected = ctx.csrf if found else request.cookies.get(CSRF_COOKIE, "")
+            if not (isinstance(sent, str) and expected and security.same(sent, expected)):
+                raise ForbiddenError(
+                    "missing or wrong CSRF token; reload the page and try again",
+                    i18n="platform.err_csrf",
+                )
+        yield ctx
+
+
+CtxDep = Annotated[Ctx, Depends(get_ctx)]

@@ -1,0 +1,110 @@
+"""The platform in Debian's chromium: axe-core finds no WCAG violations on the main pages,
+login and posting work with the keyboard, the maps draw their points."""
+
+from __future__ import annotations
+
+import pytest
+from platform_helpers import PASSWORD
+
+from regionatlas.web.serving import serving
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live(web_store, region_file, tmp_path_factory):
+    from regionatlas.platform import accounts, actors, forum
+    from regionatlas.platform.db import Database
+    from regionatlas.platform.mail import Mailer
+    from regionatlas.platform.models import Site
+    from regionatlas.platform.seed import seed
+    from regionatlas.web.app import create_app
+    from regionatlas.web.platform.context import PlatformConfig
+
+    d = tmp_path_factory.mktemp("live")
+    db = Database(f"sqlite:///{d / 'p.sqlite'}")
+    db.upgrade()
+    with db.session() as s:
+        seed(s)
+        a = accounts.create_account(s, "browser@example.org", "Bea", password=PASSWORD)
+        g = forum.group_by_slug(s, "regionalplanung")
+        forum.set_member(s, g, a, "editor")
+        forum.create_thread(s, a, g, "Erstes Thema", "Hallo **Region**")
+        actors.create(
+            s,
+            a,
+            actors.validate(
+                {"name": "Stadt Kassel", "kind": "municipality", "ags": "06611000"},
+                lambda ags: True,
+            ),
+        )
+        s.add(Site(kind="coworking", name="CoWork Calden", ags="06633003"))
+    app = create_app(
+        str(web_store),
+        region_file,
+        platform=PlatformConfig(db=db, mailer=Mailer(port=1), uploads_dir=d / "u"),
+    )
+    with serving(app) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/de/platform/",
+        "/en/platform/groups/",
+        "/de/platform/groups/regionalplanung/",
+        "/de/platform/threads/1/",
+        "/en/platform/actors/",
+        "/de/platform/events/",
+        "/en/platform/timeline/",
+        "/de/platform/dkz/",
+        "/de/platform/dkz/sites/",
+        "/de/platform/login/",
+        "/en/platform/dkz/contact/",
+    ],
+)
+def test_axe_no_violations(page, live, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(live + path)
+    if "actors" in path or "sites" in path:
+        page.wait_for_selector("#platform-map canvas", timeout=20_000)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_keyboard_login_and_post(page, live):
+    page.goto(live + "/de/platform/login/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.focus("#email")
+    page.keyboard.type("browser@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/platform/account/")
+    page.goto(live + "/de/platform/groups/regionalplanung/")
+    page.focus("#title")
+    page.keyboard.type("Per Tastatur")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Beitrag mit @browser")
+    page.locator("form[action$='/threads'] button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/platform/threads/*/")
+    assert "Beitrag mit @browser" in page.inner_text("main")
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)  # the logged-in thread page with its forms
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_actor_map_draws_points(page, live):
+    page.goto(live + "/de/platform/actors/")
+    page.wait_for_selector("#platform-map canvas", timeout=20_000)
+    page.wait_for_function(
+        "fetch('/de/platform/actors/map.geojson').then(r => r.json())"
+        ".then(j => j.features.length === 1)",
+        timeout=10_000,
+    )
+    assert "Stadt Kassel" in page.inner_text("table")
