@@ -59,3 +59,11 @@ def test_gzip_and_plain_answers_are_kept_apart(client):
     assert packed.headers.get("content-encoding") == "gzip"
     assert "content-encoding" not in plain.headers
     assert packed.json() == plain.json()
+
+
+def test_requests_with_cookies_are_never_kept(app, client):
+    cache = _cache(app)
+    before = len(cache._entries)
+    r = client.get("/api/v1/indicators.json?x=cookie", headers={"Cookie": "session=abc"})
+    assert r.status_code == 200
+    assert len(cache._entries) == before  # a signed-in user's answer is not shared
