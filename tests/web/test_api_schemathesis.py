@@ -33,7 +33,8 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 # Operations whose rules span several fields (documented in their descriptions, not
 # expressible as one parameter's schema): min_size < target_size and min_sc <= target_sc of
-# the LMA; a scenario definition's levers and parameters, checked by the scenario engine.
+# the LMA; a corridor's two different ends; a scenario definition's levers and parameters,
+# checked by the scenario engine.
 # Schema-valid requests may get the documented 422 there; every other check still applies.
 CROSS_FIELD_RULES = {
     "GET /api/v1/regions/functional/lma.json",
@@ -41,6 +42,7 @@ CROSS_FIELD_RULES = {
     "POST /api/v1/scenarios/run.json",
     "POST /api/v1/scenarios/compare.json",
     "POST /api/v1/scenarios/export.{fmt}",
+    "GET /api/v1/briefs/corridor/{a}/{b}.json",
 }
 
 

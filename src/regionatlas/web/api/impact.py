@@ -62,7 +62,11 @@ def toolkit_entry(tool_id: ToolId) -> Response:
     return js({lang: entry_payload(e) for lang, e in tk[tool_id].items()})
 
 
-@router.get("/briefs/corridor/{a}/{b}.json", summary="Argumentation brief for a corridor")
+@router.get(
+    "/briefs/corridor/{a}/{b}.json",
+    summary="Argumentation brief for a corridor",
+    description="A corridor between two different places: `a` and `b` must differ (422).",
+)
 def corridor(a: AgsPath, b: AgsPath, atlas: AtlasDep) -> Response:
     return js(impact.corridor_brief(atlas, a, b))
 
