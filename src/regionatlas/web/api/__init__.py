@@ -13,9 +13,21 @@ from regionatlas.web.api import (
     maps,
     regions,
     scenarios,
+    surveys,
     units,
 )
 
 router = APIRouter()
-for _module in (units, indicators, maps, labels, flows, regions, scenarios, downloads, about):
+for _module in (
+    units,
+    indicators,
+    maps,
+    labels,
+    flows,
+    regions,
+    scenarios,
+    surveys,
+    downloads,
+    about,
+):
     router.include_router(_module.router)
