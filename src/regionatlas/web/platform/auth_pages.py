@@ -143,7 +143,12 @@ def account_delete(ctx: CtxDep):
             i18n="platform.err_wrong_password",
         )
     if ctx.field("confirm", max_len=20) != "DELETE":
-        raise InputError("type DELETE to confirm", field="confirm", expected="DELETE")
+        raise InputError(
+            "type DELETE to confirm",
+            field="confirm",
+            expected="DELETE",
+            i18n="platform.err_confirm_delete",
+        )
     transfer.delete_person(ctx.s, account.id)
     ctx.set_session_cookie(None)
     return ctx.redirect("")

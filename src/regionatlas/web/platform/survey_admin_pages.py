@@ -211,7 +211,15 @@ def admin_settings(slug: str, ctx: CtxDep):
 def admin_definition(slug: str, ctx: CtxDep):
     ctx.require_admin()
     survey = service.get(ctx.s, slug)
-    service.set_definition(ctx.s, survey, ctx.field("definition", max_len=200_000))
+    try:
+        service.set_definition(ctx.s, survey, ctx.field("definition", max_len=200_000))
+    except InputError as exc:
+        if "i18n" in exc.details:
+            raise
+        # a parse error of the TOML names file, line and column: shown as it is, introduced
+        # in the page's language
+        details = {**exc.details, "problem": exc.message, "i18n": "platform.err_definition"}
+        raise InputError(exc.message, **details) from exc
     return ctx.redirect(f"surveys/{survey.slug}/admin/?message=saved")
 
 
