@@ -5,6 +5,7 @@ from regionatlas.platform.models.accounts import (
     Account,
     AccountToken,
     LoginAttempt,
+    RequestLog,
     WebSession,
 )
 from regionatlas.platform.models.actors import (
@@ -64,6 +65,7 @@ __all__ = [
     "OrganisationMember",
     "Post",
     "Report",
+    "RequestLog",
     "Site",
     "Survey",
     "SurveyFreeText",
