@@ -62,6 +62,7 @@ def live(web_store, region_file, tmp_path_factory):
         "/de/platform/dkz/sites/",
         "/de/platform/login/",
         "/en/platform/dkz/contact/",
+        "/de/platform/goals/",
     ],
 )
 def test_axe_no_violations(page, live, path):
@@ -108,3 +109,18 @@ def test_actor_map_draws_points(page, live):
         timeout=10_000,
     )
     assert "Stadt Kassel" in page.inner_text("table")
+
+
+def test_goal_forms_axe_clean_for_an_editor(page, live):
+    """The goal and evaluation forms an editor sees (issue #14) pass axe-core."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(live + "/de/platform/login/")
+    page.fill("#email", "browser@example.org")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/platform/account/")
+    page.goto(live + "/de/platform/goals/")
+    assert page.locator('form[action$="/platform/goals/"]').count() == 1
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

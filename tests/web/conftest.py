@@ -60,3 +60,43 @@ def browser_context_args():
     # bypass_csp: Playwright's wait_for_function evaluates strings, which the app's CSP
     # (script-src 'self', no eval) forbids; test_browser_csp.py runs with the CSP enforced
     return {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE", "bypass_csp": True}
+
+
+BUNDLE_BUILD = """
+import sys
+from regionatlas.workflows.ingest.build import build_region
+from regionatlas.region import load_region
+from regionatlas.settings import DEFAULT_REGION
+from regionatlas.store import open_store
+
+store = open_store(sys.argv[1])
+try:
+    build_region(store, load_region(DEFAULT_REGION))
+finally:
+    store.close()
+"""
+
+
+@pytest.fixture(scope="session")
+def bundle_db(tmp_path_factory) -> Path:
+    """The Region der Mitte built from the shipped bundle, in a fresh interpreter (the build
+    forks workers; this session runs server threads)."""
+    import subprocess
+
+    path = tmp_path_factory.mktemp("bundle") / "atlas.gpkg"
+    done = subprocess.run(
+        [sys.executable, "-c", BUNDLE_BUILD, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return path
+
+
+@pytest.fixture(scope="session")
+def bundle_app(bundle_db):
+    from regionatlas.settings import DEFAULT_REGION
+    from regionatlas.web.app import create_app
+
+    return create_app(str(bundle_db), DEFAULT_REGION)

@@ -233,6 +233,14 @@ BAD = [
     ("/downloads/indicator/nope/kreis/latest.csv", 404),
     ("/downloads/flows/kreis/1999-01-01.csv", 404),
     ("/nothing-here.json", 404),
+    ("/toolkit/nope.json", 404),
+    ("/toolkit/Bad_Id.json", 422),
+    ("/goals/nope.json", 404),
+    ("/briefs/09162000.json", 404),
+    ("/briefs/0661.json", 422),
+    ("/briefs/lma/0.json", 422),
+    ("/briefs/06611000.fr.pdf", 422),
+    ("/briefs/corridor/06611000/06611000.json", 422),
 ]
 
 
@@ -251,6 +259,7 @@ def test_openapi_lists_every_route(client):
         about,
         downloads,
         flows,
+        impact,
         indicators,
         labels,
         maps,
@@ -263,7 +272,18 @@ def test_openapi_lists_every_route(client):
     documented = set(spec["paths"])
     routes = {
         API + r.path
-        for m in (about, downloads, flows, indicators, labels, maps, regions, scenarios, units)
+        for m in (
+            about,
+            downloads,
+            flows,
+            impact,
+            indicators,
+            labels,
+            maps,
+            regions,
+            scenarios,
+            units,
+        )
         for r in m.router.routes
     }
     assert len(routes) >= 20

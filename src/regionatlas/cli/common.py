@@ -30,7 +30,7 @@ DatabaseUrlOption = Annotated[
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only results")]
 RegionFileOption = Annotated[
     Path | None,
-    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+    typer.Option("--region", help="Region definition (default: the shipped Region der Mitte)"),
 ]
 
 # the four parameters of the labour-market-area method (defaults: analysis.lma_params)

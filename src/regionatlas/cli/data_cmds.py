@@ -26,7 +26,7 @@ from regionatlas.store.base import BatchInfo, ImportResult, Store
 
 RegionOption = Annotated[
     Path | None,
-    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+    typer.Option("--region", help="Region definition (default: the shipped Region der Mitte)"),
 ]
 
 
@@ -86,6 +86,26 @@ def _import_with_progress(
         return import_files(store, paths, fmt, on_file=lambda _d, _r: progress.advance(task))
 
 
+def _refresh_monitoring(store: Store, region, quiet: bool) -> None:
+    """The build/import hook: recompute goal progress and intervention effects from the
+    store and save them (workflows.monitoring); a goal that no longer fits the data is
+    reported, the import itself stands."""
+    from regionatlas.errors import RegionAtlasError
+    from regionatlas.workflows.monitoring import refresh_after_import
+
+    try:
+        payload = refresh_after_import(store, region)
+    except RegionAtlasError as exc:
+        console.print(f"[bold red]Monitoring:[/] {exc.message}", highlight=False)
+        return
+    if not quiet:
+        n = sum(len(g["indicators"]) for g in payload["goals"])
+        out.print(
+            f"Monitoring: {len(payload['goals'])} Ziele / goals, {n} Indikatoren / indicators, "
+            f"{len(payload['interventions'])} Maßnahmen / interventions neu berechnet / recomputed"
+        )
+
+
 def build(
     region: RegionOption = None,
     db: DbOption = None,
@@ -102,6 +122,7 @@ def build(
     with opened_store(db, database_url) as store, _progress(quiet) as progress:
         task = progress.add_task("Importieren / importing", total=None)
         report = build_region(store, reg, on_file=lambda _d, _r: progress.advance(task))
+        _refresh_monitoring(store, reg, quiet)
     if not quiet:
         new = [r.batch for r in report.created]
         out.print(_batch_table(new, f"{reg.name_de}: {len(new)} neue Batches / new batches"))
@@ -123,6 +144,11 @@ def import_(
     """Dateien importieren – import files, one batch each (all or nothing per file)."""
     with opened_store(db, database_url) as store:
         results = _import_with_progress(store, files, format, quiet)
+        from regionatlas.region import load_region
+        from regionatlas.settings import load_settings
+
+        reg = load_region(load_settings(db=db, database_url=database_url).region_file)
+        _refresh_monitoring(store, reg, quiet)
         for r in results:
             state = "neu/new" if r.created else "unverändert/unchanged (already imported)"
             out.print(f"batch {r.batch.id}: {r.batch.file_name} – {state}", highlight=False)

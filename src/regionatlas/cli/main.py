@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "regionatlas.cli.lma_cmd",
     "regionatlas.cli.scenario_cmds",
     "regionatlas.cli.web_cmds",
+    "regionatlas.cli.impact_cmds",
     "regionatlas.cli.platform_cmds",
     "regionatlas.cli.survey_cmds",
 )

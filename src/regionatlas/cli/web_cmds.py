@@ -12,7 +12,7 @@ from regionatlas.cli.platform_cmds import PlatformUrlOption
 
 RegionOpt = Annotated[
     Path | None,
-    typer.Option("--region", help="Region definition (default regions/region-der-mitte.toml)"),
+    typer.Option("--region", help="Region definition (default: the shipped Region der Mitte)"),
 ]
 AllUnitsOpt = Annotated[
     bool, typer.Option("--all-units", help="Show every unit in the store, not only the region")

@@ -8,6 +8,9 @@ works outside the checkout.
     regions/*.toml             region definitions; source files resolve against this folder
     scenarios/*.toml           example scenarios of the scenario lab
     scenario-parameters.toml   the scenario lab's cited default parameters
+    goals/*.toml               goals with success indicators (examples; issue #14)
+    interventions/*.toml       interventions and the forum's evaluations (examples)
+    toolkit/<id>.<lang>.md     the Werkzeugkasten: instruments and the Bauleitplanung guide
 """
 
 from __future__ import annotations

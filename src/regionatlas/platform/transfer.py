@@ -69,6 +69,10 @@ TABLES = (
     "survey_invitation",
     "survey_response",
     "survey_free_text",
+    "impact_goal",
+    "impact_indicator",
+    "impact_intervention",
+    "impact_evaluation",
     "audit_entry",
 )
 

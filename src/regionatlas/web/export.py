@@ -42,6 +42,7 @@ def urls(atlas) -> Iterator[str]:
             yield f"/{lang}/profile/{ags}/"
         if atlas.scope.region_id:  # the whole region's profile (web.profile_region)
             yield f"/{lang}/profile/region/"
+        yield from impact_pages(atlas, lang)
     api = "/api/v1"
     yield from (
         f"{api}/{p}"
@@ -68,6 +69,7 @@ def urls(atlas) -> Iterator[str]:
                 yield f"{api}/values/{ind['id']}/{level}/{period}.json"
                 for fmt in FORMATS:
                     yield f"{api}/downloads/indicator/{ind['id']}/{level}/{period}.{fmt}"
+    yield from impact_api(atlas)
     for ags in profile_keys:
         yield f"{api}/profiles/{ags}.json"
     if atlas.scope.region_id:
@@ -91,6 +93,37 @@ def urls(atlas) -> Iterator[str]:
             for period in atlas.flow_periods():
                 for fmt in FORMATS:
                     yield f"{api}/downloads/flows/{level}/{period}.{fmt}"
+
+
+def impact_pages(atlas, lang: str) -> Iterator[str]:
+    """Goals, interventions, the toolbox and the core districts' briefs (issue #14)."""
+    from regionatlas.workflows.toolkit import load_toolkit
+
+    yield f"/{lang}/toolkit/"
+    for tid in sorted(load_toolkit()):
+        yield f"/{lang}/toolkit/{tid}/"
+    if atlas.scope.region_id:
+        yield f"/{lang}/goals/"
+        yield f"/{lang}/interventions/"
+        yield f"/{lang}/brief/"
+        for ags in sorted(atlas.scope.core):
+            yield f"/{lang}/brief/{ags}/"
+
+
+def impact_api(atlas) -> Iterator[str]:
+    from regionatlas.workflows.toolkit import load_toolkit
+
+    api = "/api/v1"
+    yield f"{api}/toolkit.json"
+    for tid in sorted(load_toolkit()):
+        yield f"{api}/toolkit/{tid}.json"
+    if atlas.scope.region_id:
+        yield f"{api}/goals.json"
+        yield f"{api}/interventions.json"
+        for ags in sorted(atlas.scope.core):
+            yield f"{api}/briefs/{ags}.json"
+            for lang in LANGUAGES:
+                yield f"{api}/briefs/{ags}.{lang}.pdf"
 
 
 def _runnable_examples(atlas) -> list[str]:

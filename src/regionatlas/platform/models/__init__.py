@@ -34,6 +34,12 @@ from regionatlas.platform.models.forum import (
     Thread,
     WorkingGroup,
 )
+from regionatlas.platform.models.impact import (
+    ImpactEvaluation,
+    ImpactGoal,
+    ImpactIndicator,
+    ImpactIntervention,
+)
 from regionatlas.platform.models.surveys import (
     Survey,
     SurveyFreeText,
@@ -57,6 +63,10 @@ __all__ = [
     "Event",
     "EventRegistration",
     "GroupMember",
+    "ImpactEvaluation",
+    "ImpactGoal",
+    "ImpactIndicator",
+    "ImpactIntervention",
     "LoginAttempt",
     "NewsItem",
     "Notification",

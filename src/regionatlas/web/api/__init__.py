@@ -8,6 +8,7 @@ from regionatlas.web.api import (
     about,
     downloads,
     flows,
+    impact,
     indicators,
     labels,
     maps,
@@ -18,7 +19,7 @@ from regionatlas.web.api import (
 )
 
 router = APIRouter()
-for _module in (
+MODULES = (
     units,
     indicators,
     maps,
@@ -29,5 +30,7 @@ for _module in (
     surveys,
     downloads,
     about,
-):
+    impact,
+)
+for _module in MODULES:
     router.include_router(_module.router)

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from regionatlas.web.pages import about, flows, maps, profiles, regions, scenarios, search
+from regionatlas.web.pages import (
+    about,
+    briefs,
+    flows,
+    impact,
+    maps,
+    profiles,
+    regions,
+    scenarios,
+    search,
+    toolkit,
+)
 
 router = APIRouter(include_in_schema=False)
-for _module in (maps, flows, regions, scenarios, profiles, search, about):
+for _module in (maps, flows, regions, scenarios, profiles, search, about, impact, toolkit, briefs):
     router.include_router(_module.router)

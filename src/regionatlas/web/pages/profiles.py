@@ -121,6 +121,8 @@ def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> 
         structure=structure_view(data["structure"], lang),
         marker=lambda flag: marker_text(flag, Translator(lang)),
         has_region=bool(atlas.scope.region_id and atlas.scope.core),
+        # briefs of the core districts are in the static export too (web.export)
+        brief_link=data["unit"].get("ags") in atlas.scope.core,
         basis_keys=BASIS_KEYS,  # the regions page's basis labels ("modelled estimate" …)
     )
 

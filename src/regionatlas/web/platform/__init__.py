@@ -21,6 +21,7 @@ PAGE_MODULES = (
     "forum_pages",
     "event_pages",
     "dkz_pages",
+    "impact_pages",
     "survey_pages",
     "survey_admin_pages",
 )
@@ -39,6 +40,7 @@ def router() -> APIRouter:
 def install(app: FastAPI, config: PlatformConfig) -> None:
     app.state.platform = config
     app.state.atlas.platform_enabled = True
+    app.state.atlas.platform_db = config.db  # goals edited on the platform (web.impact)
     app.include_router(router())
     from regionatlas.web.platform.page_cache import PublicPageCache
 

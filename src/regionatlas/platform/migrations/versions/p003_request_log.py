@@ -1,7 +1,7 @@
 """request_log: rate limits of password-reset requests and the contact form
 
 Revision ID: p003
-Revises: s001
+Revises: 0003
 Create Date: 2026-12-04 23:20:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "p003"
-down_revision = "s001"
+down_revision = "0003"  # after impact (#14)
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,63 @@
+"""Argumentationshilfen as pages (and the HTML the PDF writer renders)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+
+from regionatlas.web import impact
+from regionatlas.web.api.deps import AgsPath, AtlasDep
+from regionatlas.web.i18n import Translator
+from regionatlas.web.pages.render import check_lang, environment, format_number, html, page
+
+router = APIRouter()
+LmaId = Annotated[int, Path(ge=1, le=100000)]
+
+
+def brief_path(brief: dict[str, Any]) -> str:
+    if brief["kind"] == "corridor":
+        a, b = brief["key"].split("-")
+        return f"brief/corridor/{a}/{b}/"
+    if brief["kind"] == "lma":
+        return f"brief/lma/{brief['key']}/"
+    return f"brief/{brief['key']}/"
+
+
+def brief_page_body(atlas, lang: str, brief: dict[str, Any]) -> str:
+    return page(None, "brief.html", lang, brief_path(brief), atlas, b=brief)
+
+
+def brief_pdf_html(brief: dict[str, Any], lang: str, attributions: list[str]) -> str:
+    """A standalone HTML document of the brief for the PDF writer (no navigation)."""
+    t = Translator(lang)
+    return environment().get_template("brief_pdf.html").render(
+        t=t, lang=lang, b=brief, base="", attributions=attributions,
+        num=lambda v, d=None: format_number(v, lang, d),
+    )  # fmt: skip
+
+
+def brief_index_body(atlas, lang: str) -> str:
+    names = atlas.names()
+    core = [{"ags": a, "name": names.get(a, a)} for a in sorted(atlas.scope.core)]
+    return page(None, "brief_index.html", lang, "brief/", atlas, core=core)
+
+
+@router.get("/{lang}/brief/")
+def brief_index(lang: str, atlas: AtlasDep):
+    return html(brief_index_body(atlas, check_lang(lang)))
+
+
+@router.get("/{lang}/brief/corridor/{a}/{b}/")
+def corridor_page(lang: str, a: AgsPath, b: AgsPath, atlas: AtlasDep):
+    return html(brief_page_body(atlas, check_lang(lang), impact.corridor_brief(atlas, a, b)))
+
+
+@router.get("/{lang}/brief/lma/{lma_id}/")
+def lma_page(lang: str, lma_id: LmaId, atlas: AtlasDep):
+    return html(brief_page_body(atlas, check_lang(lang), impact.lma_brief(atlas, lma_id)))
+
+
+@router.get("/{lang}/brief/{ags}/")
+def unit_page(lang: str, ags: AgsPath, atlas: AtlasDep):
+    return html(brief_page_body(atlas, check_lang(lang), impact.unit_brief(atlas, ags)))
