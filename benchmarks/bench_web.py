@@ -9,9 +9,9 @@
 * API latency at 50 concurrent requests on loopback (p50/p95/max over a bounded number of
   requests spread over the main endpoints);
 * the regions page's municipal layers (LMA, Leiden, catchments, central places): latency of
-  the first request right after start-up, with an empty cache directory (computed in the
-  start-up warm-up, the request waits for what is left) and after a restart (cache file), and
-  once the warm-up is done;
+  the first request right after start-up (the warm-up runs before the server is ready), with
+  an empty cache directory and after a restart (cache file); cold and load figures for every
+  path: ``bench_load.py``;
 * with ``--germany``: the same first-render figures for a store holding all of Germany at
   municipality level (e.g. the synthetic Germany), the app showing every unit.
 """
@@ -80,18 +80,12 @@ def serve_process(db: str, region: str, workers: int = 1) -> tuple[str, subproce
 
 
 def wait_warm(app, timeout: float = 120) -> float:
-    """Block until the background cache warm-up has filled the start page's caches."""
+    """The warm-up runs before the server reports ready (web.warmup); run it once more here
+    (everything cached returns at once) and return how long that took."""
+    from regionatlas.web import warmup
+
     t0 = time.perf_counter()
-    atlas = app.state.atlas
-    while time.perf_counter() - t0 < timeout:
-        if any(
-            k == "flow_levels" or (isinstance(k, tuple) and k[0] == "values")
-            for k in list(atlas._cache)
-        ):
-            time.sleep(0.5)
-            break
-        time.sleep(0.1)
-    atlas.warm()  # finishes whatever is left (cached parts return at once)
+    warmup.warm(app.state.atlas)
     return time.perf_counter() - t0
 
 

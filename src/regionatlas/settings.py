@@ -45,6 +45,7 @@ class Settings:
     shared_data: Path = SHARED_DATA
     host: str = "127.0.0.1"
     port: int = 8000
+    cache_dir: Path | None = None  # the web's saved results; None: next to the store
     platform_url: str | None = None  # None: derived from database_url (see platform_db_url)
     platform_schema: str = "platform"
     uploads_dir: Path = VAR_DIR / "uploads"  # platform documents, outside the web root
@@ -89,6 +90,8 @@ def load_settings(
             kwargs[key] = (value == "1") if kind is bool else kind(value)
     if env.get("REGIONATLAS_SHARED_DATA"):
         kwargs["shared_data"] = Path(env["REGIONATLAS_SHARED_DATA"])
+    if env.get("REGIONATLAS_CACHE_DIR"):
+        kwargs["cache_dir"] = Path(env["REGIONATLAS_CACHE_DIR"])
     kwargs.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**kwargs)  # type: ignore[arg-type]
 

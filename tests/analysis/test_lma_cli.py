@@ -8,8 +8,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from regionatlas.analysis.lma import LmaParams, areas_table, find_lma
-from regionatlas.cli.lma_cmd import write_lma_outputs
 from regionatlas.cli.main import app
+from regionatlas.workflows.lma import write_lma_outputs
 
 runner = CliRunner()
 OD = (

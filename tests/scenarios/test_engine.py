@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from regionatlas.analysis.scenarios.definition import parse_definition
@@ -15,9 +18,9 @@ from regionatlas.analysis.scenarios.engine import (
     compare_to_dict,
     run_scenario,
 )
-from regionatlas.analysis.scenarios.export import export
 from regionatlas.analysis.scenarios.synthetic import synthetic_context
 from regionatlas.errors import NotFoundError, ParameterError, ScenarioError
+from regionatlas.workflows.scenario_export import export
 from regionatlas.workflows.scenarios import default_parameters, load_definition
 from regionatlas.workflows.scenarios.files import EXAMPLES_DIR
 
@@ -195,7 +198,17 @@ def test_exports_carry_the_attribution(ctx, tmp_path):
     a = run_scenario(_definition(**ALL_LEVERS), ctx, PARAMS)
     b = run_scenario(_definition(remote_work={"share": 0.3, "days_per_week": 2}), ctx, PARAMS)
     csv = export(tmp_path / "a.csv", a)
-    assert ATTRIBUTION in csv.read_text(encoding="utf-8")
+    summary = pd.read_csv(csv)  # one parseable table
+    assert set(summary["attribution"]) == {ATTRIBUTION}
+    persons = summary.loc[summary["indicator"] == "persons", "baseline"].iloc[0]
+    assert float(persons).is_integer()  # whole commuters, no false precision
+    archive = zipfile.ZipFile(export(tmp_path / "ab.zip", a, b))
+    names = archive.namelist()
+    assert {"summary.csv", "levers.csv", "municipalities.csv", "sources.csv"} <= set(names)
+    for name in names:  # every file is one table
+        table = pd.read_csv(io.BytesIO(archive.read(name)))
+        assert len(table.columns) >= 1 and not table.empty
+        assert name == "sources.csv" or set(table["attribution"]) == {ATTRIBUTION}
     xlsx = export(tmp_path / "ab.xlsx", a, b)
     wb = openpyxl.load_workbook(xlsx, read_only=True)
     assert {"Übersicht", "Hebel", "Gemeinden", "Parameter", "Quelle"} <= set(wb.sheetnames)

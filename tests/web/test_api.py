@@ -176,6 +176,8 @@ def test_csv_download_rows_and_attribution(client):
     assert len(rows) == len(fs.MUNICIPALITIES)
     by = {x["ags"]: x for x in rows}
     assert by["06633003"]["value"] == "" and by["06633003"]["flag"] == "."
+    assert by["06633003"]["missing_reason"] == "unbekannt oder geheim / unknown or confidential (.)"
+    assert by["03159002"]["value"] == "23800"  # a count of persons: an integer
     assert float(by["03159002"]["value"]) == 23_800
     assert all(x["attribution"] == fs.ATTRIBUTION and x["licence"] == "CC0-1.0" for x in rows)
 
@@ -186,8 +188,8 @@ def test_xlsx_geojson_gpkg_downloads(client, tmp_path):
 
     x = ok(client, f"{API}/downloads/indicator/unemployment_rate/kreis/latest.xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(x.content))
-    assert wb.sheetnames == ["data", "sources"]
-    assert wb["data"].max_row == 1 + len(fs.DISTRICTS)
+    assert wb.sheetnames == ["Daten - Data", "Quellen - Sources"]
+    assert wb["Daten - Data"].max_row == 1 + len(fs.DISTRICTS)
     g = json.loads(ok(client, f"{API}/downloads/flows/kreis/latest.geojson").content)
     assert g["attribution"] == fs.ATTRIBUTION and len(g["features"]) == 7
     p = tmp_path / "f.gpkg"

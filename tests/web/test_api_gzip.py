@@ -19,15 +19,19 @@ def test_gzip_and_identity_give_the_same_json(client, path: str) -> None:
 
 
 def test_answers_to_free_queries_are_cached_with_a_bound(app, client) -> None:
-    atlas = app.state.atlas
-    atlas.QUERY_CACHE_MAX = 2
+    cache = app.state.atlas.cache
+    old = cache.query_max
+    cache.query_max = 2
     try:
         answers = [client.get(f"/api/v1/flows/kreis/latest.json?min={m}").json() for m in range(6)]
-        assert len(atlas._query_keys) <= 2 * atlas.QUERY_CACHE_MAX
+        queries = [
+            k for k in cache.cached_keys() if isinstance(k, tuple) and k[1][:1] == ("query",)
+        ]
+        assert len(queries) <= 2 * 2
         again = client.get("/api/v1/flows/kreis/latest.json?min=5").json()
         assert again == answers[5]
         # a higher minimum never returns more rows
         totals = [a["total_rows"] for a in answers]
         assert totals == sorted(totals, reverse=True)
     finally:
-        del atlas.QUERY_CACHE_MAX
+        cache.query_max = old

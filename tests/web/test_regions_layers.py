@@ -356,18 +356,18 @@ def test_warm_up_answers_like_a_fresh_computation_and_survives_a_restart(real_st
     import json
 
     from regionatlas.settings import DEFAULT_REGION
-    from regionatlas.web import functional, functional_cache
+    from regionatlas.web import functional, functional_cache, warmup
     from regionatlas.web.atlas import Atlas
 
     first = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path)
-    assert not first.load_saved()  # nothing saved yet
+    assert not warmup.load_saved(first)  # nothing saved yet
     assert functional_cache.warm(first) == "computed"
     assert len(list(tmp_path.glob("functional-*.pickle"))) == 1
     for key, _ in functional.default_answers(first):  # what the first request reads
-        assert ("json", key) in first._cache and ("gzip", key) in first._cache
+        assert ("json", key) in first.cache and ("gzip", key) in first.cache
 
     restarted = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path)
-    assert restarted.load_saved()
+    assert warmup.load_saved(restarted)
     assert functional_cache.warm(restarted) == "cached"  # nothing left to compute
 
     fresh = Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path / "elsewhere")
@@ -376,7 +376,7 @@ def test_warm_up_answers_like_a_fresh_computation_and_survives_a_restart(real_st
         functional.default_answers(restarted), functional.default_answers(fresh), strict=True
     ):
         body = json.dumps(compute(), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        assert restarted._cache[("json", key)] == body.encode("utf-8"), key
+        assert restarted.cache.entries([("json", key)])[("json", key)] == body.encode("utf-8"), key
     # the loaded flow basis serves other parameters too, with the same result
     other = functional.lma_params(min_size=20_000, target_size=100_000)
     assert functional.lma_payload(restarted, other) == functional.lma_payload(fresh, other)
@@ -385,7 +385,7 @@ def test_warm_up_answers_like_a_fresh_computation_and_survives_a_restart(real_st
     # a damaged file is ignored (and would be rewritten by the next warm-up)
     path = functional_cache.cache_path(restarted, functional_cache.fingerprint(restarted))
     path.write_bytes(b"not a pickle")
-    assert not Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path).load_saved()
+    assert not warmup.load_saved(Atlas(str(real_store), DEFAULT_REGION, cache_dir=tmp_path))
 
 
 @pytest.mark.realdata

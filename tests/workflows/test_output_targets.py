@@ -40,8 +40,9 @@ def test_export(kind: str, region_db: Path, tmp_path: Path) -> None:
         assert target.still_special()
         if kind in ("fifo", "stdout"):
             text = written(target, res).decode("utf-8")
-            assert text.startswith("ags,") and "06611" in text and "source" in text
-    assert not list(tmp_path.glob("*.attribution.txt"))  # no side file next to a device
+            assert text.startswith("ags,") and "06611" in text
+            assert text.splitlines()[0].endswith(",attribution,licence")  # in the table itself
+    assert not list(tmp_path.glob("*.attribution.txt"))  # no side file anywhere
 
 
 @pytest.mark.parametrize("kind", KINDS)

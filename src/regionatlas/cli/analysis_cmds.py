@@ -179,6 +179,14 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
+def _period_of(frame: pd.DataFrame) -> str | None:
+    """The latest reference date in the table (the date its files carry), if it has one."""
+    if "period" not in frame.columns:
+        return None
+    periods = [str(p) for p in frame["period"].dropna().unique()]
+    return max(periods) if periods else None
+
+
 def _emit(
     frame: pd.DataFrame,
     title: str,
@@ -208,9 +216,17 @@ def _emit(
         a = employment_rate_assumption(None if rate is None else float(rate))
         say.print(f"Annahme / assumption: {label(a, 'both')}", highlight=False)
     if output is not None:
-        from regionatlas.store.export import export_table
+        from regionatlas import exports
 
-        path = export_table(table, output, list(attribution))
+        path = exports.write(
+            exports.ExportTable(
+                name=output.stem,
+                frame=table,
+                sources=[exports.Source(attribution=a) for a in attribution],
+                reference_date=_period_of(table),
+            ),
+            output,
+        )
         say.print(f"written to {path} ({len(table)} rows)", highlight=False)
     else:
         if columns:

@@ -36,11 +36,14 @@ class ExportWhat(StrEnum):
     flows = "flows"
     indicators = "indicators"
     batches = "batches"
+    indicator_map = "indicator-map"
+    flow_map = "flow-map"
 
 
 class ExportFormat(StrEnum):
     gpkg = "gpkg"
     csv = "csv"
+    excel_csv = "excel.csv"
     xlsx = "xlsx"
     geojson = "geojson"
 
@@ -201,7 +204,8 @@ def export(
     what: Annotated[ExportWhat, typer.Argument(help="What to export")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Output file")],
     format: Annotated[
-        ExportFormat | None, typer.Option("--format", help="Default: from the file suffix")
+        ExportFormat | None,
+        typer.Option("--format", help="Default: from the file name (x.excel.csv: German Excel)"),
     ] = None,
     level: Annotated[str | None, typer.Option(help="Unit level, e.g. kreis, gemeinde")] = None,
     indicator: Annotated[list[str] | None, typer.Option(help="Indicator id(s)")] = None,
@@ -214,26 +218,82 @@ def export(
             "of this date (YYYY-MM-DD), using the imported territorial changes",
         ),
     ] = None,
+    region: RegionOption = None,
     db: DbOption = None,
     database_url: DatabaseUrlOption = None,
 ) -> None:
-    """Daten exportieren (GeoPackage, CSV, XLSX, GeoJSON) mit Quellenangaben – export data."""
-    from regionatlas.output import writes_stdout
-    from regionatlas.store.export import export_table
+    """Daten exportieren (GeoPackage, CSV, XLSX, GeoJSON) mit Quellenangaben – export data.
 
-    fmt = (format.value if format else output.suffix.lstrip(".").lower()) or "csv"
-    if fmt == "json":
-        fmt = "geojson"
-    if fmt not in {f.value for f in ExportFormat}:
-        raise InputError(f"{output}: unknown export format {fmt!r}; use gpkg, csv, xlsx, geojson")
-    with opened_store(db, database_url) as store:
-        frame, batch_ids = _export_frame(store, what, level, indicator, period, fmt)
-        if harmonise_to:
-            frame = _harmonised(store, what, frame, harmonise_to)
-        attribution = _attribution(store, batch_ids)
-    export_table(frame, output, attribution, fmt)
+    ``indicator-map`` and ``flow-map`` write the web atlas' download of that map (the same
+    file, byte for byte)."""
+    from regionatlas import exports
+    from regionatlas.exports.write import format_of
+    from regionatlas.output import writes_stdout
+
+    fmt = format_of(output, format.value if format else None)
+    if what in (ExportWhat.indicator_map, ExportWhat.flow_map):
+        table = _map_table(what, level, indicator, period, region, db, database_url)
+    else:
+        with opened_store(db, database_url) as store:
+            frame, batch_ids = _export_frame(store, what, level, indicator, period, fmt)
+            if harmonise_to:
+                frame = _harmonised(store, what, frame, harmonise_to)
+            table = _store_table(store, what, frame, batch_ids, period)
+    exports.write(table, output, fmt)
     say = console if writes_stdout(output) else out  # -o -: the data own stdout
-    say.print(f"{len(frame)} Zeilen / rows → {output}", highlight=False)
+    say.print(f"{len(table.frame)} Zeilen / rows → {output}", highlight=False)
+
+
+def _map_table(
+    what: ExportWhat,
+    level: str | None,
+    indicator: list[str] | None,
+    period: str | None,
+    region: Path | None,
+    db: Path | None,
+    database_url: str | None,
+):
+    """The web atlas' download table of one map (``web.downloads``)."""
+    from regionatlas.settings import load_settings
+    from regionatlas.web.atlas import Atlas
+    from regionatlas.web.downloads import flows_table, indicator_table
+
+    settings = load_settings(db=db, database_url=database_url)
+    atlas = Atlas(settings.database_url, region or settings.region_file)
+    try:
+        if what is ExportWhat.flow_map:
+            return flows_table(atlas, level or "kreis", period)
+        if not indicator or len(indicator) != 1:
+            raise InputError("indicator-map needs exactly one --indicator")
+        return indicator_table(atlas, indicator[0], level or "kreis", period)
+    finally:
+        atlas.close()
+
+
+def _store_table(
+    store: Store, what: ExportWhat, frame: pd.DataFrame, batch_ids: set[int], period: str | None
+):
+    import geopandas as gpd
+
+    from regionatlas.exports import ExportTable
+    from regionatlas.exports.table import sources_of_batches
+
+    geometry = None
+    if isinstance(frame, gpd.GeoDataFrame):
+        geometry = frame.geometry
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    values = {ExportWhat.observations: ("value",), ExportWhat.flows: ("persons",)}
+    dates = [str(p) for p in frame.get("period", pd.Series(dtype=object)).dropna().unique()]
+    return ExportTable(
+        name=what.value,
+        frame=frame,
+        sources=sources_of_batches(store.batches(), batch_ids or None),
+        reference_date=period or (max(dates) if dates else None),
+        geometry=geometry,
+        value_columns=values.get(what, ()),
+        precision={"persons": 0} if what is ExportWhat.flows else {},
+        wkt_in_csv=True,
+    )
 
 
 def _export_frame(
@@ -277,15 +337,6 @@ def _harmonised(store: Store, what: ExportWhat, frame: pd.DataFrame, date: str) 
         # the flags of non-additive indicators become "x" (see analysis.harmonise)
         return harmonise(frame, store.unit_changes(), date, additive=additive)
     return harmonise(frame, store.unit_changes(), date)
-
-
-def _attribution(store: Store, batch_ids: set[int]) -> list[str]:
-    batches = store.batches()
-    chosen = [b for b in batches if b.id in batch_ids] or batches
-    seen: dict[str, None] = {}
-    for b in chosen:
-        seen.setdefault(f"{b.attribution} ({b.licence})", None)
-    return list(seen)
 
 
 def bundle(

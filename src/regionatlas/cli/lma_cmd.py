@@ -3,7 +3,6 @@ OD table."""
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,7 +21,7 @@ from regionatlas.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from regionatlas.analysis.lma import LmaResult
+    pass
 
 SUMMARY_COLUMNS = (
     ("cluster", "LMA"),
@@ -40,25 +39,6 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(value)
-
-
-def write_lma_outputs(
-    result: LmaResult, out_csv: str | Path, summary_path: str | Path | None = None
-) -> None:
-    """Write areas (community, cluster, status) and, if asked, the per-area summary.
-
-    Each file is written through regionatlas.output: a regular file is replaced atomically
-    (a failure leaves no half-written output), ``-``, a device or a FIFO is written in place.
-    """
-    from regionatlas.analysis.lma import areas_table
-    from regionatlas.output import output_path
-
-    with contextlib.ExitStack() as stack:
-        areas = stack.enter_context(output_path(out_csv, suffix=".csv"))
-        areas_table(result).to_csv(areas, index=False, lineterminator="\n")
-        if summary_path is not None:
-            summary = stack.enter_context(output_path(summary_path, suffix=".csv"))
-            result.stats.to_csv(summary, index=False, lineterminator="\n")
 
 
 def register(app: typer.Typer) -> None:
@@ -119,6 +99,7 @@ def register(app: typer.Typer) -> None:
         from regionatlas.analysis.lma import LmaParams, find_lma
         from regionatlas.output import writes_stdout
         from regionatlas.sources.od_table import read_od_csv, read_units
+        from regionatlas.workflows.lma import write_lma_outputs
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)
         known = read_units(units) if units is not None else None

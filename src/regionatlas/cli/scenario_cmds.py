@@ -1,7 +1,7 @@
 """``regionatlas scenario run|compare``: the scenario lab "Region der kurzen Wege" on the store.
 
-Results are printed as JSON on stdout; ``--out FILE`` (.csv, .xlsx, .pdf) also exports them
-(``--out -`` sends the CSV to stdout and the JSON to stderr).
+Results are printed as JSON on stdout; ``--out FILE`` (.csv: the summary; .zip: one CSV per table;
+.xlsx; .pdf) also exports them (``--out -`` sends the CSV to stdout and the JSON to stderr).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from regionatlas.analysis.scenarios.context import ScenarioContext
 
 OutOption = Annotated[
-    Path | None, typer.Option("--out", help="Export to FILE (.csv, .xlsx or .pdf)")
+    Path | None,
+    typer.Option("--out", help="Export to FILE (.csv summary, .zip of CSVs, .xlsx or .pdf)"),
 ]
 ParamsOption = Annotated[
     Path | None,
@@ -89,7 +90,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Baseline vs. scenario (commuter-km, CO2, hours, per lever) as JSON."""
         from regionatlas.analysis.scenarios.engine import run_scenario
-        from regionatlas.analysis.scenarios.export import export
+        from regionatlas.workflows.scenario_export import export
         from regionatlas.workflows.scenarios import load_definition, load_parameters
 
         definition = load_definition(scenario_file)
@@ -111,7 +112,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Two scenarios side by side (totals, score, per-municipality differences) as JSON."""
         from regionatlas.analysis.scenarios.engine import compare_to_dict, run_scenario
-        from regionatlas.analysis.scenarios.export import export
+        from regionatlas.workflows.scenario_export import export
         from regionatlas.workflows.scenarios import load_definition, load_parameters
 
         a_def, b_def = load_definition(scenario_a), load_definition(scenario_b)

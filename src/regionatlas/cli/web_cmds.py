@@ -36,6 +36,14 @@ def register(app: typer.Typer) -> None:
         workers: Annotated[int, typer.Option("--workers", help="Worker processes")] = 1,
         region: RegionOpt = None,
         all_units: AllUnitsOpt = False,
+        cache_dir: Annotated[
+            Path | None,
+            typer.Option(
+                "--cache-dir",
+                help="Where results that outlive a restart are saved (default: cache/ next "
+                "to the GeoPackage, else var/cache)",
+            ),
+        ] = None,
         platform_url: PlatformUrlOption = None,
     ) -> None:
         """Atlas im Browser – serve the web atlas and its JSON API (docs at /api/docs)."""
@@ -46,7 +54,9 @@ def register(app: typer.Typer) -> None:
         from regionatlas.web.app import create_app
         from regionatlas.web.platform.context import PlatformConfig
 
-        settings = load_settings(db=db, database_url=database_url, platform_url=platform_url)
+        settings = load_settings(
+            db=db, database_url=database_url, platform_url=platform_url, cache_dir=cache_dir
+        )
         open_store(settings.database_url, create=False).close()  # fail early, clearly
         platform = PlatformConfig.from_settings(settings)
         platform.db.upgrade()  # the platform schema is current before the first request
@@ -57,6 +67,8 @@ def register(app: typer.Typer) -> None:
 
             os.environ["REGIONATLAS_DATABASE_URL"] = settings.database_url
             os.environ["REGIONATLAS_REGION"] = "all" if chosen is None else str(chosen)
+            if settings.cache_dir is not None:
+                os.environ["REGIONATLAS_CACHE_DIR"] = str(settings.cache_dir)
             if platform_url:
                 os.environ["REGIONATLAS_PLATFORM_URL"] = platform_url
             uvicorn.run(
@@ -67,7 +79,7 @@ def register(app: typer.Typer) -> None:
                 log_level="warning",
             )
         else:
-            app = create_app(settings.database_url, chosen, platform=platform)
+            app = create_app(settings.database_url, chosen, settings.cache_dir, platform=platform)
             uvicorn.run(app, host=host, port=port, log_level="warning")
 
     @app.command("export-static")

@@ -19,6 +19,7 @@ from regionatlas.web import errors
 from regionatlas.web.atlas import Atlas
 from regionatlas.web.http_headers import ApiETag, HeadAsGet, SecurityHeaders, code_version
 from regionatlas.web.platform.context import PlatformConfig
+from regionatlas.web.response_cache import ResponseCache
 from regionatlas.web.static_files import PrecompressedStatic
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -52,6 +53,7 @@ def create_app(
     store_url: str,
     region_file: Path | None = DEFAULT_REGION,
     cache_dir: Path | None = None,
+    warm: bool = True,
     platform: PlatformConfig | None = None,
 ) -> FastAPI:
     """The atlas app for the store at ``store_url`` (GeoPackage path or PostgreSQL URL).
@@ -59,6 +61,8 @@ def create_app(
     ``region_file`` limits the atlas to the region's districts (core and ring); ``None`` shows
     every unit in the store (e.g. the synthetic Germany). ``cache_dir`` holds results that
     outlive a restart (default: ``cache/`` next to a GeoPackage, else ``var/cache``).
+    ``warm``: fill the read model's cache (``web.warmup``) before the server reports ready,
+    so that no first request computes for long; False serves at once and computes on request.
     """
     from regionatlas.web.api import router as api_router
     from regionatlas.web.pages import router as pages_router
@@ -79,19 +83,22 @@ def create_app(
         import anyio.to_thread
 
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-        # the saved municipal layers before the first request (a second at most), so that
-        # no request starts computing them anew
-        await anyio.to_thread.run_sync(app.state.atlas.load_saved)
-        # fill the caches in the background so the first visitor does not wait for them
-        threading.Thread(target=app.state.atlas.warm, daemon=True).start()
-        threading.Thread(target=static.warm, args=PRECOMPRESS, daemon=True).start()
-        threading.Thread(target=code_version, daemon=True).start()  # the ETags' code digest
+        compress = threading.Thread(target=static.warm, args=PRECOMPRESS, daemon=True)
+        compress.start()
+        if warm:  # before "startup complete": every first request finds its answer cached
+            from regionatlas.web import warmup
+
+            await anyio.to_thread.run_sync(warmup.warm, app.state.atlas)
+            await anyio.to_thread.run_sync(app.openapi)  # the schema is built once, now
+            await anyio.to_thread.run_sync(code_version)  # the ETags' code digest
+            await anyio.to_thread.run_sync(compress.join)  # nothing left running when ready
         yield
 
     app.router.lifespan_context = lifespan
     # outermost last: security headers on everything, HEAD as GET, gzip, ETags of the API
     app.add_middleware(ApiETag)
     app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=5)
+    app.add_middleware(ResponseCache)  # a repeated GET skips routing, gzip and ETag work
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     errors.install(app)

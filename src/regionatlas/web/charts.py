@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.web.pages.render import format_number
+
+log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 
 def series_svg(points: list[dict[str, Any]], lang: str, width: int = 320, height: int = 140) -> str:
@@ -71,7 +78,7 @@ def _rings(geom: dict[str, Any]) -> list[list[list[float]]]:
 
 
 def locator_svg(
-    atlas,
+    atlas: Atlas,
     ags: str,
     width: int = 320,
     height: int = 260,
@@ -87,7 +94,8 @@ def locator_svg(
         level = "kreis"
     try:
         feats = atlas.geometry(level)["features"]
-    except Exception:
+    except (NotFoundError, ParameterError) as exc:  # no geometry: the profile has no locator
+        log.info("no locator map for %s: %s", ags, exc)
         return ""
     if level == "gemeinde":  # the municipality within the region: all districts around it
         own = [f for f in feats if f["properties"]["ags"] == ags]

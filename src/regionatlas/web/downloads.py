@@ -1,52 +1,34 @@
-"""Downloads of every map and table as CSV, XLSX, GeoJSON and GeoPackage.
+"""The download tables of the maps: an indicator at one level and period, the flows of a
+level and period. Each becomes an ``exports.ExportTable`` (written by ``regionatlas.exports``
+in every format, the same bytes from the web and from ``regionatlas export``).
 
-Every file carries the source attribution and licence of the batches its rows come from:
-CSV as ``attribution``/``licence`` columns, XLSX on a second sheet, GeoJSON as foreign members
-``attribution``/``licence``/``sources``, GeoPackage as a ``sources`` table. Suppressed values
-stay empty with their marker in ``flag``; geometries are the atlas' simplified WGS84 ones.
+Suppressed values stay empty with their marker in ``flag`` and the reason in
+``missing_reason``; geometries are the atlas' simplified WGS84 ones.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import tempfile
-from pathlib import Path
-from typing import Any
+import gzip
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import pandas as pd
+from shapely.geometry import LineString, shape
 
-from regionatlas.errors import ParameterError
+from regionatlas import exports
+from regionatlas.exports import ExportTable
+from regionatlas.exports.table import precision_for_unit, sources_of_batches
+from regionatlas.web.read.scope import FLOW_LEVELS
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
-    "gpkg": "application/geopackage+sqlite3",
-}
-DERIVED_NOTE = "Geometrien vereinfacht und nach WGS84 umprojiziert (Daten verändert)"
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
-
-def _sources(atlas, batch_ids: set[int]) -> list[dict[str, Any]]:
-    rows = []
-    for b in atlas.store.batches():
-        if b.id in batch_ids:
-            rows.append(
-                {
-                    "batch": b.id,
-                    "source": b.source,
-                    "publisher": b.publisher,
-                    "licence": b.licence,
-                    "attribution": b.attribution,
-                    "vintage": b.vintage,
-                    "synthetic": b.synthetic,
-                }
-            )
-    return rows
+WEB_CRS = "EPSG:4326"
 
 
-def indicator_table(atlas, indicator: str, level: str, period: str | None):
-    """(rows frame, geometry features by ags, sources) for one indicator map."""
+def indicator_table(atlas: Atlas, indicator: str, level: str, period: str | None) -> ExportTable:
+    """One indicator map's table: every unit of the level, value or marker, with geometry."""
     v = atlas.values(indicator, level, period)
     ind = atlas.indicator(indicator)
     frame = pd.DataFrame(v["rows"], columns=["ags", "name", "value", "flag"])
@@ -61,10 +43,20 @@ def indicator_table(atlas, indicator: str, level: str, period: str | None):
         units.loc[units["level"] == level, "batch_id"].astype(int)
     )
     geo = {f["properties"]["ags"]: f["geometry"] for f in atlas.geometry(level)["features"]}
-    return frame, geo, _sources(atlas, ids)
+    geoms = [shape(geo[a]) if a in geo else None for a in frame["ags"]]
+    return ExportTable(
+        name=f"{indicator}_{level}_{v['period']}",
+        frame=frame,
+        sources=sources_of_batches(atlas.store.batches(), ids),
+        reference_date=v["period"],
+        geometry=gpd.GeoSeries(geoms, crs=WEB_CRS),
+        precision={"value": precision_for_unit(ind["unit"])},
+        value_columns=("value",),
+    )
 
 
-def flows_table(atlas, level: str, period: str | None):
+def flows_table(atlas: Atlas, level: str, period: str | None) -> ExportTable:
+    """The commuter flows of a level: persons (whole numbers) or marker, as straight lines."""
     f = atlas.flows(level, period)
     names = atlas.all_names(level)
     per = atlas.resolve_flow_period(period)
@@ -81,72 +73,54 @@ def flows_table(atlas, level: str, period: str | None):
         }
     ).sort_values(["origin", "destination"], ignore_index=True)
     pts = atlas.points(level)
-    geo = {}
-    for o, d in zip(frame["origin"], frame["destination"], strict=True):
-        if o in pts and d in pts:
-            geo[(o, d)] = {"type": "LineString", "coordinates": [list(pts[o]), list(pts[d])]}
+    geoms = [
+        LineString([pts[o], pts[d]]) if o in pts and d in pts else None
+        for o, d in zip(frame["origin"], frame["destination"], strict=True)
+    ]
     ids = set(atlas.raw_flows(per)["batch_id"].astype(int))
-    return frame, geo, _sources(atlas, ids)
+    return ExportTable(
+        name=f"flows_{level}_{per}",
+        frame=frame,
+        sources=sources_of_batches(atlas.store.batches(), ids),
+        reference_date=per,
+        geometry=gpd.GeoSeries(geoms, crs=WEB_CRS),
+        precision={"persons": 0},
+        value_columns=("persons",),
+    )
 
 
-def _with_attribution(frame: pd.DataFrame, sources: list[dict[str, Any]]) -> pd.DataFrame:
-    attribution = "; ".join(dict.fromkeys(s["attribution"] for s in sources))
-    licence = "; ".join(dict.fromkeys(s["licence"] for s in sources))
-    return frame.assign(attribution=attribution, licence=licence)
+def _file(
+    atlas: Atlas, key: tuple[str, ...], table: Callable[[], ExportTable], fmt: str, packed: bool
+) -> tuple[str, bytes]:
+    """(file name, bytes) written once per store version, gzip-compressed once if
+    ``packed``; bounded in the cache (evicted oldest first)."""
+
+    def write() -> tuple[str, bytes]:
+        t = table()
+        return f"{t.name}.{fmt}", exports.to_bytes(t, fmt)
+
+    ckey = ("download", *key, fmt)
+    name, body = atlas.cached(ckey, write, bounded=True)
+    if not packed:
+        return name, body
+    return name, atlas.cached(
+        ("download-gzip", *ckey), lambda: gzip.compress(body, 5, mtime=0), bounded=True
+    )
 
 
-def serialise(
-    frame: pd.DataFrame,
-    geo: dict,
-    key: list[str],
-    sources: list[dict[str, Any]],
-    fmt: str,
-    title: str,
-) -> bytes:
-    """The table in one download format; ``geo`` maps the key value(s) to GeoJSON geometry."""
-    if fmt not in FORMATS:
-        raise ParameterError(f"unknown format {fmt!r}", value=fmt, expected=", ".join(FORMATS))
-    if fmt == "csv":
-        return _with_attribution(frame, sources).to_csv(index=False).encode("utf-8")
-    if fmt == "xlsx":
-        buf = io.BytesIO()
-        with pd.ExcelWriter(buf, engine="xlsxwriter") as xw:
-            frame.to_excel(xw, sheet_name="data", index=False)
-            pd.DataFrame(sources).to_excel(xw, sheet_name="sources", index=False)
-        return buf.getvalue()
+def indicator_file(
+    atlas: Atlas, indicator: str, level: str, period: str | None, fmt: str, packed: bool = False
+) -> tuple[str, bytes]:
+    """An indicator map's download: (file name, bytes, gzip-compressed if ``packed``)."""
+    per = atlas.resolve_period(atlas.indicator(indicator), period)
+    key = ("indicator", indicator, level, per)
+    return _file(atlas, key, lambda: indicator_table(atlas, indicator, level, per), fmt, packed)
 
-    def key_of(row: dict) -> Any:
-        return row[key[0]] if len(key) == 1 else tuple(row[k] for k in key)
 
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    if fmt == "geojson":
-        doc = {
-            "type": "FeatureCollection",
-            "name": title,
-            "attribution": "; ".join(dict.fromkeys(s["attribution"] for s in sources)),
-            "licence": "; ".join(dict.fromkeys(s["licence"] for s in sources)),
-            "note": DERIVED_NOTE,
-            "sources": sources,
-            "features": [
-                {"type": "Feature", "geometry": geo.get(key_of(r)), "properties": r}
-                for r in records
-            ],
-        }
-        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-    # GeoPackage: the layer plus a 'sources' table
-    import geopandas as gpd
-    import pyogrio
-    from shapely.geometry import shape
-
-    geoms = [shape(geo[key_of(r)]) if key_of(r) in geo else None for r in records]
-    gdf = gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geoms, crs="EPSG:4326")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "download.gpkg"
-        pyogrio.write_dataframe(gdf, path, layer=title, driver="GPKG")
-        src = (
-            pd.DataFrame(sources).astype({"synthetic": int})
-            if sources
-            else pd.DataFrame({"attribution": []})
-        )
-        pyogrio.write_dataframe(src, path, layer="sources", driver="GPKG", append=True)
-        return path.read_bytes()
+def flows_file(
+    atlas: Atlas, level: str, period: str | None, fmt: str, packed: bool = False
+) -> tuple[str, bytes]:
+    """A flow map's download: (file name, bytes, gzip-compressed if ``packed``)."""
+    per = atlas.resolve_flow_period(period)
+    atlas.check_level(level, FLOW_LEVELS)
+    return _file(atlas, ("flows", level, per), lambda: flows_table(atlas, level, per), fmt, packed)

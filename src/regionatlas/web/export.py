@@ -15,6 +15,7 @@ import asyncio
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -24,14 +25,17 @@ from regionatlas.web import functional
 from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
 
-FORMATS = ("csv", "xlsx", "geojson", "gpkg")
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
+FORMATS = ("csv", "excel.csv", "xlsx", "geojson", "gpkg")
 REDIRECT = """<!doctype html><html lang="de"><head><meta charset="utf-8">
 <meta http-equiv="refresh" content="0; url=de/"><title>Regionatlas</title></head>
 <body><p><a href="de/">Regionatlas (Deutsch)</a> · <a href="en/">English</a></p></body></html>
 """
 
 
-def urls(atlas) -> Iterator[str]:
+def urls(atlas: Atlas) -> Iterator[str]:
     """Every path the static site needs, pages first."""
     units = atlas.units()
     profile_keys = [a for a, lv in zip(units["ags"], units["level"], strict=True) if lv != "staat"]
@@ -95,7 +99,7 @@ def urls(atlas) -> Iterator[str]:
                     yield f"{api}/downloads/flows/{level}/{period}.{fmt}"
 
 
-def impact_pages(atlas, lang: str) -> Iterator[str]:
+def impact_pages(atlas: Atlas, lang: str) -> Iterator[str]:
     """Goals, interventions, the toolbox and the core districts' briefs (issue #14)."""
     from regionatlas.workflows.toolkit import load_toolkit
 
@@ -110,7 +114,7 @@ def impact_pages(atlas, lang: str) -> Iterator[str]:
             yield f"/{lang}/brief/{ags}/"
 
 
-def impact_api(atlas) -> Iterator[str]:
+def impact_api(atlas: Atlas) -> Iterator[str]:
     from regionatlas.workflows.toolkit import load_toolkit
 
     api = "/api/v1"
@@ -126,7 +130,7 @@ def impact_api(atlas) -> Iterator[str]:
                 yield f"{api}/briefs/{ags}.{lang}.pdf"
 
 
-def _runnable_examples(atlas) -> list[str]:
+def _runnable_examples(atlas: Atlas) -> list[str]:
     """The example scenarios this atlas's data can compute (a small or synthetic store may
     not carry every lever's inputs); the static scenario page says when one is missing."""
     from regionatlas.errors import RegionAtlasError

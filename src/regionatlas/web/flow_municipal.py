@@ -4,7 +4,7 @@ modelled estimate), in the flow map's compact form and labelled with its basis."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -12,10 +12,13 @@ from regionatlas.errors import NotFoundError
 from regionatlas.web import functional
 from regionatlas.web.note_i18n import translate as translate_note
 
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
 TOP_PER_PLACE = 8  # the strongest out-flows of every municipality (readable, not a hairball)
 
 
-def available(atlas) -> bool:
+def available(atlas: Atlas) -> bool:
     """Whether municipal flows can be shown (stored, or estimable for the region)."""
     return "gemeinde" in atlas.flow_levels() or functional.available(atlas)
 
@@ -26,7 +29,7 @@ def top_per_origin(flows: pd.DataFrame, n: int = TOP_PER_PLACE) -> pd.DataFrame:
     return f.groupby("origin", sort=False).head(n)
 
 
-def compact(atlas, period: str | None = None) -> dict[str, Any]:
+def compact(atlas: Atlas, period: str | None = None) -> dict[str, Any]:
     """The flow map's payload for the municipal level (see ``Atlas.flow_compact``) plus
     ``basis`` (official / modelled estimate) and its note in both languages."""
     if "gemeinde" in atlas.flow_levels():
@@ -72,4 +75,4 @@ def compact(atlas, period: str | None = None) -> dict[str, Any]:
             "note_en": translate_note(fb.note, "en"),
         }
 
-    return atlas._cached(("flow_compact_municipal", fb.period), compute)
+    return atlas.cached(("flow_compact_municipal", fb.period), compute)

@@ -14,15 +14,18 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.web.citation_i18n import designation_source_de
 from regionatlas.web.note_i18n import translate as translate_note
+from regionatlas.workflows.lma import DEFAULT_LMA
 from regionatlas.workflows.municipal import WITHIN_MISSING_NOTE
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 # defaults of the CLI (`regionatlas analyse regions`) and of the static export
 LMA_DEFAULTS = dataclasses.asdict(DEFAULT_LMA)
@@ -102,7 +105,7 @@ def catchments_key(n_centres: int) -> tuple:
 CENTRAL_PLACES_KEY = "functional-central-places"
 
 
-def default_answers(atlas) -> list[tuple[Any, Any]]:
+def default_answers(atlas: Atlas) -> list[tuple[Any, Any]]:
     """(API cache key, payload function) of every layer at its default parameters: what the
     regions page loads."""
     p, r = lma_params(), DEFAULT_RESOLUTION
@@ -117,7 +120,7 @@ def default_answers(atlas) -> list[tuple[Any, Any]]:
 # ----------------------------------------------------------------------------- computations
 
 
-def _region(atlas):
+def _region(atlas: Atlas):
     path = getattr(atlas, "region_file", None)
     if path is None:
         raise NotFoundError("the atlas runs without a region: no municipal functional layers")
@@ -139,7 +142,7 @@ def assumption_payload() -> dict[str, Any]:
     }
 
 
-def flow_basis(atlas):
+def flow_basis(atlas: Atlas):
     """The region's municipal flows (FlowBasis), computed once per store state."""
 
     def compute():
@@ -152,10 +155,10 @@ def flow_basis(atlas):
             raise NotFoundError(f"no municipal functional layers: {WITHIN_MISSING_NOTE}")
         return fb
 
-    return atlas._cached(("functional", "flow_basis"), compute)
+    return atlas.cached(("functional", "flow_basis"), compute)
 
 
-def available(atlas) -> bool:
+def available(atlas: Atlas) -> bool:
     """Whether the store supports the municipal layers (flows within districts, known or
     estimable); the answer is cached per store state."""
 
@@ -166,10 +169,10 @@ def available(atlas) -> bool:
             return False
         return True
 
-    return atlas._cached(("functional", "available"), compute)
+    return atlas.cached(("functional", "available"), compute)
 
 
-def neighbours(atlas) -> list[tuple[str, str]]:
+def neighbours(atlas: Atlas) -> list[tuple[str, str]]:
     """Pairs of the region's municipalities that share a border (store geometries)."""
 
     def compute() -> list[tuple[str, str]]:
@@ -183,7 +186,7 @@ def neighbours(atlas) -> list[tuple[str, str]]:
         left, right = STRtree(geoms).query(geoms, predicate="intersects")
         return sorted({(ags[i], ags[j]) for i, j in zip(left, right, strict=True) if i < j})
 
-    return atlas._cached(("functional", "neighbours"), compute)
+    return atlas.cached(("functional", "neighbours"), compute)
 
 
 def notes(note: str, flow_note: str) -> dict[str, str]:
@@ -213,7 +216,7 @@ def lma_params(
     target_sc: float | None = None,
 ):
     """LmaParams with the defaults filled in (ParameterError on inconsistent values)."""
-    from regionatlas.analysis.lma import LmaParams
+    from regionatlas.workflows.lma import LmaParams
 
     given = {
         "min_size": min_size,
@@ -225,7 +228,7 @@ def lma_params(
     return LmaParams(**values)
 
 
-def regions_result(atlas, params, resolution: float = DEFAULT_RESOLUTION):
+def regions_result(atlas: Atlas, params, resolution: float = DEFAULT_RESOLUTION):
     """workflows.functional_regions on the cached flow basis (cached per parameters)."""
     if not (math.isfinite(resolution) and resolution > 0):
         raise ParameterError("Leiden resolution must be > 0", value=resolution)
@@ -236,10 +239,10 @@ def regions_result(atlas, params, resolution: float = DEFAULT_RESOLUTION):
         fb = flow_basis(atlas)
         return functional_regions(atlas.store, _region(atlas), params, resolution, flows=fb)
 
-    return atlas._cached(("functional", "regions", params, resolution), compute)
+    return atlas.cached(("functional", "regions", params, resolution), compute)
 
 
-def lma_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
+def lma_payload(atlas: Atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
     """Labour-market area of every municipality (cluster, main centre, size, self-containment
     on both sides) and one summary row per area."""
     res = regions_result(atlas, params, resolution)
@@ -299,7 +302,7 @@ def lma_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[s
     }
 
 
-def leiden_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
+def leiden_payload(atlas: Atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dict[str, Any]:
     """Leiden communities of the municipal flows and their comparison with the LMA."""
     res = regions_result(atlas, params, resolution)
     fb = flow_basis(atlas)
@@ -339,7 +342,7 @@ def leiden_payload(atlas, params, resolution: float = DEFAULT_RESOLUTION) -> dic
     }
 
 
-def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any]:
+def catchments_payload(atlas: Atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any]:
     """The top centres, each municipality's main centre among them (the one receiving the
     largest share of its out-commuters) with that share, and the dominant-flow hierarchy."""
     if not 1 <= n_centres <= MAX_CENTRES:
@@ -355,7 +358,7 @@ def catchments_payload(atlas, n_centres: int = DEFAULT_CENTRES) -> dict[str, Any
 
         return hubs_and_catchments(atlas.store, _region(atlas), n_centres=n_centres, flows=fb)
 
-    h = atlas._cached(("functional", "hubs", n_centres), compute)
+    h = atlas.cached(("functional", "hubs", n_centres), compute)
     top = h.centres[h.centres["rank_inflow"].notna()].head(n_centres)
     top_keys = [str(a) for a in top.index]
     # a place without out-commuters (e.g. an unincorporated area) has no main centre
@@ -423,7 +426,7 @@ def _cp_category(row) -> str:
     return "above" if d > 0 else "below" if d < 0 else "as_designated"
 
 
-def central_places_payload(atlas) -> dict[str, Any]:
+def central_places_payload(atlas: Atlas) -> dict[str, Any]:
     """Designated level (cited file, with its source per place) against the functional level
     of every municipality, the designated × functional matrix and the places above/below."""
     fb = flow_basis(atlas)
@@ -433,7 +436,7 @@ def central_places_payload(atlas) -> dict[str, Any]:
 
         return central_places(atlas.store, _region(atlas), flows=fb)
 
-    cp = atlas._cached(("functional", "central_places"), compute)
+    cp = atlas.cached(("functional", "central_places"), compute)
     comp = cp.comparison
     places = comp.places
     rows = [

@@ -2,15 +2,15 @@
 
 The layers (``web.functional``) take seconds to compute (the municipal flow basis, the LMA
 and Leiden partition, catchments, central places). ``warm(atlas)`` runs in the app's
-background thread at start-up: it fills the Atlas caches the regions page and the API read,
+start-up warm-up (``web.warmup``): it fills the Atlas cache the regions page and the API read,
 so the first visitor does not wait. The results are also written to a cache file under
 ``atlas.cache_dir`` named by a fingerprint of everything they depend on:
 
 * the store's batches (id, file SHA-256, import time): a new import or a rollback changes it;
 * the region file's bytes and the curated central-place file;
 * the source of the package outside ``web/`` (readers, store, analysis, workflows and their
-  assumptions), ``web/functional.py`` and ``web/atlas.py``: a code change never serves an
-  old result;
+  assumptions), ``web/functional.py``, ``web/atlas.py`` and ``web/read/``: a code change
+  never serves an old result;
 * the Python, pandas and numpy versions (the file is a pickle of those objects).
 
 A restart with an unchanged store loads the file instead of recomputing. The file holds the
@@ -34,6 +34,7 @@ from regionatlas.errors import NotFoundError
 from regionatlas.model.fingerprint import derived_fingerprint
 from regionatlas.settings import PACKAGE_DIR
 from regionatlas.web import functional
+from regionatlas.web.atlas import Atlas
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ def _code_digest() -> str:
     files = [p for p in sorted(PACKAGE_DIR.rglob("*")) if p.suffix in (".py", ".toml")]
     web = PACKAGE_DIR / "web"
     for p in files:
-        if web in p.parents and p.name not in ("functional.py", "atlas.py"):
+        read_model = p.name in ("functional.py", "atlas.py") or web / "read" in p.parents
+        if web in p.parents and not read_model:
             continue
         h.update(str(p.relative_to(PACKAGE_DIR)).encode())
         h.update(p.read_bytes())
@@ -60,7 +62,7 @@ def _file_digest(path: Path | None) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def fingerprint(atlas) -> str:
+def fingerprint(atlas: Atlas) -> str:
     """The identity of the functional layers of this atlas' store state, region and code."""
     import numpy
     import pandas
@@ -81,11 +83,11 @@ def fingerprint(atlas) -> str:
     )
 
 
-def cache_path(atlas, fp: str) -> Path:
+def cache_path(atlas: Atlas, fp: str) -> Path:
     return Path(atlas.cache_dir) / f"functional-{fp[:32]}.pickle"
 
 
-def _entries(atlas) -> list[Any]:
+def _entries(atlas: Atlas) -> list[Any]:
     """The Atlas cache keys worth keeping: the heavy results, the default answers and what
     the regions page reads besides."""
     from regionatlas.web.functional import DEFAULT_CENTRES, DEFAULT_RESOLUTION, lma_params
@@ -107,7 +109,7 @@ def _entries(atlas) -> list[Any]:
     return keys
 
 
-def load(atlas, path: Path, version: tuple) -> bool:
+def load(atlas: Atlas, path: Path, version: tuple[int, ...]) -> bool:
     """Seed the Atlas caches from ``path`` (False: no usable file)."""
     try:
         with open(path, "rb") as fh:
@@ -119,17 +121,12 @@ def load(atlas, path: Path, version: tuple) -> bool:
         return False
     if not isinstance(entries, dict):
         return False
-    with atlas._lock:
-        if atlas.version != version:  # the store changed meanwhile
-            return False
-        for key, value in entries.items():
-            atlas._cache.setdefault(key, value)
-    return True
+    return atlas.cache.seed(entries, version)  # False: the store changed meanwhile
 
 
-def save(atlas, path: Path) -> None:
+def save(atlas: Atlas, path: Path) -> None:
     """Write the computed entries atomically (a half-written file is never read)."""
-    entries = {k: atlas._cache[k] for k in _entries(atlas) if k in atlas._cache}
+    entries = atlas.cache.entries(_entries(atlas))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".functional-", suffix=".tmp")
     try:
@@ -144,25 +141,25 @@ def save(atlas, path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def load_cached(atlas) -> bool:
+def load_cached(atlas: Atlas) -> bool:
     """Seed the caches from the cache file of the current store state (cheap; False: none)."""
-    if getattr(atlas, "region_file", None) is None:
+    if atlas.region_file is None:
         return False
     atlas.refresh()
     version = atlas.version
     return load(atlas, cache_path(atlas, fingerprint(atlas)), version)
 
 
-def warm(atlas) -> str:
+def warm(atlas: Atlas) -> str:
     """Fill the caches of the municipal layers at their default parameters: from the cache
     file when it matches the store state, else computed (and the file written). Returns what
     happened: 'cached' (already in memory), 'loaded', 'computed', 'unavailable' (the store
     cannot carry municipal layers) or 'no-region'."""
-    if getattr(atlas, "region_file", None) is None:
+    if atlas.region_file is None:
         return "no-region"
     atlas.refresh()
     version = atlas.version
-    if all(k in atlas._cache for k in _entries(atlas)):
+    if all(k in atlas.cache for k in _entries(atlas)):
         return "cached"
     fp = fingerprint(atlas)
     path = cache_path(atlas, fp)

@@ -4,7 +4,10 @@ needed: the browser draws the names as HTML (static/js/common.js ``placeLabels``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 
 def ranked_labels(
@@ -29,7 +32,7 @@ def ranked_labels(
     return rows
 
 
-def labels(atlas, level: str) -> dict[str, Any]:
+def labels(atlas: Atlas, level: str) -> dict[str, Any]:
     """The label points of a level in the atlas's scope (see ``ranked_labels``)."""
     units = atlas.units()
     units = units[units["level"] == level]

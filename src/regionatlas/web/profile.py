@@ -4,7 +4,7 @@ The region's own profile is ``profile_region.region_profile_data``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,9 @@ from regionatlas.web.profile_structure import (
     structure_specs,
 )
 
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
 FLOW_LEVEL_OF = {"gemeinde": "gemeinde", "kreis": "kreis", "land": "land"}
 
 
@@ -25,7 +28,7 @@ def _num(v: Any) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 
-def _indexes(atlas) -> dict[str, Any]:
+def _indexes(atlas: Atlas) -> dict[str, Any]:
     """Observations grouped once per store version: by unit, and value lookups."""
 
     def compute() -> dict[str, Any]:
@@ -59,10 +62,10 @@ def _indexes(atlas) -> dict[str, Any]:
         }
         return {"by_ags": by_ags, "value": value, "peers": peers, "children": children}
 
-    return atlas._cached("profile_indexes", compute)
+    return atlas.cached("profile_indexes", compute)
 
 
-def structure_specs_for(atlas) -> dict[str, list[dict[str, Any]]]:
+def structure_specs_for(atlas: Atlas) -> dict[str, list[dict[str, Any]]]:
     """Sector and age-band indicators of the packaged catalogue (``structure`` keys)."""
 
     def compute():
@@ -70,11 +73,11 @@ def structure_specs_for(atlas) -> dict[str, list[dict[str, Any]]]:
 
         return structure_specs(catalogue())
 
-    return atlas._cached(("profile", "structure_specs"), compute)
+    return atlas.cached(("profile", "structure_specs"), compute)
 
 
 def figures_and_series(
-    atlas,
+    atlas: Atlas,
     series: dict[str, list],
     specs: dict[str, list[dict[str, Any]]],
     level: str | None,
@@ -121,7 +124,7 @@ def figures_and_series(
 
 
 def profile_data(
-    atlas, ags: str, specs: dict[str, list[dict[str, Any]]] | None = None
+    atlas: Atlas, ags: str, specs: dict[str, list[dict[str, Any]]] | None = None
 ) -> dict[str, Any]:
     """Everything a unit's profile shows. ``specs``: the structure indicators (default: those
     of the packaged catalogue, see ``profile_structure.structure_specs``)."""

@@ -4,16 +4,19 @@ labelled as such) beside its district's published figures."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from regionatlas.web import flowmap, functional
 
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
 DISTRICT_INDICATORS = ("out_commuters", "in_commuters", "commuter_balance")
 
 
-def _own_flows(atlas, ags: str) -> tuple[pd.DataFrame, str, str] | None:
+def _own_flows(atlas: Atlas, ags: str) -> tuple[pd.DataFrame, str, str] | None:
     """(flows of the region at municipal level, basis, period) or None."""
     if "gemeinde" in atlas.flow_levels():
         return atlas.flows("gemeinde"), "official", atlas.resolve_flow_period(None)
@@ -25,7 +28,7 @@ def _own_flows(atlas, ags: str) -> tuple[pd.DataFrame, str, str] | None:
     return f, fb.basis, fb.period
 
 
-def municipal_commuters(atlas, ags: str, top: int = 10) -> dict[str, Any] | None:
+def municipal_commuters(atlas: Atlas, ags: str, top: int = 10) -> dict[str, Any] | None:
     """In/out totals and the strongest partners of one municipality (see module doc)."""
     got = _own_flows(atlas, ags)
     if got is None:
@@ -50,7 +53,7 @@ def municipal_commuters(atlas, ags: str, top: int = 10) -> dict[str, Any] | None
     }
 
 
-def district_commuters(atlas, district: str, by_ags: dict) -> dict[str, Any] | None:
+def district_commuters(atlas: Atlas, district: str, by_ags: dict) -> dict[str, Any] | None:
     """The district's published commuter figures (newest period) for comparison."""
     series = by_ags.get(district, {})
     rows = []

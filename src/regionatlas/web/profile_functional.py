@@ -10,12 +10,15 @@ central-place workflow reads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.sources import central_places_curated as cpc
 from regionatlas.web import functional
 from regionatlas.web.citation_i18n import designation_source_de
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 # the citation columns of the curated file (everything but the unit's own keys)
 CITATION_FIELDS = tuple(c for c in cpc.COLUMNS if c not in ("ags", "name", "state", "level"))
@@ -25,7 +28,7 @@ def _text(v: Any) -> str | None:
     return v if isinstance(v, str) and v.strip() else None
 
 
-def _citations(atlas) -> dict[str, dict[str, Any]]:
+def _citations(atlas: Atlas) -> dict[str, dict[str, Any]]:
     """Rows of the cited central-place file that carry a designation, by AGS (empty when the
     file is absent); a municipality whose designation was not found has none."""
 
@@ -41,10 +44,10 @@ def _citations(atlas) -> dict[str, dict[str, Any]]:
             for r in rows.to_dict("records")
         }
 
-    return atlas._cached(("profile", "central_place_citations"), compute)
+    return atlas.cached(("profile", "central_place_citations"), compute)
 
 
-def _layers(atlas) -> dict[str, Any] | None:
+def _layers(atlas: Atlas) -> dict[str, Any] | None:
     """The regions page's LMA and Leiden payloads at their default parameters (None when the
     store cannot carry the municipal layers)."""
     if not functional.available(atlas):
@@ -60,10 +63,10 @@ def _layers(atlas) -> dict[str, Any] | None:
         except (NotFoundError, ParameterError):
             return None
 
-    return atlas._cached(("profile", "functional_layers"), compute)
+    return atlas.cached(("profile", "functional_layers"), compute)
 
 
-def _central_places(atlas) -> dict[str, Any] | None:
+def _central_places(atlas: Atlas) -> dict[str, Any] | None:
     """The regions page's central-place payload (None: no flows or no designations)."""
     if not functional.available(atlas):
         return None
@@ -74,7 +77,7 @@ def _central_places(atlas) -> dict[str, Any] | None:
         except (NotFoundError, ParameterError):
             return None
 
-    return atlas._cached(("profile", "central_places"), compute)
+    return atlas.cached(("profile", "central_places"), compute)
 
 
 def _basis(payload: dict[str, Any]) -> dict[str, Any]:
@@ -89,7 +92,7 @@ def _basis(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _district_community(atlas, district: str) -> dict[str, Any] | None:
+def _district_community(atlas: Atlas, district: str) -> dict[str, Any] | None:
     """The district's Leiden community among the districts (official published flows)."""
     if not atlas.flow_periods() or "kreis" not in atlas.flow_levels():
         return None
@@ -176,7 +179,7 @@ def district_lma_areas(layers: dict[str, Any], district: str) -> list[dict[str, 
     ]
 
 
-def functional_region(atlas, ags: str, level: str) -> dict[str, Any] | None:
+def functional_region(atlas: Atlas, ags: str, level: str) -> dict[str, Any] | None:
     """What the profile shows under "functional region" for a unit (None: nothing to show).
 
     Municipality: its labour-market area and Leiden community (municipal layers, modelled
@@ -224,7 +227,7 @@ def _place(row: dict[str, Any], citations: dict[str, dict[str, Any]]) -> dict[st
     }
 
 
-def _designations_only(atlas, citations: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+def _designations_only(atlas: Atlas, citations: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     """Without municipal flows there is no functional level, but the cited designations still
     stand: rows in the shape of the central-place payload with ``category`` "no_data" (or
     "no_designation"), no basis and no assumption."""
@@ -267,7 +270,7 @@ def _designations_only(atlas, citations: dict[str, dict[str, Any]]) -> dict[str,
 
 
 def central_place_role(
-    atlas, ags: str | None, level: str, districts: frozenset[str] | None = None
+    atlas: Atlas, ags: str | None, level: str, districts: frozenset[str] | None = None
 ) -> dict[str, Any] | None:
     """The cited designation against the functional class (municipality), or the designated
     places within the unit (district; the region: ``level="region"`` with its core
@@ -307,7 +310,7 @@ def central_place_role(
     }
 
 
-def region_functional(atlas) -> dict[str, Any] | None:
+def region_functional(atlas: Atlas) -> dict[str, Any] | None:
     """How the region divides functionally: number of labour-market areas and Leiden
     communities of its municipalities, and the communities among its districts."""
     out: dict[str, Any] = {"level": "region", "lma_summary": None, "leiden_summary": None}

@@ -11,17 +11,20 @@ between core districts become internal, the rest are the region's relations with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from regionatlas.errors import NotFoundError
 from regionatlas.web import flowmap
 
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
 REGION_KEY = "region"
 
 
-def _catalogue(atlas) -> pd.DataFrame:
+def _catalogue(atlas: Atlas) -> pd.DataFrame:
     """The packaged catalogue (additive flags, formulas) for the indicators this store knows."""
     from regionatlas.indicators.catalogue import catalogue
 
@@ -30,7 +33,7 @@ def _catalogue(atlas) -> pd.DataFrame:
     return cat[cat["id"].isin(known)].reset_index(drop=True)
 
 
-def region_observations(atlas) -> pd.DataFrame:
+def region_observations(atlas: Atlas) -> pd.DataFrame:
     """Observations of the region (ags = the region id): summed and derived, per period."""
 
     def compute() -> pd.DataFrame:
@@ -57,18 +60,15 @@ def region_observations(atlas) -> pd.DataFrame:
             return agg
         return pd.concat(frames, ignore_index=True)
 
-    return atlas._cached(("profile", "region_observations"), compute)
+    return atlas.cached(("profile", "region_observations"), compute)
 
 
-def _region_flows(atlas, rid: str, name: str) -> dict[str, Any] | None:
+def _region_flows(atlas: Atlas, rid: str, name: str) -> dict[str, Any] | None:
     if not atlas.flow_periods() or "kreis" not in atlas.flow_levels():
         return None
-    from regionatlas.analysis.aggregate import aggregate_flows, region_mapping
+    from regionatlas.workflows.region_flows import region_outside_flows
 
-    f = atlas.flows("kreis")
-    keys = pd.concat([f["origin"], f["destination"]]).astype(str).unique()
-    mapping = region_mapping(keys, sorted(atlas.scope.core), rid)
-    agg = aggregate_flows(f[["origin", "destination", "persons", "flag"]], mapping)
+    agg = region_outside_flows(atlas.flows("kreis"), atlas.scope.core, rid)
     names = {**atlas.all_names("kreis"), rid: name}
     flows = flowmap.ranked(agg, rid, names, 10)
     flows["period"] = atlas.resolve_flow_period(None)
@@ -76,7 +76,7 @@ def _region_flows(atlas, rid: str, name: str) -> dict[str, Any] | None:
     return flows
 
 
-def region_profile_data(atlas, specs: dict | None = None) -> dict[str, Any]:
+def region_profile_data(atlas: Atlas, specs: dict | None = None) -> dict[str, Any]:
     """The region's profile in the shape of ``profile.profile_data``: figures (with Germany
     for comparison), series, flows with the outside, structure, functional summary, central
     places, and the core and ring districts as children."""

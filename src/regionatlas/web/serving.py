@@ -22,8 +22,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(app, timeout: float = 20.0) -> Iterator[str]:
-    """Run ``app`` under uvicorn until the block ends; yields the base URL.
+def serving(app, timeout: float = 120.0) -> Iterator[str]:
+    """Run ``app`` under uvicorn until the block ends; yields the base URL. The server starts
+    once the app's start-up (the cache warm-up, seconds on a real store) is done.
 
     Raises ``TimeoutError`` when the server has not started within ``timeout`` seconds.
     """

@@ -1,8 +1,8 @@
 """Scenario lab "Region der kurzen Wege": commuter-km, CO2 and hours of commuting, and what
 remote work, co-working sites, ride-sharing corridors and job relocation would change.
 
-Public API (pure functions; the only I/O is ``export``, which moves to ``exports/``; files
-and the store are read by ``workflows.scenarios``)::
+Public API (pure functions; files and the store are read by ``workflows.scenarios``, the
+exports are written by ``workflows.scenario_export`` through ``regionatlas.exports``)::
 
     ctx = build_context(units, od, estimate_basis=...)        # or workflows context_from_store
     definition = parse_definition(raw)                        # or workflows load_definition
@@ -10,12 +10,12 @@ and the store are read by ``workflows.scenarios``)::
     result.to_dict()                                          # JSON-ready
     compare(a, b); compare_to_dict(a, b)                      # side by side
     lever_catalogue()                                         # levers + parameters for forms
-    export("brief.pdf", a, b=None)                            # .csv / .xlsx / .pdf
+    # workflows.scenario_export.export("brief.pdf", a, b=None)  # .csv/.zip/.xlsx/.pdf
 
 Modules: parameters (cited assumptions; the shipped defaults are package data), context,
 metrics (trip table -> km, CO2, hours), remote, sites + location (p-median / coverage site
 choice), rideshare, gravity + relocation (doubly-constrained model), scoring, definition,
-engine, export, synthetic (labelled synthetic test region).
+engine, synthetic (labelled synthetic test region).
 """
 
 from regionatlas.analysis.scenarios.catalogue import lever_catalogue

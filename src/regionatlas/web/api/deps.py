@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Annotated, Any, Literal
 
+import anyio.to_thread
 from fastapi import Depends, Path, Request
 from fastapi.responses import Response
 
@@ -21,14 +23,14 @@ _ACCEPTS_GZIP: ContextVar[bool] = ContextVar("accepts_gzip", default=False)
 GZIP_MIN_BYTES = 1000  # as the app's GZipMiddleware
 
 
-async def _note_encoding(request: Request) -> None:
+async def get_atlas(request: Request) -> Atlas:
+    """The app's Atlas, its cache checked against the store's batches (at most every 2 s, in
+    a worker thread); notes whether the request accepts gzip. Async: most requests are
+    answered from the cache, and a thread hop per request costs more than the check."""
     _ACCEPTS_GZIP.set("gzip" in request.headers.get("accept-encoding", "").lower())
-
-
-def get_atlas(request: Request, _enc: None = Depends(_note_encoding)) -> Atlas:
-    """The app's Atlas, its caches checked against the store's batches (at most every 2 s)."""
-    atlas = request.app.state.atlas
-    atlas.refresh()
+    atlas: Atlas = request.app.state.atlas
+    if atlas.refresh_due():
+        await anyio.to_thread.run_sync(atlas.refresh)
     return atlas
 
 
@@ -66,12 +68,18 @@ IndicatorPath = Annotated[
 ]
 
 
-def cached(atlas: Atlas, key: Any, compute) -> Response:
-    """A JSON answer serialised (and gzip-compressed) once per store version."""
-    body = atlas.json_bytes(key, compute)
+def accepts_gzip() -> bool:
+    """Whether the current request (one with an ``AtlasDep``) accepts gzip."""
+    return _ACCEPTS_GZIP.get()
+
+
+def cached(atlas: Atlas, key: Any, compute: Callable[[], Any], bounded: bool = False) -> Response:
+    """A JSON answer serialised (and gzip-compressed) once per store version; ``bounded``:
+    one of many (e.g. per unit), evicted oldest first."""
+    body = atlas.json_bytes(key, compute, bounded)
     if _ACCEPTS_GZIP.get() and len(body) >= GZIP_MIN_BYTES:
         return Response(
-            atlas.gzip_bytes(key, compute),
+            atlas.gzip_bytes(key, compute, bounded),
             media_type="application/json",
             headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
         )

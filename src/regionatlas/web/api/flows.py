@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from regionatlas.web import flow_municipal, flowmap
 from regionatlas.web.api.deps import ERRORS, AgsPath, AtlasDep, FlowLevel, Period, cached, js
+from regionatlas.web.atlas import Atlas
 
 router = APIRouter(tags=["flows"], responses=ERRORS)
 KeyQuery = Annotated[
     str | None, Query(pattern=r"^(\d{2}|\d{5}|\d{8})$", description="AGS of a Land/Kreis/Gemeinde")
 ]
+
+
+def lines_answer(atlas: Atlas, level: str, period: str | None) -> tuple[Any, Callable[[], Any]]:
+    """(cache key, payload) of a level's flow lines (the start-up warm-up uses it too)."""
+    per = atlas.resolve_flow_period(period)
+    return ("lines", level, per), lambda: atlas.flow_lines(level, per)
+
+
+def compact_answer(atlas: Atlas, level: str, period: str | None) -> tuple[Any, Callable[[], Any]]:
+    """(cache key, payload) of the flow map's compact data of a level; municipalities: the
+    stored flows or the region's modelled municipal flows (labelled, web.flow_municipal)."""
+    if level == "gemeinde":
+        asked = period or "latest"
+        per = None if asked == "latest" else asked
+        return ("compact", level, asked), lambda: flow_municipal.compact(atlas, per)
+    per = atlas.resolve_flow_period(period)
+    return ("compact", level, per), lambda: atlas.flow_compact(level, per)
 
 
 @router.get("/flows.json", summary="Flow periods and levels available")
@@ -26,7 +45,7 @@ def flow_meta(atlas: AtlasDep) -> Response:
     summary="All flows of a level as curved lines (o, d, p = persons, ck/cl = cross-border)",
 )
 def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
-    return cached(atlas, ("lines", level, period), lambda: atlas.flow_lines(level, period))
+    return cached(atlas, *lines_answer(atlas, level, period))
 
 
 @router.get(
@@ -34,10 +53,7 @@ def flow_lines(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
     summary="The flow map's data: points, names and [origin, destination, persons, flag] rows",
 )
 def flow_compact(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
-    if level == "gemeinde":  # stored, or the region's modelled municipal flows (labelled)
-        per = None if period == "latest" else period
-        return cached(atlas, ("compact", level, period), lambda: flow_municipal.compact(atlas, per))
-    return cached(atlas, ("compact", level, period), lambda: atlas.flow_compact(level, period))
+    return cached(atlas, *compact_answer(atlas, level, period))
 
 
 @router.get("/flows/{level}/{period}.json", summary="Flows as rows, filtered and ranked")

@@ -88,7 +88,7 @@ def unit_pdf(ags: AgsPath, lang: Lang, atlas: AtlasDep) -> Response:
     from regionatlas.web.pages.briefs import brief_pdf_html
 
     brief = impact.unit_brief(atlas, ags)
-    data = atlas._cached(
+    data = atlas.cached(
         ("impact", "pdf", ags, lang, impact.content(atlas).digest),
         lambda: html_to_pdf(brief_pdf_html(brief, lang, atlas.attributions())),
     )

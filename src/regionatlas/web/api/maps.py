@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -16,7 +16,6 @@ from regionatlas.web.api.deps import (
     MapLevel,
     Period,
     cached,
-    js,
 )
 from regionatlas.web.classify import METHODS, PALETTES
 
@@ -94,23 +93,23 @@ def get_map(
         ),
     ] = "viridis",
 ) -> Response:
-    c = atlas.classified(indicator, level, period, method, k, parse_breaks(breaks), scheme)
-    geo = atlas.geometry(level)
-    by_ags = {r["ags"]: (r, cls) for r, cls in zip(c["rows"], c["classes"], strict=True)}
-    colours = c["classification"]["colours"]
-    features = []
-    for f in geo["features"]:
-        row, cls = by_ags.get(f["properties"]["ags"], ({}, -1))
-        props = {
-            **f["properties"],
-            "value": row.get("value"),
-            "flag": row.get("flag"),
-            "class": cls,
-            "colour": colours[cls] if cls >= 0 else None,
-        }
-        features.append({**f, "properties": props})
-    return js(
-        {
+    def compute() -> dict[str, Any]:
+        c = atlas.classified(indicator, level, period, method, k, parse_breaks(breaks), scheme)
+        geo = atlas.geometry(level)
+        by_ags = {r["ags"]: (r, cls) for r, cls in zip(c["rows"], c["classes"], strict=True)}
+        colours = c["classification"]["colours"]
+        features = []
+        for f in geo["features"]:
+            row, cls = by_ags.get(f["properties"]["ags"], ({}, -1))
+            props = {
+                **f["properties"],
+                "value": row.get("value"),
+                "flag": row.get("flag"),
+                "class": cls,
+                "colour": colours[cls] if cls >= 0 else None,
+            }
+            features.append({**f, "properties": props})
+        return {
             "type": "FeatureCollection",
             "features": features,
             "indicator": indicator,
@@ -120,4 +119,6 @@ def get_map(
             "references": c["references"],
             "attribution": atlas.attributions(),
         }
-    )
+
+    key = ("map", indicator, level, period, method, k, breaks, scheme)
+    return cached(atlas, key, compute, bounded=True)

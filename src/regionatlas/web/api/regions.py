@@ -3,6 +3,7 @@ the municipal layers of ``web.functional`` (LMA, Leiden, catchments, central pla
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -10,6 +11,7 @@ from fastapi.responses import Response
 
 from regionatlas.web import functional
 from regionatlas.web.api.deps import ERRORS, AtlasDep, FlowLevel, Period, cached
+from regionatlas.web.atlas import Atlas
 
 router = APIRouter(tags=["functional regions"], responses=ERRORS)
 
@@ -19,7 +21,13 @@ router = APIRouter(tags=["functional regions"], responses=ERRORS)
     summary="Leiden communities of the flows between the atlas' units (cluster per AGS)",
 )
 def leiden(level: FlowLevel, period: Period, atlas: AtlasDep) -> Response:
-    return cached(atlas, ("leiden", level, period), lambda: atlas.communities(level, period))
+    return cached(atlas, *leiden_answer(atlas, level, period))
+
+
+def leiden_answer(atlas: Atlas, level: str, period: str | None) -> tuple[Any, Callable[[], Any]]:
+    """(cache key, payload) of the Leiden communities of a level (used by the warm-up too)."""
+    per = atlas.resolve_flow_period(period)
+    return ("leiden", level, per), lambda: atlas.communities(level, per)
 
 
 # --- municipal layers (web.functional): modelled estimate unless municipal tables are imported

@@ -9,10 +9,8 @@ in the Atlas cache, so a run only evaluates the levers.
 from __future__ import annotations
 
 import json
-import tempfile
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
@@ -20,7 +18,13 @@ from fastapi import Path as FPath
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from regionatlas.analysis.scenarios import (
+from regionatlas.errors import NotFoundError, ParameterError
+from regionatlas.web.api.deps import ERRORS, AtlasDep, js
+from regionatlas.web.atlas import Atlas
+from regionatlas.web.errors import ErrorResponse
+from regionatlas.workflows.scenario_lab import (
+    GOALS,
+    LEVERS,
     ScenarioContext,
     ScenarioDefinition,
     ScenarioResult,
@@ -29,11 +33,6 @@ from regionatlas.analysis.scenarios import (
     parse_definition,
     run_scenario,
 )
-from regionatlas.analysis.scenarios.definition import GOALS, LEVERS
-from regionatlas.errors import NotFoundError, ParameterError
-from regionatlas.web.api.deps import ERRORS, AtlasDep, js
-from regionatlas.web.atlas import Atlas
-from regionatlas.web.errors import ErrorResponse
 from regionatlas.workflows.scenarios import (
     context_from_store,
     default_parameters,
@@ -43,10 +42,6 @@ from regionatlas.workflows.scenarios import (
 RUN_CACHE = 32
 _RUNS_LOCK = threading.Lock()
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,80}$"
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 router = APIRouter(
     tags=["scenarios"],
@@ -144,7 +139,7 @@ def scenario_context(atlas: Atlas) -> ScenarioContext:
     def compute() -> ScenarioContext:
         return context_from_store(atlas.store, sorted(atlas.scope.core))
 
-    return atlas._cached("scenario_context", compute)  # dropped when the store changes
+    return atlas.cached("scenario_context", compute)  # dropped when the store changes
 
 
 def run(atlas: Atlas, req: ScenarioRequest) -> ScenarioResult:
@@ -153,7 +148,7 @@ def run(atlas: Atlas, req: ScenarioRequest) -> ScenarioResult:
     definition = resolve(req, examples())
     ctx = scenario_context(atlas)
     key = json.dumps(definition.to_dict() | {"file": None}, sort_keys=True, default=str)
-    runs: OrderedDict[str, ScenarioResult] = atlas._cached("scenario_runs", OrderedDict)
+    runs: OrderedDict[str, ScenarioResult] = atlas.cached("scenario_runs", OrderedDict)
     with _RUNS_LOCK:
         if key in runs:
             runs.move_to_end(key)
@@ -205,17 +200,17 @@ def scenario_compare(req: CompareRequest, atlas: AtlasDep) -> Response:
     return js(compare_to_dict(run(atlas, req.a), run(atlas, req.b)))
 
 
-@router.post("/scenarios/export.{fmt}", summary="One scenario's result as CSV or XLSX")
-def scenario_export(fmt: Literal["csv", "xlsx"], req: ScenarioRequest, atlas: AtlasDep):
-    from regionatlas.analysis.scenarios.export import export
+@router.post(
+    "/scenarios/export.{fmt}",
+    summary="One scenario's result: CSV (summary), ZIP (one CSV per table) or XLSX",
+)
+def scenario_export(fmt: Literal["csv", "zip", "xlsx"], req: ScenarioRequest, atlas: AtlasDep):
+    from regionatlas.workflows.scenario_export import MEDIA_TYPES, export_bytes
 
-    result = run(atlas, req)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = export(Path(tmp) / f"scenario.{fmt}", result)
-        body = path.read_bytes()
+    body = export_bytes(fmt, run(atlas, req))
     name = req.id or "scenario"
     return Response(
         body,
-        media_type=MEDIA[fmt],
+        media_type=MEDIA_TYPES["." + fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
     )

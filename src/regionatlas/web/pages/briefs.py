@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Path
 
@@ -10,6 +10,9 @@ from regionatlas.web import impact
 from regionatlas.web.api.deps import AgsPath, AtlasDep
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.render import check_lang, environment, format_number, html, page
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 router = APIRouter()
 LmaId = Annotated[int, Path(ge=1, le=100000)]
@@ -24,7 +27,7 @@ def brief_path(brief: dict[str, Any]) -> str:
     return f"brief/{brief['key']}/"
 
 
-def brief_page_body(atlas, lang: str, brief: dict[str, Any]) -> str:
+def brief_page_body(atlas: Atlas, lang: str, brief: dict[str, Any]) -> str:
     return page(None, "brief.html", lang, brief_path(brief), atlas, b=brief)
 
 
@@ -37,7 +40,7 @@ def brief_pdf_html(brief: dict[str, Any], lang: str, attributions: list[str]) ->
     )  # fmt: skip
 
 
-def brief_index_body(atlas, lang: str) -> str:
+def brief_index_body(atlas: Atlas, lang: str) -> str:
     names = atlas.names()
     core = [{"ags": a, "name": names.get(a, a)} for a in sorted(atlas.scope.core)]
     return page(None, "brief_index.html", lang, "brief/", atlas, core=core)

@@ -6,12 +6,13 @@ from fastapi import APIRouter
 
 from regionatlas.web import flow_municipal
 from regionatlas.web.api.deps import AtlasDep
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.atlas import Atlas
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 
 router = APIRouter()
 
 
-def flows_page_body(atlas, lang: str) -> str:
+def flows_page_body(atlas: Atlas, lang: str) -> str:
     periods = atlas.flow_periods()
     levels = atlas.flow_levels() if periods else []
     top = None
@@ -54,6 +55,11 @@ def flows_page_body(atlas, lang: str) -> str:
     )
 
 
+def flows_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The page as sent (HTML, gzip), rendered once per store version (start-up warm-up)."""
+    return page_bytes(atlas, ("flows", lang), lambda: flows_page_body(atlas, lang))
+
+
 @router.get("/{lang}/flows/")
 def flows_page(lang: str, atlas: AtlasDep):
-    return html(flows_page_body(atlas, check_lang(lang)))
+    return send_html(flows_page_bytes(atlas, check_lang(lang)))

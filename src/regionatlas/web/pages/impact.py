@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 
@@ -10,6 +10,9 @@ from regionatlas.web import charts_impact, impact
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.render import check_lang, html, page
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 router = APIRouter()
 
@@ -51,7 +54,7 @@ def indicator_view(goal: dict[str, Any], ind: dict[str, Any], lang: str, names) 
     }
 
 
-def goals_page_body(atlas, lang: str) -> str:
+def goals_page_body(atlas: Atlas, lang: str) -> str:
     data = impact.monitoring(atlas)
     names = {i["id"]: i[f"name_{lang}"] for i in atlas.indicators()}
     goals = [
@@ -61,7 +64,7 @@ def goals_page_body(atlas, lang: str) -> str:
     return page(None, "goals.html", lang, "goals/", atlas, goals=goals, data=data)
 
 
-def interventions_page_body(atlas, lang: str) -> str:
+def interventions_page_body(atlas: Atlas, lang: str) -> str:
     data = impact.monitoring(atlas)
     names = {i["id"]: i[f"name_{lang}"] for i in atlas.indicators()}
     unit_names = atlas.names()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.atlas import Atlas
 from regionatlas.web.classify import METHODS, PALETTES, diverging_ramps
 from regionatlas.web.pages.render import check_lang, page, palettes
 from regionatlas.web.unit_labels import unit_label
@@ -15,7 +16,7 @@ from regionatlas.web.unit_labels import unit_label
 router = APIRouter()
 
 
-def map_page_body(atlas, lang: str) -> str:
+def map_page_body(atlas: Atlas, lang: str) -> str:
     indicators = [i for i in atlas.indicators() if i["periods"] and i["levels"]]
     default = next((i for i in indicators if i["id"] == "population"), None) or (
         indicators[0] if indicators else None
@@ -62,12 +63,12 @@ def map_page_body(atlas, lang: str) -> str:
     )
 
 
-def map_page_bytes(atlas, lang: str, compressed: bool = False) -> bytes:
+def map_page_bytes(atlas: Atlas, lang: str, compressed: bool = False) -> bytes:
     """The start page rendered (and gzip-compressed) once per store state and language."""
-    body = atlas._cached(("html", "map", lang), lambda: map_page_body(atlas, lang).encode())
+    body = atlas.cached(("html", "map", lang), lambda: map_page_body(atlas, lang).encode())
     if not compressed:
         return body
-    return atlas._cached(("html-gzip", "map", lang), lambda: gzip.compress(body, 6, mtime=0))
+    return atlas.cached(("html-gzip", "map", lang), lambda: gzip.compress(body, 6, mtime=0))
 
 
 @router.get("/{lang}/")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 
@@ -10,9 +10,12 @@ from regionatlas.web import charts as ch  # module import: charts imports pages.
 from regionatlas.web.api.deps import AgsPath, AtlasDep
 from regionatlas.web.i18n import Translator
 from regionatlas.web.pages.regions import BASIS_KEYS
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 from regionatlas.web.profile import profile_data
 from regionatlas.web.profile_region import REGION_KEY, region_profile_data
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 router = APIRouter()
 
@@ -105,7 +108,7 @@ def structure_view(structure: dict[str, Any], lang: str) -> dict[str, Any]:
     return {"charts": charts, "sectors": sectors, "pyramid": pyramid, "missing": missing}
 
 
-def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> str:
+def _render(atlas: Atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> str:
     charts = {ind: ch.series_svg(points, lang) for ind, points in data["series"].items()}
     names = {f["indicator"]: f[f"name_{lang}"] for f in data["figures"]}
     return page(
@@ -127,13 +130,13 @@ def _render(atlas, lang: str, path: str, data: dict[str, Any], locator: str) -> 
     )
 
 
-def profile_page_body(atlas, lang: str, ags: str, specs: dict | None = None) -> str:
+def profile_page_body(atlas: Atlas, lang: str, ags: str, specs: dict | None = None) -> str:
     """A unit's profile page; ``specs``: structure indicators (default: the catalogue's)."""
     data = profile_data(atlas, ags, specs=specs)
     return _render(atlas, lang, f"profile/{ags}/", data, ch.locator_svg(atlas, ags))
 
 
-def region_profile_page_body(atlas, lang: str) -> str:
+def region_profile_page_body(atlas: Atlas, lang: str) -> str:
     data = region_profile_data(atlas)
     core = frozenset(atlas.scope.core)
     locator = ch.locator_svg(atlas, REGION_KEY, highlight=core, label=atlas.region_name[lang])
@@ -142,9 +145,18 @@ def region_profile_page_body(atlas, lang: str) -> str:
 
 @router.get("/{lang}/profile/region/")
 def region_profile_page(lang: str, atlas: AtlasDep):
-    return html(region_profile_page_body(atlas, check_lang(lang)))
+    return send_html(region_profile_page_bytes(atlas, check_lang(lang)))
+
+
+def region_profile_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The region's profile page as sent (HTML, gzip), once per store version."""
+    key = ("profile", "region", lang)
+    return page_bytes(atlas, key, lambda: region_profile_page_body(atlas, lang))
 
 
 @router.get("/{lang}/profile/{ags}/")
 def profile_page(lang: str, ags: AgsPath, atlas: AtlasDep):
-    return html(profile_page_body(atlas, check_lang(lang), ags))
+    lang = check_lang(lang)
+    return send_html(
+        page_bytes(atlas, ("profile", ags, lang), lambda: profile_page_body(atlas, lang, ags), True)
+    )

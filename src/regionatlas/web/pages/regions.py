@@ -8,8 +8,9 @@ from fastapi import APIRouter
 from regionatlas.errors import NotFoundError
 from regionatlas.web import functional
 from regionatlas.web.api.deps import AtlasDep
+from regionatlas.web.atlas import Atlas
 from regionatlas.web.note_i18n import translate as translate_note
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 from regionatlas.workflows.basis import ESTIMATE, OFFICIAL, SYNTHETIC
 
 router = APIRouter()
@@ -26,7 +27,7 @@ QUALITATIVE = [
 ]
 
 
-def regions_page_body(atlas, lang: str) -> str:
+def regions_page_body(atlas: Atlas, lang: str) -> str:
     result, groups = None, []
     if atlas.flow_periods() and "kreis" in atlas.flow_levels():
         try:
@@ -70,7 +71,7 @@ BASIS_KEYS = {
 }
 
 
-def municipal_layers(atlas, lang: str) -> dict | None:
+def municipal_layers(atlas: Atlas, lang: str) -> dict | None:
     """What the page shows about the municipal layers before any is loaded: the basis of the
     flows, the assumption they rest on and the attribution (None: the store cannot carry them).
     """
@@ -91,9 +92,14 @@ def municipal_layers(atlas, lang: str) -> dict | None:
     }
 
 
+def regions_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The page as sent (HTML, gzip), rendered once per store version (start-up warm-up)."""
+    return page_bytes(atlas, ("regions", lang), lambda: regions_page_body(atlas, lang))
+
+
 @router.get("/{lang}/regions/")
 def regions_page(lang: str, atlas: AtlasDep):
-    return html(regions_page_body(atlas, check_lang(lang)))
+    return send_html(regions_page_bytes(atlas, check_lang(lang)))
 
 
 def _without_label(note: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import logging
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
@@ -21,6 +24,11 @@ from regionatlas.web.citation_i18n import (
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from regionatlas.web.unit_labels import unit_label
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -97,6 +105,30 @@ def html(body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
+HTML_TYPE = "text/html; charset=utf-8"
+
+
+def page_bytes(
+    atlas: Atlas, key: Hashable, render: Callable[[], str], bounded: bool = False
+) -> tuple[bytes, bytes]:
+    """A page rendered and gzip-compressed once per store version: (HTML, gzip). ``bounded``:
+    one of many (a unit's profile, a search), evicted oldest first."""
+    body = atlas.cached(("html", key), lambda: render().encode("utf-8"), bounded)
+    packed = atlas.cached(("html-gzip", key), lambda: gzip.compress(body, 6, mtime=0), bounded)
+    return body, packed
+
+
+def send_html(page: tuple[bytes, bytes]) -> Response:
+    """The page compressed to clients that accept gzip (requests with an ``AtlasDep``)."""
+    from regionatlas.web.api.deps import GZIP_MIN_BYTES, accepts_gzip
+
+    body, packed = page
+    if accepts_gzip() and len(body) >= GZIP_MIN_BYTES:
+        headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return Response(packed, media_type=HTML_TYPE, headers=headers)
+    return Response(body, media_type=HTML_TYPE)
+
+
 def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
     parts = request.url.path.strip("/").split("/")
     lang = parts[0] if parts and parts[0] in LANGUAGES else DEFAULT_LANGUAGE
@@ -104,6 +136,7 @@ def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLRe
     atlas = request.app.state.atlas
     try:
         body = page(request, "error.html", lang, path, atlas, status=status, error=error)
-    except Exception:  # the error page must never fail itself
+    except Exception:  # the error page must never fail itself: a plain one, and a log line
+        log.exception("the error page for %s could not be rendered", request.url.path)
         body = f"<!doctype html><title>{status}</title><p>{error.get('message')}</p>"
     return html(body, status)

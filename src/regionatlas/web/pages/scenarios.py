@@ -6,13 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from regionatlas.analysis.scenarios import lever_catalogue
-from regionatlas.analysis.scenarios.definition import GOALS
 from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.api.scenarios import examples
+from regionatlas.web.atlas import Atlas
 from regionatlas.web.i18n import Translator
-from regionatlas.web.pages.render import check_lang, html, page
+from regionatlas.web.pages.render import check_lang, page, page_bytes, send_html
 from regionatlas.web.unit_labels import unit_label
+from regionatlas.workflows.scenario_lab import GOALS, lever_catalogue
 
 router = APIRouter()
 SCALAR_KINDS = ("share", "number", "integer", "boolean")
@@ -41,7 +41,7 @@ def control(param: dict[str, Any], lang: str) -> dict[str, Any]:
     return out
 
 
-def scenarios_page_body(atlas, lang: str) -> str:
+def scenarios_page_body(atlas: Atlas, lang: str) -> str:
     known = examples()
     levers = [
         {
@@ -86,6 +86,11 @@ def scenarios_page_body(atlas, lang: str) -> str:
     )
 
 
+def scenarios_page_bytes(atlas: Atlas, lang: str) -> tuple[bytes, bytes]:
+    """The page as sent (HTML, gzip), rendered once per store version (start-up warm-up)."""
+    return page_bytes(atlas, ("scenarios", lang), lambda: scenarios_page_body(atlas, lang))
+
+
 @router.get("/{lang}/scenarios/")
 def scenarios_page(lang: str, atlas: AtlasDep):
-    return html(scenarios_page_body(atlas, check_lang(lang)))
+    return send_html(scenarios_page_bytes(atlas, check_lang(lang)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Path, Query
 
@@ -11,11 +11,16 @@ from regionatlas.web.api.deps import AtlasDep
 from regionatlas.web.pages.render import check_lang, html, page
 from regionatlas.workflows.toolkit import EFFORTS, STAGES, filter_entries, load_toolkit
 
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
 router = APIRouter()
 ToolId = Annotated[str, Path(pattern=r"^[a-z0-9-]{1,60}$")]
 
 
-def toolkit_page_body(atlas, lang: str, stage: str = "", effort: str = "", legal: str = "") -> str:
+def toolkit_page_body(
+    atlas: Atlas, lang: str, stage: str = "", effort: str = "", legal: str = ""
+) -> str:
     tk = load_toolkit()
     entries = filter_entries(tk, lang, stage or None, effort or None, legal or None)
     return page(
@@ -24,7 +29,7 @@ def toolkit_page_body(atlas, lang: str, stage: str = "", effort: str = "", legal
     )  # fmt: skip
 
 
-def toolkit_entry_body(atlas, lang: str, tool_id: str) -> str:
+def toolkit_entry_body(atlas: Atlas, lang: str, tool_id: str) -> str:
     tk = load_toolkit()
     if tool_id not in tk:
         raise NotFoundError(

@@ -4,7 +4,7 @@ entered by editors; proposed ones from the scenario lab's site choice, modelled)
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -14,13 +14,16 @@ from regionatlas.platform.models import OFFER_KINDS, SITE_KINDS, Offer, Site
 from regionatlas.web.platform.deps import CtxDep
 from regionatlas.web.platform.maps import feature_collection, known_unit, point_feature, unit_point
 
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
+
 router = APIRouter()
 P = "/{lang}/platform/dkz"
 SITE_SCENARIO = "satellite-offices-hubs"  # example scenario of the scenario lab (scenarios/)
 log = logging.getLogger("regionatlas.platform")
 
 
-def proposed_sites(atlas) -> dict[str, Any]:
+def proposed_sites(atlas: Atlas) -> dict[str, Any]:
     """The site choice of the scenario lab's example scenario (modelled), or why there is none."""
     try:
         from regionatlas.web.api.scenarios import ScenarioRequest, run, scenario_context
@@ -54,7 +57,7 @@ def proposed_sites(atlas) -> dict[str, Any]:
 
 def _proposed(ctx) -> dict[str, Any]:
     atlas = ctx.request.app.state.atlas
-    return atlas._cached("dkz_proposed_sites", lambda: proposed_sites(atlas))
+    return atlas.cached("dkz_proposed_sites", lambda: proposed_sites(atlas))
 
 
 @router.get(P + "/")

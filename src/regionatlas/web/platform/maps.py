@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 
-def unit_point(atlas, ags: str) -> tuple[float, float] | None:
+def unit_point(atlas: Atlas, ags: str) -> tuple[float, float] | None:
     level = "gemeinde" if len(ags) == 8 else "kreis"
     return atlas.points(level).get(ags)
 
 
-def known_unit(atlas):
+def known_unit(atlas: Atlas):
     """``known(ags)``: the atlas has this municipality or district in scope."""
 
     def known(ags: str) -> bool:

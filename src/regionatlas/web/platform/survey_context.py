@@ -5,16 +5,22 @@ the comparisons (municipal flows, labour-market areas)."""
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from regionatlas.web.atlas import Atlas
 
 _lock = threading.Lock()
 
 
-def _region(atlas):
+def _region(atlas: Atlas):
+    from regionatlas.errors import NotFoundError
     from regionatlas.region import load_region
 
+    if atlas.region_file is None:
+        raise NotFoundError("the atlas runs without a region: surveys need one")
     return load_region(atlas.region_file)
 
 

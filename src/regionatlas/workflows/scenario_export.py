@@ -1,16 +1,22 @@
-"""Exports of scenario results and comparisons: CSV, XLSX and a PDF brief (WeasyPrint).
+"""Exports of scenario results and comparisons through ``regionatlas.exports``: CSV (the
+summary, one table), a zip of one CSV per table, XLSX and a PDF brief (WeasyPrint).
 
-Every file carries the attribution and the estimate basis. ``export(path, a, b=None)`` picks
-the format from the suffix (.csv, .xlsx, .pdf); with ``b`` it exports the comparison A vs. B.
+Every file carries the attribution and the estimate basis; numbers are rounded to what the
+model can say (whole commuters, km and hours; CO2 in tenths of a tonne). ``export(path, a,
+b=None)`` picks the format from the suffix (.csv, .zip, .xlsx, .pdf); with ``b`` it exports
+the comparison A vs. B. ``export_bytes(fmt, a, b)`` gives the same file as bytes. The files'
+dates are the flows' reference date, never the clock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
 import pandas as pd
 
+from regionatlas import exports
 from regionatlas.analysis.scenarios.engine import (
     ATTRIBUTION,
     ScenarioResult,
@@ -18,9 +24,14 @@ from regionatlas.analysis.scenarios.engine import (
     compare_municipalities,
 )
 from regionatlas.errors import ParameterError
-from regionatlas.output import output_path
+from regionatlas.exports.archive import zip_bytes
+from regionatlas.exports.csv import frame_csv
+from regionatlas.exports.pdf import pdf_bytes
+from regionatlas.exports.table import FALLBACK_DATE, rounded
+from regionatlas.exports.xlsx import sheets_bytes
 
-FORMATS = (".csv", ".xlsx", ".pdf")
+FORMATS = (".csv", ".zip", ".xlsx", ".pdf")
+MEDIA_TYPES = {f: exports.MEDIA_TYPES[f.lstrip(".")] for f in FORMATS}
 LABELS = {
     "persons": "Pendelnde je Arbeitstag / commuters per working day",
     "commuter_km_day": "Pendel-km je Arbeitstag / commuter-km per day",
@@ -77,6 +88,106 @@ def footer_lines(a: ScenarioResult) -> list[str]:
     ]
 
 
+# decimals by quantity: whole commuters, km and hours; CO2 in tenths of a tonne
+PRECISION = {
+    "_pct": 1,
+    "persons": 0,
+    "commuter_km_day": 0,
+    "commuter_km_year": 0,
+    "car_vkm_year": 0,
+    "co2_t_year": 1,
+    "hours_year": 0,
+    "programme_cost_eur_year": 0,
+    "score": 2,
+}
+
+
+def _decimals(name: str) -> int | None:
+    for key, decimals in PRECISION.items():
+        if key in name:
+            return decimals
+    return None
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers rounded to their quantity's precision: by column name, and in long tables
+    (an ``indicator`` column) by row."""
+    out = frame.copy()
+    for col in out.columns:
+        decimals = _decimals(str(col))
+        if decimals is not None and pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = rounded(out[col], decimals)
+    if "indicator" in out.columns:
+        for col in out.columns:
+            if (
+                col == "indicator"
+                or _decimals(str(col)) is not None
+                or not pd.api.types.is_float_dtype(out[col])
+            ):
+                continue
+            values = out[col].astype(object)
+            for i, ind in enumerate(out["indicator"]):
+                decimals = PRECISION.get(str(ind))
+                v = values.iat[i]
+                if decimals is not None and isinstance(v, float) and v == v:
+                    r = float(rounded(pd.Series([v]), decimals).iat[0])
+                    values.iat[i] = int(r) if decimals == 0 else r
+            out[col] = values
+    return out
+
+
+def _date(a: ScenarioResult) -> dt.date:
+    """The flows' reference date (the files' date); a fixed date when there is none."""
+    try:
+        return dt.date.fromisoformat((a.period or "")[:10])
+    except ValueError:  # no date, or a label such as "synthetic"
+        return FALLBACK_DATE
+
+
+def _with_sources(frame: pd.DataFrame, a: ScenarioResult) -> pd.DataFrame:
+    """The attribution where every export has it: the last columns of the table."""
+    return readable(frame).assign(basis=a.estimate_basis, attribution=ATTRIBUTION, licence="")
+
+
+def _tables(a: ScenarioResult, b: ScenarioResult | None) -> list[tuple[str, pd.DataFrame]]:
+    tables: list[tuple[str, pd.DataFrame]] = [
+        ("summary", summary_table(a, b)),
+        ("levers", pd.concat([lever_table(a)] + ([lever_table(b)] if b is not None else []))),
+        ("municipalities", _municipal(a, b)),
+    ]
+    for res in (a, b) if b is not None else (a,):
+        label = "a_" if b is not None and res is a else "b_" if b is not None else ""
+        tables += [(label + key, table) for key, table in res.tables.items()]
+    tables.append(("parameters", parameter_table(a)))
+    return tables
+
+
+def _sources_table(a: ScenarioResult) -> pd.DataFrame:
+    return pd.DataFrame({"Quelle / Source": footer_lines(a)})
+
+
+def export_bytes(fmt: str, a: ScenarioResult, b: ScenarioResult | None = None) -> bytes:
+    """The export in ``fmt`` (csv, zip, xlsx, pdf) as bytes."""
+    suffix = "." + fmt.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ParameterError(
+            f"export format {suffix} not supported; expected one of {', '.join(FORMATS)}",
+            value=fmt,
+        )
+    if suffix == ".csv":
+        return frame_csv(_with_sources(summary_table(a, b), a))
+    if suffix == ".zip":
+        files = [(f"{n}.csv", frame_csv(_with_sources(t, a))) for n, t in _tables(a, b)]
+        files.append(("sources.csv", frame_csv(_sources_table(a))))
+        return zip_bytes(files, _date(a))
+    if suffix == ".xlsx":
+        names = {"summary": "Übersicht", "levers": "Hebel", "municipalities": "Gemeinden"}
+        sheets = [(names.get(n, n.replace("_", " ")), readable(t)) for n, t in _tables(a, b)]
+        names_param = [(("Parameter" if n == "parameters" else n), t) for n, t in sheets]
+        return sheets_bytes([*names_param, ("Quelle", _sources_table(a))], _date(a))
+    return pdf_bytes(brief_html(a, b), _date(a))
+
+
 def export(path: str | Path, a: ScenarioResult, b: ScenarioResult | None = None) -> Path:
     """Write the result (or the comparison A vs. B) in the format of the path's suffix; a
     path without one (``-``, ``/dev/stdout``, a FIFO) gets CSV. Written through
@@ -88,58 +199,24 @@ def export(path: str | Path, a: ScenarioResult, b: ScenarioResult | None = None)
             f"export format {suffix} not supported; expected one of {', '.join(FORMATS)}",
             file=str(path),
         )
-    with output_path(path, suffix=suffix) as tmp:
-        {".csv": _csv, ".xlsx": _xlsx, ".pdf": _pdf}[suffix](tmp, a, b)
-    return path
+    return exports.write_bytes(path, export_bytes(suffix, a, b))
 
 
 def _municipal(a: ScenarioResult, b: ScenarioResult | None) -> pd.DataFrame:
     return compare_municipalities(a, b) if b is not None else a.by_municipality
 
 
-def _csv(path: Path, a: ScenarioResult, b: ScenarioResult | None) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        summary_table(a, b).to_csv(fh, index=False)
-        fh.write("\n")
-        pd.concat([lever_table(a)] + ([lever_table(b)] if b is not None else [])).to_csv(
-            fh, index=False
-        )
-        fh.write("\n")
-        _municipal(a, b).to_csv(fh, index=False)
-        fh.write("\n")
-        for line in footer_lines(a):
-            fh.write(f'"{line}"\n')
-
-
-def _xlsx(path: Path, a: ScenarioResult, b: ScenarioResult | None) -> None:
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
-        sheets: list[tuple[str, pd.DataFrame]] = [
-            ("Übersicht", summary_table(a, b)),
-            ("Hebel", pd.concat([lever_table(a)] + ([lever_table(b)] if b is not None else []))),
-            ("Gemeinden", _municipal(a, b)),
-        ]
-        for res in (a, b) if b is not None else (a,):
-            for key, table in res.tables.items():
-                label = "A " if b is not None and res is a else "B " if b is not None else ""
-                sheets.append(((label + key)[:31], table))
-        sheets.append(("Parameter", parameter_table(a)))
-        sheets.append(("Quelle", pd.DataFrame({"Hinweis": footer_lines(a)})))
-        used: set[str] = set()
-        for name, frame in sheets:
-            safe = "".join(c for c in name if c not in "[]:*?/\\")[:31]
-            while safe in used:
-                safe = safe[:29] + "_" + str(len(used))
-            used.add(safe)
-            frame.to_excel(xw, sheet_name=safe, index=False, startrow=0)
-            ws = xw.sheets[safe]
-            ws.write(len(frame) + 2, 0, ATTRIBUTION)
-
-
 def _table_html(frame: pd.DataFrame, digits: int = 1) -> str:
     def cell(v: object) -> str:
+        if isinstance(v, bool) or v is None or v is pd.NA:
+            return html.escape("" if v is None or v is pd.NA else str(v))
+        if isinstance(v, int):
+            return f"{v:,}".replace(",", "\u202f")
         if isinstance(v, float):
-            return f"{v:,.{digits}f}".replace(",", " ")
-        return html.escape("" if v is None else str(v))
+            return "" if v != v else f"{v:,.{digits}f}".replace(",", "\u202f")
+        return html.escape(str(v))
+
+    frame = readable(frame)
 
     head = "".join(f"<th scope='col'>{html.escape(str(c))}</th>" for c in frame.columns)
     body = "".join(
@@ -169,7 +246,7 @@ def brief_html(a: ScenarioResult, b: ScenarioResult | None = None) -> str:
         "Alle Werte sind Modellrechnungen mit den unten genannten Annahmen.</p>",
         "<h2>Basis und Szenario / baseline and scenario</h2>",
         _table_html(
-            summary_table(a, b).assign(
+            readable(summary_table(a, b)).assign(
                 indicator=lambda df: df["indicator"].map(LABELS).fillna(df["indicator"])
             )
         ),
@@ -217,13 +294,3 @@ def brief_html(a: ScenarioResult, b: ScenarioResult | None = None) -> str:
     parts.append("".join(f"<p class='note'>{html.escape(line)}</p>" for line in footer_lines(a)))
     parts.append("</body></html>")
     return "".join(parts)
-
-
-def _pdf(path: Path, a: ScenarioResult, b: ScenarioResult | None) -> None:
-    try:
-        from weasyprint import HTML
-    except ImportError as exc:  # pragma: no cover - weasyprint is a pinned dependency
-        from regionatlas.errors import DependencyError
-
-        raise DependencyError(f"PDF export needs WeasyPrint: {exc}") from exc
-    HTML(string=brief_html(a, b)).write_pdf(str(path))
