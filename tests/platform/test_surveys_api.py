@@ -106,9 +106,12 @@ def test_synthetic_survey_is_labelled(client, pdb):
 
 
 def test_results_follow_a_withdrawn_publication(client, pdb):
+    # the app's response cache (keyed on the atlas store) must not keep these answers
     _survey(pdb, "zurueck", results_public=True)
     _answer(client, "zurueck", 5)
-    assert client.get(f"{API}/zurueck/results.json").status_code == 200
+    first = client.get(f"{API}/zurueck/results.json")
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+    assert client.get(f"{API}.json").json()[0]["survey"] == "zurueck"
     with pdb.session() as s:
         s.query(Survey).filter_by(slug="zurueck").one().results_public = False
     assert client.get(f"{API}/zurueck/results.json").status_code == 404

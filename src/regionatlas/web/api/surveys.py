@@ -111,6 +111,14 @@ class SurveyResults(SurveyQuestions, SurveyComparisons):
 
 
 # -- plumbing ---------------------------------------------------------------------------------
+def _answer(data: Any) -> Response:
+    """JSON that no cache keeps: it follows the platform database (results can be
+    withdrawn), not the atlas store the app's response cache is keyed on."""
+    response = js(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _session(request: Request) -> Iterator[Session]:
     cfg = getattr(request.app.state, "platform", None)
     if cfg is None:  # no platform mounted: there are no surveys
@@ -141,7 +149,7 @@ def list_surveys(s: SessionDep) -> Response:
     from regionatlas.platform.models import Survey
 
     found = s.scalars(select(Survey).where(Survey.results_public).order_by(Survey.slug))
-    return js(
+    return _answer(
         [
             {
                 "survey": v.slug,
@@ -165,7 +173,7 @@ def list_surveys(s: SessionDep) -> Response:
 def survey_results(slug: SlugPath, request: Request, s: SessionDep) -> Response:
     from regionatlas.web.platform.survey_results import results_json
 
-    return js(results_json(_public_results(request, s, slug)))
+    return _answer(results_json(_public_results(request, s, slug)))
 
 
 @router.get(
@@ -175,7 +183,7 @@ def survey_results(slug: SlugPath, request: Request, s: SessionDep) -> Response:
 )
 def survey_questions(slug: SlugPath, request: Request, s: SessionDep) -> Response:
     res = _public_results(request, s, slug)
-    return js({**header(res), "questions": records(res.questions)})
+    return _answer({**header(res), "questions": records(res.questions)})
 
 
 @router.get(
@@ -185,4 +193,4 @@ def survey_questions(slug: SlugPath, request: Request, s: SessionDep) -> Respons
 )
 def survey_comparisons(slug: SlugPath, request: Request, s: SessionDep) -> Response:
     res = _public_results(request, s, slug)
-    return js({**header(res), "comparisons": comparisons_json(res)})
+    return _answer({**header(res), "comparisons": comparisons_json(res)})
