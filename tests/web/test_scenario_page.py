@@ -246,3 +246,23 @@ def test_page_changes_live_and_passes_axe(page, live_server):  # noqa: F811
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     assert errors == []
+
+
+def test_example_results_carry_no_run_times(client) -> None:
+    """The static export ships these answers; a run time would change them on every run."""
+    from regionatlas.web.api.scenarios import without_timings
+
+    assert without_timings({"seconds": 1.5, "a": [{"seconds": 2, "b": 1}], "c": {"d": 3}}) == {
+        "a": [{"b": 1}],
+        "c": {"d": 3},
+    }
+    listing = client.get("/api/v1/scenarios.json")
+    assert listing.status_code == 200
+    answers = [
+        client.get(f"/api/v1/scenarios/examples/{s['id']}.json")
+        for s in listing.json()["scenarios"]
+    ]
+    computed = [a for a in answers if a.status_code == 200]
+    assert computed, [a.text[:200] for a in answers]
+    assert all('"seconds"' not in a.text for a in computed)
+    assert all('"baseline"' in a.text for a in computed)
