@@ -14,7 +14,7 @@ from regionatlas.platform import accounts, security
 from regionatlas.platform.db import Database
 from regionatlas.platform.models import Account, AuditEntry, WebSession
 
-HEAD = "0003"  # impact (#14) after s001 surveys (#13) after 0002 content
+HEAD = "p003"  # request_log (rate limits) after 0003 impact (#14) after s001 surveys (#13)
 
 
 def test_upgrade_empty_and_from_previous_revision_sqlite(tmp_path):

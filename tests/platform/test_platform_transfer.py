@@ -100,7 +100,7 @@ def test_cli_upgrade_create_user_export_import(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     r = runner.invoke(cli, ["db", "upgrade", "--platform-url", url])
     assert r.exit_code == 0, r.output
-    assert "-> 0003" in r.output  # head: impact (#14) after surveys (#13)
+    assert "-> p003" in r.output  # head: request_log after impact (#14) after surveys (#13)
     r = runner.invoke(
         cli,
         [

@@ -46,7 +46,12 @@ HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
 def normal_email(email: str) -> str:
     email = (email or "").strip().lower()
     if not EMAIL.match(email):
-        raise InputError(f"not an e-mail address: {email!r}", field="email", expected="a@b.de")
+        raise InputError(
+            f"not an e-mail address: {email!r}",
+            field="email",
+            expected="a@b.de",
+            i18n="platform.err_email",
+        )
     return email
 
 
@@ -55,6 +60,9 @@ def check_password(password: str) -> str:
         raise InputError(
             f"password must have {security.MIN_PASSWORD} to {security.MAX_PASSWORD} characters",
             field="password",
+            lo=security.MIN_PASSWORD,
+            hi=security.MAX_PASSWORD,
+            i18n="platform.err_password_length",
         )
     return password
 
@@ -74,12 +82,24 @@ def create_account(
         handle = handle if len(handle) >= 2 else f"{handle}user"
     handle = handle.strip().lower()
     if not HANDLE.match(handle):
-        raise InputError(f"invalid handle {handle!r}", field="handle", expected="[a-z0-9_.-]{2,40}")
+        raise InputError(
+            f"invalid handle {handle!r}",
+            field="handle",
+            expected="[a-z0-9_.-]{2,40}",
+            i18n="platform.err_handle",
+        )
     if role not in ROLES:
-        raise InputError(f"unknown role {role!r}", field="role", expected=", ".join(ROLES))
+        raise InputError(
+            f"unknown role {role!r}",
+            field="role",
+            expected=", ".join(ROLES),
+            i18n="platform.err_choice",
+        )
     display_name = (display_name or "").strip()[:120] or handle
     if s.scalar(select(Account.id).where(Account.email == email)):
-        raise ConflictError(f"an account with {email} exists", field="email")
+        raise ConflictError(
+            f"an account with {email} exists", field="email", i18n="platform.err_email_taken"
+        )
     base, n = handle, 1
     while s.scalar(select(Account.id).where(Account.handle == handle)):
         n += 1
@@ -295,7 +315,11 @@ def change_password(s: Session, account: Account, old: str, new: str) -> None:
 
 def enable_totp(s: Session, account: Account, secret: str, code: str) -> None:
     if not security.verify_totp(secret, code):
-        raise InputError("the code does not match; check the device's clock", field="code")
+        raise InputError(
+            "the code does not match; check the device's clock",
+            field="code",
+            i18n="platform.err_totp_code",
+        )
     account.totp_secret = secret
     audit.record(s, "totp_enabled", "account", account.id)
 

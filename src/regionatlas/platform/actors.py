@@ -29,11 +29,20 @@ def validate(
     """Clean organisation fields; ``known_unit(ags)`` says whether the atlas has the unit."""
     name = (fields.get("name") or "").strip()
     if not 1 <= len(name) <= 200:
-        raise InputError("an organisation needs a name (1 to 200 characters)", field="name")
+        raise InputError(
+            "an organisation needs a name (1 to 200 characters)",
+            field="name",
+            lo=1,
+            hi=200,
+            i18n="platform.err_length",
+        )
     kind = fields.get("kind") or ""
     if kind not in ORGANISATION_KINDS:
         raise InputError(
-            f"unknown kind {kind!r}", field="kind", expected=", ".join(ORGANISATION_KINDS)
+            f"unknown kind {kind!r}",
+            field="kind",
+            expected=", ".join(ORGANISATION_KINDS),
+            i18n="platform.err_choice",
         )
     ags = (fields.get("ags") or "").strip()
     if not AGS.match(ags):
@@ -42,15 +51,27 @@ def validate(
             field="ags",
             value=ags,
             expected="e.g. 06611000",
+            i18n="platform.err_ags_format",
         )
     if not known_unit(ags):
-        raise InputError(f"AGS {ags!r} is not a unit of this atlas", field="ags", value=ags)
+        raise InputError(
+            f"AGS {ags!r} is not a unit of this atlas",
+            field="ags",
+            value=ags,
+            i18n="platform.err_ags_unknown",
+        )
     website = (fields.get("website") or "").strip() or None
     if website and not URL.match(website):
-        raise InputError("the website must start with http:// or https://", field="website")
+        raise InputError(
+            "the website must start with http:// or https://",
+            field="website",
+            i18n="platform.err_website",
+        )
     email = (fields.get("contact_email") or "").strip().lower() or None
     if email and not EMAIL.match(email):
-        raise InputError(f"not an e-mail address: {email!r}", field="contact_email")
+        raise InputError(
+            f"not an e-mail address: {email!r}", field="contact_email", i18n="platform.err_email"
+        )
     phone = (fields.get("contact_phone") or "").strip()[:40] or None
     description = (fields.get("description") or "").strip()[:5000] or None
     return {
@@ -90,7 +111,9 @@ def add_member(s: Session, account: Account, org: Organisation, email: str) -> N
     permissions.require_edit_organisation(s, account, org.id)
     member = s.scalar(select(Account).where(Account.email == email.strip().lower()))
     if member is None:
-        raise NotFoundError("no account with this e-mail address", field="email")
+        raise NotFoundError(
+            "no account with this e-mail address", field="email", i18n="platform.err_no_account"
+        )
     if s.get(OrganisationMember, (org.id, member.id)) is None:
         s.add(OrganisationMember(organisation_id=org.id, account_id=member.id))
 

@@ -42,7 +42,13 @@ def require_dkz_editor(s: Session, account: Account | None) -> None:
 def _text(fields: dict[str, str], key: str, lo: int, hi: int) -> str:
     value = (fields.get(key) or "").strip()
     if not lo <= len(value) <= hi:
-        raise InputError(f"{key} needs {lo} to {hi} characters", field=key)
+        raise InputError(
+            f"{key} needs {lo} to {hi} characters",
+            field=key,
+            lo=lo,
+            hi=hi,
+            i18n="platform.err_length",
+        )
     return value
 
 
@@ -50,11 +56,16 @@ def validate_offer(fields: dict[str, str]) -> dict[str, str | None]:
     kind = fields.get("kind") or ""
     if kind not in OFFER_KINDS:
         raise InputError(
-            f"unknown offer kind {kind!r}", field="kind", expected=", ".join(OFFER_KINDS)
+            f"unknown offer kind {kind!r}",
+            field="kind",
+            expected=", ".join(OFFER_KINDS),
+            i18n="platform.err_choice",
         )
     contact = (fields.get("contact") or "").strip().lower() or None
     if contact and not EMAIL.match(contact):
-        raise InputError(f"not an e-mail address: {contact!r}", field="contact")
+        raise InputError(
+            f"not an e-mail address: {contact!r}", field="contact", i18n="platform.err_email"
+        )
     return {
         "kind": kind,
         "title": _text(fields, "title", 1, 200),
@@ -70,14 +81,26 @@ def validate_site(fields: dict[str, str], known_unit: Callable[[str], bool]) -> 
     kind = fields.get("kind") or ""
     if kind not in SITE_KINDS:
         raise InputError(
-            f"unknown site kind {kind!r}", field="kind", expected=", ".join(SITE_KINDS)
+            f"unknown site kind {kind!r}",
+            field="kind",
+            expected=", ".join(SITE_KINDS),
+            i18n="platform.err_choice",
         )
     ags = (fields.get("ags") or "").strip()
     if not (AGS.match(ags) and known_unit(ags)):
-        raise InputError(f"AGS {ags!r} is not a unit of this atlas", field="ags", value=ags)
+        raise InputError(
+            f"AGS {ags!r} is not a unit of this atlas",
+            field="ags",
+            value=ags,
+            i18n="platform.err_ags_unknown",
+        )
     website = (fields.get("website") or "").strip() or None
     if website and not URL.match(website):
-        raise InputError("the website must start with http:// or https://", field="website")
+        raise InputError(
+            "the website must start with http:// or https://",
+            field="website",
+            i18n="platform.err_website",
+        )
     return {
         "kind": kind,
         "name": _text(fields, "name", 1, 200),

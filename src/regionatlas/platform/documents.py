@@ -48,6 +48,7 @@ def detect_type(data: bytes) -> str:
         "unsupported file type: only PDF, ODT (text) and XLSX are accepted",
         field="file",
         expected="PDF, ODT or XLSX (checked by content)",
+        i18n="platform.err_file_type",
     )
 
 
@@ -86,14 +87,24 @@ def add_document(
     else:
         permissions.require_editor(s, account, group.id)
     if not data:
-        raise InputError("the file is empty", field="file")
+        raise InputError("the file is empty", field="file", i18n="platform.err_file_empty")
     if len(data) > max_size:
         raise InputError(
-            f"the file is too large ({len(data)} bytes; at most {max_size})", field="file"
+            f"the file is too large ({len(data)} bytes; at most {max_size})",
+            field="file",
+            size=len(data),
+            limit=max_size,
+            i18n="platform.err_file_too_large",
         )
     title = (title or "").strip()
     if not 1 <= len(title) <= 200:
-        raise InputError("a document needs a title (1 to 200 characters)", field="title")
+        raise InputError(
+            "a document needs a title (1 to 200 characters)",
+            field="title",
+            lo=1,
+            hi=200,
+            i18n="platform.err_length",
+        )
     kind = detect_type(data)
     sha = hashlib.sha256(data).hexdigest()
     doc = Document(

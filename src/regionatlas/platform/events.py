@@ -54,7 +54,10 @@ def parse_time(raw: str, field: str) -> datetime | None:
         value = datetime.fromisoformat(raw)
     except ValueError as exc:
         raise InputError(
-            f"not a date and time: {raw!r}", field=field, expected="YYYY-MM-DDTHH:MM"
+            f"not a date and time: {raw!r}",
+            field=field,
+            expected="YYYY-MM-DDTHH:MM",
+            i18n="platform.err_datetime",
         ) from exc
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -64,12 +67,21 @@ def validate(fields: dict[str, str]) -> dict[str, object]:
     for key in ("title_de", "title_en"):
         value = (fields.get(key) or "").strip()
         if not 1 <= len(value) <= 200:
-            raise InputError(f"{key} needs 1 to 200 characters", field=key)
+            raise InputError(
+                f"{key} needs 1 to 200 characters",
+                field=key,
+                lo=1,
+                hi=200,
+                i18n="platform.err_length",
+            )
         out[key] = value
     fmt = fields.get("format") or ""
     if fmt not in EVENT_FORMATS:
         raise InputError(
-            f"unknown format {fmt!r}", field="format", expected=", ".join(EVENT_FORMATS)
+            f"unknown format {fmt!r}",
+            field="format",
+            expected=", ".join(EVENT_FORMATS),
+            i18n="platform.err_choice",
         )
     out["format"] = fmt
     out["place"] = (fields.get("place") or "").strip()[:200] or None
@@ -77,15 +89,24 @@ def validate(fields: dict[str, str]) -> dict[str, object]:
     ends = parse_time(fields.get("ends_at", ""), "ends_at")
     out["starts_at"], out["ends_at"] = starts, ends
     if starts and ends and ends < starts:
-        raise InputError("the event ends before it starts", field="ends_at")
+        raise InputError(
+            "the event ends before it starts", field="ends_at", i18n="platform.err_ends_before"
+        )
     month = (fields.get("month") or "").strip() or None
     if month and not MONTH.match(month):
-        raise InputError(f"not a month: {month!r}", field="month", expected="YYYY-MM")
+        raise InputError(
+            f"not a month: {month!r}",
+            field="month",
+            expected="YYYY-MM",
+            i18n="platform.err_month",
+        )
     out["month"] = month
     cap = (fields.get("capacity") or "").strip()
     if cap and not (cap.isdigit() and 0 < int(cap) <= 100_000):
         raise InputError(
-            f"capacity must be a whole number from 1 (found {cap!r})", field="capacity"
+            f"capacity must be a whole number from 1 (found {cap!r})",
+            field="capacity",
+            i18n="platform.err_capacity",
         )
     out["capacity"] = int(cap) if cap else None
     out["agenda_md"] = (fields.get("agenda_md") or "")[:20_000]
@@ -112,7 +133,9 @@ def register(s: Session, account: Account, ev: Event) -> None:
     if is_registered(s, ev.id, account):
         return
     if ev.capacity is not None and registrations(s, ev.id) >= ev.capacity:
-        raise ConflictError("the event is fully booked", capacity=ev.capacity)
+        raise ConflictError(
+            "the event is fully booked", capacity=ev.capacity, i18n="platform.err_fully_booked"
+        )
     s.add(EventRegistration(event_id=ev.id, account_id=account.id))
     s.flush()
 

@@ -70,7 +70,12 @@ def members(s: Session, group_id: int) -> list[tuple[Account, str]]:
 def set_member(s: Session, group: WorkingGroup, account: Account, role: str | None) -> None:
     """Add, change or (role None) remove a membership."""
     if role is not None and role not in GROUP_ROLES:
-        raise InputError(f"unknown group role {role!r}", expected=", ".join(GROUP_ROLES))
+        raise InputError(
+            f"unknown group role {role!r}",
+            field="role",
+            expected=", ".join(GROUP_ROLES),
+            i18n="platform.err_choice",
+        )
     row = s.get(GroupMember, (group.id, account.id))
     if role is None:
         if row is not None:
@@ -83,9 +88,21 @@ def set_member(s: Session, group: WorkingGroup, account: Account, role: str | No
 
 def _check_text(title: str | None, body: str) -> None:
     if title is not None and not (1 <= len(title.strip()) <= MAX_TITLE):
-        raise InputError(f"a title needs 1 to {MAX_TITLE} characters", field="title")
+        raise InputError(
+            f"a title needs 1 to {MAX_TITLE} characters",
+            field="title",
+            lo=1,
+            hi=MAX_TITLE,
+            i18n="platform.err_length",
+        )
     if not (1 <= len(body.strip()) <= MAX_BODY):
-        raise InputError(f"a post needs 1 to {MAX_BODY} characters", field="body")
+        raise InputError(
+            f"a post needs 1 to {MAX_BODY} characters",
+            field="body",
+            lo=1,
+            hi=MAX_BODY,
+            i18n="platform.err_length",
+        )
 
 
 def threads(
@@ -284,7 +301,13 @@ def set_thread_hidden(s: Session, account: Account, thread_: Thread, hidden: boo
 
 def report_post(s: Session, account: Account, post: Post, reason: str) -> Report:
     if not (1 <= len(reason.strip()) <= 2000):
-        raise InputError("a report needs a reason (1 to 2000 characters)", field="reason")
+        raise InputError(
+            "a report needs a reason (1 to 2000 characters)",
+            field="reason",
+            lo=1,
+            hi=2000,
+            i18n="platform.err_length",
+        )
     row = Report(post_id=post.id, reporter_id=account.id, reason=reason.strip())
     s.add(row)
     s.flush()

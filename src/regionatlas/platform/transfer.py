@@ -38,10 +38,12 @@ from regionatlas.platform.models import (
     OrganisationMember,
     Post,
     Report,
+    RequestLog,
     Thread,
     WebSession,
 )
 from regionatlas.platform.models.base import JSONText, UTCDateTime
+from regionatlas.platform.throttle import email_key
 
 FORMAT = "regionatlas-platform"
 VERSION = 1
@@ -334,6 +336,7 @@ def personal_data(s: Session, account_id: int) -> dict[str, Any]:
             for r in table_rows(WebSession, WebSession.account_id == account_id)
         ],
         "login_attempts": table_rows(LoginAttempt, LoginAttempt.email == acc.email),
+        "mail_requests": table_rows(RequestLog, RequestLog.email_hash == email_key(acc.email)),
         "audit_entries_as_actor": table_rows(AuditEntry, AuditEntry.actor_id == account_id),
     }
 
@@ -353,6 +356,7 @@ def delete_person(s: Session, account_id: int) -> None:
     if s.info.get("actor_id") == account_id:  # the person erases themself: no actor remains
         s.info["actor_id"] = None
     s.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    s.execute(delete(RequestLog).where(RequestLog.email_hash == email_key(email)))
     s.delete(acc)
     s.flush()
     s.execute(

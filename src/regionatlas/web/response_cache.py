@@ -6,9 +6,10 @@ gzip, and the store's batches — so a repeated request gets the bytes sent last
 as the store version is the same. Kept: 200 answers to GET requests outside ``/static``
 (static files have their own precompressed handling), up to ``max_bytes`` in total, least
 recently used first out. Never kept: requests with a cookie or credentials (the platform's
-signed-in users), answers setting a cookie; a request with ``If-None-Match`` goes through to
-the ETag middleware (304). The store check (``Atlas.refresh``, at most every 2 s) runs here
-too, so a new import or a rollback is seen before an old answer is sent.
+signed-in users), answers setting a cookie or marked ``Cache-Control: no-store``/``private``;
+a request with ``If-None-Match`` goes through to the ETag middleware (304). The store check
+(``Atlas.refresh``, at most every 2 s) runs here too, so a new import or a rollback is seen
+before an old answer is sent.
 """
 
 from __future__ import annotations
@@ -73,6 +74,15 @@ class ResponseCache:
                 start.update(message)
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 if b"set-cookie" in names:  # per-user: never kept
+                    start["status"] = -1
+                control = b",".join(
+                    v.lower()
+                    for k, v in message.get("headers", [])
+                    if k.lower() == b"cache-control"
+                )
+                if b"no-store" in control or b"private" in control:
+                    # not a function of the store alone (e.g. survey results from the platform
+                    # database, which an administrator can withdraw): never kept
                     start["status"] = -1
             elif message["type"] == "http.response.body" and start.get("status") == 200:
                 chunks.append(message.get("body", b""))

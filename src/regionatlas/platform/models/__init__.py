@@ -5,6 +5,7 @@ from regionatlas.platform.models.accounts import (
     Account,
     AccountToken,
     LoginAttempt,
+    RequestLog,
     WebSession,
 )
 from regionatlas.platform.models.actors import (
@@ -74,6 +75,7 @@ __all__ = [
     "OrganisationMember",
     "Post",
     "Report",
+    "RequestLog",
     "Site",
     "Survey",
     "SurveyFreeText",

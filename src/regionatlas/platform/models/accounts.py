@@ -80,3 +80,17 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     success: Mapped[bool] = mapped_column(Boolean)
+
+
+class RequestLog(Base):
+    """Requests that send mail to an address someone typed (password reset, contact form),
+    for rate limits per address and per e-mail; the e-mail is kept as its SHA-256 only."""
+
+    __tablename__ = "request_log"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    email_hash: Mapped[str] = mapped_column(String(64), index=True)
+    ip: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -67,17 +67,39 @@ def create_survey(
     synthetic: bool = False,
 ) -> Survey:
     if mode not in SURVEY_MODES:
-        raise InputError(f"unknown survey mode {mode!r}", expected=", ".join(SURVEY_MODES))
+        raise InputError(
+            f"unknown survey mode {mode!r}",
+            field="mode",
+            expected=", ".join(SURVEY_MODES),
+            i18n="platform.err_choice",
+        )
     if not slug.replace("-", "").isalnum() or not 1 <= len(slug) <= 60:
-        raise InputError(f"invalid survey name {slug!r}", expected="letters, digits, -")
+        raise InputError(
+            f"invalid survey name {slug!r}",
+            field="slug",
+            expected="letters, digits, -",
+            i18n="platform.err_slug",
+        )
     if s.scalar(select(Survey.id).where(Survey.slug == slug)) is not None:
-        raise ConflictError(f"a survey {slug!r} exists already", value=slug)
+        raise ConflictError(
+            f"a survey {slug!r} exists already", value=slug, i18n="platform.err_survey_exists"
+        )
     text = definition if definition is not None else shipped_text(questionnaire)
     qn = parse_text(text, f"survey {slug}")
     if qn.id != questionnaire:
-        raise InputError(f"definition is questionnaire {qn.id!r}, not {questionnaire!r}")
+        raise InputError(
+            f"definition is questionnaire {qn.id!r}, not {questionnaire!r}",
+            value=qn.id,
+            expected=questionnaire,
+            i18n="platform.err_questionnaire_mismatch",
+        )
     if not 1 <= retention_days <= 3650:
-        raise InputError("retention period out of range", expected="1…3650 days")
+        raise InputError(
+            "retention period out of range",
+            field="retention_days",
+            expected="1…3650 days",
+            i18n="platform.err_retention_range",
+        )
     survey = Survey(
         slug=slug,
         questionnaire=questionnaire,
@@ -100,7 +122,12 @@ def set_definition(s: Session, survey: Survey, text: str) -> Questionnaire:
     """An admin's edit of the questionnaire (refused unless valid and the same id)."""
     qn = parse_text(text, f"survey {survey.slug}")
     if qn.id != survey.questionnaire:
-        raise InputError(f"definition is questionnaire {qn.id!r}, not {survey.questionnaire!r}")
+        raise InputError(
+            f"definition is questionnaire {qn.id!r}, not {survey.questionnaire!r}",
+            value=qn.id,
+            expected=survey.questionnaire,
+            i18n="platform.err_questionnaire_mismatch",
+        )
     survey.definition = text
     survey.title_de, survey.title_en = qn.title["de"], qn.title["en"]
     return qn
@@ -169,7 +196,9 @@ def invite(
     sent = 0
     for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
         if "@" not in email or len(email) > 254:
-            raise InputError(f"not an e-mail address: {email!r}", value=email)
+            raise InputError(
+                f"not an e-mail address: {email!r}", value=email, i18n="platform.err_invite_email"
+            )
         inv, token = _new_invitation(s, survey, "invite", email)
         _mail(mailer, survey, email, link(base_url, lang, survey, token), lang)
         inv.sent_at = utcnow()

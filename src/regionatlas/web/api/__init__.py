@@ -14,10 +14,23 @@ from regionatlas.web.api import (
     maps,
     regions,
     scenarios,
+    surveys,
     units,
 )
 
 router = APIRouter()
-MODULES = (units, indicators, maps, labels, flows, regions, scenarios, downloads, about, impact)
+MODULES = (
+    units,
+    indicators,
+    maps,
+    labels,
+    flows,
+    regions,
+    scenarios,
+    surveys,
+    downloads,
+    about,
+    impact,
+)
 for _module in MODULES:
     router.include_router(_module.router)

@@ -46,7 +46,12 @@ def admin_user(account_id: int, ctx: CtxDep):
     if role not in ("admin", "member"):
         from regionatlas.errors import InputError
 
-        raise InputError(f"unknown role {role!r}", field="role", expected="admin, member")
+        raise InputError(
+            f"unknown role {role!r}",
+            field="role",
+            expected="admin, member",
+            i18n="platform.err_choice",
+        )
     account.role = role
     account.active = ctx.flag("active")
     if not account.active:
@@ -60,7 +65,7 @@ def admin_membership(ctx: CtxDep):
     group = forum.group_by_slug(ctx.s, ctx.field("group", max_len=60))
     account = accounts.by_email(ctx.s, ctx.field("email", max_len=254))
     if account is None:
-        raise NotFoundError("no account with this e-mail address")
+        raise NotFoundError("no account with this e-mail address", i18n="platform.err_no_account")
     role = ctx.field("role", max_len=16)
     forum.set_member(ctx.s, group, account, None if role == "none" else role)
     return ctx.redirect("admin/")

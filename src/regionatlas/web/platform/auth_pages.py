@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from regionatlas.errors import AuthenticationError, InputError
-from regionatlas.platform import accounts, security, transfer
+from regionatlas.platform import accounts, security, throttle, transfer
 from regionatlas.web.platform.deps import CtxDep
 
 router = APIRouter()
@@ -58,6 +58,7 @@ def reset_request_form(ctx: CtxDep):
 @router.post(P + "/reset/")
 def reset_request(ctx: CtxDep):
     email = ctx.field("email", max_len=254)
+    throttle.check_and_record(ctx.s, "reset", email, ctx.ip)  # 429 before any mail
     accounts.request_reset(ctx.s, ctx.platform.mailer, ctx.platform.base_url, email, ctx.lang)
     return ctx.render("reset_request.html", "platform/reset/", sent=True)
 
@@ -143,7 +144,12 @@ def account_delete(ctx: CtxDep):
             i18n="platform.err_wrong_password",
         )
     if ctx.field("confirm", max_len=20) != "DELETE":
-        raise InputError("type DELETE to confirm", field="confirm", expected="DELETE")
+        raise InputError(
+            "type DELETE to confirm",
+            field="confirm",
+            expected="DELETE",
+            i18n="platform.err_confirm_delete",
+        )
     transfer.delete_person(ctx.s, account.id)
     ctx.set_session_cookie(None)
     return ctx.redirect("")

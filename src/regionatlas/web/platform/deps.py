@@ -76,11 +76,16 @@ class Ctx:
             value = ""
         value = value.replace("\x00", "").strip()
         if required and not value:
-            raise InputError(f"the field {name!r} is required", field=name)
+            raise InputError(
+                f"the field {name!r} is required", field=name, i18n="platform.err_required"
+            )
         if len(value) > max_len:
             raise InputError(
                 f"the field {name!r} is too long ({len(value)} > {max_len} characters)",
                 field=name,
+                length=len(value),
+                max_len=max_len,
+                i18n="platform.err_too_long",
             )
         return value
 
@@ -159,6 +164,8 @@ async def _form(request: Request) -> AsyncIterator[FormData | None]:
             raise InputError(
                 f"request too large ({length} bytes; at most {cfg.max_upload} per file)",
                 expected=f"<= {cfg.max_upload} bytes",
+                limit=cfg.max_upload,
+                i18n="platform.err_request_too_large",
             )
         form = await request.form(max_files=1, max_fields=50)
         try:

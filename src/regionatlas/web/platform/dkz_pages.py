@@ -176,6 +176,9 @@ def contact_send(ctx: CtxDep):
     name = ctx.field("name", max_len=120)
     email = normal_email(ctx.field("email", max_len=254))
     message = ctx.field("message", max_len=5000)
+    from regionatlas.platform import throttle
+
+    throttle.check_and_record(ctx.s, "contact", email, ctx.ip)  # 429 before any mail
     admins = list(
         ctx.s.scalars(select(Account).where(Account.role == "admin", Account.active.is_(True)))
     )

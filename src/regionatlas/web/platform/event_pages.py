@@ -132,7 +132,7 @@ def event_upload(event_id: int, ctx: CtxDep):
     group = ctx.s.get(WorkingGroup, ev.group_id) if ev.group_id else None
     upload = ctx.form.get("file") if ctx.form is not None else None
     if not isinstance(upload, UploadFile):
-        raise InputError("choose a file to upload", field="file")
+        raise InputError("choose a file to upload", field="file", i18n="platform.err_file_missing")
     documents.add_document(
         ctx.s,
         account,
@@ -156,10 +156,20 @@ def timeline_add(ctx: CtxDep):
     ctx.require_admin()
     kind = ctx.field("kind", max_len=16)
     if kind not in TIMELINE_KINDS:
-        raise InputError(f"unknown kind {kind!r}", field="kind", expected=", ".join(TIMELINE_KINDS))
+        raise InputError(
+            f"unknown kind {kind!r}",
+            field="kind",
+            expected=", ".join(TIMELINE_KINDS),
+            i18n="platform.err_choice",
+        )
     month = ctx.field("month", required=False, max_len=7) or None
     if month and not events.MONTH.match(month):
-        raise InputError(f"not a month: {month!r}", field="month", expected="YYYY-MM")
+        raise InputError(
+            f"not a month: {month!r}",
+            field="month",
+            expected="YYYY-MM",
+            i18n="platform.err_month",
+        )
     last = max((e.position for e in events.timeline(ctx.s)), default=0)
     ctx.s.add(
         TimelineEntry(

@@ -81,7 +81,12 @@ def moderate_thread(thread_id: int, ctx: CtxDep):
     elif action in ("hide", "show"):
         forum.set_thread_hidden(ctx.s, account, thread, action == "hide")
     else:
-        raise InputError(f"unknown action {action!r}", expected="lock, unlock, hide, show")
+        raise InputError(
+            f"unknown action {action!r}",
+            field="action",
+            expected="lock, unlock, hide, show",
+            i18n="platform.err_choice",
+        )
     return ctx.redirect(f"threads/{thread.id}/")
 
 
@@ -108,7 +113,12 @@ def moderate_post(post_id: int, ctx: CtxDep):
     post = _post(ctx, post_id)
     action = ctx.field("action", max_len=20)
     if action not in ("hide", "show"):
-        raise InputError(f"unknown action {action!r}", expected="hide, show")
+        raise InputError(
+            f"unknown action {action!r}",
+            field="action",
+            expected="hide, show",
+            i18n="platform.err_choice",
+        )
     forum.set_post_hidden(ctx.s, account, post, action == "hide")
     return ctx.redirect(f"threads/{post.thread_id}/#post-{post.id}")
 

@@ -94,7 +94,7 @@ def upload(slug: str, ctx: CtxDep):
     permissions.require_editor(ctx.s, account, group.id)
     upload = ctx.form.get("file") if ctx.form is not None else None
     if not isinstance(upload, UploadFile):
-        raise InputError("choose a file to upload", field="file")
+        raise InputError("choose a file to upload", field="file", i18n="platform.err_file_missing")
     data = upload.file.read(ctx.platform.max_upload + 1)
     documents.add_document(
         ctx.s,

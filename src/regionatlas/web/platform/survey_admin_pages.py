@@ -5,9 +5,7 @@ as suppressed in all of them."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +16,7 @@ from regionatlas.errors import InputError
 from regionatlas.platform.surveys import service
 from regionatlas.web.platform import survey_context
 from regionatlas.web.platform.deps import Ctx, CtxDep
+from regionatlas.web.platform.survey_results import cached_results, clean, results_json
 
 router = APIRouter()
 P = "/{lang}/platform/surveys"
@@ -34,24 +33,8 @@ def _may_see(ctx: Ctx, survey) -> None:
 
 
 def results(ctx: Ctx, survey):
-    """The survey's results, cached per app until a response or the questionnaire changes."""
-    from regionatlas.workflows import surveys as ws
-
-    counts = service.counts(ctx.s, survey)
-    key = (
-        survey.id,
-        counts["complete"],
-        service.latest_change(ctx.s, survey),
-        hashlib.sha256(survey.definition.encode()).hexdigest(),
-    )
-    cache: dict = _app_cache(ctx, "survey_results")
-    hit = cache.get(survey.id)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    res = ws.analyse(service.complete_answers(ctx.s, survey), survey_context.region_context(
-        ctx.request.app))  # fmt: skip
-    cache[survey.id] = (key, res)
-    return res
+    """The survey's results (cached per app until a response or the questionnaire changes)."""
+    return cached_results(ctx.request.app, ctx.s, survey)
 
 
 def _labels(ctx: Ctx, res) -> dict[tuple[str, str], str]:
@@ -70,12 +53,6 @@ def _labels(ctx: Ctx, res) -> dict[tuple[str, str], str]:
     return out
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
 @router.get(P + "/{slug}/results/")
 def results_page(slug: str, ctx: CtxDep):
     survey = service.get(ctx.s, slug)
@@ -87,7 +64,7 @@ def results_page(slug: str, ctx: CtxDep):
     shown = table[table["group_by"].eq(by or "all")]
     rows: dict[str, list[dict[str, Any]]] = {}
     for rec in shown.to_dict("records"):
-        rows.setdefault(rec["question"], []).append({k: _clean(v) for k, v in rec.items()})
+        rows.setdefault(rec["question"], []).append({k: clean(v) for k, v in rec.items()})
     areas = survey_context.places(ctx.request.app)
     area_names = {**dict(zip(areas["district"], areas["district_name"], strict=False))}
     return ctx.render(
@@ -121,7 +98,13 @@ def results_download(slug: str, fmt: str, ctx: CtxDep):
     elif fmt in MEDIA:
         body, media = ws.download(res, fmt), MEDIA[fmt]
     else:
-        raise InputError(f"unknown format {fmt!r}", value=fmt, expected="csv, xlsx, json")
+        raise InputError(
+            f"unknown format {fmt!r}",
+            field="format",
+            value=fmt,
+            expected="csv, xlsx, json",
+            i18n="platform.err_choice",
+        )
     audit.record(ctx.s, "download", "survey", survey.id, after={"format": fmt})
     name = f"{survey.slug}-results{'-synthetic' if res.synthetic else ''}.{fmt}"
     return ctx.finish(
@@ -133,34 +116,6 @@ def results_download(slug: str, fmt: str, ctx: CtxDep):
     )
 
 
-def results_json(res) -> dict[str, Any]:
-    """The API shape: suppressed cells have ``suppressed: true`` and null numbers."""
-
-    def records(frame) -> list[dict[str, Any]]:
-        return [{k: _clean(v) for k, v in r.items()} for r in frame.to_dict("records")]
-
-    return {
-        "survey": res.survey,
-        "title": res.title,
-        "synthetic": res.synthetic,
-        "responses": res.responses if res.responses >= 5 else None,
-        "suppressed_below": 5,
-        "attribution": list(res.attribution),
-        "notes": res.notes,
-        "questions": records(res.questions),
-        "comparisons": {
-            name: {
-                "measure": c.measure,
-                "measured_basis": c.basis,
-                "summary": {k: _clean(v) for k, v in c.summary.items()},
-                "areas": records(c.per_area),
-                "notes": c.notes,
-            }
-            for name, c in res.comparisons.items()
-        },
-    }
-
-
 # ------------------------------------------------------------------------------- admin
 def _date(value: str) -> datetime | None:
     if not value:
@@ -168,7 +123,9 @@ def _date(value: str) -> datetime | None:
     try:
         return datetime.fromisoformat(value).replace(tzinfo=UTC)
     except ValueError as exc:
-        raise InputError(f"not a date: {value!r}", expected="YYYY-MM-DD") from exc
+        raise InputError(
+            f"not a date: {value!r}", value=value, expected="YYYY-MM-DD", i18n="platform.err_date"
+        ) from exc
 
 
 @router.post(P + "/new")
@@ -177,7 +134,11 @@ def create(ctx: CtxDep):
     try:
         days = int(ctx.field("retention_days", max_len=5))
     except ValueError as exc:
-        raise InputError("retention period must be a number of days") from exc
+        raise InputError(
+            "retention period must be a number of days",
+            field="retention_days",
+            i18n="platform.err_number",
+        ) from exc
     survey = service.create_survey(
         ctx.s,
         ctx.field("slug", max_len=60),
@@ -229,9 +190,18 @@ def admin_settings(slug: str, ctx: CtxDep):
     try:
         days = int(ctx.field("retention_days", max_len=5))
     except ValueError as exc:
-        raise InputError("retention period must be a number of days") from exc
+        raise InputError(
+            "retention period must be a number of days",
+            field="retention_days",
+            i18n="platform.err_number",
+        ) from exc
     if not 1 <= days <= 3650:
-        raise InputError("retention period out of range", expected="1…3650 days")
+        raise InputError(
+            "retention period out of range",
+            field="retention_days",
+            expected="1…3650 days",
+            i18n="platform.err_retention_range",
+        )
     survey.retention_days = days
     survey.results_public = ctx.flag("results_public")
     return ctx.redirect(f"surveys/{survey.slug}/admin/?message=saved")
@@ -241,7 +211,15 @@ def admin_settings(slug: str, ctx: CtxDep):
 def admin_definition(slug: str, ctx: CtxDep):
     ctx.require_admin()
     survey = service.get(ctx.s, slug)
-    service.set_definition(ctx.s, survey, ctx.field("definition", max_len=200_000))
+    try:
+        service.set_definition(ctx.s, survey, ctx.field("definition", max_len=200_000))
+    except InputError as exc:
+        if "i18n" in exc.details:
+            raise
+        # a parse error of the TOML names file, line and column: shown as it is, introduced
+        # in the page's language
+        details = {**exc.details, "problem": exc.message, "i18n": "platform.err_definition"}
+        raise InputError(exc.message, **details) from exc
     return ctx.redirect(f"surveys/{survey.slug}/admin/?message=saved")
 
 
@@ -252,7 +230,9 @@ def admin_respondent(slug: str, ctx: CtxDep):
     try:
         rid = int(ctx.field("response", max_len=12))
     except ValueError as exc:
-        raise InputError("response id must be a number") from exc
+        raise InputError(
+            "response id must be a number", field="response", i18n="platform.err_number"
+        ) from exc
     if ctx.field("action", max_len=10) == "delete":
         service.delete_respondent(ctx.s, survey, response_id=rid)
         return ctx.redirect(f"surveys/{survey.slug}/admin/?message=deleted")
@@ -262,13 +242,3 @@ def admin_respondent(slug: str, ctx: CtxDep):
         Response(body, media_type="application/json", headers={
             "Content-Disposition": f'attachment; filename="{survey.slug}-response-{rid}.json"'})
     )  # fmt: skip
-
-
-def _app_cache(ctx: Ctx, name: str) -> dict:
-    """A dict kept on the app's state (created on first use)."""
-    state = ctx.request.app.state
-    cache = getattr(state, name, None)
-    if cache is None:
-        cache = {}
-        setattr(state, name, cache)
-    return cache
