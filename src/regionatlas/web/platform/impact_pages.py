@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from regionatlas.analysis.interventions import Evaluation
-from regionatlas.analysis.monitoring import Goal, IndicatorSpec, Territory
 from regionatlas.errors import ForbiddenError, InputError
 from regionatlas.platform import permissions
 from regionatlas.platform.models import WorkingGroup
 from regionatlas.web import impact
 from regionatlas.web.platform.deps import CtxDep
+from regionatlas.workflows.goal_store import Evaluation, Goal, IndicatorSpec, Territory
 
 router = APIRouter()
 
