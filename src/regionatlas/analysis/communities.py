@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import random
 
-import igraph as ig
-import leidenalg
 import numpy as np
 import pandas as pd
 
@@ -80,6 +78,9 @@ def leiden_communities(
     ``n_iterations=-1`` iterates until the partition is stable."""
     if not resolution > 0:
         raise ParameterError(f"Leiden resolution must be > 0, got {resolution!r}")
+    import igraph as ig  # imported here: loading igraph costs ~0.4 s, most callers never cluster
+    import leidenalg
+
     ids, src, dst, w = _codes(flows)
     n = len(ids)
     if directed:

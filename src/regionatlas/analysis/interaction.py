@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from regionatlas.analysis.flowframe import ESTIMATE_NOTE, check_flows, is_pseudo_key, plain
 from regionatlas.analysis.geometry import intra_zonal_km, weighted_centroids
@@ -278,6 +277,8 @@ def calibrate_beta(
         return lo
     if fhi >= 0:
         return hi
+    from scipy.optimize import brentq  # imported here: scipy.optimize costs ~0.3 s to load
+
     return float(brentq(lambda b: mean_len(b) - target, lo, hi, xtol=1e-4))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from regionatlas.errors import ParameterError
 
@@ -37,6 +36,9 @@ def compare_partitions(
 
     ``residents`` (community -> count) weights the cross-table and agreement shares;
     without it every community weighs 1."""
+    # imported here: scikit-learn costs ~1 s to load and most callers never compare partitions
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
     common = a.index.intersection(b.index)
     if len(common) == 0:
         raise ParameterError("the two partitions share no community")

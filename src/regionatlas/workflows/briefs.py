@@ -20,22 +20,18 @@ from typing import Any
 import pandas as pd
 
 from regionatlas.analysis.monitoring import ESTIMATE, OFFICIAL, SYNTHETIC
-from regionatlas.errors import NotFoundError, ParameterError, RegionAtlasError
+from regionatlas.errors import NotFoundError, ParameterError
 from regionatlas.region import Region
+from regionatlas.workflows.brief_facts import (
+    KEY_INDICATORS,
+    BriefFacts,
+    CentralFacts,
+    LmaFacts,
+    facts_from_payload,
+    load_or_compute_facts,
+)
 from regionatlas.workflows.monitoring import batch_bases, load_or_recompute
 
-KEY_INDICATORS = (
-    "population",
-    "density",
-    "share_female",
-    "employed_residents",
-    "jobs",
-    "out_commuters",
-    "in_commuters",
-    "commuter_balance",
-    "in_out_ratio",
-    "job_centrality",
-)
 STATE_NAMES = {"03": "Niedersachsen", "05": "Nordrhein-Westfalen", "06": "Hessen"}
 TOP = 5
 
@@ -51,7 +47,9 @@ def num(
 
 @dataclass
 class BriefContext:
-    """Region-wide inputs of every brief, computed once (lazily)."""
+    """Region-wide inputs of every brief: the saved facts (``workflows.brief_facts``, read
+    in milliseconds when they fit the store, else computed once and saved), the batches and
+    the monitoring payload."""
 
     store: Any
     region: Region
@@ -60,9 +58,14 @@ class BriefContext:
     _fb: Any = field(default=None, repr=False)
 
     @cached_property
+    def facts(self) -> BriefFacts:
+        payload = load_or_compute_facts(self.store, self.region, self.cache_dir,
+                                        self.with_scenarios)  # fmt: skip
+        return facts_from_payload(payload)
+
+    @cached_property
     def units(self) -> pd.DataFrame:
-        u = self.store.units()
-        return u.assign(ags=u["ags"].astype(str)).set_index("ags", drop=False)
+        return self.facts.units
 
     @cached_property
     def batches(self) -> dict[int, Any]:
@@ -78,28 +81,21 @@ class BriefContext:
 
         return catalogue().set_index("id")
 
-    @cached_property
+    @property
     def observations(self) -> pd.DataFrame:
-        o = self.store.observations(indicators=list(KEY_INDICATORS))
-        o = o.assign(ags=o["ags"].astype(str)).sort_values("period")
-        return o.drop_duplicates(["ags", "indicator"], keep="last").set_index(["ags", "indicator"])
+        return self.facts.observations
 
-    @cached_property
+    @property
     def flow_period(self) -> str | None:
-        periods = self.store.periods("flow")
-        return periods[-1] if periods else None
+        return self.facts.flow_period
 
-    @cached_property
+    @property
     def kreis_flows(self) -> pd.DataFrame:
-        if self.flow_period is None:
-            cols = ["origin", "destination", "persons", "flag", "batch_id", "o_state", "d_state"]
-            return pd.DataFrame(columns=cols)
-        f = self.store.flows(level="kreis", period=self.flow_period)
-        o, d = f["origin"].astype(str), f["destination"].astype(str)
-        return f.assign(origin=o, destination=d, o_state=o.str[:2], d_state=d.str[:2])
+        return self.facts.kreis_flows
 
     @property
     def flow_basis(self):
+        """Municipal flows (only the corridor brief reads them: computed from the store)."""
         if self._fb is None:
             from regionatlas.workflows import municipal_flows
             from regionatlas.workflows.assumptions import national_employment_rate
@@ -108,75 +104,27 @@ class BriefContext:
             self._fb = municipal_flows(self.store, self.region, employment_rate=rate)
         return self._fb
 
-    @cached_property
-    def functional(self):
-        from regionatlas.analysis.lma_params import DEFAULT_LMA
-        from regionatlas.workflows import functional_regions
+    @property
+    def functional(self) -> LmaFacts | None:
+        return self.facts.functional
 
-        try:
-            return functional_regions(self.store, self.region, DEFAULT_LMA, flows=self.flow_basis)
-        except (NotFoundError, ParameterError):
-            return None
+    @property
+    def central(self) -> CentralFacts | None:
+        return self.facts.central
 
-    @cached_property
-    def central(self):
-        from regionatlas.workflows import central_places
-
-        try:
-            return central_places(self.store, self.region, flows=self.flow_basis)
-        except (NotFoundError, ParameterError):
-            return None
-
-    @cached_property
+    @property
     def scenarios(self) -> list[dict[str, Any]]:
-        """Each example scenario run once: (name, file, basis, per-municipality changes)."""
-        if not self.with_scenarios:
-            return []
-        from regionatlas.analysis.scenarios.engine import run_scenario
-        from regionatlas.workflows.scenarios import (
-            context_from_store,
-            load_definition,
-            load_parameters,
-        )
-        from regionatlas.workflows.scenarios.files import EXAMPLES_DIR
-
-        files = sorted(EXAMPLES_DIR.glob("*.toml"))
-        if not files:
-            return []
-        try:
-            ctx = context_from_store(self.store, self.region)
-        except RegionAtlasError:  # e.g. a store without flows: no scenario results
-            return []
-        params = load_parameters(None)
-        out = []
-        for f in files:
-            try:
-                definition = load_definition(f)
-                if definition.region not in (None, self.region.id):
-                    continue
-                res = run_scenario(definition, ctx, params)
-            except RegionAtlasError:
-                continue
-            out.append(
-                {
-                    "name": res.definition.name,
-                    "file": f.name,
-                    "basis": res.estimate_basis,
-                    "period": res.period,
-                    "by_municipality": res.by_municipality.set_index("ags"),
-                }
-            )
-        return out
+        """Each example scenario: name, file, basis, period, per-municipality changes."""
+        return (self.facts.scenarios or []) if self.with_scenarios else []
 
     @cached_property
     def monitoring(self) -> dict[str, Any]:
         return load_or_recompute(self.store, self.region, self.cache_dir)
 
     def warm(self) -> BriefContext:
-        """Compute every region-wide input now (before forking workers: they then need no
-        store access)."""
-        for name in ("units", "batches", "bases", "catalogue", "observations", "kreis_flows",
-                     "functional", "central", "scenarios", "monitoring"):  # fmt: skip
+        """Read or compute every region-wide input now (before forking workers: they then
+        need no store access)."""
+        for name in ("facts", "units", "batches", "bases", "catalogue", "monitoring"):
             getattr(self, name)
         return self
 
@@ -212,12 +160,7 @@ class BriefContext:
         )  # fmt: skip
 
     def flow_source(self) -> tuple[str, str, str | None]:
-        ids = self.kreis_flows["batch_id"].dropna().astype(int).unique()
-        bases = {self.bases.get(int(i), OFFICIAL) for i in ids}
-        basis = SYNTHETIC if SYNTHETIC in bases else OFFICIAL
-        attr = next((self.batches[int(i)].attribution for i in ids if int(i) in self.batches), "")
-        vintage = next((self.batches[int(i)].vintage for i in ids if int(i) in self.batches), None)
-        return attr, basis, vintage
+        return self.facts.flow_source
 
 
 def check_subject(ctx: BriefContext, ags: str) -> str:
@@ -339,7 +282,7 @@ def lma_summary(ctx: BriefContext, lma_id: int) -> dict[str, Any]:
     fr = ctx.functional
     if fr is None:
         raise NotFoundError("no labour-market areas: the store lacks municipal flows")
-    stats = fr.lma.stats.set_index("cluster")
+    stats = fr.stats.set_index("cluster")
     if lma_id not in stats.index:
         raise NotFoundError(f"unknown labour-market area {lma_id}", value=lma_id,
                             expected=", ".join(str(i) for i in stats.index))  # fmt: skip
@@ -370,7 +313,7 @@ def central_place_of(ctx: BriefContext, ags: str) -> dict[str, Any] | None:
     cp = ctx.central
     if cp is None:
         return None
-    p = cp.comparison.places
+    p = cp.places
     p = p[p["ags"].astype(str).str.startswith(ags)] if len(ags) == 5 else p[p["ags"] == ags]
     p = p[p["designated_level"].notna()] if len(ags) == 5 else p
     rows = []
