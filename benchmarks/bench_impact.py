@@ -94,7 +94,7 @@ def main() -> None:
     from regionatlas.pdf import html_to_pdf
     from regionatlas.region import load_region
     from regionatlas.store import open_store
-    from regionatlas.web.pages.briefs import brief_pdf_html
+    from regionatlas.web.brief_pdf import brief_pdf_html
     from regionatlas.workflows import briefs
     from regionatlas.workflows.monitoring import load_content, recompute
 

@@ -110,7 +110,7 @@ def test_core_municipalities(ctx, region):
 
 def test_pdf_has_no_clock(ctx, bundle_store):
     from regionatlas.pdf import html_to_pdf
-    from regionatlas.web.pages.briefs import brief_pdf_html
+    from regionatlas.web.brief_pdf import brief_pdf_html
 
     html = brief_pdf_html(briefs.unit_brief(ctx, WOLFHAGEN), "de", ["© test"])
     with time_machine.travel("2030-01-01 08:00 +0000", tick=False):

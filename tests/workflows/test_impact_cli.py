@@ -53,3 +53,6 @@ def test_goals_check_and_import_hook(region_db: Path, tmp_path: Path) -> None:
     r = runner.invoke(app, ["import", str(unit_changes), "--db", str(db), "--quiet"])
     assert r.exit_code == 0, r.output
     assert json.loads(cache.read_text())["store_version"] == first["store_version"]
+    # ... and saves the briefs' region-wide inputs for that store state
+    facts = json.loads((tmp_path / "cache" / "brief-facts.json").read_text())
+    assert facts["store_version"] == first["store_version"] and facts["units"]["data"]

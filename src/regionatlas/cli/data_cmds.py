@@ -100,6 +100,7 @@ def _refresh_monitoring(store: Store, region, quiet: bool) -> None:
         payload = refresh_after_import(store, region)
     except RegionAtlasError as exc:
         console.print(f"[bold red]Monitoring:[/] {exc.message}", highlight=False)
+        _refresh_brief_facts(store, region, quiet)
         return
     if not quiet:
         n = sum(len(g["indicators"]) for g in payload["goals"])
@@ -107,6 +108,24 @@ def _refresh_monitoring(store: Store, region, quiet: bool) -> None:
             f"Monitoring: {len(payload['goals'])} Ziele / goals, {n} Indikatoren / indicators, "
             f"{len(payload['interventions'])} Maßnahmen / interventions neu berechnet / recomputed"
         )
+    _refresh_brief_facts(store, region, quiet)
+
+
+def _refresh_brief_facts(store: Store, region, quiet: bool) -> None:
+    """The build/import hook, second part: the region-wide inputs of the briefs
+    (workflows.brief_facts), recomputed when the store changed and saved, so that a brief
+    reads them in milliseconds; a failure is reported, the import stands."""
+    from regionatlas.errors import RegionAtlasError
+    from regionatlas.workflows.brief_facts import refresh_facts
+
+    try:
+        refresh_facts(store, region)
+    except RegionAtlasError as exc:
+        console.print(f"[bold red]Argumentationshilfen / briefs:[/] {exc.message}",
+                      highlight=False)  # fmt: skip
+        return
+    if not quiet:
+        out.print("Argumentationshilfen: Grundlagen gespeichert / brief inputs saved")
 
 
 def build(

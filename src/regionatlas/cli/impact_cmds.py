@@ -29,7 +29,7 @@ def _region(region: Path | None, db, database_url):
 
 
 def _render(brief: dict, lang: str, attributions: list[str]) -> str:
-    from regionatlas.web.pages.briefs import brief_pdf_html
+    from regionatlas.web.brief_pdf import brief_pdf_html
 
     return brief_pdf_html(brief, lang, attributions)
 

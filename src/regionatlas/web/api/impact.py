@@ -89,7 +89,7 @@ def unit(ags: AgsPath, atlas: AtlasDep) -> Response:
 )
 def unit_pdf(ags: AgsPath, lang: Lang, atlas: AtlasDep) -> Response:
     from regionatlas.pdf import html_to_pdf
-    from regionatlas.web.pages.briefs import brief_pdf_html
+    from regionatlas.web.brief_pdf import brief_pdf_html
 
     brief = impact.unit_brief(atlas, ags)
     data = atlas.cached(

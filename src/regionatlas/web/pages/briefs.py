@@ -8,13 +8,14 @@ from fastapi import APIRouter, Path
 
 from regionatlas.web import impact
 from regionatlas.web.api.deps import AgsPath, AtlasDep
-from regionatlas.web.i18n import Translator
-from regionatlas.web.pages.render import check_lang, environment, format_number, html, page
+from regionatlas.web.brief_pdf import brief_pdf_html
+from regionatlas.web.pages.render import check_lang, html, page
 
 if TYPE_CHECKING:
     from regionatlas.web.atlas import Atlas
 
 router = APIRouter()
+__all__ = ["brief_pdf_html", "router"]
 LmaId = Annotated[int, Path(ge=1, le=100000)]
 
 
@@ -29,15 +30,6 @@ def brief_path(brief: dict[str, Any]) -> str:
 
 def brief_page_body(atlas: Atlas, lang: str, brief: dict[str, Any]) -> str:
     return page(None, "brief.html", lang, brief_path(brief), atlas, b=brief)
-
-
-def brief_pdf_html(brief: dict[str, Any], lang: str, attributions: list[str]) -> str:
-    """A standalone HTML document of the brief for the PDF writer (no navigation)."""
-    t = Translator(lang)
-    return environment().get_template("brief_pdf.html").render(
-        t=t, lang=lang, b=brief, base="", attributions=attributions,
-        num=lambda v, d=None: format_number(v, lang, d),
-    )  # fmt: skip
 
 
 def brief_index_body(atlas: Atlas, lang: str) -> str:

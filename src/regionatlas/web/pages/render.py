@@ -23,6 +23,7 @@ from regionatlas.web.citation_i18n import (
 )
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+from regionatlas.web.numbers import format_number
 from regionatlas.web.unit_labels import unit_label
 
 if TYPE_CHECKING:
@@ -44,17 +45,6 @@ def environment() -> Environment:
     env.filters["num"] = format_number
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
     return env
-
-
-def format_number(value: float | None, lang: str = "de", digits: int | None = None) -> str:
-    if value is None:
-        return "–"
-    if digits is None:
-        digits = 0 if abs(value) >= 100 or float(value).is_integer() else 1
-    text = f"{value:,.{digits}f}"
-    if lang == "de":  # DIN 5008: narrow space for thousands, comma for decimals
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
 
 
 def check_lang(lang: str) -> str:

@@ -1,0 +1,43 @@
+"""The Argumentationshilfe as a standalone HTML document for the PDF writer.
+
+Rendered from the same templates as the brief page (``brief_pdf.html`` includes the page's
+``_brief_body.html``), but without FastAPI or the page machinery, so that
+``regionatlas brief`` starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from regionatlas.web.i18n import Translator
+from regionatlas.web.numbers import format_number
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """Configured as the pages' environment (``web.pages.render.environment``)."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = format_number
+    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    return env
+
+
+def brief_pdf_html(brief: dict[str, Any], lang: str, attributions: list[str]) -> str:
+    """A standalone HTML document of the brief for the PDF writer (no navigation)."""
+    t = Translator(lang)
+    return _environment().get_template("brief_pdf.html").render(
+        t=t, lang=lang, b=brief, base="", attributions=attributions,
+        num=lambda v, d=None: format_number(v, lang, d),
+    )  # fmt: skip
