@@ -32,11 +32,14 @@ DIRECTIONS = ("increase", "decrease")
 TERRITORY_KINDS = ("region", "state_part", "district", "municipality", "group", "lma")
 STATUSES = ("green", "amber", "red", "grey")
 OFFICIAL, ESTIMATE, SYNTHETIC = "official", "modelled estimate", "synthetic"
+SURVEY = "survey"  # a sample survey's result (weaker than official, stronger than a model)
+SURVEY_KINDS = ("region", "state_part", "district")  # territories survey results are tabulated for
 RULE = {
     "green": "achieved change ≥ elapsed share of the time to the target year (or target reached)",
     "amber": "change in the intended direction, but behind the target path",
     "red": "no change, or a change against the intended direction",
-    "grey": "not assessable: no value after the baseline period, or no baseline",
+    "grey": "not assessable: no value after the baseline period, no baseline, or the newest "
+    "value withheld (e.g. a survey cell of fewer than 5 responses)",
 }
 
 
@@ -57,17 +60,30 @@ class Territory:
 
 @dataclass(frozen=True)
 class SurveyRef:
-    """A survey result (survey id, question id); values come from ``SurveyResults``."""
+    """A survey result: survey (slug), question (code) and, for a question with options, the
+    option (answer code) whose share of the responses (in %) is the value; without an option
+    the value is the mean of a number or scale question. Values come from ``SurveyResults``."""
 
     survey: str
     question: str
+    option: str | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.survey}/{self.question}" + (f"={self.option}" if self.option else "")
 
 
 class SurveyResults(Protocol):
-    """The seam for survey results (built later): values of one question for a territory."""
+    """The seam for survey results (``workflows.goal_surveys`` reads the platform's stored
+    responses): values of one question for a territory."""
 
-    def series(self, ref: SurveyRef, territory: Territory) -> list[tuple[str, float | None]]:
-        """(period YYYY-MM-DD, value) ascending; empty when the survey has no results."""
+    def series(self, ref: SurveyRef, territory: Territory) -> list[Point]:
+        """Points ascending by period, basis "survey" or "synthetic"; a suppressed cell is a
+        point without value and flag "x"; empty when the survey has no results."""
+        ...
+
+    def problem(self, ref: SurveyRef) -> str | None:
+        """Why ``ref`` names no survey result (unknown survey, question or option), or None."""
         ...
 
 
@@ -92,7 +108,7 @@ class IndicatorSpec:
         if self.indicator:
             return self.indicator
         assert self.survey is not None
-        return f"survey:{self.survey.survey}/{self.survey.question}"
+        return f"survey:{self.survey.ref}"
 
 
 @dataclass(frozen=True)
@@ -116,6 +132,9 @@ class Point:
     value: float | None
     flag: str | None = None
     basis: str = OFFICIAL
+    ci_low: float | None = None  # survey shares: Wilson 95 % interval and responses
+    ci_high: float | None = None
+    n: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,11 +166,13 @@ def check_goal(
     goal: Goal,
     catalogue: pd.DataFrame,
     territory_exists: Callable[[Territory], bool],
+    surveys: SurveyResults | None = None,
 ) -> None:
     """Refuse a goal bound to an unknown indicator or territory, a target in another unit
     than the indicator's, or a target that contradicts the direction (InputError /
     NotFoundError naming file, line and what was expected). ``catalogue``: the indicator
-    catalogue with an ``inputs`` column (the ids a formula reads)."""
+    catalogue with an ``inputs`` column (the ids a formula reads). With ``surveys``, a
+    binding to a survey, question or option that does not exist is refused too."""
     if not goal.indicators:
         raise InputError(f"{_where(goal)}: has no indicator", expected="at least one indicator")
     cat = catalogue.set_index("id")
@@ -196,6 +217,8 @@ def check_goal(
                 )
             if spec.territory.kind not in ("district", "municipality"):
                 _check_aggregable(where, spec.indicator, cat)
+        if spec.survey is not None:
+            _check_survey(where, spec, surveys)
         if not territory_exists(spec.territory):
             raise NotFoundError(
                 f"{where}: territory {spec.territory.ref!r} does not exist in this atlas",
@@ -210,6 +233,30 @@ def check_goal(
                     f"{where}: target {spec.target} and baseline {spec.baseline_value} "
                     f"contradict direction {spec.direction!r}"
                 )
+
+
+def _check_survey(where: str, spec: IndicatorSpec, surveys: SurveyResults | None) -> None:
+    assert spec.survey is not None
+    if spec.territory.kind not in SURVEY_KINDS:
+        raise InputError(
+            f"{where}: survey results are not tabulated for a {spec.territory.kind!r}",
+            value=spec.territory.kind,
+            expected=" | ".join(SURVEY_KINDS),
+        )
+    if spec.survey.option is not None and spec.unit != "%":
+        raise InputError(
+            f"{where}: the share of option {spec.survey.option!r} is measured in '%', "
+            f"target given in {spec.unit!r}",
+            value=spec.unit,
+            expected="%",
+        )
+    problem = surveys.problem(spec.survey) if surveys is not None else None
+    if problem:
+        raise NotFoundError(
+            f"{where}: survey result {spec.survey.ref!r}: {problem}",
+            value=spec.survey.ref,
+            expected="survey slug / question code [= option code] of a survey on the platform",
+        )
 
 
 def _check_date(where: str, text: str) -> None:
@@ -257,6 +304,8 @@ def weakest(bases: Iterable[str]) -> str:
         return SYNTHETIC
     if ESTIMATE in bases:
         return ESTIMATE
+    if SURVEY in bases:
+        return SURVEY
     return OFFICIAL
 
 
@@ -397,8 +446,10 @@ def assess(spec: IndicatorSpec, points: list[Point]) -> Progress:
         rec = spec.baseline_value
         if abs(base.value - rec) > max(abs(rec) * 0.005, 1e-9):  # type: ignore[operator]
             notes.append(f"recorded baseline {rec} differs from the store's {base.value}")
-    later = [p for p in pts if p.period > spec.baseline_period and p.value is not None]
+    after = [p for p in pts if p.period > spec.baseline_period]
+    later = [p for p in after if p.value is not None]
     latest = later[-1] if later else None
+    withheld = after[-1] if after and after[-1].value is None and after[-1].flag else None
     used = [p for p in (base, latest) if p is not None and p.basis != "recorded"]
     basis = weakest(p.basis for p in used) if used else OFFICIAL
     if base is None:
@@ -407,6 +458,10 @@ def assess(spec: IndicatorSpec, points: list[Point]) -> Progress:
                         basis, tuple(notes))  # fmt: skip
     assert base.value is not None
     path = ((spec.baseline_period, base.value), (target_date(spec), spec.target))
+    if withheld is not None:  # never assessed on an older value, never read as 0
+        notes.append(f"newest value withheld ({withheld.flag})")
+        return Progress("grey", "newest value withheld", pts, base, None, path, None, None,
+                        weakest([basis, withheld.basis]), tuple(notes))  # fmt: skip
     if latest is None:
         return Progress("grey", "no value after the baseline period yet", pts, base, None,
                         path, None, None, basis, tuple(notes))  # fmt: skip

@@ -91,7 +91,11 @@ def _territory(where: str, raw: Any) -> Territory:
 def _spec(where: str, raw: dict, line: int | None) -> IndicatorSpec:
     survey = None
     if "survey" in raw:
-        survey = SurveyRef(_req(where, raw, "survey", str), _req(where, raw, "question", str))
+        survey = SurveyRef(
+            _req(where, raw, "survey", str),
+            _req(where, raw, "question", str),
+            _opt(where, raw, "option", str),
+        )
     baseline = raw.get("baseline_period")
     return IndicatorSpec(
         id=_req(where, raw, "id", str),

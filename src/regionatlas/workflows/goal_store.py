@@ -36,6 +36,12 @@ def _territory(raw: dict[str, Any]) -> Territory:
     return Territory(str(raw["kind"]), raw.get("key"), tuple(raw.get("members", ())))
 
 
+def _survey_ref(survey: str, question: str | None) -> SurveyRef:
+    """The ``question`` column holds "CODE" or "CODE=OPTION" (question codes have no "=")."""
+    code, _, option = (question or "").partition("=")
+    return SurveyRef(survey, code, option or None)
+
+
 def goals_from_db(s: Session, region_id: str | None) -> list[Goal]:
     """Goals of one region (None: all) in the order they were added."""
     out = []
@@ -57,7 +63,7 @@ def goals_from_db(s: Session, region_id: str | None) -> list[Goal]:
                 direction=i.direction,
                 unit=i.unit,
                 indicator=i.indicator,
-                survey=SurveyRef(i.survey, i.question or "") if i.survey else None,
+                survey=_survey_ref(i.survey, i.question) if i.survey else None,
                 baseline_value=i.baseline_value,
             )
             for i in inds
@@ -133,12 +139,16 @@ def db_digest(s: Session) -> str:
 def add_goal(
     s: Session, store: Any, region: Region, goal: Goal, group_id: int | None, known: set[str]
 ) -> ImpactGoal:
-    """Check ``goal`` against the store and add it (with its indicators) to the session."""
+    """Check ``goal`` against the store and the platform's surveys (a binding to a survey,
+    question or option that does not exist is refused) and add it (with its indicators) to
+    the session; a refused goal adds nothing."""
+    from regionatlas.workflows import goal_surveys
     from regionatlas.workflows.monitoring import Territories, catalogue_with_inputs
 
     if goal.id in known or s.scalar(select(ImpactGoal.id).where(ImpactGoal.slug == goal.id)):
         raise ConflictError(f"a goal {goal.id!r} exists already", value=goal.id)
-    check_goal(goal, catalogue_with_inputs(), Territories(store, region).exists)
+    surveys = goal_surveys.snapshot(s, goal_surveys.refs_of([goal]))
+    check_goal(goal, catalogue_with_inputs(), Territories(store, region).exists, surveys)
     row = ImpactGoal(
         slug=goal.id, region=region.id, group_id=group_id, owner=goal.owner,
         title_de=goal.title_de, title_en=goal.title_en,
@@ -153,7 +163,11 @@ def add_goal(
                 key=spec.id,
                 indicator=spec.indicator,
                 survey=spec.survey.survey if spec.survey else None,
-                question=spec.survey.question if spec.survey else None,
+                question=(
+                    spec.survey.question + (f"={spec.survey.option}" if spec.survey.option else "")
+                    if spec.survey
+                    else None
+                ),
                 territory={
                     "kind": spec.territory.kind,
                     "key": spec.territory.key,

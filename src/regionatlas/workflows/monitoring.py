@@ -27,6 +27,7 @@ from regionatlas.analysis.monitoring import (
     ESTIMATE,
     OFFICIAL,
     RULE,
+    SURVEY,
     SYNTHETIC,
     Goal,
     IndicatorSpec,
@@ -44,7 +45,7 @@ from regionatlas.workflows.goal_files import packaged, read_goals, read_interven
 
 CACHE_NAME = "monitoring.json"
 DERIVED_SOURCE = "regionatlas-derived"
-PAYLOAD_VERSION = 2  # bump when the payload changes shape
+PAYLOAD_VERSION = 3  # bump when the payload changes shape
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Content:
     goals: list[Goal]
     interventions: list[Intervention]
     digest: str
+    surveys: Any = None  # goal_surveys.SurveySnapshot read with the platform session
 
     def for_region(self, region_id: str) -> Content:
         """The goals and interventions of one region (each file names its region)."""
@@ -59,6 +61,7 @@ class Content:
             [g for g in self.goals if g.region == region_id],
             [i for i in self.interventions if i.region == region_id],
             self.digest,
+            self.surveys,
         )
 
 
@@ -68,8 +71,10 @@ def load_content(
     session: Any = None,
 ) -> Content:
     """Goals and interventions: the packaged example files unless others are given, plus,
-    with a platform ``session``, those edited on the platform and the forum's evaluations
-    recorded there (``workflows.goal_store``)."""
+    with a platform ``session``, those edited on the platform, the forum's evaluations
+    recorded there (``workflows.goal_store``) and the stored responses of every survey a
+    goal names (``workflows.goal_surveys``: their fingerprint is part of the digest, so a
+    survey import makes the saved progress stale)."""
     gf = packaged("goals") if goal_files is None else goal_files
     inf = packaged("interventions") if intervention_files is None else intervention_files
     h = hashlib.sha256()
@@ -83,6 +88,11 @@ def load_content(
         items = goal_store.with_db_evaluations(session, items)
         items += goal_store.interventions_from_db(session, None)
         h.update(goal_store.db_digest(session).encode())
+        from regionatlas.workflows import goal_surveys
+
+        surveys = goal_surveys.snapshot(session, goal_surveys.refs_of(goals))
+        h.update(surveys.fingerprint.encode())
+        return Content(goals, items, h.hexdigest()[:16], surveys)
     return Content(goals, items, h.hexdigest()[:16])
 
 
@@ -214,16 +224,21 @@ def _spec_payload(
     index: ObservationIndex, cat: pd.DataFrame,
 ) -> dict[str, Any]:  # fmt: skip
     members = terr.members(spec.territory)
+    problem = label_de = label_en = None
     if spec.indicator is not None:
         pts = territory_series(index, spec.indicator, members, cat, evaluate_formula)
     elif surveys is not None and spec.survey is not None:
-        from regionatlas.analysis.monitoring import Point
-
-        pts = [Point(p, v, None, OFFICIAL) for p, v in surveys.series(spec.survey, spec.territory)]
+        pts = surveys.series(spec.survey, spec.territory)
+        problem = surveys.problem(spec.survey)
+        label_de, label_en = surveys.label(spec.survey, "de"), surveys.label(spec.survey, "en")
     else:
         pts = []
     prog = assess(spec, pts)
     basis, notes = prog.basis, list(prog.notes)
+    if spec.survey is not None:
+        basis = weakest([basis, SURVEY])
+        if problem:
+            notes.append(f"survey result {spec.survey.ref!r}: {problem}")
     if spec.territory.kind == "lma":  # the territory itself rests on a model
         basis = weakest([basis, ESTIMATE])
         notes.append("territory: a labour-market area delineated on modelled municipal flows")
@@ -232,7 +247,8 @@ def _spec_payload(
         "source": "survey" if spec.survey else "catalogue",
         "indicator": spec.indicator,
         "survey": asdict(spec.survey) if spec.survey else None,
-        "survey_available": surveys is not None if spec.survey else None,
+        "survey_available": bool(pts) if spec.survey else None,
+        "survey_label": {"de": label_de, "en": label_en} if spec.survey else None,
         "territory": {
             "kind": spec.territory.kind,
             "key": spec.territory.key,
@@ -305,6 +321,8 @@ def recompute(
     """Check the goals and interventions against the store and compute their progress;
     raises (InputError / NotFoundError naming file and line) before computing anything."""
     content = (content or load_content()).for_region(region.id)
+    if surveys is None:
+        surveys = content.surveys  # the stored responses read with the platform session
     cat = catalogue_with_inputs()
     terr = Territories(store, region)
     for g in content.goals:
