@@ -452,16 +452,21 @@ def assess(spec: IndicatorSpec, points: list[Point]) -> Progress:
     withheld = after[-1] if after and after[-1].value is None and after[-1].flag else None
     used = [p for p in (base, latest) if p is not None and p.basis != "recorded"]
     basis = weakest(p.basis for p in used) if used else OFFICIAL
+    if withheld is not None:  # never assessed on an older value, never read as 0
+        notes.append(f"newest value withheld ({withheld.flag})")
+        if base is None:
+            notes.append("no baseline value")
+        wpath: tuple[tuple[str, float], ...] = ()
+        if base is not None and base.value is not None:
+            wpath = ((spec.baseline_period, base.value), (target_date(spec), spec.target))
+        return Progress("grey", "newest value withheld", pts, base, None, wpath, None, None,
+                        weakest([basis, withheld.basis]), tuple(notes))  # fmt: skip
     if base is None:
         path: tuple[tuple[str, float], ...] = ()
         return Progress("grey", "no baseline value", pts, None, latest, path, None, None,
                         basis, tuple(notes))  # fmt: skip
     assert base.value is not None
     path = ((spec.baseline_period, base.value), (target_date(spec), spec.target))
-    if withheld is not None:  # never assessed on an older value, never read as 0
-        notes.append(f"newest value withheld ({withheld.flag})")
-        return Progress("grey", "newest value withheld", pts, base, None, path, None, None,
-                        weakest([basis, withheld.basis]), tuple(notes))  # fmt: skip
     if latest is None:
         return Progress("grey", "no value after the baseline period yet", pts, base, None,
                         path, None, None, basis, tuple(notes))  # fmt: skip

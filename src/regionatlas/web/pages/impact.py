@@ -23,16 +23,19 @@ REASONS = {
     "no change or against the intended direction": "impact.reason_against",
     "no value after the baseline period yet": "impact.reason_no_later",
     "no baseline value": "impact.reason_no_baseline",
+    "newest value withheld": "impact.reason_withheld",
 }
 
 
 def indicator_view(goal: dict[str, Any], ind: dict[str, Any], lang: str, names) -> dict:
     t = Translator(lang)
     cid = f"chart-{goal['id']}-{ind['id']}"
+    survey_label = (ind.get("survey_label") or {}).get(lang)
     label = (
         names.get(ind["indicator"], ind["indicator"])
         if ind["indicator"]
-        else t(
+        else survey_label
+        or t(
             "impact.survey_indicator",
             survey=ind["survey"]["survey"],
             question=ind["survey"]["question"],

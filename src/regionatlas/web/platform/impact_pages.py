@@ -12,7 +12,13 @@ from regionatlas.platform import permissions
 from regionatlas.platform.models import WorkingGroup
 from regionatlas.web import impact
 from regionatlas.web.platform.deps import CtxDep
-from regionatlas.workflows.goal_store import Evaluation, Goal, IndicatorSpec, Territory
+from regionatlas.workflows.goal_store import (
+    Evaluation,
+    Goal,
+    IndicatorSpec,
+    SurveyRef,
+    Territory,
+)
 
 router = APIRouter()
 
@@ -23,6 +29,16 @@ def _number(ctx, name: str, kind=float):
         return kind(text)
     except ValueError:
         raise InputError(f"the field {name!r} must be a number", field=name, value=text) from None
+
+
+def _survey_ref(ctx) -> SurveyRef | None:
+    """A binding to a survey result (survey, question, option), or None."""
+    survey = ctx.field("survey", required=False, max_len=60)
+    if not survey:
+        return None
+    question = ctx.field("question", required=False, max_len=40)
+    option = ctx.field("option", required=False, max_len=40)
+    return SurveyRef(survey, question, option or None)
 
 
 def _content(ctx):
@@ -73,7 +89,8 @@ def add_goal(ctx: CtxDep):
         target_year=_number(ctx, "target_year", int),
         direction=ctx.field("direction", max_len=16),
         unit=ctx.field("unit", max_len=40),
-        indicator=ctx.field("indicator", max_len=80),
+        indicator=ctx.field("indicator", required=False, max_len=80) or None,
+        survey=_survey_ref(ctx),
     )
     goal = Goal(
         id=ctx.field("slug", max_len=80), title_de=ctx.field("title_de"),
