@@ -56,3 +56,37 @@ def test_goals_check_and_import_hook(region_db: Path, tmp_path: Path) -> None:
     # ... and saves the briefs' region-wide inputs for that store state
     facts = json.loads((tmp_path / "cache" / "brief-facts.json").read_text())
     assert facts["store_version"] == first["store_version"] and facts["units"]["data"]
+
+
+def test_goals_check_with_the_platforms_survey_responses(region_db: Path, tmp_path: Path) -> None:
+    """The example goal bound to the firms' survey (COOP = Y, region) is computed from the
+    responses stored in the platform database beside the store: three complete responses
+    are fewer than 5, so the value stays withheld and the light grey."""
+    from regionatlas.platform.db import Database
+    from regionatlas.workflows.surveys import import_limesurvey
+
+    db = tmp_path / "atlas.gpkg"
+    shutil.copy(region_db, db)
+    r = runner.invoke(app, ["goals", "check", "--db", str(db), "--platform"])
+    assert r.exit_code == 2 and "no migrated platform database" in r.output
+    pdb = Database(f"sqlite:///{tmp_path / 'platform.sqlite'}")
+    pdb.upgrade()
+    data = Path(__file__).resolve().parents[1] / "data" / "surveys" / "firms-responses.csv"
+    places = {"06611000", "06633001", "06633002", "06633003", "03159001", "03159002", "05774001"}
+    report = import_limesurvey(pdb, places, "firms", data.read_bytes(), "firms.csv")
+    pdb.dispose()
+    assert report.complete == 3
+    r = runner.invoke(app, ["goals", "check", "--db", str(db), "--platform", "--json"])
+    assert r.exit_code == 0, r.output
+    payload = json.loads(r.output)
+    goal = next(g for g in payload["goals"] if g["id"] == "cross-border-cooperation")
+    ind = goal["indicators"][0]
+    assert ind["source"] == "survey" and ind["survey_available"] is True
+    assert ind["status"] == "grey" and ind["reason"] == "newest value withheld"
+    assert ind["points"][0]["value"] is None and ind["points"][0]["flag"] == "x"
+    assert ind["basis"] == "survey"
+    # without --platform the files alone: the survey result is not available
+    r = runner.invoke(app, ["goals", "check", "--db", str(db), "--json"])
+    plain = json.loads(r.output)
+    goal = next(g for g in plain["goals"] if g["id"] == "cross-border-cooperation")
+    assert goal["indicators"][0]["survey_available"] is False

@@ -121,14 +121,30 @@ def goals_check(
     db: DbOption = None,
     database_url: DatabaseUrlOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the whole payload")] = False,
+    platform: Annotated[
+        bool,
+        typer.Option(
+            "--platform",
+            help="include the platform's goals and survey responses (its database beside "
+            "the store or REGIONATLAS_PLATFORM_URL)",
+        ),
+    ] = False,
 ) -> None:
     """Ziele und Maßnahmen prüfen und neu berechnen – check goals and interventions against
     the store, recompute their progress and save it (as after an import)."""
-    from regionatlas.workflows.monitoring import refresh_after_import
+    from regionatlas.workflows.monitoring import platform_content, refresh_after_import
 
     reg = _region(region, db, database_url)
     with opened_store(db, database_url) as store:
-        payload = refresh_after_import(store, reg)
+        content = None
+        if platform:
+            content = platform_content(store.url)
+            if content is None:
+                raise ParameterError(
+                    "no migrated platform database beside the store",
+                    expected="regionatlas db upgrade, or REGIONATLAS_PLATFORM_URL",
+                )
+        payload = refresh_after_import(store, reg, content=content)
     if as_json:
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return

@@ -96,6 +96,33 @@ def load_content(
     return Content(goals, items, h.hexdigest()[:16])
 
 
+def platform_content(store_url: str, platform_url: str | None = None) -> Content | None:
+    """The content with the platform's goals, evaluations and survey responses when the
+    platform database exists (beside the store, or ``platform_url``) and is migrated; else
+    None (the files alone). ``goals check --platform`` uses it: progress of goals bound to
+    survey results, computed from the stored responses, on the command line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from regionatlas.errors import RegionAtlasError
+    from regionatlas.platform.db import Database
+    from regionatlas.settings import load_settings
+
+    settings = load_settings(database_url=store_url, platform_url=platform_url)
+    url = settings.platform_db_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return None
+    db = Database(url, settings.platform_schema)
+    try:
+        if db.current_revision() != db.head_revision():
+            return None
+        with db.session() as s:
+            return load_content(session=s)
+    except (SQLAlchemyError, RegionAtlasError):
+        return None
+    finally:
+        db.dispose()
+
+
 class Territories:
     """Resolves territories to member units of the store (and says whether they exist)."""
 
