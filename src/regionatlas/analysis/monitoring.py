@@ -86,6 +86,10 @@ class SurveyResults(Protocol):
         """Why ``ref`` names no survey result (unknown survey, question or option), or None."""
         ...
 
+    def label(self, ref: SurveyRef, lang: str) -> str | None:
+        """The survey's title, the question's text and the option in ``lang`` (None: none)."""
+        ...
+
 
 @dataclass(frozen=True)
 class IndicatorSpec:
