@@ -46,5 +46,6 @@ def test_a_failing_step_is_logged_and_the_others_run(
     with caplog.at_level(logging.ERROR, logger="regionatlas.web.warmup"):
         done = warmup.warm(atlas)
     assert done["flows"] is False and done["maps"] is True and done["profiles"] is True
+    assert done["briefs"] is True  # the brief context and one PDF, made at start-up
     assert "warm-up step 'flows' failed" in caplog.text and "no flows today" in caplog.text
     atlas.close()
