@@ -164,9 +164,15 @@ def refs_of(goals: Iterable[Any]) -> list[SurveyRef]:
     return [s.survey for g in goals for s in g.indicators if s.survey is not None]
 
 
+_TABLES: dict[tuple[str, ...], StoredSurvey] = {}  # tabulated surveys by state (in process)
+_TABLES_MAX = 32
+
+
 def snapshot(session: Any, refs: Iterable[SurveyRef]) -> SurveySnapshot:
     """Read and tabulate every survey named in ``refs`` (unknown slugs are left out:
-    ``problem`` then names them)."""
+    ``problem`` then names them). A survey is tabulated once per state of its responses and
+    definition (kept in process), so that pages reading the content per request pay a few
+    small queries, not a tabulation."""
     from sqlalchemy import func, select
 
     from regionatlas.errors import NotFoundError
@@ -174,10 +180,17 @@ def snapshot(session: Any, refs: Iterable[SurveyRef]) -> SurveySnapshot:
     from regionatlas.platform.surveys import service
 
     out = SurveySnapshot()
+    bind = str(session.get_bind().url)
     for slug in sorted({r.survey for r in refs}):
         try:
             survey = service.get(session, slug)
         except NotFoundError:
+            continue
+        fingerprint = service.latest_change(session, survey)
+        key = (bind, slug, fingerprint, str(survey.closes_at), survey.title_de,
+               survey.title_en, str(survey.synthetic), survey.definition)  # fmt: skip
+        if key in _TABLES:
+            out.surveys[slug] = _TABLES[key]
             continue
         responses = service.complete_answers(session, survey)
         qn = responses.questionnaire
@@ -192,13 +205,17 @@ def snapshot(session: Any, refs: Iterable[SurveyRef]) -> SurveySnapshot:
                 )
             )
             period = newest.date().isoformat() if newest is not None else None
-        out.surveys[slug] = StoredSurvey(
+        stored = StoredSurvey(
             slug=slug,
             title={"de": survey.title_de, "en": survey.title_en},
             questionnaire=qn,
             period=period if responses.answers else None,
             synthetic=responses.synthetic,
             table=table,
-            fingerprint=service.latest_change(session, survey),
+            fingerprint=fingerprint,
         )
+        if len(_TABLES) >= _TABLES_MAX:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = stored
+        out.surveys[slug] = stored
     return out
