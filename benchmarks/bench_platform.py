@@ -20,7 +20,9 @@ Needs ``wrk`` (Debian package ``wrk``); this script installs nothing.
 * Runs, each labelled in the output:
   - ``warm``: 50 closed-loop readers (wrk keep-alive connections) for ``--seconds``;
   - ``cold``: right after a write (an audited change, which invalidates every cached page),
-    every page of the mix once by the same 50 connections – every answer a first render;
+    every page of the mix once by the same 50 connections – every answer a first render
+    (no req/s: wrk waits out ``--cold-seconds`` after the last answer; fewer requests than
+    pages means the time was too short);
   - ``readers with think time``: the connections pause 0–2×``--think`` ms (mean
     ``--think``) between pages, as people reading;
   each with requests/s, p50/p95/p99/max latency, non-2xx answers and the server's CPU time
@@ -198,11 +200,14 @@ def run_wrk(
         raise RuntimeError(f"wrk printed no result:\n{out}")
     r = {k: float(v) for k, v in (kv.split("=") for kv in found.group(1).split())}
     n = max(r["requests"], 1)
+    # a one-pass run ends when every page was answered, but wrk waits out its duration: no rate
+    rate = "" if once else f", {r['requests'] / r['seconds']:.0f} req/s"
+    took = "" if once else f" in {r['seconds']:.1f} s"
     print(
-        f"{label}: {int(r['requests'])} requests in {r['seconds']:.1f} s, "
-        f"{r['requests'] / r['seconds']:.0f} req/s, p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms,"
-        f" p99 {r['p99']:.1f} ms, max {r['max']:.1f} ms, non-2xx {int(r['non2xx'])}, "
-        f"socket errors {int(r['errors'])}; server CPU {cpu / n * 1000:.2f} ms/request"
+        f"{label}: {int(r['requests'])} requests{took}{rate}, p50 {r['p50']:.1f} ms, "
+        f"p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, max {r['max']:.1f} ms, "
+        f"non-2xx {int(r['non2xx'])}, socket errors {int(r['errors'])}; "
+        f"server CPU {cpu / n * 1000:.2f} ms/request"
     )
 
 
@@ -252,6 +257,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     ap.add_argument("--seconds", type=int, default=20, help="duration of the warm runs")
     ap.add_argument("--connections", type=int, default=50)
+    ap.add_argument("--cold-seconds", type=int, default=40, help="time allowed for the cold pass")
     ap.add_argument("--think", type=int, default=1000, help="mean think time (ms), 0: no run")
     ap.add_argument("--logins", type=int, default=20)
     args = ap.parse_args()
@@ -298,7 +304,7 @@ def main() -> None:
             pid,
             paths_file,
             label=f"cold: after a write, each of the {len(paths)} pages once, {conns} readers",
-            seconds=600,
+            seconds=args.cold_seconds,
             connections=conns,
             once=True,
         )
