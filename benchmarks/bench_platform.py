@@ -1,7 +1,7 @@
 """Forum (platform) load benchmark with wrk: prints figures, asserts nothing.
 
     .venv/bin/python benchmarks/bench_platform.py            # the issue #12 figures
-        [--workers 2] [--seconds 20] [--connections 50] [--think 1000] [--logins 20]
+        [--workers 1] [--seconds 20] [--connections 50] [--think 1000] [--logins 20]
         [--db var/regionatlas.gpkg] [--platform-url sqlite:///…|postgresql://…]
 
 Needs ``wrk`` (Debian package ``wrk``); this script installs nothing.
@@ -254,7 +254,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(DEFAULT_DB))
     ap.add_argument("--platform-url", default=None)
-    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     ap.add_argument("--seconds", type=int, default=20, help="duration of the warm runs")
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--cold-seconds", type=int, default=40, help="time allowed for the cold pass")
