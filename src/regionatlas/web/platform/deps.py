@@ -137,13 +137,13 @@ class Ctx:
         keep = (
             cache
             and status == 200
-            and self._cache is not None
             and self.account is None
             and not any(name == SESSION_COOKIE for name, _v, _o in self.cookies)
         )
-        if keep:
+        if keep and self._cache is not None:
             raw = body.encode("utf-8")
-            packed = self.platform.page_cache.put(*self._cache, raw)
+            key, version = self._cache
+            packed = self.platform.page_cache.put(key, version, raw)
             return self.finish(self._page_response(raw, packed))
         return self.finish(HTMLResponse(body, status_code=status))
 

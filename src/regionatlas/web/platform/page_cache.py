@@ -25,6 +25,7 @@ from __future__ import annotations
 import gzip
 import threading
 from collections import OrderedDict
+from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlalchemy import func, select
@@ -101,7 +102,7 @@ class LoopVersion:
 
     def __init__(self, db) -> None:
         self.db = db
-        self._con = None
+        self._con: Any = None
 
     def read(self) -> int:
         if self._con is None:
