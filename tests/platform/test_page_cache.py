@@ -279,3 +279,44 @@ def _create_thread_over_http(member: httpx.Client) -> str:
     )
     assert r.status_code == 303, r.text
     return r.headers["location"]
+
+
+@pytest.mark.postgis
+def test_on_postgres_a_write_shows_at_once(
+    web_store, region_file, pg_database_url, tmp_path, mailer
+):
+    """The fast path reads the version through the pool in a thread on PostgreSQL."""
+    import uuid
+
+    from regionatlas.platform.db import Database
+    from regionatlas.platform.models import WorkingGroup
+    from regionatlas.platform.seed import seed
+    from regionatlas.web.app import create_app
+    from regionatlas.web.platform.context import PlatformConfig
+
+    schema = f"p_{uuid.uuid4().hex[:10]}"
+    db = Database(pg_database_url, schema=schema)
+    try:
+        db.upgrade()
+        with db.session() as s:
+            seed(s)
+        config = PlatformConfig(db=db, mailer=mailer, uploads_dir=tmp_path / "u")
+        app = create_app(str(web_store), region_file, platform=config)
+        url = "/de/platform/groups/regionalplanung/"
+        with TestClient(app, raise_server_exceptions=False) as client:
+            assert _cached(config, url)  # the start-up warm-up
+            assert "Auf PostgreSQL" not in _read(client, config, url)
+            with db.session() as s:
+                group = s.scalar(select(WorkingGroup).where(WorkingGroup.slug == "regionalplanung"))
+                group.description_de = "Auf PostgreSQL"
+            assert "Auf PostgreSQL" in _read(client, config, url)
+    finally:
+        db.dispose()
+        from sqlalchemy import create_engine
+
+        from regionatlas.platform.db import engine_url
+
+        eng = create_engine(engine_url(pg_database_url))
+        with eng.begin() as con:
+            con.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        eng.dispose()
