@@ -1,26 +1,46 @@
-"""Platform benchmark: prints figures, asserts nothing.
+"""Forum (platform) load benchmark with wrk: prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_platform.py [--db var/regionatlas.gpkg]
-        [--platform-url sqlite:///…|postgresql://…] [--requests 3000] [--concurrency 50]
+    .venv/bin/python benchmarks/bench_platform.py            # the issue #12 figures
+        [--workers 1] [--seconds 20] [--connections 50] [--think 1000] [--logins 20]
+        [--db var/regionatlas.gpkg] [--platform-url sqlite:///…|postgresql://…]
 
-* a fresh platform database (a temporary SQLite file unless ``--platform-url``) with the
+Needs ``wrk`` (Debian package ``wrk``); this script installs nothing.
+
+* A fresh platform database (a temporary SQLite file unless ``--platform-url``) with the
   seeded working groups and a synthetic, deterministic population
-  (``regionatlas.platform.synthetic``: 1,000 accounts, 10,000 posts in 400 threads, labelled
-  synthetic);
-* the app in its own ``uvicorn`` process (``--in-process``: in this interpreter);
-* forum pages (working-group pages with their thread lists, thread pages with 25 posts)
-  under ``--concurrency`` concurrent readers over HTTP on loopback: p50/p95/max;
-* login (POST with CSRF, Argon2id verify, session row) one after another: median/p95, with
+  (``regionatlas.platform.synthetic``: 1,000 accounts, 10,000 posts in 400 threads, every
+  name and text labelled "synthetisch / synthetic").
+* The server as in production: ``regionatlas serve --workers N`` in its own process (uvloop
+  and httptools when installed), measured once every worker has finished its start-up
+  warm-up (the server's CPU has gone quiet).
+* The URL mix: every public page of the forum in both languages – the start page, every
+  page of every working group's thread list, every page of all 400 threads, events list and
+  every event, the timeline, the actors directory and every organisation (the same list the
+  start-up warm-up renders, ``web.platform.warmup.public_paths``), in a fixed shuffled order.
+* Runs, each labelled in the output:
+  - ``warm``: 50 closed-loop readers (wrk keep-alive connections) for ``--seconds``;
+  - ``cold``: right after a write (an audited change, which invalidates every cached page),
+    every page of the mix once by the same 50 connections – every answer a first render
+    (no req/s: wrk waits out ``--cold-seconds`` after the last answer; fewer requests than
+    pages means the time was too short);
+  - ``readers with think time``: the connections pause 0–2×``--think`` ms (mean
+    ``--think``) between pages, as people reading;
+  each with requests/s, p50/p95/p99/max latency, non-2xx answers and the server's CPU time
+  per request (all its processes; meaningful on a loaded machine, unlike wall time).
+* Login (POST with CSRF, Argon2id verify, session row) one after another: median/p95, with
   the Argon2id parameters.
+
+The machine's load average is printed at start and end: other processes share the cores,
+and latencies scale with the share the server gets.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -33,14 +53,50 @@ from pathlib import Path
 import httpx
 
 from regionatlas.platform.db import Database
-from regionatlas.platform.mail import Mailer
 from regionatlas.platform.security import ARGON2
 from regionatlas.platform.seed import seed
 from regionatlas.platform.synthetic import PASSWORD, populate
-from regionatlas.settings import DEFAULT_DB, DEFAULT_REGION
-from regionatlas.web.app import create_app
-from regionatlas.web.platform.context import PlatformConfig
-from regionatlas.web.serving import serving
+from regionatlas.settings import DEFAULT_DB
+from regionatlas.web.platform.warmup import public_paths
+
+WRK_SCRIPT = """
+paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+once = %(once)s          -- cold run: every path once, shared out between the threads
+think = %(think)d        -- mean pause between a connection's requests (ms)
+id, threads, counter, answered, share = 0, 1, 0, 0, #paths
+local made = 0
+function setup(thread)
+  thread:set("id", made)
+  made = made + 1
+end
+function init(args)
+  threads = tonumber(args[1]) or 1
+  share = math.floor((#paths - id - 1) / threads) + 1
+  math.randomseed(7 + id)
+end
+function request()
+  local i = (id + counter * threads) %% #paths
+  counter = counter + 1
+  return wrk.format("GET", paths[i + 1], {["Accept-Encoding"] = "gzip"})
+end
+function response(status, headers, body)
+  answered = answered + 1
+  if once and answered >= share then wrk.thread:stop() end
+end
+function delay()
+  if think > 0 then return math.random(0, 2 * think) end
+  return 0
+end
+function done(summary, latency, requests)
+  io.write(string.format("RESULT requests=%%d seconds=%%.3f non2xx=%%d errors=%%d "
+    .. "p50=%%.3f p95=%%.3f p99=%%.3f max=%%.3f\\n",
+    summary.requests, summary.duration / 1e6, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
 
 
 def pct(values: list[float], q: float) -> float:
@@ -48,23 +104,111 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
-async def readers(base: str, paths: list[str], concurrency: int) -> list[float]:
-    times: list[float] = []
-    queue = list(paths)
-    limits = httpx.Limits(max_connections=concurrency)
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
 
-        async def worker() -> None:
-            while queue:
-                path = queue.pop()
-                t0 = time.perf_counter()
-                r = await client.get(path)
-                times.append((time.perf_counter() - t0) * 1000)
-                assert r.status_code == 200, (path, r.status_code)
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its descendants so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = raw.rsplit(")", 1)[1].split()
+            stats[int(entry)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            total += (int(stats[p][11]) + int(stats[p][12])) / tick
+        todo += children.get(p, [])
+    return total
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return times
+
+@contextmanager
+def server(store: str, platform_url: str, workers: int):
+    """``regionatlas serve`` in its own process; yields (base URL, pid) once it answers and
+    its workers' start-up warm-ups are done (the server's CPU use has gone quiet)."""
+    port = free_port()
+    exe = str(Path(sys.executable).parent / "regionatlas")
+    cmd = [exe, "serve", "--db", store, "--platform-url", platform_url]
+    cmd += ["--port", str(port), "--workers", str(workers)]
+    env = {**os.environ, "REGIONATLAS_PLATFORM_SCHEMA": "bench_platform"}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}")
+            if time.perf_counter() - t0 > 600:
+                raise TimeoutError("server not ready within 600 s")
+            try:
+                if httpx.get(base + "/de/platform/", timeout=30).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        answered = time.perf_counter() - t0
+        before = tree_cpu(proc.pid)
+        while True:  # every worker warms up on its own; wait until none is busy
+            time.sleep(2)
+            now = tree_cpu(proc.pid)
+            if now - before < 0.1:
+                break
+            before = now
+        print(
+            f"server: regionatlas serve --workers {workers}: first answer after {answered:.1f} s,"
+            f" all workers warmed up after {time.perf_counter() - t0:.1f} s"
+        )
+        yield base, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def run_wrk(
+    base: str,
+    pid: int,
+    paths_file: Path,
+    *,
+    label: str,
+    seconds: int,
+    connections: int,
+    once: bool = False,
+    think: int = 0,
+) -> None:
+    script = paths_file.with_suffix(".lua")
+    script.write_text(
+        WRK_SCRIPT % {"paths": paths_file, "once": "true" if once else "false", "think": think}
+    )
+    threads = 2
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+    cmd += ["-s", str(script), base, "--", str(threads)]
+    cpu0 = tree_cpu(pid)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    cpu = tree_cpu(pid) - cpu0
+    found = re.search(r"^RESULT (.*)$", out, re.M)
+    if found is None:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    r = {k: float(v) for k, v in (kv.split("=") for kv in found.group(1).split())}
+    n = max(r["requests"], 1)
+    # a one-pass run ends when every page was answered, but wrk waits out its duration: no rate
+    rate = "" if once else f", {r['requests'] / r['seconds']:.0f} req/s"
+    took = "" if once else f" in {r['seconds']:.1f} s"
+    print(
+        f"{label}: {int(r['requests'])} requests{took}{rate}, p50 {r['p50']:.1f} ms, "
+        f"p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, max {r['max']:.1f} ms, "
+        f"non-2xx {int(r['non2xx'])}, socket errors {int(r['errors'])}; "
+        f"server CPU {cpu / n * 1000:.2f} ms/request"
+    )
 
 
 def logins(base: str, n: int) -> list[float]:
@@ -88,75 +232,38 @@ def logins(base: str, n: int) -> list[float]:
     return times
 
 
-@contextmanager
-def server_process(store: str, platform_url: str, settle: float, workers: int = 1):
-    """``uvicorn regionatlas.web.asgi:app`` in its own process (the readers do not share its
-    interpreter); waits until it answers and its start-up warm-up has had ``settle`` s."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "REGIONATLAS_DATABASE_URL": store,
-        "REGIONATLAS_PLATFORM_URL": platform_url,
-        "REGIONATLAS_PLATFORM_SCHEMA": "bench_platform",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "regionatlas.web.asgi:app",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(base + "/de/platform/", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        time.sleep(settle)
-        print(f"(server: {workers} uvicorn worker(s) on {base}, {settle:.0f} s start-up warm-up)")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+def invalidate(db: Database) -> None:
+    """An audited change (a thread's title edited and put back): every cached page is stale."""
+    from sqlalchemy import select
+
+    from regionatlas.platform.models import Thread
+
+    with db.session() as s:
+        thread = s.scalar(select(Thread).order_by(Thread.id).limit(1))
+        title = thread.title
+        thread.title = title + " *"
+        s.flush()
+        thread.title = title
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default=str(DEFAULT_DB))
     ap.add_argument("--platform-url", default=None)
-    ap.add_argument("--requests", type=int, default=3000)
-    ap.add_argument("--concurrency", type=int, default=50)
-    ap.add_argument("--logins", type=int, default=20)
-    ap.add_argument(
-        "--in-process",
-        action="store_true",
-        help="serve in this interpreter (readers and server share the GIL)",
-    )
     ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
-    ap.add_argument(
-        "--settle",
-        type=float,
-        default=30.0,
-        help="seconds for the server process' start-up warm-up",
-    )
+    ap.add_argument("--seconds", type=int, default=20, help="duration of the warm runs")
+    ap.add_argument("--connections", type=int, default=50)
+    ap.add_argument("--cold-seconds", type=int, default=40, help="time allowed for the cold pass")
+    ap.add_argument("--think", type=int, default=1000, help="mean think time (ms), 0: no run")
+    ap.add_argument("--logins", type=int, default=20)
     args = ap.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench_platform needs wrk: apt-get install wrk (Debian package)")
+    print(f"machine: {os.cpu_count()} cores, load average (1, 5, 15 min) at start: {load()}")
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-platform-"))
     db = Database(
@@ -171,54 +278,57 @@ def main() -> None:
         f"synthetic population (deterministic, labelled synthetic): {made} "
         f"in {time.perf_counter() - t0:.1f} s"
     )
-    with db.session() as s:
-        from sqlalchemy import select
-
-        from regionatlas.platform.models import Thread, WorkingGroup
-
-        slugs = list(s.scalars(select(WorkingGroup.slug)))
-        threads = list(s.scalars(select(Thread.id)))
-    rng = random.Random(7)
-    paths = []
-    for i in range(args.requests):
-        if i % 2:
-            paths.append(f"/de/platform/threads/{rng.choice(threads)}/")
-        else:
-            paths.append(f"/de/platform/groups/{rng.choice(slugs)}/?page={rng.randint(1, 3)}")
-
-    if args.in_process:
-        config = PlatformConfig(db=db, mailer=Mailer(), uploads_dir=tmp / "uploads")
-        app = create_app(args.db, DEFAULT_REGION, platform=config)
-        server = serving(app, timeout=120)
-    else:
-        server = server_process(args.db, db.url, args.settle, args.workers)
-    with server as base:
-        if args.in_process:
-            t0 = time.perf_counter()
-            app.state.atlas.warm()  # the atlas' start-up cache warm-up, not measured here
-            print(f"(atlas cache warm-up finished after {time.perf_counter() - t0:.0f} s)")
-        asyncio.run(readers(base, sorted(set(paths)), 10))  # every page once (cache)
-        one = asyncio.run(readers(base, paths[:300], 1))
-        print(f"forum pages, one reader: p50 {pct(one, 0.5):.1f} ms, p95 {pct(one, 0.95):.1f} ms")
-        t0 = time.perf_counter()
-        times = asyncio.run(readers(base, paths, args.concurrency))
-        wall = time.perf_counter() - t0
-        print(
-            f"forum pages, {len(times)} requests, {args.concurrency} concurrent readers: "
-            f"p50 {pct(times, 0.5):.1f} ms, p95 {pct(times, 0.95):.1f} ms, "
-            f"max {max(times):.1f} ms, {len(times) / wall:.0f} req/s"
+    paths = public_paths(db, 100_000)
+    random.Random(7).shuffle(paths)
+    paths_file = tmp / "paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    kinds = {k: sum(f"/platform/{k}" in p for p in paths) for k in ("groups/", "threads/")}
+    print(
+        f"URL mix: {len(paths)} public forum pages (DE and EN; {kinds['threads/']} thread "
+        f"pages, {kinds['groups/']} working-group pages, the rest start page, events, "
+        "timeline, actors)"
+    )
+    conns = args.connections
+    with server(args.db, db.url, args.workers) as (base, pid):
+        run_wrk(
+            base,
+            pid,
+            paths_file,
+            label=f"warm: {conns} readers, no think time, {args.seconds} s",
+            seconds=args.seconds,
+            connections=conns,
         )
+        invalidate(db)
+        run_wrk(
+            base,
+            pid,
+            paths_file,
+            label=f"cold: after a write, each of the {len(paths)} pages once, {conns} readers",
+            seconds=args.cold_seconds,
+            connections=conns,
+            once=True,
+        )
+        if args.think > 0:
+            run_wrk(
+                base,
+                pid,
+                paths_file,
+                label=(
+                    f"readers with think time: {conns} readers pausing 0–{2 * args.think} ms "
+                    f"between pages, {args.seconds} s"
+                ),
+                seconds=args.seconds,
+                connections=conns,
+                think=args.think,
+            )
         lt = logins(base, args.logins)
         print(
             f"login (Argon2id {ARGON2}), {len(lt)} one after another: "
             f"median {statistics.median(lt):.0f} ms, p95 {pct(lt, 0.95):.0f} ms"
         )
     db.dispose()
-    load = os.getloadavg()
-    print(
-        f"machine: {os.cpu_count()} cores, load average {load[0]:.1f} (other processes share "
-        "the cores; figures scale with the share this process gets)"
-    )
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"load average (1, 5, 15 min) at end: {load()}")
 
 
 if __name__ == "__main__":

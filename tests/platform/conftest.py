@@ -99,6 +99,7 @@ def platform_config(pdb, mailer, tmp_path):
         uploads_dir=tmp_path / "uploads",
         base_url="http://testserver",
         max_upload=200_000,
+        warm_pages=False,  # tests/platform/test_page_cache.py covers the start-up warm-up
     )
 
 

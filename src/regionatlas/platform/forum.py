@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -145,19 +147,60 @@ def thread(s: Session, thread_id: int) -> Thread:
     return row
 
 
+class PostView(NamedTuple):
+    """A post as a thread page shows it (plain row: no ORM object per post)."""
+
+    id: int
+    thread_id: int
+    hidden: bool
+    created_at: datetime
+    edited_at: datetime | None
+    body_html: str
+
+
+class AuthorView(NamedTuple):
+    id: int
+    handle: str
+    display_name: str
+
+
 def posts(
     s: Session, thread_id: int, *, page: int = 1
-) -> tuple[list[tuple[Post, Account | None]], int]:
+) -> tuple[list[tuple[PostView, AuthorView | None]], int]:
+    """One page of a thread's posts, oldest first, with their authors; and the total."""
     total = s.scalar(select(func.count()).select_from(Post).where(Post.thread_id == thread_id))
     rows = s.execute(
-        select(Post, Account)
+        select(
+            Post.id,
+            Post.thread_id,
+            Post.hidden,
+            Post.created_at,
+            Post.edited_at,
+            Post.body_html,
+            Account.id,
+            Account.handle,
+            Account.display_name,
+        )
         .outerjoin(Account, Account.id == Post.author_id)
         .where(Post.thread_id == thread_id)
         .order_by(Post.id)
         .limit(PAGE_SIZE)
         .offset((max(page, 1) - 1) * PAGE_SIZE)
     )
-    return [(p, a) for p, a in rows], total or 0
+    return [
+        (PostView(*r[:6]), AuthorView(*r[6:]) if r[6] is not None else None) for r in rows
+    ], total or 0
+
+
+def member_names(s: Session, group_id: int) -> list[tuple[AuthorView, str]]:
+    """A group's members as its page lists them (name, handle, role), by name."""
+    rows = s.execute(
+        select(Account.id, Account.handle, Account.display_name, GroupMember.role)
+        .join(GroupMember, GroupMember.account_id == Account.id)
+        .where(GroupMember.group_id == group_id)
+        .order_by(Account.display_name)
+    )
+    return [(AuthorView(*r[:3]), r[3]) for r in rows]
 
 
 def _notify(

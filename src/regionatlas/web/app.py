@@ -61,8 +61,10 @@ def create_app(
     ``region_file`` limits the atlas to the region's districts (core and ring); ``None`` shows
     every unit in the store (e.g. the synthetic Germany). ``cache_dir`` holds results that
     outlive a restart (default: ``cache/`` next to a GeoPackage, else ``var/cache``).
-    ``warm``: fill the read model's cache (``web.warmup``) before the server reports ready,
-    so that no first request computes for long; False serves at once and computes on request.
+    ``warm``: fill the read model's cache (``web.warmup``) and the platform's public page
+    cache (``web.platform.warmup``, unless ``platform.warm_pages`` is False) before the server
+    reports ready, so that no first request computes for long; False serves at once and
+    computes on request.
     """
     from regionatlas.web.api import router as api_router
     from regionatlas.web.pages import router as pages_router
@@ -92,6 +94,10 @@ def create_app(
             await anyio.to_thread.run_sync(app.openapi)  # the schema is built once, now
             await anyio.to_thread.run_sync(code_version)  # the ETags' code digest
             await anyio.to_thread.run_sync(compress.join)  # nothing left running when ready
+            if platform is not None and platform.warm_pages:
+                from regionatlas.web.platform import warmup as platform_warmup
+
+                await platform_warmup.warm(_app)  # the forum's public pages, cached
         yield
 
     app.router.lifespan_context = lifespan

@@ -24,6 +24,8 @@ def _fields(ctx) -> dict[str, str]:
 
 @router.get(P + "/")
 def directory(ctx: CtxDep, kind: str = "", district: str = "", q: str = ""):
+    if (hit := ctx.cached()) is not None:
+        return hit
     atlas = ctx.request.app.state.atlas
     orgs = actors.directory(
         ctx.s, kind=kind[:40] or None, district=district[:5] or None, q=q[:100] or None
@@ -36,6 +38,7 @@ def directory(ctx: CtxDep, kind: str = "", district: str = "", q: str = ""):
     return ctx.render(
         "actors.html",
         "platform/actors/",
+        cache=True,
         orgs=orgs,
         names=names,
         kinds=ORGANISATION_KINDS,
@@ -76,6 +79,8 @@ def create(ctx: CtxDep):
 
 @router.get(P + "/{org_id}/")
 def organisation(org_id: int, ctx: CtxDep):
+    if (hit := ctx.cached()) is not None:
+        return hit
     org = actors.get(ctx.s, org_id)
     atlas = ctx.request.app.state.atlas
     members = actors.members(ctx.s, org.id)
@@ -85,6 +90,7 @@ def organisation(org_id: int, ctx: CtxDep):
     return ctx.render(
         "actor.html",
         f"platform/actors/{org.id}/",
+        cache=True,
         org=org,
         members=members,
         unit_name=atlas.names().get(org.ags, org.ags),

@@ -9,8 +9,9 @@ CSRF protection and rendering.
   refused request changes nothing.
 * Public pages for visitors without login are cached per (language, path, query) and
   version: ``if (hit := ctx.cached()): return hit`` first, ``ctx.render(..., cache=True)``
-  last. The version is the newest audit-log id, so any audited change anywhere (in any worker
-  process: it is read from the database) invalidates every cached page.
+  last (web/platform/page_cache.py). The version is the newest audit-log id, so any audited
+  change anywhere (in any worker process: it is read from the database) invalidates every
+  cached page.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ from regionatlas.platform.accounts import SESSION_MAX
 from regionatlas.platform.models import Account, AuditEntry, WebSession
 from regionatlas.web.pages.render import check_lang, page
 from regionatlas.web.platform.context import PlatformConfig
+from regionatlas.web.platform.page_cache import NO_STORE, cache_key, gzip_ok
 
 SESSION_COOKIE = "ra_session"
 CSRF_COOKIE = "ra_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # no caching of personal pages by browsers or proxies; CSP, framing and the other security
 # headers come from the app's SecurityHeaders middleware (web/http_headers.py)
-SECURITY_HEADERS = (("Cache-Control", "no-store"),)
+SECURITY_HEADERS = NO_STORE
 
 
 @dataclass
@@ -97,20 +99,31 @@ class Ctx:
         """The cached page for an anonymous GET, or None (then the route renders it)."""
         if self.account is not None or self.request.method != "GET":
             return None
+        scope = self.request.scope
+        key = cache_key(scope["path"], scope["query_string"].decode("latin-1"))
+        if key is None:
+            return None
+        # read before the page's data, in the same transaction: a page is never stored under
+        # a version newer than what it shows
         version = self.s.scalar(select(func.max(AuditEntry.id))) or 0
-        from regionatlas.web.platform.page_cache import cache_key
-
-        key = cache_key(
-            self.request.scope["path"], self.request.scope["query_string"].decode("latin-1")
-        )
         self._cache = (key, version)
-        body = self.platform.cache_get(key, version)
-        return None if body is None else self.finish(HTMLResponse(body))
+        hit = self.platform.page_cache.get(key, version)
+        return None if hit is None else self.finish(self._page_response(*hit))
+
+    def _page_response(self, body: bytes, packed: bytes) -> Response:
+        if gzip_ok(self.request.scope["headers"]):  # compressed once, when it was rendered
+            return Response(
+                packed,
+                media_type="text/html",
+                headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+            )
+        return HTMLResponse(body)
 
     # -- output -------------------------------------------------------------------------------
     def render(
         self, template: str, path: str, status: int = 200, cache: bool = False, **context: Any
     ) -> Response:
+        """The page; ``cache``: keep it for anonymous visitors (after ``ctx.cached()``)."""
         body = page(
             self.request,
             f"platform/{template}",
@@ -121,10 +134,18 @@ class Ctx:
             csrf=self.csrf,
             **context,
         )
-        response = HTMLResponse(body, status_code=status)
-        if cache and status == 200 and self._cache is not None:
-            self.platform.cache_put(*self._cache, bytes(response.body))
-        return self.finish(response)
+        keep = (
+            cache
+            and status == 200
+            and self.account is None
+            and not any(name == SESSION_COOKIE for name, _v, _o in self.cookies)
+        )
+        if keep and self._cache is not None:
+            raw = body.encode("utf-8")
+            key, version = self._cache
+            packed = self.platform.page_cache.put(key, version, raw)
+            return self.finish(self._page_response(raw, packed))
+        return self.finish(HTMLResponse(body, status_code=status))
 
     def redirect(self, path: str) -> Response:
         """303 to ``/{lang}/platform/{path}`` after a successful POST."""

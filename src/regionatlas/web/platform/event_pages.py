@@ -83,6 +83,8 @@ def create(ctx: CtxDep):
 
 @router.get(P + "/events/{event_id}/")
 def event_page(event_id: int, ctx: CtxDep):
+    if (hit := ctx.cached()) is not None:
+        return hit
     ev = events.get(ctx.s, event_id)
     group = ctx.s.get(WorkingGroup, ev.group_id) if ev.group_id else None
     try:
@@ -98,6 +100,7 @@ def event_page(event_id: int, ctx: CtxDep):
     return ctx.render(
         "event.html",
         f"platform/events/{ev.id}/",
+        cache=True,
         documents=docs,
         ev=ev,
         group=group,

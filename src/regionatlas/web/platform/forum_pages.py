@@ -40,17 +40,18 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
         raise NotFoundError(f"unknown thread {thread_id}")
     page = max(1, min(page, 100_000))
     posts, total = forum.posts(ctx.s, thread.id, page=page)
+    pages = max(1, -(-total // forum.PAGE_SIZE))
     return ctx.render(
         "thread.html",
         f"platform/threads/{thread.id}/",
-        cache=True,
+        cache=page <= pages,  # no cache entries for page numbers past the end
         thread=thread,
         group=group,
         role=role,
         moderator=moderator,
         posts=posts,
         page=page,
-        pages=max(1, -(-total // forum.PAGE_SIZE)),
+        pages=pages,
     )
 
 

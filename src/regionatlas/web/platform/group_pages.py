@@ -43,17 +43,18 @@ def group_page(slug: str, ctx: CtxDep, page: int = 1):
     )
     if role is None:
         docs = [d for d in docs if d.public]
+    pages = max(1, -(-total // forum.PAGE_SIZE))
     return ctx.render(
         "group.html",
         f"platform/groups/{group.slug}/",
-        cache=True,
+        cache=page <= pages,  # no cache entries for page numbers past the end
         group=group,
         role=role,
-        members=forum.members(ctx.s, group.id),
+        members=forum.member_names(ctx.s, group.id),
         threads=threads,
         total=total,
         page=page,
-        pages=max(1, -(-total // forum.PAGE_SIZE)),
+        pages=pages,
         documents=docs,
         events=events.listing(ctx.s, group.id),
         reports=forum.open_reports(ctx.s, group.id) if moderator else [],

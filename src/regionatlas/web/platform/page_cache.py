@@ -1,70 +1,194 @@
-"""Fast path for cached public pages: an ASGI middleware that answers a GET without a session
-cookie straight from the platform's page cache when the cached version is still current –
-no routing, no dependencies, no threads; gzip-compressed once when the page was cached.
+"""The public page cache of the platform: rendered anonymous pages kept per content version,
+and the ASGI middleware that answers them before routing.
 
-The routes fill the cache (``Ctx.cached`` / ``Ctx.render(cache=True)``); the version is the
-newest audit-log id read from the database, so changes made by any worker invalidate it.
+* What is kept: 200 answers to anonymous GETs of the pages whose routes opt in
+  (``Ctx.cached`` / ``Ctx.render(cache=True)``), as HTML and gzip-compressed (compressed once,
+  when the page is rendered). Never kept: answers for a visitor with an account, answers that
+  set the session cookie, URLs with query parameters other than ``CACHEABLE_PARAMS`` (a
+  crawler's random query strings cannot push the real pages out).
+* Key: (language, path, query) – German and English pages are separate entries.
+* Version: the newest audit-log id. Every audited insert, update or delete (posts, edits,
+  hiding, locking, events, registrations, accounts' names, …) adds an audit row in the same
+  transaction, so a committed change is seen by the next request of every worker process –
+  and of every server sharing a PostgreSQL database. A rendered page is stored under the
+  version read *before* its data (same transaction), so it is never newer-labelled than its
+  content.
+* The fast path (``PublicPageCache``) answers a GET without a session cookie from the cache
+  when the stored version is current: no routing, no dependencies, no thread. On SQLite it
+  reads the version over a dedicated connection of the event loop (a primary-key lookup, a
+  few µs); on PostgreSQL through the pool in a worker thread (a network round trip must not
+  block the loop).
 """
 
 from __future__ import annotations
+
+import gzip
+import threading
+from collections import OrderedDict
+from typing import Any
+from urllib.parse import parse_qsl
 
 from sqlalchemy import func, select
 
 from regionatlas.platform.models import AuditEntry
 from regionatlas.web.http_headers import SECURITY_HEADERS as APP_SECURITY_HEADERS
-from regionatlas.web.platform.context import PlatformConfig
-from regionatlas.web.platform.deps import SECURITY_HEADERS
 
 SESSION_COOKIE = b"ra_session="
+# query parameters of the cached pages: page numbers, the actors directory's filters (not its
+# free-text search: every search would be one more entry)
+CACHEABLE_PARAMS = frozenset({"page", "kind", "district"})
+MAX_QUERY = 200
+VERSION_SQL = "SELECT max(id) FROM audit_entry"
+# the platform's own header (personal pages must not be kept by browsers or proxies either)
+NO_STORE = (("Cache-Control", "no-store"),)
 
 
-def current_version(config: PlatformConfig) -> int:
-    with config.db.engine.connect() as con:
-        return con.execute(select(func.max(AuditEntry.id))).scalar() or 0
-
-
-def cache_key(path: str, query: str) -> tuple[str, str, str]:
+def cache_key(path: str, query: str) -> tuple[str, str, str] | None:
+    """The cache key of a request, or None when its query string is not cacheable."""
+    if query:
+        if len(query) > MAX_QUERY:
+            return None
+        if any(k not in CACHEABLE_PARAMS for k, _ in parse_qsl(query, keep_blank_values=True)):
+            return None
     return (path.split("/")[1] if path.count("/") > 1 else "", path, query)
 
 
+def current_version(db) -> int:
+    """The content version through the connection pool (any engine)."""
+    with db.engine.connect() as con:
+        return con.execute(select(func.max(AuditEntry.id))).scalar() or 0
+
+
+class PageStore:
+    """Rendered pages per key: (version, html, gzip), least recently stored out first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple, tuple[int, bytes, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, version: int) -> tuple[bytes, bytes] | None:
+        hit = self.entries.get(key)
+        if hit is None or hit[0] != version:
+            return None
+        return hit[1], hit[2]
+
+    def put(self, key: tuple, version: int, body: bytes) -> bytes:
+        """Keep the page; returns its gzip-compressed bytes."""
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        with self.lock:
+            old = self.entries.get(key)
+            if old is None or old[0] <= version:  # a slow render never replaces a newer page
+                self.entries[key] = (version, body, packed)
+                self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return packed
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self):
+        return iter(list(self.entries))
+
+
+class LoopVersion:
+    """The content version over one DBAPI connection kept for the event loop's thread
+    (SQLite only: a local file read, no network wait)."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self._con: Any = None
+
+    def read(self) -> int:
+        if self._con is None:
+            con = self.db.engine.raw_connection()
+            con.detach()  # ours for good: the pool neither reuses nor resets it
+            self._con = con
+        cur = self._con.cursor()
+        try:
+            cur.execute(VERSION_SQL)
+            row = cur.fetchone()
+        finally:
+            cur.close()
+        return int(row[0] or 0) if row else 0
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+def gzip_ok(headers) -> bool:
+    for k, v in headers:
+        if k == b"accept-encoding":
+            return b"gzip" in v.lower()
+    return False
+
+
+def response_headers(body: bytes, gzipped: bool) -> list[tuple[bytes, bytes]]:
+    out = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"vary", b"Accept-Encoding"),
+        *((k.lower().encode(), v.encode()) for k, v in NO_STORE),
+        # the fast path answers before the app's SecurityHeaders middleware: same headers
+        *((k.encode(), v.encode()) for k, v in APP_SECURITY_HEADERS.items()),
+    ]
+    if gzipped:
+        out.append((b"content-encoding", b"gzip"))
+    return out
+
+
 class PublicPageCache:
-    def __init__(self, app, config: PlatformConfig) -> None:
+    """ASGI middleware: anonymous GETs of cached platform pages answered before routing."""
+
+    def __init__(self, app, config) -> None:
         self.app = app
         self.config = config
+        self.loop_version = LoopVersion(config.db) if config.db.is_sqlite else None
+
+    async def version(self) -> int:
+        if self.loop_version is not None:
+            return self.loop_version.read()
+        import anyio.to_thread
+
+        return await anyio.to_thread.run_sync(current_version, self.config.db)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or "/platform/" not in scope["path"]:
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        if SESSION_COOKIE in headers.get(b"cookie", b""):
-            await self.app(scope, receive, send)
-            return
+        headers = scope["headers"]
+        for k, v in headers:
+            if k == b"cookie" and SESSION_COOKIE in v:  # a member's page is theirs
+                await self.app(scope, receive, send)
+                return
         key = cache_key(scope["path"], scope["query_string"].decode("latin-1"))
-        entry = self.config.page_cache.get(key)
+        store: PageStore = self.config.page_cache
+        entry = store.entries.get(key) if key is not None else None
         if entry is None:
             await self.app(scope, receive, send)
             return
-        if self.config.db.is_sqlite:  # a primary-key lookup: faster than a thread hop
-            version = current_version(self.config)
-        else:
-            import anyio.to_thread
-
-            version = await anyio.to_thread.run_sync(current_version, self.config)
+        try:
+            version = await self.version()
+        except Exception:  # the app answers (and reports) a database problem
+            await self.app(scope, receive, send)
+            return
         if entry[0] != version:
             await self.app(scope, receive, send)
             return
-        gzip_ok = b"gzip" in headers.get(b"accept-encoding", b"")
-        body = entry[2] if gzip_ok else entry[1]
-        out = [
-            (b"content-type", b"text/html; charset=utf-8"),
-            (b"content-length", str(len(body)).encode()),
-            (b"vary", b"Accept-Encoding"),
-            *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS),
-            # the fast path answers before the app's SecurityHeaders middleware: same headers
-            *((k.encode(), v.encode()) for k, v in APP_SECURITY_HEADERS.items()),
-        ]
-        if gzip_ok:
-            out.append((b"content-encoding", b"gzip"))
-        await send({"type": "http.response.start", "status": 200, "headers": out})
+        gzipped = gzip_ok(headers)
+        body = entry[2] if gzipped else entry[1]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": response_headers(body, gzipped),
+            }
+        )
         await send({"type": "http.response.body", "body": body})
