@@ -148,7 +148,7 @@ def test_members_never_get_nor_leak_a_cached_page(client, anon, make_user, platf
         assert "Abmelden" in mine.text and 'name="csrf_token"' in mine.text
         assert "Mia Mitglied)" in mine.text  # "Konto (Mia Mitglied)" in the navigation
     assert len(platform_config.page_cache) == before + 1  # only the anonymous page was kept
-    for _version, body, _packed in platform_config.page_cache.entries.values():
+    for _version, body, _packed, _scopes in platform_config.page_cache.entries.values():
         assert b"Abmelden" not in body and b"csrf_token" not in body
     anon.cookies.clear()
     again = anon.get(url)

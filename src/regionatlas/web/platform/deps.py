@@ -9,20 +9,21 @@ CSRF protection and rendering.
   refused request changes nothing.
 * Public pages for visitors without login are cached per (language, path, query) and
   version: ``if (hit := ctx.cached()): return hit`` first, ``ctx.render(..., cache=True)``
-  last (web/platform/page_cache.py). The version is the newest audit-log id, so any audited
-  change anywhere (in any worker process: it is read from the database) invalidates every
-  cached page.
+  last (web/platform/page_cache.py). The version is the newest audit-log id (read from the
+  database, so a change made by any worker process counts); a page is stale when an audited
+  change since its version touched one of its scopes (``render(..., scopes=…)``, by default
+  from its path: web/platform/content_scopes.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -31,6 +32,7 @@ from regionatlas.platform import accounts, security
 from regionatlas.platform.accounts import SESSION_MAX
 from regionatlas.platform.models import Account, AuditEntry, WebSession
 from regionatlas.web.pages.render import check_lang, page
+from regionatlas.web.platform.content_scopes import page_scopes
 from regionatlas.web.platform.context import PlatformConfig
 from regionatlas.web.platform.page_cache import NO_STORE, cache_key, gzip_ok
 
@@ -107,23 +109,35 @@ class Ctx:
         # a version newer than what it shows
         version = self.s.scalar(select(func.max(AuditEntry.id))) or 0
         self._cache = (key, version)
-        hit = self.platform.page_cache.get(key, version)
-        return None if hit is None else self.finish(self._page_response(*hit))
+        store = self.platform.page_cache
+        entry = store.entries.get(key)
+        if entry is None or not store.current(
+            key, entry, version, lambda sql: list(self.s.execute(text(sql)))
+        ):
+            return None
+        return self.finish(self._page_response(entry[1], entry[2], "hit"))
 
-    def _page_response(self, body: bytes, packed: bytes) -> Response:
+    def _page_response(self, body: bytes, packed: bytes, how: str) -> Response:
         if gzip_ok(self.request.scope["headers"]):  # compressed once, when it was rendered
             return Response(
                 packed,
                 media_type="text/html",
-                headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+                headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding", "X-Cache": how},
             )
-        return HTMLResponse(body)
+        return HTMLResponse(body, headers={"X-Cache": how})
 
     # -- output -------------------------------------------------------------------------------
     def render(
-        self, template: str, path: str, status: int = 200, cache: bool = False, **context: Any
+        self,
+        template: str,
+        path: str,
+        status: int = 200,
+        cache: bool = False,
+        scopes: Iterable[str] | None = None,
+        **context: Any,
     ) -> Response:
-        """The page; ``cache``: keep it for anonymous visitors (after ``ctx.cached()``)."""
+        """The page; ``cache``: keep it for anonymous visitors (after ``ctx.cached()``);
+        ``scopes``: what it shows (content_scopes; by default derived from the URL path)."""
         body = page(
             self.request,
             f"platform/{template}",
@@ -143,8 +157,9 @@ class Ctx:
         if keep and self._cache is not None:
             raw = body.encode("utf-8")
             key, version = self._cache
-            packed = self.platform.page_cache.put(key, version, raw)
-            return self.finish(self._page_response(raw, packed))
+            shows = frozenset(scopes) if scopes is not None else page_scopes(key[1])
+            packed = self.platform.page_cache.put(key, version, raw, shows)
+            return self.finish(self._page_response(raw, packed, "miss"))
         return self.finish(HTMLResponse(body, status_code=status))
 
     def redirect(self, path: str) -> Response:

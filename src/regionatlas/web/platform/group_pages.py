@@ -48,6 +48,7 @@ def group_page(slug: str, ctx: CtxDep, page: int = 1):
         "group.html",
         f"platform/groups/{group.slug}/",
         cache=page <= pages,  # no cache entries for page numbers past the end
+        scopes=(f"group:{group.id}", "events"),  # its threads, members, documents; events
         group=group,
         role=role,
         members=forum.member_names(ctx.s, group.id),

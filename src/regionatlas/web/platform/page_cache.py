@@ -13,6 +13,13 @@ and the ASGI middleware that answers them before routing.
   and of every server sharing a PostgreSQL database. A rendered page is stored under the
   version read *before* its data (same transaction), so it is never newer-labelled than its
   content.
+* Scopes (web/platform/content_scopes.py): each page records what it shows (``thread:T``,
+  ``group:G``, ``events``, …). When the version has moved on, the audit rows since the
+  page's version are read (once per process) and their scopes compared: a page none of them
+  touches is still current and is served (and relabelled with the new version); a reply to
+  one thread leaves the other threads' pages cached.
+* ``X-Cache: hit`` marks an answer from the cache, ``X-Cache: miss`` a cacheable page that
+  was rendered (for tests and benchmarks).
 * The fast path (``PublicPageCache``) answers a GET without a session cookie from the cache
   when the stored version is current: no routing, no dependencies, no thread. On SQLite it
   reads the version over a dedicated connection of the event loop (a primary-key lookup, a
@@ -32,6 +39,7 @@ from sqlalchemy import func, select
 
 from regionatlas.platform.models import AuditEntry
 from regionatlas.web.http_headers import SECURITY_HEADERS as APP_SECURITY_HEADERS
+from regionatlas.web.platform.content_scopes import ScopeLog, stale
 
 SESSION_COOKIE = b"ra_session="
 # query parameters of the cached pages: page numbers, the actors directory's filters (not its
@@ -59,13 +67,18 @@ def current_version(db) -> int:
         return con.execute(select(func.max(AuditEntry.id))).scalar() or 0
 
 
+Entry = tuple[int, bytes, bytes, frozenset[str]]  # version, html, gzip, scopes
+
+
 class PageStore:
-    """Rendered pages per key: (version, html, gzip), least recently stored out first."""
+    """Rendered pages per key: (version, html, gzip, scopes), least recently stored out first;
+    ``changes``: the scopes of the writes this process has seen (content_scopes.ScopeLog)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.entries: OrderedDict[tuple, tuple[int, bytes, bytes]] = OrderedDict()
+        self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.lock = threading.Lock()
+        self.changes = ScopeLog()
 
     def get(self, key: tuple, version: int) -> tuple[bytes, bytes] | None:
         hit = self.entries.get(key)
@@ -73,17 +86,29 @@ class PageStore:
             return None
         return hit[1], hit[2]
 
-    def put(self, key: tuple, version: int, body: bytes) -> bytes:
+    def put(self, key: tuple, version: int, body: bytes, scopes: frozenset[str]) -> bytes:
         """Keep the page; returns its gzip-compressed bytes."""
         packed = gzip.compress(body, compresslevel=6, mtime=0)
         with self.lock:
             old = self.entries.get(key)
             if old is None or old[0] <= version:  # a slow render never replaces a newer page
-                self.entries[key] = (version, body, packed)
+                self.entries[key] = (version, body, packed, scopes)
                 self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
         return packed
+
+    def current(self, key: tuple, entry: Entry, version: int, query) -> bool:
+        """Whether ``entry`` (as read for ``key``) still shows the content at ``version``: no
+        write since its own version touched its scopes (then it is relabelled)."""
+        if entry[0] == version:
+            return True
+        if stale(entry[3], self.changes.changed(entry[0], version, query)):
+            return False
+        with self.lock:
+            if self.entries.get(key) is entry:
+                self.entries[key] = (version, entry[1], entry[2], entry[3])
+        return True
 
     def clear(self) -> None:
         with self.lock:
@@ -96,6 +121,15 @@ class PageStore:
         return iter(list(self.entries))
 
 
+def pooled_current(db, store: PageStore, key: tuple, entry: Entry) -> bool:
+    """``PageStore.current`` over one connection of the pool (any engine; PostgreSQL)."""
+    from sqlalchemy import text
+
+    with db.engine.connect() as con:
+        version = con.execute(select(func.max(AuditEntry.id))).scalar() or 0
+        return store.current(key, entry, version, lambda sql: list(con.execute(text(sql))))
+
+
 class LoopVersion:
     """The content version over one DBAPI connection kept for the event loop's thread
     (SQLite only: a local file read, no network wait)."""
@@ -104,18 +138,21 @@ class LoopVersion:
         self.db = db
         self._con: Any = None
 
-    def read(self) -> int:
+    def query(self, sql: str) -> list:
         if self._con is None:
             con = self.db.engine.raw_connection()
             con.detach()  # ours for good: the pool neither reuses nor resets it
             self._con = con
         cur = self._con.cursor()
         try:
-            cur.execute(VERSION_SQL)
-            row = cur.fetchone()
+            cur.execute(sql)
+            return list(cur.fetchall())
         finally:
             cur.close()
-        return int(row[0] or 0) if row else 0
+
+    def read(self) -> int:
+        rows = self.query(VERSION_SQL)
+        return int(rows[0][0] or 0) if rows else 0
 
     def close(self) -> None:
         if self._con is not None:
@@ -133,6 +170,7 @@ def gzip_ok(headers) -> bool:
 def response_headers(body: bytes, gzipped: bool) -> list[tuple[bytes, bytes]]:
     out = [
         (b"content-type", b"text/html; charset=utf-8"),
+        (b"x-cache", b"hit"),
         (b"content-length", str(len(body)).encode()),
         (b"vary", b"Accept-Encoding"),
         *((k.lower().encode(), v.encode()) for k, v in NO_STORE),
@@ -152,12 +190,14 @@ class PublicPageCache:
         self.config = config
         self.loop_version = LoopVersion(config.db) if config.db.is_sqlite else None
 
-    async def version(self) -> int:
+    async def is_current(self, store: PageStore, key: tuple, entry: Entry) -> bool:
+        """Whether the cached page is current (SQLite: over the event loop's connection)."""
         if self.loop_version is not None:
-            return self.loop_version.read()
+            lv = self.loop_version
+            return store.current(key, entry, lv.read(), lv.query)
         import anyio.to_thread
 
-        return await anyio.to_thread.run_sync(current_version, self.config.db)
+        return await anyio.to_thread.run_sync(pooled_current, self.config.db, store, key, entry)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or "/platform/" not in scope["path"]:
@@ -171,15 +211,15 @@ class PublicPageCache:
         key = cache_key(scope["path"], scope["query_string"].decode("latin-1"))
         store: PageStore = self.config.page_cache
         entry = store.entries.get(key) if key is not None else None
-        if entry is None:
+        if key is None or entry is None:
             await self.app(scope, receive, send)
             return
         try:
-            version = await self.version()
+            current = await self.is_current(store, key, entry)
         except Exception:  # the app answers (and reports) a database problem
             await self.app(scope, receive, send)
             return
-        if entry[0] != version:
+        if not current:
             await self.app(scope, receive, send)
             return
         gzipped = gzip_ok(headers)
