@@ -5,6 +5,7 @@ app, and across two worker processes of the real server."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -122,6 +123,68 @@ def test_every_write_shows_on_the_cached_page_at_once(
     assert "Cache-Test" not in _read(anon, platform_config, group)
 
 
+def _thread_row(page: str, url: str) -> str:
+    """The thread list's row of the thread at ``url`` on a group page."""
+    tail = url.lstrip("/")  # links are relative to the page
+    m = re.search(r'<tr><td><a href="[./]*' + re.escape(tail) + r'">.*?</tr>', page, re.S)
+    assert m is not None, url
+    return m.group(0)
+
+
+def test_a_reply_leaves_the_other_threads_pages_cached(
+    client, anon, make_user, platform_config, pdb
+):
+    """Scoped invalidation: a reply in thread A makes A's page, its group's page and the
+    start page stale at once, but thread B's page, the actors and events stay cached."""
+    make_user("sc@example.org", groups={"regionalplanung": "member"}, name="Scope Schreiber")
+    login(client, "sc@example.org")
+    a = _new_thread(client, "Faden A", "A-Anfang")
+    b = _new_thread(client, "Faden B", "B-Anfang")
+    group, home = "/de/platform/groups/regionalplanung/", "/de/platform/"
+    others = (b, "/en" + b[3:], "/de/platform/actors/", "/de/platform/events/")
+    pages = {url: _read(anon, platform_config, url) for url in (a, group, home, *others)}
+    assert "<td>1</td>" in _thread_row(pages[group], a)
+
+    r = client.post(
+        a + "reply",
+        data={"body": "A-Antwort", "csrf_token": token_of(client)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    anon.cookies.clear()
+    for url in others:  # served from the cache, unchanged
+        again = anon.get(url)
+        assert again.headers["x-cache"] == "hit", url
+        assert again.text == pages[url], url
+    fresh = anon.get(a)
+    assert fresh.headers["x-cache"] == "miss" and "A-Antwort" in fresh.text
+    fresh = anon.get(group)
+    assert fresh.headers["x-cache"] == "miss" and "<td>2</td>" in _thread_row(fresh.text, a)
+    assert anon.get(home).headers["x-cache"] == "miss"  # lists the latest activity
+    assert anon.get(a).headers["x-cache"] == "hit"  # cached again
+
+    # an edit of A's first post (an update row without the thread id): B stays cached
+    with pdb.session() as s:
+        post_id = s.scalar(select(Post.id).where(Post.body_md == "A-Anfang"))
+    client.post(
+        f"/de/platform/posts/{post_id}/edit",
+        data={"body": "A-Anfang, korrigiert", "csrf_token": token_of(client)},
+    )
+    anon.cookies.clear()
+    assert anon.get(b).headers["x-cache"] == "hit"
+    assert "A-Anfang, korrigiert" in anon.get(a).text
+    # a renamed working group shows on every page: nothing stays cached
+    with pdb.session() as s:
+        from regionatlas.platform.models import WorkingGroup
+
+        s.scalar(
+            select(WorkingGroup).where(WorkingGroup.slug == "regionalplanung")
+        ).name_de = "Regionalplanung neu"
+    miss = anon.get(b)
+    assert miss.headers["x-cache"] == "miss" and "Regionalplanung neu" in miss.text
+    assert anon.get("/de/platform/actors/").headers["x-cache"] == "miss"
+
+
 def test_a_change_made_by_another_process_shows_at_once(anon, make_user, platform_config, pdb):
     url = "/de/platform/groups/regionalplanung/"
     assert "Neuer Name" not in _read(anon, platform_config, url)
@@ -229,6 +292,15 @@ def test_two_worker_processes_show_every_write_at_once(
     """``regionatlas serve --workers 2``: each worker keeps its own cache; a write through one
     worker, or by another process, shows on every following read, whichever worker answers."""
     make_user("two@example.org", groups={"regionalplanung": "member"}, name="Zwei Worker")
+    with pdb.session() as s:  # thread B: in both workers' caches by their start-up warm-up
+        from regionatlas.platform import forum
+        from regionatlas.platform.models import Account
+
+        author = s.scalar(select(Account).where(Account.email == "two@example.org"))
+        other = forum.create_thread(
+            s, author, forum.group_by_slug(s, "regionalplanung"), "Faden B", "B bleibt"
+        )
+        other_url = f"/de/platform/threads/{other.id}/"
     port = _free_port()
     exe = str(Path(sys.executable).parent / "regionatlas")
     cmd = [exe, "serve", "--db", str(web_store), "--region", str(region_file)]
@@ -247,28 +319,37 @@ def test_two_worker_processes_show_every_write_at_once(
             except httpx.HTTPError:
                 time.sleep(0.3)
         with httpx.Client(base_url=base, timeout=30) as member:
-            _two_workers(base, member, pdb)
+            _two_workers(base, member, pdb, other_url)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
 
 
-def _two_workers(base: str, member: httpx.Client, pdb) -> None:
-    """Reads over new connections (either worker may answer) before and after writes."""
+def _two_workers(base: str, member: httpx.Client, pdb, other_url: str) -> None:
+    """Reads over new connections (either worker may answer) before and after writes; the
+    page of thread B (not written to) stays cached in both workers."""
     assert login(member, "two@example.org", PASSWORD).status_code == 303
     url = _create_thread_over_http(member)
 
-    def reads() -> list[str]:  # a new connection each: either worker may answer
-        return [httpx.get(base + url, timeout=30).text for _ in range(16)]
+    def reads(path: str = url) -> list[httpx.Response]:  # a new connection each
+        return [httpx.get(base + path, timeout=30) for _ in range(16)]
 
-    assert all("Anfang" in t and "Antwort" not in t for t in reads())  # now cached
+    def hits() -> bool:
+        return all(
+            r.headers.get("x-cache") == "hit" and "B bleibt" in r.text for r in reads(other_url)
+        )
+
+    assert hits()
+    assert all("Anfang" in r.text and "Antwort" not in r.text for r in reads())  # now cached
     token = token_of(member, url)
     r = member.post(url + "reply", data={"body": "Antwort", "csrf_token": token})
     assert r.status_code == 303
-    assert all("Antwort" in t for t in reads())
+    assert all("Antwort" in r.text for r in reads())
+    assert hits()
     with pdb.session() as s:  # another process writes (the test itself)
         s.scalar(select(Thread).order_by(Thread.id.desc()).limit(1)).title = "Umbenannt"
-    assert all("Umbenannt" in t for t in reads())
+    assert all("Umbenannt" in r.text for r in reads())
+    assert hits()
 
 
 def _create_thread_over_http(member: httpx.Client) -> str:
