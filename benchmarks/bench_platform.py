@@ -19,10 +19,15 @@ Needs ``wrk`` (Debian package ``wrk``); this script installs nothing.
   start-up warm-up renders, ``web.platform.warmup.public_paths``), in a fixed shuffled order.
 * Runs, each labelled in the output:
   - ``warm``: 50 closed-loop readers (wrk keep-alive connections) for ``--seconds``;
-  - ``cold``: right after a write (an audited change, which invalidates every cached page),
-    every page of the mix once by the same 50 connections – every answer a first render
-    (no req/s: wrk waits out ``--cold-seconds`` after the last answer; fewer requests than
-    pages means the time was too short);
+  - ``cold``: right after a write that changes every page (a working group renamed: it is
+    in every page's navigation), every page of the mix once by the same 50 connections –
+    every answer a first render (no req/s: wrk waits out ``--cold-seconds`` after the last
+    answer; fewer requests than pages means the time was too short);
+  - ``mixed``: 50 closed-loop readers for ``--mixed-seconds`` while a logged-in synthetic
+    member posts a reply over HTTP every ``--write-every`` s to a thread of one of their
+    groups (scoped invalidation: only that thread's pages, its group's pages, the start page
+    and the group list become stale; web/platform/content_scopes.py); prints the number of
+    writes and their latency too;
   - ``readers with think time``: the connections pause 0–2×``--think`` ms (mean
     ``--think``) between pages, as people reading;
   each with requests/s, p50/p95/p99/max latency, non-2xx answers and the server's CPU time
@@ -46,6 +51,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -233,17 +239,74 @@ def logins(base: str, n: int) -> list[float]:
 
 
 def invalidate(db: Database) -> None:
-    """An audited change (a thread's title edited and put back): every cached page is stale."""
+    """An audited change of every page (a working group's name, shown in the navigation,
+    edited and put back): every cached page is stale."""
     from sqlalchemy import select
 
-    from regionatlas.platform.models import Thread
+    from regionatlas.platform.models import WorkingGroup
 
     with db.session() as s:
-        thread = s.scalar(select(Thread).order_by(Thread.id).limit(1))
-        title = thread.title
-        thread.title = title + " *"
+        group = s.scalar(select(WorkingGroup).order_by(WorkingGroup.id).limit(1))
+        name = group.name_de
+        group.name_de = name + " *"
         s.flush()
-        thread.title = title
+        group.name_de = name
+
+
+def writer_threads(db: Database, email: str) -> list[int]:
+    """The open threads the synthetic member ``email`` may reply to (their groups')."""
+    from sqlalchemy import select
+
+    from regionatlas.platform.models import Account, GroupMember, Thread
+
+    with db.session() as s:
+        return list(
+            s.scalars(
+                select(Thread.id)
+                .join(GroupMember, GroupMember.group_id == Thread.group_id)
+                .join(Account, Account.id == GroupMember.account_id)
+                .where(Account.email == email, Thread.locked.is_(False), Thread.hidden.is_(False))
+                .order_by(Thread.id)
+            )
+        )
+
+
+class Writer(threading.Thread):
+    """A logged-in synthetic member replying over HTTP every ``every`` seconds."""
+
+    def __init__(self, base: str, db: Database, every: float) -> None:
+        super().__init__(daemon=True)
+        self.base, self.every = base, every
+        self.email = "synth0000@example.invalid"
+        self.threads = writer_threads(db, self.email)
+        self.stop = threading.Event()
+        self.times: list[float] = []
+        self.failed = 0
+
+    def run(self) -> None:
+        rnd = random.Random(11)
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            page = client.get("/de/platform/login/")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            data = {"email": self.email, "password": PASSWORD, "csrf_token": token}
+            assert client.post("/de/platform/login/", data=data).status_code == 303
+            thread = self.threads[0]
+            page = client.get(f"/de/platform/threads/{thread}/")
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+            n = 0
+            while not self.stop.wait(self.every):
+                thread = rnd.choice(self.threads)
+                n += 1
+                body = f"synthetisch / synthetic: Antwort {n} im Lasttest"
+                t0 = time.perf_counter()
+                r = client.post(
+                    f"/de/platform/threads/{thread}/reply",
+                    data={"body": body, "csrf_token": token},
+                )
+                if r.status_code == 303:
+                    self.times.append((time.perf_counter() - t0) * 1000)
+                else:
+                    self.failed += 1
 
 
 def load() -> str:
@@ -260,6 +323,8 @@ def main() -> None:
     ap.add_argument("--cold-seconds", type=int, default=40, help="time allowed for the cold pass")
     ap.add_argument("--think", type=int, default=1000, help="mean think time (ms), 0: no run")
     ap.add_argument("--logins", type=int, default=20)
+    ap.add_argument("--mixed-seconds", type=int, default=30, help="0: no mixed run")
+    ap.add_argument("--write-every", type=float, default=2.0, help="seconds between replies")
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench_platform needs wrk: apt-get install wrk (Debian package)")
@@ -308,6 +373,30 @@ def main() -> None:
             connections=conns,
             once=True,
         )
+        if args.mixed_seconds > 0:  # the cold pass has cached every page again
+            writer = Writer(base, db, args.write_every)
+            if not writer.threads:
+                sys.exit("the synthetic member belongs to no working group with threads")
+            writer.start()
+            run_wrk(
+                base,
+                pid,
+                paths_file,
+                label=(
+                    f"mixed: {conns} readers, no think time, {args.mixed_seconds} s, "
+                    f"a reply every {args.write_every:g} s"
+                ),
+                seconds=args.mixed_seconds,
+                connections=conns,
+            )
+            writer.stop.set()
+            writer.join(timeout=60)
+            wt = writer.times or [0.0]
+            print(
+                f"mixed: {len(writer.times)} replies written ({writer.failed} failed) by "
+                f"{writer.email} over HTTP, write latency median {statistics.median(wt):.0f} ms, "
+                f"max {max(wt):.0f} ms"
+            )
         if args.think > 0:
             run_wrk(
                 base,
