@@ -71,10 +71,12 @@ for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
 once = %(once)s          -- cold run: every path once, shared out between the threads
 think = %(think)d        -- mean pause between a connection's requests (ms)
 id, threads, counter, answered, share = 0, 1, 0, 0, #paths
-local made = 0
+local made, all = 0, {}
+hits = 0                 -- answers from the page cache (X-Cache: hit)
 function setup(thread)
   thread:set("id", made)
   made = made + 1
+  all[#all + 1] = thread
 end
 function init(args)
   threads = tonumber(args[1]) or 1
@@ -88,6 +90,7 @@ function request()
 end
 function response(status, headers, body)
   answered = answered + 1
+  if headers["x-cache"] == "hit" or headers["X-Cache"] == "hit" then hits = hits + 1 end
   if once and answered >= share then wrk.thread:stop() end
 end
 function delay()
@@ -95,10 +98,13 @@ function delay()
   return 0
 end
 function done(summary, latency, requests)
-  io.write(string.format("RESULT requests=%%d seconds=%%.3f non2xx=%%d errors=%%d "
+  local cached = 0
+  for _, t in ipairs(all) do cached = cached + (t:get("hits") or 0) end
+  io.write(string.format("RESULT requests=%%d seconds=%%.3f non2xx=%%d errors=%%d hits=%%d "
     .. "p50=%%.3f p95=%%.3f p99=%%.3f max=%%.3f\\n",
     summary.requests, summary.duration / 1e6, summary.errors.status,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    cached,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000))
 end
@@ -212,7 +218,8 @@ def run_wrk(
     print(
         f"{label}: {int(r['requests'])} requests{took}{rate}, p50 {r['p50']:.1f} ms, "
         f"p95 {r['p95']:.1f} ms, p99 {r['p99']:.1f} ms, max {r['max']:.1f} ms, "
-        f"non-2xx {int(r['non2xx'])}, socket errors {int(r['errors'])}; "
+        f"non-2xx {int(r['non2xx'])}, socket errors {int(r['errors'])}, "
+        f"from the cache {r['hits'] / n:.1%}; "
         f"server CPU {cpu / n * 1000:.2f} ms/request"
     )
 

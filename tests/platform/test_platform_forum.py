@@ -200,7 +200,9 @@ def test_members_only_group_is_closed_to_the_public(client, make_user, pdb):
     assert client.get("/de/platform/groups/steuerungsgruppe/").status_code == 200
 
 
-def test_public_page_cache_is_invalidated_by_any_change(client, make_user, pdb, platform_config):
+def test_public_page_cache_is_invalidated_by_a_change_to_the_page(
+    client, make_user, pdb, platform_config
+):
     make_user("w@example.org", groups={"regionalplanung": "member"})
     login(client, "w@example.org")
     url = _new_thread(client, "regionalplanung", "Cache", "erster Beitrag").headers["location"]
