@@ -381,6 +381,16 @@ def test_on_postgres_a_write_shows_at_once(
         db.upgrade()
         with db.session() as s:
             seed(s)
+            from regionatlas.platform import forum
+            from regionatlas.platform.models import Account
+
+            author = Account(email="pg@example.org", handle="pg", display_name="Pe Ge")
+            s.add(author)
+            s.flush()
+            group = forum.group_by_slug(s, "regionalplanung")
+            forum.set_member(s, group, author, "member")
+            a, b = (forum.create_thread(s, author, group, t, "Text") for t in ("PG-A", "PG-B"))
+            a_url, b_url = (f"/de/platform/threads/{t.id}/" for t in (a, b))
         config = PlatformConfig(db=db, mailer=mailer, uploads_dir=tmp_path / "u")
         app = create_app(str(web_store), region_file, platform=config)
         url = "/de/platform/groups/regionalplanung/"
@@ -391,6 +401,16 @@ def test_on_postgres_a_write_shows_at_once(
                 group = s.scalar(select(WorkingGroup).where(WorkingGroup.slug == "regionalplanung"))
                 group.description_de = "Auf PostgreSQL"
             assert "Auf PostgreSQL" in _read(client, config, url)
+            # scoped: a reply in A (another connection) leaves B's page cached
+            b_page = _read(client, config, b_url)
+            assert "PG-Antwort" not in _read(client, config, a_url)
+            with db.session() as s:
+                author = s.scalar(select(Account).where(Account.email == "pg@example.org"))
+                forum.reply(s, author, forum.thread(s, a.id), "PG-Antwort")
+            client.cookies.clear()
+            again = client.get(b_url)
+            assert again.headers["x-cache"] == "hit" and again.text == b_page
+            assert "PG-Antwort" in client.get(a_url).text
     finally:
         db.dispose()
         from sqlalchemy import create_engine
