@@ -375,7 +375,10 @@ def main() -> None:
             base,
             pid,
             paths_file,
-            label=f"cold: after a write, each of the {len(paths)} pages once, {conns} readers",
+            label=(
+                f"cold: after a site-wide write, each of the {len(paths)} pages once, "
+                f"{conns} readers"
+            ),
             seconds=args.cold_seconds,
             connections=conns,
             once=True,
