@@ -1,12 +1,16 @@
-"""Which pages a write makes stale (web/platform/content_scopes.py): pure functions."""
+"""Which pages a write makes stale (web/platform/content_scopes.py): the rules, and the
+per-process log of written scopes over a real audit table."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, insert, select, text
 
+from regionatlas.platform.models import AuditEntry
 from regionatlas.web.platform.content_scopes import (
     EVERYTHING,
     NOTHING,
+    ScopeLog,
     page_scopes,
     stale,
     write_scopes,
@@ -92,3 +96,58 @@ def test_stale():
     assert stale(thread, EVERYTHING)
     assert stale(frozenset({"*"}), frozenset({"events"}))
     assert not stale(frozenset({"*"}), NOTHING)
+
+
+def test_a_row_committed_after_a_higher_id_drops_the_pages_it_touches(pdb):
+    """PostgreSQL hands out ids before commit: id n+1 can be visible before id n. The gap
+    makes the range stale; when row n shows up later, the pages of its scopes are dropped."""
+    from regionatlas.web.platform.page_cache import PageStore
+
+    with pdb.engine.begin() as con:
+        start = con.execute(select(func.max(AuditEntry.id))).scalar() or 0
+
+    def add(con, id_, entity, entity_id):
+        row = {"id": id_, "action": "insert", "entity": entity, "entity_id": entity_id}
+        con.execute(insert(AuditEntry), [row])
+
+    def query(sql):
+        with pdb.engine.connect() as con:
+            return list(con.execute(text(sql)))
+
+    store = PageStore(10)
+    with pdb.engine.begin() as con:
+        add(con, start + 2, "news_item", "1")  # id start+1 is not committed yet
+    assert store.changes.changed(start, start + 2, query) == EVERYTHING  # a gap: unknown
+    assert store.changes.take_late() == NOTHING
+    # pages rendered now show version start+2 without row start+1
+    for key, scopes in (("org",), {"org:5"}), (("thread",), {"thread:7"}), (("ev",), {"events"}):
+        store.put(key, start + 2, b"page", frozenset(scopes))
+    with pdb.engine.begin() as con:
+        add(con, start + 1, "organisation", "5")  # committed late
+        add(con, start + 3, "event", "2")
+    assert store.current(("thread",), store.entries[("thread",)], start + 3, query)
+    assert store.entries[("thread",)][0] == start + 3  # still current: relabelled
+    assert ("org",) not in store.entries  # the late row's page: dropped
+    assert not store.current(("ev",), store.entries[("ev",)], start + 3, query)
+
+
+def test_the_log_reads_each_row_once(pdb):
+    log = ScopeLog()
+    calls: list[str] = []
+
+    def query(sql):
+        calls.append(sql)
+        with pdb.engine.connect() as con:
+            return list(con.execute(text(sql)))
+
+    with pdb.engine.begin() as con:
+        start = con.execute(select(func.max(AuditEntry.id))).scalar() or 0
+        con.execute(
+            insert(AuditEntry),
+            [{"id": start + 1, "action": "insert", "entity": "news_item", "entity_id": "1"}],
+        )
+    assert log.changed(start, start + 1, query) == {"news"}
+    n = len(calls)
+    assert log.changed(start, start + 1, query) == {"news"}  # from memory
+    assert len(calls) == n
+    assert log.changed(start - 1, start + 1, query) == EVERYTHING  # before the log began

@@ -142,7 +142,7 @@ def _parse(value: Any) -> Any:
 
 AUDIT_SQL = (
     "SELECT id, action, entity, entity_id, before, after FROM audit_entry"
-    " WHERE id > {lo} AND id <= {hi} ORDER BY id"
+    " WHERE (id > {lo} AND id <= {hi}){more} ORDER BY id"
 )
 THREADS_SQL = "SELECT id, group_id FROM thread WHERE id IN ({ids})"
 POSTS_SQL = "SELECT id, thread_id FROM post WHERE id IN ({ids})"
@@ -153,10 +153,12 @@ def _ids(values: Iterable[int]) -> str:
 
 
 def read_changes(
-    query: Callable[[str], Sequence[Sequence[Any]]], lo: int, hi: int
+    query: Callable[[str], Sequence[Sequence[Any]]], lo: int, hi: int, more: Iterable[int] = ()
 ) -> dict[int, frozenset[str]]:
-    """The scopes of the audit rows with ids in (lo, hi]; ``query`` runs one SQL statement
-    (only integers are formatted into it) and returns its rows."""
+    """The scopes of the audit rows with ids in (lo, hi] or in ``more``; ``query`` runs one
+    SQL statement (only integers are formatted into it) and returns its rows."""
+    extra = _ids(more)
+    sql = AUDIT_SQL.format(lo=int(lo), hi=int(hi), more=f" OR id IN ({extra})" if extra else "")
     rows = [
         {
             "id": int(r[0]),
@@ -166,7 +168,7 @@ def read_changes(
             "before": _parse(r[4]),
             "after": _parse(r[5]),
         }
-        for r in query(AUDIT_SQL.format(lo=int(lo), hi=int(hi)))
+        for r in query(sql)
     ]
     posts = {
         int(r["entity_id"])
@@ -191,13 +193,29 @@ def read_changes(
 
 
 class ScopeLog:
-    """The scopes of the audit rows read by this process, contiguous over (floor, upto]."""
+    """The scopes of the audit rows read by this process, contiguous over (floor, upto].
+
+    ``gaps``: ids in that range without a row when read. On PostgreSQL a transaction can
+    commit after one with a higher id (sequence numbers are handed out before commit), so a
+    page may have been rendered under a version above a row committed later. Each read looks
+    for the recent gaps again; a row found late puts its scopes into ``late``, and the page
+    store drops every page they touch whatever its version (``take_late``). Gaps older than
+    ``MAX_GAP`` ids count as rolled back.
+    """
 
     def __init__(self) -> None:
         self.floor = -1  # nothing known yet
         self.upto = -1
         self.scopes: dict[int, frozenset[str]] = {}
+        self.gaps: set[int] = set()
+        self.late: set[str] = set()
         self.lock = threading.Lock()
+
+    def take_late(self) -> frozenset[str]:
+        """The scopes of rows found late since the last call (see the class doc)."""
+        with self.lock:
+            out, self.late = frozenset(self.late), set()
+        return out
 
     def changed(
         self, since: int, now: int, query: Callable[[str], Sequence[Sequence[Any]]]
@@ -225,7 +243,12 @@ class ScopeLog:
             return frozenset(out)
 
     def _read(self, query, now: int) -> None:
-        self.scopes.update(read_changes(query, self.upto, now))
+        self.gaps = {g for g in self.gaps if g > now - MAX_GAP}
+        found = read_changes(query, self.upto, now, self.gaps)
+        for g in self.gaps & found.keys():
+            self.late |= found[g]
+        self.gaps = (self.gaps | set(range(self.upto + 1, now + 1))) - found.keys()
+        self.scopes.update(found)
         self.upto = now
         if len(self.scopes) > MAX_LOG:
             self.floor = now - MAX_LOG // 2

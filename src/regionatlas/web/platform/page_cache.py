@@ -103,12 +103,22 @@ class PageStore:
         write since its own version touched its scopes (then it is relabelled)."""
         if entry[0] == version:
             return True
-        if stale(entry[3], self.changes.changed(entry[0], version, query)):
+        changed = self.changes.changed(entry[0], version, query)
+        if late := self.changes.take_late():  # rows committed after higher ids (PostgreSQL)
+            self.drop(late)
+        if stale(entry[3], changed):
             return False
         with self.lock:
-            if self.entries.get(key) is entry:
-                self.entries[key] = (version, entry[1], entry[2], entry[3])
+            if self.entries.get(key) is not entry:  # dropped or replaced meanwhile
+                return False
+            self.entries[key] = (version, entry[1], entry[2], entry[3])
         return True
+
+    def drop(self, changed: frozenset[str]) -> None:
+        """Forget the pages that writes with scopes ``changed`` touch."""
+        with self.lock:
+            for key in [k for k, e in self.entries.items() if stale(e[3], changed)]:
+                del self.entries[key]
 
     def clear(self) -> None:
         with self.lock:
