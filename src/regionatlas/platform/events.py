@@ -25,7 +25,9 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 def get(s: Session, event_id: int) -> Event:
     ev = s.get(Event, event_id)
     if ev is None:
-        raise NotFoundError(f"unknown event {event_id}", value=event_id)
+        raise NotFoundError(
+            f"unknown event {event_id}", value=event_id, i18n="platform.err_unknown_event"
+        )
     return ev
 
 

@@ -49,7 +49,9 @@ class Notifier:
 def group_by_slug(s: Session, slug: str) -> WorkingGroup:
     group = s.scalar(select(WorkingGroup).where(WorkingGroup.slug == slug))
     if group is None:
-        raise NotFoundError(f"unknown working group {slug!r}", value=slug)
+        raise NotFoundError(
+            f"unknown working group {slug!r}", value=slug, i18n="platform.err_unknown_group"
+        )
     return group
 
 
@@ -141,7 +143,9 @@ def threads(
 def thread(s: Session, thread_id: int) -> Thread:
     row = s.get(Thread, thread_id)
     if row is None:
-        raise NotFoundError(f"unknown thread {thread_id}", value=thread_id)
+        raise NotFoundError(
+            f"unknown thread {thread_id}", value=thread_id, i18n="platform.err_unknown_thread"
+        )
     return row
 
 

@@ -16,7 +16,9 @@ P = "/{lang}/platform"
 def _post(ctx, post_id: int) -> Post:
     post = ctx.s.get(Post, post_id)
     if post is None:
-        raise NotFoundError(f"unknown post {post_id}")
+        raise NotFoundError(
+            f"unknown post {post_id}", value=post_id, i18n="platform.err_unknown_post"
+        )
     return post
 
 
@@ -37,7 +39,9 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
     role = permissions.group_role(ctx.s, ctx.account, group.id)
     moderator = role in ("admin", "editor")
     if thread.hidden and not moderator:
-        raise NotFoundError(f"unknown thread {thread_id}")
+        raise NotFoundError(
+            f"unknown thread {thread_id}", value=thread_id, i18n="platform.err_unknown_thread"
+        )
     page = max(1, min(page, 100_000))
     posts, total = forum.posts(ctx.s, thread.id, page=page)
     return ctx.render(

@@ -131,7 +131,9 @@ def delete(doc_id: int, ctx: CtxDep):
     account = ctx.require_login()
     doc = ctx.s.get(Document, doc_id)
     if doc is None:
-        raise NotFoundError(f"unknown document {doc_id}")
+        raise NotFoundError(
+            f"unknown document {doc_id}", value=doc_id, i18n="platform.err_unknown_document"
+        )
     group = ctx.s.get(WorkingGroup, doc.group_id) if doc.group_id else None
     slug = group.slug if group else None
     documents.delete_document(ctx.s, account, doc)
