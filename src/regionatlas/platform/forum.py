@@ -55,8 +55,11 @@ def group_by_slug(s: Session, slug: str) -> WorkingGroup:
     return group
 
 
-def groups(s: Session) -> list[WorkingGroup]:
-    return list(s.scalars(select(WorkingGroup).order_by(WorkingGroup.id)))
+def groups(s: Session, public_only: bool = False) -> list[WorkingGroup]:
+    q = select(WorkingGroup).order_by(WorkingGroup.id)
+    if public_only:
+        q = q.where(WorkingGroup.public.is_(True))
+    return list(s.scalars(q))
 
 
 def members(s: Session, group_id: int) -> list[tuple[Account, str]]:
@@ -108,9 +111,15 @@ def _check_text(title: str | None, body: str) -> None:
 
 
 def threads(
-    s: Session, group_id: int, *, page: int = 1, with_hidden: bool = False
+    s: Session,
+    group_id: int,
+    *,
+    page: int = 1,
+    with_hidden: bool = False,
+    per_page: int | None = PAGE_SIZE,
 ) -> tuple[list[tuple[Thread, int, str | None]], int]:
-    """Threads newest activity first, with post count and author name; and the total."""
+    """Threads newest activity first, with post count and author name; and the total.
+    ``per_page=None``: all on one page (the static export has no query strings)."""
     where = [Thread.group_id == group_id]
     if not with_hidden:
         where.append(Thread.hidden.is_(False))
@@ -121,8 +130,8 @@ def threads(
             .outerjoin(Account, Account.id == Thread.author_id)
             .where(*where)
             .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((max(page, 1) - 1) * PAGE_SIZE)
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * (per_page or 0))
         )
     )
     ids = [t.id for t, _ in rows]
@@ -150,7 +159,7 @@ def thread(s: Session, thread_id: int) -> Thread:
 
 
 def posts(
-    s: Session, thread_id: int, *, page: int = 1
+    s: Session, thread_id: int, *, page: int = 1, per_page: int | None = PAGE_SIZE
 ) -> tuple[list[tuple[Post, Account | None]], int]:
     total = s.scalar(select(func.count()).select_from(Post).where(Post.thread_id == thread_id))
     rows = s.execute(
@@ -158,8 +167,8 @@ def posts(
         .outerjoin(Account, Account.id == Post.author_id)
         .where(Post.thread_id == thread_id)
         .order_by(Post.id)
-        .limit(PAGE_SIZE)
-        .offset((max(page, 1) - 1) * PAGE_SIZE)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * (per_page or 0))
     )
     return [(p, a) for p, a in rows], total or 0
 

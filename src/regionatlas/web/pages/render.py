@@ -43,6 +43,8 @@ def environment() -> Environment:
     )
     env.filters["num"] = format_number
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    # an attribution that covers geodata (outlines): shown under maps that draw only those
+    env.tests["geodata_source"] = lambda text: "GeoBasis" in text or "BKG" in text
     return env
 
 
@@ -90,6 +92,8 @@ def page(
         "region": atlas.region_name[lang],
         "attributions": atlas.attributions(),
         "platform_enabled": getattr(atlas, "platform_enabled", False),
+        # the static export ({"live_url": …}): pages leave out what needs the server
+        "static_copy": getattr(atlas, "static_copy", None),
         "num": lambda v, d=None: format_number(v, lang, d),
         "unit_label": lambda u: unit_label(u, lang),
         "source_kind": lambda text: source_kind(text, lang),

@@ -66,6 +66,11 @@ class Ctx:
         return account
 
     @property
+    def static_copy(self) -> bool:
+        """Rendering for the static export (web.export): no forms, everything on one page."""
+        return getattr(self.request.app.state.atlas, "static_copy", None) is not None
+
+    @property
     def ip(self) -> str:
         return self.request.client.host if self.request.client else "unknown"
 

@@ -49,7 +49,7 @@ def event_list(ctx: CtxDep):
         "events.html",
         "platform/events/",
         cache=True,
-        events=events.listing(ctx.s),
+        events=events.listing(ctx.s, account=ctx.account),
         groups=groups,
         formats=EVENT_FORMATS,
     )
@@ -63,6 +63,9 @@ def calendar_all(ctx: CtxDep):
 @router.get(P + "/groups/{slug}/events.ics")
 def calendar_group(slug: str, ctx: CtxDep):
     group = forum.group_by_slug(ctx.s, slug[:60])
+    from regionatlas.platform import permissions
+
+    permissions.require_read_group(ctx.s, ctx.account, group)
     body = feeds.icalendar(ctx.s, ctx.lang, ctx.platform.base_url, group.id)
     return ctx.finish(_ics(body, group.slug))
 
@@ -84,6 +87,7 @@ def create(ctx: CtxDep):
 @router.get(P + "/events/{event_id}/")
 def event_page(event_id: int, ctx: CtxDep):
     ev = events.get(ctx.s, event_id)
+    events.require_see(ctx.s, ctx.account, ev)
     group = ctx.s.get(WorkingGroup, ev.group_id) if ev.group_id else None
     try:
         events.require_edit(ctx.s, ctx.account, ev.group_id)
@@ -95,6 +99,11 @@ def event_page(event_id: int, ctx: CtxDep):
     from regionatlas.platform.models import Document
 
     docs = list(ctx.s.scalars(select(Document).where(Document.event_id == ev.id)))
+    if group is not None and not can_edit:
+        from regionatlas.platform import permissions
+
+        if permissions.group_role(ctx.s, ctx.account, group.id) is None:
+            docs = [d for d in docs if d.public]  # as on the group's page
     return ctx.render(
         "event.html",
         f"platform/events/{ev.id}/",
@@ -209,5 +218,5 @@ def timeline(ctx: CtxDep):
         kinds=TIMELINE_KINDS,
         cache=True,
         entries=events.timeline(ctx.s),
-        events=events.listing(ctx.s),
+        events=events.listing(ctx.s, account=ctx.account),
     )

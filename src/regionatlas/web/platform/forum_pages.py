@@ -43,7 +43,8 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
             f"unknown thread {thread_id}", value=thread_id, i18n="platform.err_unknown_thread"
         )
     page = max(1, min(page, 100_000))
-    posts, total = forum.posts(ctx.s, thread.id, page=page)
+    per_page = None if ctx.static_copy else forum.PAGE_SIZE  # a static copy: one page
+    posts, total = forum.posts(ctx.s, thread.id, page=page, per_page=per_page)
     return ctx.render(
         "thread.html",
         f"platform/threads/{thread.id}/",
@@ -54,7 +55,7 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
         moderator=moderator,
         posts=posts,
         page=page,
-        pages=max(1, -(-total // forum.PAGE_SIZE)),
+        pages=max(1, -(-total // per_page)) if per_page else 1,
     )
 
 
