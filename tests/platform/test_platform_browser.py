@@ -63,6 +63,10 @@ def live(web_store, region_file, tmp_path_factory):
         "/de/platform/login/",
         "/en/platform/dkz/contact/",
         "/de/platform/goals/",
+        "/de/platform/no-such-page/",  # error pages (404, 401) in both languages
+        "/en/platform/threads/99999/",
+        "/en/platform/account/",
+        "/de/no/such/atlas/page/",
     ],
 )
 def test_axe_no_violations(page, live, path):
@@ -108,7 +112,22 @@ def test_actor_map_draws_points(page, live):
         ".then(j => j.features.length === 1)",
         timeout=10_000,
     )
+    page.wait_for_function("document.body.dataset.platformMapPoints === '1'", timeout=20_000)
     assert "Stadt Kassel" in page.inner_text("table")
+    assert "Testdaten" in page.inner_text(".map-attribution")  # the map's sources under it
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_error_page_by_keyboard(page, live, lang):
+    """A 404 in the page's language: skip link first, then the links back work by keyboard."""
+    r = page.goto(live + f"/{lang}/platform/threads/99999/")
+    assert r.status == 404
+    assert page.get_attribute("html", "lang") == lang
+    back = {"de": "Zur Übersicht des Forums", "en": "Back to the forum’s overview"}[lang]
+    link = page.get_by_role("link", name=back.replace("’", "'"))
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{lang}/platform/")
 
 
 def test_goal_forms_axe_clean_for_an_editor(page, live):

@@ -260,3 +260,39 @@ def test_the_copy_does_not_depend_on_the_clock(site, web_store, region_file, pla
     first, second = digests(site), digests(again)
     assert len(first) > 30
     assert first == second, sorted(k for k in first if first[k] != second.get(k))[:10]
+
+
+@pytest.fixture
+def static_server(site):
+    """The exported folder behind a plain file server (no Python app)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=site))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_static_platform_in_the_browser(page, static_server, lang):
+    """The copy's actor map draws its point from the exported file, and the platform's pages
+    pass axe-core as files."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{static_server}/{lang}/platform/actors/")
+    page.wait_for_function("document.body.dataset.platformMapPoints === '1'", timeout=20_000)
+    assert PUBLIC["org"] in page.inner_text("table")
+    for path in ("actors/", "threads/1/", "events/", "groups/regionalplanung/"):
+        page.goto(f"{static_server}/{lang}/platform/{path}")
+        results = Axe().run(page)
+        assert results.violations_count == 0, (path, results.generate_report())
