@@ -296,3 +296,31 @@ def test_static_platform_in_the_browser(page, static_server, lang):
         page.goto(f"{static_server}/{lang}/platform/{path}")
         results = Axe().run(page)
         assert results.violations_count == 0, (path, results.generate_report())
+
+
+def test_cli_platform_choice(web_store, region_file, platform_db, tmp_path, monkeypatch):
+    """``--no-platform`` leaves it out; a named database at an old revision is refused with
+    the command that fixes it, and nothing is written."""
+    from typer.testing import CliRunner
+
+    from regionatlas.cli.main import app
+    from regionatlas.platform.db import Database
+
+    runner = CliRunner()
+    base = ["export-static", "--db", str(web_store), "--region", str(region_file), "--quiet"]
+    r = runner.invoke(app, [*base[:1], str(tmp_path / "a"), *base[1:], "--no-platform"])
+    assert r.exit_code == 0, r.output
+    assert not (tmp_path / "a" / "de" / "platform").exists()
+    assert (tmp_path / "a" / "de" / "index.html").is_file()
+    old = tmp_path / "old.sqlite"
+    Database(f"sqlite:///{old}").dispose()  # an empty database: no revision
+    url = f"sqlite:///{old}"
+    r = runner.invoke(app, [*base[:1], str(tmp_path / "b"), *base[1:], "--platform-url", url])
+    assert r.exit_code == 4 and "regionatlas db upgrade" in r.output, r.output
+    assert not (tmp_path / "b").exists()
+    db, uploads = platform_db
+    monkeypatch.setenv("REGIONATLAS_UPLOADS_DIR", str(uploads))  # the public document's file
+    url = db.url
+    r = runner.invoke(app, [*base[:1], str(tmp_path / "c"), *base[1:], "--platform-url", url])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "c" / "en" / "platform" / "threads" / "1" / "index.html").is_file()
