@@ -37,11 +37,28 @@ class Notifier:
     mailer: object | None
     base_url: str
 
-    def mail(self, account: Account, subject: str, body: str) -> None:
+    def mail(self, s: Session, account: Account, subject: str, body: str, lang: str) -> None:
+        """Send, with a one-click link that switches these mails off (in the text and as
+        ``List-Unsubscribe`` with RFC 8058 one-click POST for mail clients)."""
         if self.mailer is None or not account.notify_email or not account.active:
             return
+        from regionatlas.platform import accounts
+
+        base = self.base_url.rstrip("/")
+        link = (
+            f"{base}/{lang}/platform/unsubscribe/{accounts.issue_token(s, account, 'unsubscribe')}"
+        )
+        body += (
+            "\nE-Mail-Benachrichtigungen mit einem Klick abschalten / "
+            f"switch off e-mail notifications with one click:\n{link}\n"
+            f"(oder im Konto / or on your account page: {base}/{lang}/platform/account/)\n"
+        )
+        headers = {
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
         try:
-            self.mailer.send(account.email, subject, body)  # type: ignore[attr-defined]
+            self.mailer.send(account.email, subject, body, headers)  # type: ignore[attr-defined]
         except MailError as exc:
             log.warning("notification mail to account %s failed: %s", account.id, exc.message)
 
@@ -199,12 +216,12 @@ def _notify(
         )
         if notifier:
             notifier.mail(
+                s,
                 acc,
                 f"Erwähnung / mention: {thread_.title}",
                 f"{author.display_name} hat Sie erwähnt / mentioned you:\n"
-                f"{notifier.base_url.rstrip('/')}{link}\n\n"
-                "E-Mail-Benachrichtigungen abschalten / switch off e-mail notifications: "
-                f"{notifier.base_url.rstrip('/')}/{lang}/platform/account/\n",
+                f"{notifier.base_url.rstrip('/')}{link}\n",
+                lang,
             )
     starter = thread_.author_id
     first = s.scalar(select(func.min(Post.id)).where(Post.thread_id == thread_.id))
@@ -228,11 +245,11 @@ def _notify(
     for acc, _role in members(s, thread_.group_id):
         if acc.id not in skip:
             notifier.mail(
+                s,
                 acc,
                 f"Neuer Beitrag / new post: {thread_.title}",
-                f"{notifier.base_url.rstrip('/')}{link}\n\n"
-                "E-Mail-Benachrichtigungen abschalten / switch off e-mail notifications: "
-                f"{notifier.base_url.rstrip('/')}/{lang}/platform/account/\n",
+                f"{notifier.base_url.rstrip('/')}{link}\n",
+                lang,
             )
 
 

@@ -35,6 +35,10 @@ from regionatlas.web.platform.context import PlatformConfig
 SESSION_COOKIE = "ra_session"
 CSRF_COOKIE = "ra_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# routes whose POST is authorised by an unguessable token in the URL, not by a session: a
+# forged cross-site request would need the token itself (RFC 8058 one-click unsubscribe comes
+# from mail clients, without cookies)
+TOKEN_AUTHORISED = frozenset({"/{lang}/platform/unsubscribe/{token}"})
 # no caching of personal pages by browsers or proxies; CSP, framing and the other security
 # headers come from the app's SecurityHeaders middleware (web/http_headers.py)
 SECURITY_HEADERS = (("Cache-Control", "no-store"),)
@@ -209,7 +213,8 @@ def get_ctx(
                         },
                     )
                 )
-        if request.method not in SAFE_METHODS:
+        route = getattr(request.scope.get("route"), "path", None)
+        if request.method not in SAFE_METHODS and route not in TOKEN_AUTHORISED:
             sent = (form.get("csrf_token") if form is not None else None) or request.headers.get(
                 "x-csrf-token", ""
             )
