@@ -66,7 +66,8 @@ def calendar_group(slug: str, ctx: CtxDep):
     from regionatlas.platform import permissions
 
     permissions.require_read_group(ctx.s, ctx.account, group)
-    body = feeds.icalendar(ctx.s, ctx.lang, ctx.platform.base_url, group.id)
+    name = group.name_de if ctx.lang == "de" else group.name_en
+    body = feeds.icalendar(ctx.s, ctx.lang, ctx.platform.base_url, group.id, name)
     return ctx.finish(_ics(body, group.slug))
 
 
