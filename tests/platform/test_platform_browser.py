@@ -143,3 +143,39 @@ def test_goal_forms_axe_clean_for_an_editor(page, live):
     assert page.locator('form[action$="/platform/goals/"]').count() == 1
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def _tab_to(page, selector: str, limit: int = 80) -> int:
+    """Press Tab from where the focus is until ``selector`` has it; the number of presses."""
+    for n in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return n
+    raise AssertionError(f"{selector} not reachable with Tab in {limit} presses")
+
+
+def test_reply_and_report_with_the_keyboard_only(page, live):
+    """The discussion's forms without a mouse: reply (textarea, then its button) and report a
+    post (open the disclosure with Enter, type the reason, send); every control has a name."""
+    page.goto(live + "/de/platform/login/")
+    page.fill("#email", "browser@example.org")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/platform/account/")
+    page.goto(live + "/de/platform/threads/1/")
+    _tab_to(page, "textarea#body")
+    assert page.evaluate("document.activeElement.labels.length") == 1
+    page.keyboard.type("Antwort nur mit der Tastatur")
+    _tab_to(page, "form[action$='/reply'] button[type=submit]", limit=3)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/platform/threads/1/**")
+    assert "Antwort nur mit der Tastatur" in page.inner_text("main")
+    page.goto(live + "/de/platform/threads/1/")
+    _tab_to(page, "article summary")
+    page.keyboard.press("Enter")  # opens the report form
+    _tab_to(page, "input[name=reason]", limit=3)
+    assert page.evaluate("document.activeElement.labels.length") == 1
+    page.keyboard.type("Bitte prüfen")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**reported=1**")
+    assert "Danke für Ihre Meldung" in page.inner_text("[role=status]")

@@ -30,7 +30,7 @@ def _group(ctx, group_id: int) -> WorkingGroup:
 
 
 @router.get(P + "/threads/{thread_id}/")
-def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
+def thread_page(thread_id: int, ctx: CtxDep, page: int = 1, reported: int = 0):
     if (hit := ctx.cached()) is not None:
         return hit
     thread = forum.thread(ctx.s, thread_id)
@@ -53,6 +53,7 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
         group=group,
         role=role,
         moderator=moderator,
+        reported=bool(reported) and ctx.account is not None,  # the report's confirmation
         posts=posts,
         page=page,
         pages=max(1, -(-total // per_page)) if per_page else 1,
