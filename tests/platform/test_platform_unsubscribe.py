@@ -97,3 +97,35 @@ def test_wrong_and_expired_links(client, make_user, pdb, smtp):
                     headers=HTML)  # fmt: skip
     assert r.status_code == 401 and "has expired" in r.text and "account" in r.text
     assert _notify_flag(pdb, "rd@example.org") is True
+
+
+def test_self_export_lists_links_sent_and_documents(client, make_user, pdb, smtp, tmp_path):
+    """GDPR Art. 15 from the account page: the links mailed to the person (when, what for;
+    never the token's hash) and the documents they uploaded are in their data."""
+    import json
+
+    from regionatlas.platform import documents, forum
+
+    uid = make_user("au@example.org", groups={"regionalplanung": "editor"})
+    make_user("rd@example.org", groups={"regionalplanung": "member"})
+    with pdb.session() as s:
+        author = s.get(Account, uid)
+        group = forum.group_by_slug(s, "regionalplanung")
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        documents.add_document(s, author, group, "Plan", "plan.pdf", pdf, tmp_path, 10_000)
+    login(client, "rd@example.org")
+    _post_thread_as(client, "au@example.org", "Hallo @rd")
+    login(client, "rd@example.org")
+    mine = json.loads(client.get("/de/platform/account/data.json").text)
+    assert [r["purpose"] for r in mine["links_sent"]] == ["unsubscribe"]
+    assert all("token_hash" not in r for r in mine["links_sent"])
+    login(client, "au@example.org")
+    theirs = json.loads(client.get("/de/platform/account/data.json").text)
+    assert [d["title"] for d in theirs["documents_uploaded"]] == ["Plan"]
+
+
+def _post_thread_as(client, email: str, text: str) -> None:
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    login(client, email)
+    _post_thread(client, text)
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
