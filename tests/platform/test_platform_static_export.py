@@ -149,6 +149,10 @@ def test_public_platform_pages_written_in_both_languages(site):
     assert PUBLIC["event"] in ics and "DTSTART:20260310T140000Z" in ics
     atom = (site / "en/platform/news.atom").read_text(encoding="utf-8")
     assert PUBLIC["news"] in atom and f"{LIVE}/en/platform/news.atom" in atom
+    # the public document under its file name, linked so from the group's page
+    assert (site / "de/platform/documents/1/bericht.pdf").read_bytes() == PDF
+    group = (site / "en/platform/groups/regionalplanung/index.html").read_text(encoding="utf-8")
+    assert 'href="../../../../en/platform/documents/1/bericht.pdf"' in group
     points = json.loads((site / "de/platform/actors/map.geojson").read_text())
     assert [f["properties"]["label"] for f in points["features"]] == [PUBLIC["org"]]
 

@@ -168,7 +168,15 @@ parameters; filters and search run in the browser.</p>
 """
 
 
-async def _fetch_all(app, out: Path, todo: list[str], progress: Callable[[str], None] | None):
+async def _fetch_all(
+    app,
+    out: Path,
+    todo: list[str],
+    progress: Callable[[str], None] | None,
+    rename: dict[str, str] | None = None,
+):
+    """GET every URL and write its answer under the same path (``rename``: another path for
+    some URLs, e.g. a document under its file name)."""
     transport = httpx.ASGITransport(app=app)
     total = 0
     async with httpx.AsyncClient(transport=transport, base_url="http://atlas.local") as client:
@@ -178,7 +186,7 @@ async def _fetch_all(app, out: Path, todo: list[str], progress: Callable[[str], 
                 raise StoreError(
                     f"static export: {url} answered {r.status_code}: {r.text[:300]}", url=url
                 )
-            path = file_for(out, url)
+            path = out / rename[url] if rename and url in rename else file_for(out, url)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(r.content)
             total += len(r.content)
@@ -230,17 +238,20 @@ def export_static(
     atlas = app.state.atlas
     atlas.refresh()
     todo = list(dict.fromkeys(urls(atlas)))
+    rename: dict[str, str] = {}
     if platform_db is not None:
         from regionatlas.web import export_platform
 
         atlas.static_copy = {"live_url": (live_url or "").rstrip("/")}
-        todo += export_platform.urls(export_platform.public_content(platform_db))
+        content = export_platform.public_content(platform_db)
+        todo += export_platform.urls(content)
+        rename = export_platform.document_files(content)
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     try:
-        size = _run_in_thread(_fetch_all(app, tmp, todo, progress))
+        size = _run_in_thread(_fetch_all(app, tmp, todo, progress, rename))
         shutil.copytree(STATIC_DIR, tmp / "static")
         (tmp / "index.html").write_text(REDIRECT, encoding="utf-8")
         docs = tmp / "api" / "docs" / "index.html"

@@ -31,7 +31,7 @@ class PublicContent:
     threads: tuple[int, ...]
     events: tuple[int, ...]
     organisations: tuple[int, ...]
-    documents: tuple[int, ...]
+    documents: tuple[tuple[int, str], ...]  # (id, file name)
 
 
 def public_content(db: Database) -> PublicContent:
@@ -46,7 +46,7 @@ def public_content(db: Database) -> PublicContent:
         public_group = {g.id for g in groups}
         event_ids = {e.id for e in visible}
         docs = [
-            d.id
+            (d.id, d.file_name)
             for d in s.scalars(select(Document).order_by(Document.id))
             if d.public
             and (d.group_id is None or d.group_id in public_group)
@@ -77,4 +77,14 @@ def urls(content: PublicContent) -> Iterator[str]:
         yield from (f"{p}/actors/{i}/" for i in content.organisations)
         yield from (f"{p}/dkz/", f"{p}/dkz/sites/", f"{p}/dkz/sites.geojson")
         yield f"{p}/goals/"
-        yield from (f"{p}/documents/{i}/download" for i in content.documents)
+        yield from (f"{p}/documents/{i}/download" for i, _name in content.documents)
+
+
+def document_files(content: PublicContent) -> dict[str, str]:
+    """Where each document's download is written: under its file name (a static server then
+    sends it with its type, and it is saved under its name), as the pages link it."""
+    return {
+        f"/{lang}/platform/documents/{i}/download": f"{lang}/platform/documents/{i}/{name}"
+        for lang in LANGUAGES
+        for i, name in content.documents
+    }
