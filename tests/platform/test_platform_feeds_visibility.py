@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from icalendar import Calendar
-from platform_helpers import login
+from platform_helpers import login, token_of
 from sqlalchemy import select
 
 HTML = {"Accept": "text/html"}
@@ -59,6 +59,15 @@ def test_members_only_events_stay_with_the_members(client, pdb, make_user):
     assert client.get(f"/de/platform/events/{internal}/", headers=HTML).status_code == 404
     r = client.get("/de/platform/groups/universitaeten/events.ics", headers=HTML)
     assert r.status_code == 403
+    make_user("out@example.org")  # logged in, but not a member: cannot register either
+    login(client, "out@example.org")
+    r = client.post(
+        f"/de/platform/events/{internal}/register",
+        data={"action": "register", "csrf_token": token_of(client)},
+        headers=HTML,
+    )
+    assert r.status_code == 404
+    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
     make_user("uni@example.org", groups={"universitaeten": "member"})
     login(client, "uni@example.org")
     assert "Geschlossene Runde Q7" in client.get("/de/platform/events/").text

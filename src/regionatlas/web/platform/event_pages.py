@@ -200,6 +200,7 @@ def timeline_add(ctx: CtxDep):
 def register(event_id: int, ctx: CtxDep):
     account = ctx.require_login()
     ev = events.get(ctx.s, event_id)
+    events.require_see(ctx.s, account, ev)  # a members-only group's event: its members only
     if ctx.field("action", max_len=20) == "cancel":
         events.unregister(ctx.s, account, ev)
     else:
