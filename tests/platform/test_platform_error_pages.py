@@ -127,3 +127,33 @@ def test_api_errors_stay_json(client):
     # without Accept: text/html (curl, scripts) a page error is JSON too
     r = client.get("/de/platform/threads/99999/")
     assert r.status_code == 404 and r.json()["error"]["details"]["i18n"].endswith("thread")
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_goal_form_errors_in_page_language(client, make_user, lang):
+    """The goal form (issue #14) answers a bad number and a missing right in the page's
+    language too (they were English only)."""
+    from platform_helpers import login, token_of
+
+    make_user("ed@example.org", groups={"regionalplanung": "editor"})
+    login(client, "ed@example.org")
+    form = {
+        "territory_kind": "region", "indicator_key": "population", "baseline_period": "2020",
+        "target": "viel", "target_year": "2030", "direction": "increase", "unit": "persons",
+        "indicator": "population", "slug": "mehr-menschen", "title_de": "T", "title_en": "T",
+        "owner": "O", "rationale_de": "R", "rationale_en": "R",
+    }  # fmt: skip
+    token = token_of(client, f"/{lang}/platform/goals/")
+    r = client.post(f"/{lang}/platform/goals/", data={**form, "group_id": "",
+                    "csrf_token": token}, headers=HTML)  # fmt: skip
+    html = _check_page(r, lang, 403)
+    assert {"de": "Ein Ziel ohne Fachforum", "en": "Only administrators may add"}[lang] in html
+    page = client.get(f"/{lang}/platform/goals/").text
+    found = re.search(r'<option value="(\d+)">(Regionalplanung|Regional planning)<', page)
+    group_id = found.group(1)
+    r = client.post(f"/{lang}/platform/goals/", data={**form, "group_id": group_id,
+                    "csrf_token": token}, headers=HTML)  # fmt: skip
+    html = _check_page(r, lang, 422)
+    expected = {"de": "Das Feld „Zielwert“ braucht eine Zahl", "en": "The field “Target value”"}
+    message = re.search(r'class="error-message"[^>]*>(.*?)</p>', html, re.S)
+    assert message and expected[lang] in message.group(1), message

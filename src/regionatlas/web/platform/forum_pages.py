@@ -144,7 +144,9 @@ def resolve(report_id: int, ctx: CtxDep):
     account = ctx.require_login()
     row = ctx.s.get(Report, report_id)
     if row is None:
-        raise NotFoundError(f"unknown report {report_id}")
+        raise NotFoundError(
+            f"unknown report {report_id}", value=report_id, i18n="platform.err_unknown_report"
+        )
     forum.resolve_report(ctx.s, account, row)
     post = _post(ctx, row.post_id)
     return ctx.redirect(f"threads/{post.thread_id}/")
