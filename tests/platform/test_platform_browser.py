@@ -67,6 +67,7 @@ def live(web_store, region_file, tmp_path_factory):
         "/en/platform/threads/99999/",
         "/en/platform/account/",
         "/de/no/such/atlas/page/",
+        "/de/profile/99999999/",
     ],
 )
 def test_axe_no_violations(page, live, path):

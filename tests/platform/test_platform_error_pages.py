@@ -106,8 +106,12 @@ def test_validation_error_in_page_language(client, lang):
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_atlas_errors_in_page_language(client, lang):
     html = _check_page(client.get(f"/{lang}/profile/99999999/", headers=HTML), lang, 404)
-    assert "99999999" in html
-    assert 'lang="en"' in html or lang == "en"  # the technical detail is marked English
+    message = {"de": "„99999999“ gibt es hier nicht.", "en": "unknown AGS '99999999'"}[lang]
+    assert message in html.replace("&#39;", "'")
+    if lang == "de":  # the English original beside it, marked as English
+        assert '<p class="error-detail" lang="en">Technische Angabe (englisch): unknown AGS' in (
+            html
+        )
     html = _check_page(client.get(f"/{lang}/no/such/page/", headers=HTML), lang, 404)
     assert f'href="../../../../{lang}/"' in html
     assert 'platform/"' not in html.split("<main", 1)[1].split("</main>", 1)[0]  # atlas page

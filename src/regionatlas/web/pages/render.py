@@ -152,10 +152,17 @@ def render_error(
     heading = t.messages.get(f"error.status_{status}") or t("error.status_other", status=status)
     explain = t.messages.get(f"error.explain_{status}") or t("error.explain_other")
     message, message_lang = _error_message(t, error, i18n)
+    detail = ""  # the English original beside a generic message in the page's language
+    if message_lang == "en" and lang != "en" and error.get("type") == "NotFoundError":
+        value = (error.get("details") or {}).get("value")
+        if isinstance(value, str | int) and str(value):
+            detail, message = message, t("error.unknown_value", value=str(value)[:200])
+            message_lang = lang
     try:
         body = page(
             request, "error.html", lang, path, atlas, status=status, error=error,
             heading=heading, explain=explain, message=message, message_lang=message_lang,
+            detail=detail,
             on_platform=path.startswith("platform") and getattr(atlas, "platform_enabled", False),
         )  # fmt: skip
     except Exception:  # the error page must never fail itself: a plain one, and a log line
