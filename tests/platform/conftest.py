@@ -1,6 +1,7 @@
 """Fixtures for the platform tests: a migrated SQLite platform database, a real SMTP server
 (aiosmtpd, in-process) that keeps what it receives, the web app over the small synthetic
-atlas store with the platform mounted, accounts and logged-in clients."""
+atlas store with the platform mounted, accounts, a visitor that logs in and sends forms,
+row counts."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fixture_store
-from platform_helpers import PASSWORD
+from platform_helpers import PASSWORD, login, token_of
+from sqlalchemy import func, select
 
 
 class Inbox:
@@ -135,6 +137,48 @@ def make_user(pdb):
             return acc.id
 
     return make
+
+
+class Visitor:
+    """The test client as one person: logs in and out over HTTP and sends forms with the
+    CSRF token of the current session."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, email: str) -> None:
+        r = login(self.client, email)
+        assert r.status_code == 303, r.text
+
+    def logout(self) -> None:
+        self.client.post("/de/platform/logout/", data={"csrf_token": token_of(self.client)})
+
+    def switch(self, email: str) -> None:
+        """Log out whoever is logged in, then log in as ``email``."""
+        self.logout()
+        self.login(email)
+
+    def post(self, path: str, data: dict, *, follow: bool = False, **kwargs):
+        """POST a form with the session's CSRF token; redirects are not followed unless
+        ``follow``."""
+        form = {**data, "csrf_token": token_of(self.client)}
+        return self.client.post(path, data=form, follow_redirects=follow, **kwargs)
+
+
+@pytest.fixture
+def visitor(client) -> Visitor:
+    return Visitor(client)
+
+
+@pytest.fixture
+def count_rows(pdb):
+    """count_rows(Model) -> the number of rows of that table in the platform database."""
+
+    def count(model) -> int:
+        with pdb.session() as s:
+            return s.scalar(select(func.count()).select_from(model))
+
+    return count
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from icalendar import Calendar
-from platform_helpers import assert_inert, login, token_of
+from platform_helpers import assert_inert
 from sqlalchemy import func, select
 
 from regionatlas.platform.models import (
@@ -30,21 +30,11 @@ ORG = {
 }
 
 
-def _count(pdb, model) -> int:
-    with pdb.session() as s:
-        return s.scalar(select(func.count()).select_from(model))
-
-
-def test_register_organisation_appears_in_directory_and_map(client, make_user, pdb):
+def test_register_organisation_appears_in_directory_and_map(client, visitor, make_user):
     make_user("o@example.org")
-    login(client, "o@example.org")
-    r = client.post(
-        "/de/platform/actors/new",
-        data={**ORG, "csrf_token": token_of(client)},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303
-    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    visitor.login("o@example.org")
+    assert visitor.post("/de/platform/actors/new", ORG).status_code == 303
+    visitor.logout()
     page = client.get("/de/platform/actors/?kind=regional_development").text  # public
     assert "Regionalmanagement Nordhessen" in page and "Kassel" in page
     assert "Regionalmanagement" not in client.get("/de/platform/actors/?kind=chamber").text
@@ -56,9 +46,9 @@ def test_register_organisation_appears_in_directory_and_map(client, make_user, p
     assert 9 < lon < 10.5 and 51 < lat < 51.7  # Kassel's label point from the atlas
 
 
-def test_organisation_validation_and_nothing_stored(client, make_user, pdb):
+def test_organisation_validation_and_nothing_stored(visitor, make_user, count_rows):
     make_user("v@example.org")
-    login(client, "v@example.org")
+    visitor.login("v@example.org")
     bad = [
         {"ags": "6611000"},  # leading zero lost
         {"ags": "99999999"},  # not in the atlas
@@ -68,50 +58,42 @@ def test_organisation_validation_and_nothing_stored(client, make_user, pdb):
         {"contact_email": "not an address"},
         {"name": ""},
     ]
-    before = (_count(pdb, Organisation), _count(pdb, AuditEntry))
+    before = (count_rows(Organisation), count_rows(AuditEntry))
     for change in bad:
-        r = client.post(
-            "/de/platform/actors/new", data={**ORG, **change, "csrf_token": token_of(client)}
-        )
+        r = visitor.post("/de/platform/actors/new", {**ORG, **change})
         assert r.status_code == 422, change
-    assert (_count(pdb, Organisation), _count(pdb, AuditEntry)) == before
+    assert (count_rows(Organisation), count_rows(AuditEntry)) == before
 
 
-def test_organisation_xss_inert_and_only_members_edit(client, make_user, pdb):
+def test_organisation_xss_inert_and_only_members_edit(client, visitor, make_user, pdb, count_rows):
     make_user("own@example.org")
     make_user("other@example.org")
-    login(client, "own@example.org")
+    visitor.login("own@example.org")
     xss = {
         **ORG,
         "name": "<img src=x onerror=alert(1)>",
         "description": "<script>alert(1)</script>",
     }
-    r = client.post(
-        "/de/platform/actors/new",
-        data={**xss, "csrf_token": token_of(client)},
-        follow_redirects=False,
-    )
-    url = r.headers["location"]
+    url = visitor.post("/de/platform/actors/new", xss).headers["location"]
     assert_inert(client.get(url).text)
     assert_inert(client.get("/de/platform/actors/").text)
-    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
-    login(client, "other@example.org")
-    before = _count(pdb, AuditEntry)
-    r = client.post(url, data={**ORG, "name": "Übernommen", "csrf_token": token_of(client)})
+    visitor.switch("other@example.org")
+    before = count_rows(AuditEntry)
+    r = visitor.post(url, {**ORG, "name": "Übernommen"})
     assert r.status_code == 403
-    assert _count(pdb, AuditEntry) == before
+    assert count_rows(AuditEntry) == before
     with pdb.session() as s:
         assert s.scalar(select(Organisation.name)).startswith("<img")
 
 
-def test_event_registration_cap_and_ical(client, make_user, pdb):
+def test_event_registration_cap_and_ical(client, visitor, make_user, count_rows):
     make_user("ed@example.org", groups={"regionalplanung": "editor"})
     make_user("u1@example.org")
     make_user("u2@example.org")
-    login(client, "ed@example.org")
-    r = client.post(
+    visitor.login("ed@example.org")
+    r = visitor.post(
         "/de/platform/events/",
-        data={
+        {
             "group": "regionalplanung",
             "title_de": "Werkstatt Zentrale Orte",
             "title_en": "Central places workshop",
@@ -121,23 +103,16 @@ def test_event_registration_cap_and_ical(client, make_user, pdb):
             "ends_at": "2031-03-05T12:00",
             "capacity": "1",
             "agenda_md": "1. Begrüßung\n2. <script>alert(1)</script>",
-            "csrf_token": token_of(client),
         },
-        follow_redirects=False,
     )
     assert r.status_code == 303
     event_url = r.headers["location"]
     assert_inert(client.get(event_url).text)
     for who, status in (("u1@example.org", 303), ("u2@example.org", 409)):
-        client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
-        login(client, who)
-        r = client.post(
-            event_url + "register",
-            data={"action": "register", "csrf_token": token_of(client)},
-            follow_redirects=False,
-        )
+        visitor.switch(who)
+        r = visitor.post(event_url + "register", {"action": "register"})
         assert r.status_code == status, who
-    assert _count(pdb, EventRegistration) == 1
+    assert count_rows(EventRegistration) == 1
     cal = Calendar.from_ical(client.get("/en/platform/events.ics").content)
     ev = [c for c in cal.walk("VEVENT")]
     assert [str(e["summary"]) for e in ev] == ["Central places workshop"]
@@ -150,22 +125,16 @@ def test_event_registration_cap_and_ical(client, make_user, pdb):
     assert list(other.walk("VEVENT")) == []
 
 
-def test_member_cannot_create_events_for_a_group(client, make_user, pdb):
+def test_member_cannot_create_events_for_a_group(visitor, make_user, count_rows):
     make_user("mm@example.org", groups={"regionalplanung": "member"})
-    login(client, "mm@example.org")
-    before = _count(pdb, Event)
-    r = client.post(
+    visitor.login("mm@example.org")
+    before = count_rows(Event)
+    r = visitor.post(
         "/de/platform/events/",
-        data={
-            "group": "regionalplanung",
-            "title_de": "x",
-            "title_en": "x",
-            "format": "digital",
-            "csrf_token": token_of(client),
-        },
+        {"group": "regionalplanung", "title_de": "x", "title_en": "x", "format": "digital"},
     )
     assert r.status_code == 403
-    assert _count(pdb, Event) == before
+    assert count_rows(Event) == before
 
 
 def test_seeded_programme_is_planned_with_month_precision(client):
@@ -178,19 +147,17 @@ def test_seeded_programme_is_planned_with_month_precision(client):
     assert list(cal.walk("VEVENT")) == []
 
 
-def test_news_atom_feed(client, make_user, pdb):
+def test_news_atom_feed(client, visitor, make_user, count_rows):
     make_user("adm@example.org", role="admin")
-    login(client, "adm@example.org")
-    r = client.post(
+    visitor.login("adm@example.org")
+    r = visitor.post(
         "/de/platform/news/",
-        data={
+        {
             "title_de": "Auftakt & <Beginn>",
             "title_en": "Kick-off",
             "body_de": "Text",
             "body_en": "Text",
-            "csrf_token": token_of(client),
         },
-        follow_redirects=False,
     )
     assert r.status_code == 303
     feed = ET.fromstring(client.get("/de/platform/news.atom").content)
@@ -198,43 +165,29 @@ def test_news_atom_feed(client, make_user, pdb):
     assert [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)] == [
         "Auftakt & <Beginn>"
     ]
-    assert _count(pdb, NewsItem) == 1
+    assert count_rows(NewsItem) == 1
 
 
-def test_dkz_offers_and_sites(client, make_user, pdb):
+def test_dkz_offers_and_sites(client, visitor, make_user, count_rows):
     make_user("mem@example.org")
     make_user("ed@example.org", groups={"unternehmensforum": "editor"})
-    login(client, "mem@example.org")
+    visitor.login("mem@example.org")
     offer = {
         "kind": "workshop",
         "title": "New Work",
         "provider": "DKZ",
         "audience": "KMU",
         "dates": "monatlich",
-        "csrf_token": "",
     }
-    offer["csrf_token"] = token_of(client)
-    assert client.post("/de/platform/dkz/offers", data=offer).status_code == 403
-    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
-    login(client, "ed@example.org")
-    offer["csrf_token"] = token_of(client)
-    assert (
-        client.post("/de/platform/dkz/offers", data=offer, follow_redirects=False).status_code
-        == 303
-    )
-    site = {
-        "kind": "coworking",
-        "name": "CoWork Baunatal",
-        "ags": "06633002",
-        "csrf_token": token_of(client),
-    }
-    assert (
-        client.post("/de/platform/dkz/sites", data=site, follow_redirects=False).status_code == 303
-    )
+    assert visitor.post("/de/platform/dkz/offers", offer).status_code == 403
+    visitor.switch("ed@example.org")
+    assert visitor.post("/de/platform/dkz/offers", offer).status_code == 303
+    site = {"kind": "coworking", "name": "CoWork Baunatal", "ags": "06633002"}
+    assert visitor.post("/de/platform/dkz/sites", site).status_code == 303
     bad = {**site, "ags": "12345678"}
-    assert client.post("/de/platform/dkz/sites", data=bad).status_code == 422
-    assert (_count(pdb, Offer), _count(pdb, Site)) == (1, 1)
-    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
+    assert visitor.post("/de/platform/dkz/sites", bad).status_code == 422
+    assert (count_rows(Offer), count_rows(Site)) == (1, 1)
+    visitor.logout()
     assert "New Work" in client.get("/en/platform/dkz/?kind=workshop").text
     geo = client.get("/de/platform/dkz/sites.geojson").json()
     status = [f["properties"]["status"] for f in geo["features"]]
@@ -265,50 +218,43 @@ def test_dkz_contact_mails_admins(client, make_user, smtp):
     assert json.dumps(msg["Subject"]).count("Eva") == 1
 
 
-def test_event_documents_and_timeline_entries(client, make_user, pdb):
+def test_event_documents_and_timeline_entries(client, visitor, make_user, pdb):
     from regionatlas.platform.models import Document, TimelineEntry
 
     make_user("ed@example.org", groups={"regionalplanung": "editor"})
     make_user("adm@example.org", role="admin")
-    login(client, "ed@example.org")
-    r = client.post(
+    visitor.login("ed@example.org")
+    r = visitor.post(
         "/de/platform/events/",
-        data={
+        {
             "group": "regionalplanung",
             "title_de": "Sitzung",
             "title_en": "Meeting",
             "format": "digital",
-            "csrf_token": token_of(client),
         },
-        follow_redirects=False,
     )
     url = r.headers["location"]
-    r = client.post(
+    r = visitor.post(
         url + "documents",
-        data={"title": "Protokoll", "csrf_token": token_of(client)},
+        {"title": "Protokoll"},
         files={"file": ("p.pdf", b"%PDF-1.4 x", "application/pdf")},
-        follow_redirects=False,
     )
     assert r.status_code == 303
     assert "Protokoll" in client.get(url).text
     # an editor may not write the timeline (admins only); nothing is stored
-    r = client.post(
-        "/de/platform/timeline/",
-        data={"kind": "decision", "title_de": "x", "title_en": "x", "csrf_token": token_of(client)},
+    r = visitor.post(
+        "/de/platform/timeline/", {"kind": "decision", "title_de": "x", "title_en": "x"}
     )
     assert r.status_code == 403
-    client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
-    login(client, "adm@example.org")
-    r = client.post(
+    visitor.switch("adm@example.org")
+    r = visitor.post(
         "/de/platform/timeline/",
-        data={
+        {
             "kind": "decision",
             "month": "2023-05",
             "title_de": "Beschluss Leitbild",
             "title_en": "Mission statement adopted",
-            "csrf_token": token_of(client),
         },
-        follow_redirects=False,
     )
     assert r.status_code == 303
     assert "Mission statement adopted" in client.get("/en/platform/timeline/").text

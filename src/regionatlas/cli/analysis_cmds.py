@@ -31,7 +31,6 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.cli.common import (
     DatabaseUrlOption,
     DbOption,
@@ -46,6 +45,7 @@ from regionatlas.cli.common import (
     out,
     user_errors,
 )
+from regionatlas.workflows.lma import DEFAULT_LMA
 
 PeriodOption = Annotated[
     str | None, typer.Option("--period", help="Reference date of the flows (default: latest)")
@@ -337,8 +337,8 @@ def register(app: typer.Typer) -> None:
         opts: AnalysisOptions,
     ) -> None:
         """Funktionalräume – labour-market areas and Leiden communities, compared."""
-        from regionatlas.analysis.lma import LmaParams
         from regionatlas.workflows import functional_regions
+        from regionatlas.workflows.lma import LmaParams
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)
         with _region_and_store(opts) as (reg, store):

@@ -325,18 +325,13 @@ def _export_frame(
 
 
 def _harmonised(store: Store, what: ExportWhat, frame: pd.DataFrame, date: str) -> pd.DataFrame:
-    from regionatlas.analysis.harmonise import harmonise
-    from regionatlas.indicators.catalogue import catalogue
+    from regionatlas.workflows.harmonise import harmonised_flows, harmonised_observations
 
     if what not in (ExportWhat.observations, ExportWhat.flows):
         raise InputError("--harmonise-to applies to observations and flows only")
-    cat = catalogue()
-    additive = set(cat.loc[cat["additive"], "id"])
     if what is ExportWhat.observations:
-        # commuter totals are additive over merged municipalities only within one border;
-        # the flags of non-additive indicators become "x" (see analysis.harmonise)
-        return harmonise(frame, store.unit_changes(), date, additive=additive)
-    return harmonise(frame, store.unit_changes(), date)
+        return harmonised_observations(store, frame, date)
+    return harmonised_flows(store, frame, date)
 
 
 def bundle(

@@ -4,12 +4,11 @@ OD table."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from regionatlas.analysis.lma_params import DEFAULT_LMA
 from regionatlas.cli.common import (
     MinScOption,
     MinSizeOption,
@@ -19,9 +18,7 @@ from regionatlas.cli.common import (
     out,
     user_errors,
 )
-
-if TYPE_CHECKING:
-    pass
+from regionatlas.workflows.lma import DEFAULT_LMA
 
 SUMMARY_COLUMNS = (
     ("cluster", "LMA"),
@@ -96,26 +93,21 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Labour-market areas (Eurostat/ISTAT method) from an OD table – Arbeitsmarktregionen."""
-        from regionatlas.analysis.lma import LmaParams, find_lma
         from regionatlas.output import writes_stdout
-        from regionatlas.sources.od_table import read_od_csv, read_units
-        from regionatlas.workflows.lma import write_lma_outputs
+        from regionatlas.workflows.lma import LmaParams, lma_of_od_table, write_lma_outputs
 
         params = LmaParams(min_size, min_sc, target_size, target_sc)
-        known = read_units(units) if units is not None else None
-        flows = read_od_csv(od_csv, units=known)
-        result = find_lma(flows, params, method=method)
-        comparison = None
-        if leiden:
-            from regionatlas.analysis.communities import flow_modularity, leiden_communities
-            from regionatlas.analysis.partition_compare import compare_partitions
-
-            comm = leiden_communities(
-                flows, resolution=resolution, seed=seed, directed=leiden_directed
-            )
-            residents = result.cluster_list.set_index("community")["residents"]
-            comparison = compare_partitions(result.assignment(), comm, residents)
-            leiden_q = flow_modularity(flows, comm)
+        run = lma_of_od_table(
+            od_csv,
+            params,
+            units=units,
+            method=method,
+            leiden=leiden,
+            resolution=resolution,
+            seed=seed,
+            leiden_directed=leiden_directed,
+        )
+        result = run.result
         write_lma_outputs(result, output, summary)
 
         # a file written to stdout (-o - or --summary -) owns it: the report goes to stderr
@@ -139,11 +131,13 @@ def register(app: typer.Typer) -> None:
             for row in result.stats.itertuples(index=False):
                 table.add_row(*(_fmt(getattr(row, col)) for col, _ in SUMMARY_COLUMNS))
             say.print(table)
-        if comparison is not None:
+        if run.leiden is not None:
+            comparison = run.leiden.comparison
             say.print(
                 f"Leiden ({'directed' if leiden_directed else 'undirected'}, "
                 f"resolution {resolution:g}, seed {seed}): "
-                f"{comparison.n_clusters_b} communities, Q_modularity {leiden_q:.4f}; "
+                f"{comparison.n_clusters_b} communities, "
+                f"Q_modularity {run.leiden.modularity:.4f}; "
                 f"adjusted Rand {comparison.adjusted_rand:.4f}, NMI {comparison.nmi:.4f}; "
                 f"residents in agreement LMA→Leiden {comparison.agreement_a_in_b:.1%}, "
                 f"Leiden→LMA {comparison.agreement_b_in_a:.1%}",

@@ -23,7 +23,7 @@ from regionatlas.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from regionatlas.analysis.scenarios.context import ScenarioContext
+    from regionatlas.workflows.scenario_lab import ScenarioContext
 
 OutOption = Annotated[
     Path | None,
@@ -89,14 +89,10 @@ def register(app: typer.Typer) -> None:
         opts: ScenarioOptions,
     ) -> None:
         """Baseline vs. scenario (commuter-km, CO2, hours, per lever) as JSON."""
-        from regionatlas.analysis.scenarios.engine import run_scenario
         from regionatlas.workflows.scenario_export import export
-        from regionatlas.workflows.scenarios import load_definition, load_parameters
+        from regionatlas.workflows.scenarios import run_scenario_files
 
-        definition = load_definition(scenario_file)
-        params = load_parameters(opts.parameters)
-        ctx = _context(opts)
-        result = run_scenario(definition, ctx, params)
+        (result,) = run_scenario_files([scenario_file], opts.parameters, lambda: _context(opts))
         if opts.out_file:
             export(opts.out_file, result)
         _print(result.to_dict(), opts.out_file)
@@ -111,15 +107,11 @@ def register(app: typer.Typer) -> None:
         opts: ScenarioOptions,
     ) -> None:
         """Two scenarios side by side (totals, score, per-municipality differences) as JSON."""
-        from regionatlas.analysis.scenarios.engine import compare_to_dict, run_scenario
         from regionatlas.workflows.scenario_export import export
-        from regionatlas.workflows.scenarios import load_definition, load_parameters
+        from regionatlas.workflows.scenario_lab import compare_to_dict
+        from regionatlas.workflows.scenarios import run_scenario_files
 
-        a_def, b_def = load_definition(scenario_a), load_definition(scenario_b)
-        params = load_parameters(opts.parameters)
-        ctx = _context(opts)
-        a = run_scenario(a_def, ctx, params)
-        b = run_scenario(b_def, ctx, params)
+        a, b = run_scenario_files([scenario_a, scenario_b], opts.parameters, lambda: _context(opts))
         if opts.out_file:
             export(opts.out_file, a, b)
         _print(compare_to_dict(a, b), opts.out_file)

@@ -8,8 +8,10 @@ measured flows) and ``--platform-url`` (the platform database holding the survey
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -24,6 +26,8 @@ from regionatlas.cli.common import (
 )
 from regionatlas.cli.platform_cmds import PlatformUrlOption, open_platform
 
+T = TypeVar("T")
+
 QuestionnaireOption = Annotated[
     str, typer.Option("--questionnaire", help="questionnaire id: firms or municipalities")
 ]
@@ -37,6 +41,25 @@ def _region(path: Path | None):
     from regionatlas.settings import load_settings
 
     return load_region(path or load_settings().region_file)
+
+
+def _from_region(
+    db: Path | None,
+    database_url: str | None,
+    region: Path | None,
+    read: Callable[[Any, Any], T],
+) -> T:
+    """``read(store, region)`` on the store of --db/--database-url (closed afterwards) and the
+    region of --region: the municipalities or flows a survey is read against."""
+    with opened_store(db, database_url) as store:
+        return read(store, _region(region))
+
+
+def _platform(platform_url: str | None, db: Path | None, database_url: str | None) -> Any:
+    """The platform database of --platform-url, migrated to the newest revision."""
+    database, _ = open_platform(platform_url, db, database_url)
+    database.upgrade()
+    return database
 
 
 def register(app: typer.Typer) -> None:
@@ -66,8 +89,7 @@ def register(app: typer.Typer) -> None:
         from regionatlas.workflows import surveys as ws
 
         qn = shipped(questionnaire)
-        with opened_store(db, database_url) as store:
-            ctx = ws.region_context(store, _region(region), with_lma=False)
+        ctx = _from_region(db, database_url, region, partial(ws.region_context, with_lma=False))
         output.write_text(ws.synthetic_csv(qn, ctx, responses, seed), encoding="utf-8")
         if structure:
             structure.write_text(limesurvey.write_lss(qn), encoding="utf-8")
@@ -95,10 +117,8 @@ def register(app: typer.Typer) -> None:
         """Antworten importieren – import a LimeSurvey response export (all or nothing)."""
         from regionatlas.workflows import surveys as ws
 
-        database, _ = open_platform(platform_url, db, database_url)
-        database.upgrade()
-        with opened_store(db, database_url) as store:
-            places = set(ws.region_places(store, _region(region)).index)
+        database = _platform(platform_url, db, database_url)
+        places = set(_from_region(db, database_url, region, ws.region_places).index)
         report = ws.import_limesurvey(
             database,
             places,
@@ -129,10 +149,8 @@ def register(app: typer.Typer) -> None:
         """Ergebnisse – results per question and perceived vs measured (cells < 5 as x)."""
         from regionatlas.workflows import surveys as ws
 
-        database, _ = open_platform(platform_url, db, database_url)
-        database.upgrade()
-        with opened_store(db, database_url) as store:
-            ctx = ws.region_context(store, _region(region))
+        database = _platform(platform_url, db, database_url)
+        ctx = _from_region(db, database_url, region, ws.region_context)
         res = ws.results_for(database, survey, ctx)
         ws.write_results(res, output)
         if not quiet:
@@ -157,8 +175,7 @@ def register(app: typer.Typer) -> None:
         """Befragung anlegen – create a survey from a shipped questionnaire."""
         from regionatlas.platform.surveys import service
 
-        database, _ = open_platform(platform_url, db, database_url)
-        database.upgrade()
+        database = _platform(platform_url, db, database_url)
         with database.session(note="cli survey create") as s:
             sv = service.create_survey(
                 s, survey or questionnaire, questionnaire, mode=mode, retention_days=retention_days

@@ -10,17 +10,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from regionatlas.errors import InputError, NotFoundError
-from regionatlas.platform import permissions
-from regionatlas.platform.accounts import EMAIL
+from regionatlas.platform import permissions, validation
 from regionatlas.platform.models import (
     ORGANISATION_KINDS,
     Account,
     Organisation,
     OrganisationMember,
 )
-
-AGS = re.compile(r"^\d{8}$|^\d{5}$")
-URL = re.compile(r"^https?://[^\s<>\"']{1,290}$")
 
 
 def validate(
@@ -36,42 +32,10 @@ def validate(
             hi=200,
             i18n="platform.err_length",
         )
-    kind = fields.get("kind") or ""
-    if kind not in ORGANISATION_KINDS:
-        raise InputError(
-            f"unknown kind {kind!r}",
-            field="kind",
-            expected=", ".join(ORGANISATION_KINDS),
-            i18n="platform.err_choice",
-        )
-    ags = (fields.get("ags") or "").strip()
-    if not AGS.match(ags):
-        raise InputError(
-            f"AGS {ags!r} is not a municipality (8 digits) or district (5 digits)",
-            field="ags",
-            value=ags,
-            expected="e.g. 06611000",
-            i18n="platform.err_ags_format",
-        )
-    if not known_unit(ags):
-        raise InputError(
-            f"AGS {ags!r} is not a unit of this atlas",
-            field="ags",
-            value=ags,
-            i18n="platform.err_ags_unknown",
-        )
-    website = (fields.get("website") or "").strip() or None
-    if website and not URL.match(website):
-        raise InputError(
-            "the website must start with http:// or https://",
-            field="website",
-            i18n="platform.err_website",
-        )
-    email = (fields.get("contact_email") or "").strip().lower() or None
-    if email and not EMAIL.match(email):
-        raise InputError(
-            f"not an e-mail address: {email!r}", field="contact_email", i18n="platform.err_email"
-        )
+    kind = validation.choice(fields, "kind", ORGANISATION_KINDS)
+    ags = validation.known_ags(fields, known_unit)
+    website = validation.website(fields)
+    email = validation.email(fields, "contact_email")
     phone = (fields.get("contact_phone") or "").strip()[:40] or None
     description = (fields.get("description") or "").strip()[:5000] or None
     return {

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from regionatlas.errors import ConflictError, InputError, NotFoundError
-from regionatlas.platform import permissions
+from regionatlas.platform import permissions, validation
 from regionatlas.platform.models import (
     EVENT_FORMATS,
     Account,
@@ -86,25 +86,8 @@ def parse_time(raw: str, field: str) -> datetime | None:
 def validate(fields: dict[str, str]) -> dict[str, object]:
     out: dict[str, object] = {}
     for key in ("title_de", "title_en"):
-        value = (fields.get(key) or "").strip()
-        if not 1 <= len(value) <= 200:
-            raise InputError(
-                f"{key} needs 1 to 200 characters",
-                field=key,
-                lo=1,
-                hi=200,
-                i18n="platform.err_length",
-            )
-        out[key] = value
-    fmt = fields.get("format") or ""
-    if fmt not in EVENT_FORMATS:
-        raise InputError(
-            f"unknown format {fmt!r}",
-            field="format",
-            expected=", ".join(EVENT_FORMATS),
-            i18n="platform.err_choice",
-        )
-    out["format"] = fmt
+        out[key] = validation.text(fields, key, 1, 200)
+    out["format"] = validation.choice(fields, "format", EVENT_FORMATS)
     out["place"] = (fields.get("place") or "").strip()[:200] or None
     starts = parse_time(fields.get("starts_at", ""), "starts_at")
     ends = parse_time(fields.get("ends_at", ""), "ends_at")

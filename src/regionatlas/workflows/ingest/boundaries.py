@@ -59,6 +59,13 @@ def _union(geoms: list[object]) -> object:
     return shapely.MultiPolygon(polys)
 
 
+def _version(by_ags: pd.DataFrame, ags: str, as_of: str, **changes: object) -> dict[str, object]:
+    """A version of unit ``ags`` as of ``as_of``: its stored attributes with ``changes``."""
+    row = {c: by_ags.at[ags, c] for c in UNIT_COLUMNS if c not in ("ags", "geometry")}
+    row.update(ags=ags, as_of=as_of, **changes)
+    return row
+
+
 def harmonised_units(
     units: gpd.GeoDataFrame, unit_changes: pd.DataFrame, reference_date: str
 ) -> gpd.GeoDataFrame:
@@ -85,14 +92,10 @@ def harmonised_units(
             continue
         if own is not None:
             geoms.append(own)
-        row = {c: by_ags.at[new, c] for c in UNIT_COLUMNS if c not in ("ags", "geometry")}
-        row.update(
-            ags=new,
-            as_of=reference_date,
-            valid_from=str(group["date"].max()),
-            geometry=_union(geoms),
+        valid_from = str(group["date"].max())
+        out.append(
+            _version(by_ags, new, reference_date, valid_from=valid_from, geometry=_union(geoms))
         )
-        out.append(row)
         ended += [(a, str(d)) for a, d in zip(group["old_ags"], group["date"], strict=True)]
     # districts that lost all their municipalities to other districts
     gem = units[units["level"] == "gemeinde"]
@@ -108,20 +111,14 @@ def harmonised_units(
         geoms = [by_ags.at[old_kreis, "geometry"], by_ags.at[target, "geometry"]]
         if any(g is None for g in geoms):
             continue
-        row = {c: by_ags.at[target, c] for c in UNIT_COLUMNS if c not in ("ags", "geometry")}
-        row.update(
-            ags=target,
-            as_of=reference_date,
-            valid_from=str(group["date"].max()),
-            geometry=_union(geoms),
+        valid_from = str(group["date"].max())
+        out.append(
+            _version(by_ags, target, reference_date, valid_from=valid_from, geometry=_union(geoms))
         )
-        out.append(row)
-        ended.append((old_kreis, str(group["date"].max())))
+        ended.append((old_kreis, valid_from))
     for ags, date in ended:
         if ags in by_ags.index:
-            row = {c: by_ags.at[ags, c] for c in UNIT_COLUMNS if c not in ("ags", "geometry")}
-            row.update(ags=ags, as_of=reference_date, valid_to=date, geometry=None)
-            out.append(row)
+            out.append(_version(by_ags, ags, reference_date, valid_to=date, geometry=None))
     frame = pd.DataFrame(out, columns=UNIT_COLUMNS)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=STORE_CRS)
 
