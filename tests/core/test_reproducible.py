@@ -84,11 +84,41 @@ def test_exports_do_not_depend_on_the_clock(built_store: Path, tmp_path: Path, f
     assert now and now == shifted
 
 
-def test_static_export_does_not_depend_on_the_clock(built_store: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def platform_beside(built_store: Path) -> Path:
+    """The platform database beside the store (where ``export-static`` finds it): seeded by
+    the CLI, plus a discussion, a hidden post and news written now (their times are data)."""
+    from regionatlas.platform import accounts, forum
+    from regionatlas.platform.db import Database
+    from regionatlas.platform.models import NewsItem
+
+    path = built_store.with_name("platform.sqlite")
+    url = ["--platform-url", f"sqlite:///{path}"]
+    _run(["platform", "seed", "--quiet", *url], built_store.parent, shifted=False)
+    db = Database(f"sqlite:///{path}")
+    with db.session() as s:
+        bea = accounts.create_account(s, "bea@example.org", "Bea", password="x" * 14)
+        group = forum.group_by_slug(s, "regionalplanung")
+        forum.set_member(s, group, bea, "editor")
+        thread = forum.create_thread(s, bea, group, "Pendeln im Korridor", "Erster Beitrag")
+        hidden = forum.reply(s, bea, thread, "ausgeblendet")
+        forum.set_post_hidden(s, bea, hidden, True)
+        s.add(NewsItem(title_de="Auftakt", title_en="Kick-off", author_id=bea.id))
+    db.dispose()
+    return path
+
+
+def test_static_export_does_not_depend_on_the_clock(
+    built_store: Path, platform_beside: Path, tmp_path: Path
+) -> None:
     now, shifted = _both(
         tmp_path, [["export-static", "{out}/site", "--quiet", "--db", str(built_store)]]
     )
     assert len(now) > 50
+    # the platform's public pages are in it (found beside the store), feeds included
+    for rel in ("site/de/platform/threads/1/index.html", "site/en/platform/events.ics",
+                "site/de/platform/news.atom", "site/en/platform/actors/map.geojson"):  # fmt: skip
+        assert rel in now, rel
     assert now == shifted, sorted(k for k in now if now[k] != shifted.get(k))[:20]
 
 

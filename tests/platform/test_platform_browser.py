@@ -63,6 +63,11 @@ def live(web_store, region_file, tmp_path_factory):
         "/de/platform/login/",
         "/en/platform/dkz/contact/",
         "/de/platform/goals/",
+        "/de/platform/no-such-page/",  # error pages (404, 401) in both languages
+        "/en/platform/threads/99999/",
+        "/en/platform/account/",
+        "/de/no/such/atlas/page/",
+        "/de/profile/99999999/",
     ],
 )
 def test_axe_no_violations(page, live, path):
@@ -108,7 +113,22 @@ def test_actor_map_draws_points(page, live):
         ".then(j => j.features.length === 1)",
         timeout=10_000,
     )
+    page.wait_for_function("document.body.dataset.platformMapPoints === '1'", timeout=20_000)
     assert "Stadt Kassel" in page.inner_text("table")
+    assert "Testdaten" in page.inner_text(".map-attribution")  # the map's sources under it
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_error_page_by_keyboard(page, live, lang):
+    """A 404 in the page's language: skip link first, then the links back work by keyboard."""
+    r = page.goto(live + f"/{lang}/platform/threads/99999/")
+    assert r.status == 404
+    assert page.get_attribute("html", "lang") == lang
+    back = {"de": "Zur Übersicht des Forums", "en": "Back to the forum’s overview"}[lang]
+    link = page.get_by_role("link", name=back.replace("’", "'"))
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{lang}/platform/")
 
 
 def test_goal_forms_axe_clean_for_an_editor(page, live):
@@ -124,3 +144,39 @@ def test_goal_forms_axe_clean_for_an_editor(page, live):
     assert page.locator('form[action$="/platform/goals/"]').count() == 1
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+def _tab_to(page, selector: str, limit: int = 80) -> int:
+    """Press Tab from where the focus is until ``selector`` has it; the number of presses."""
+    for n in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return n
+    raise AssertionError(f"{selector} not reachable with Tab in {limit} presses")
+
+
+def test_reply_and_report_with_the_keyboard_only(page, live):
+    """The discussion's forms without a mouse: reply (textarea, then its button) and report a
+    post (open the disclosure with Enter, type the reason, send); every control has a name."""
+    page.goto(live + "/de/platform/login/")
+    page.fill("#email", "browser@example.org")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/platform/account/")
+    page.goto(live + "/de/platform/threads/1/")
+    _tab_to(page, "textarea#body")
+    assert page.evaluate("document.activeElement.labels.length") == 1
+    page.keyboard.type("Antwort nur mit der Tastatur")
+    _tab_to(page, "form[action$='/reply'] button[type=submit]", limit=3)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/platform/threads/1/**")
+    assert "Antwort nur mit der Tastatur" in page.inner_text("main")
+    page.goto(live + "/de/platform/threads/1/")
+    _tab_to(page, "article summary")
+    page.keyboard.press("Enter")  # opens the report form
+    _tab_to(page, "input[name=reason]", limit=3)
+    assert page.evaluate("document.activeElement.labels.length") == 1
+    page.keyboard.type("Bitte prüfen")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**reported=1**")
+    assert "Danke für Ihre Meldung" in page.inner_text("[role=status]")

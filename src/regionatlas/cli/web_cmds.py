@@ -25,6 +25,22 @@ def _region(region: Path | None, all_units: bool) -> Path | None:
     return None if all_units else (region or load_settings().region_file)
 
 
+def _platform_db(settings, explicit: bool):
+    """The platform database to export, or None when there is none (a SQLite file that does
+    not exist; a server without the platform's tables) and it was not named explicitly."""
+    from regionatlas.platform.db import Database
+
+    url = settings.platform_db_url
+    sqlite_file = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    if sqlite_file is not None and not explicit and not sqlite_file.is_file():
+        return None
+    database = Database(url, settings.platform_schema)
+    if database.current_revision() is None and not explicit:
+        database.dispose()
+        return None
+    return database
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     @user_errors
@@ -91,18 +107,40 @@ def register(app: typer.Typer) -> None:
         region: RegionOpt = None,
         all_units: AllUnitsOpt = False,
         quiet: QuietOption = False,
+        platform_url: PlatformUrlOption = None,
+        no_platform: Annotated[
+            bool,
+            typer.Option(
+                "--no-platform",
+                help="Leave the platform out (default: its public pages are included when "
+                "its database exists)",
+            ),
+        ] = False,
+        live_url: Annotated[
+            str | None,
+            typer.Option(
+                "--live-url",
+                help="Address of the live site, linked from the static copy's platform pages "
+                "(where logging in, posting and forms work)",
+            ),
+        ] = None,
     ) -> None:
         """Statischer Atlas – write the whole atlas as files for any web server (no Python)."""
         from regionatlas.settings import load_settings
         from regionatlas.store import open_store
         from regionatlas.web.export import export_static as run
 
-        settings = load_settings(db=db, database_url=database_url)
+        settings = load_settings(db=db, database_url=database_url, platform_url=platform_url)
         open_store(settings.database_url, create=False).close()
+        platform_db = None if no_platform else _platform_db(settings, explicit=bool(platform_url))
         report = run(
             settings.database_url,
             out_dir,
             _region(region, all_units),
             progress=None if quiet else out.print,
+            platform_db=platform_db,
+            live_url=live_url,
+            uploads_dir=settings.uploads_dir,
+            base_url=live_url or settings.base_url,
         )
         out.print(f"{report['files']} files, {report['bytes'] / 1e6:.1f} MB in {out_dir}")

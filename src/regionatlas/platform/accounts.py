@@ -37,7 +37,11 @@ LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
 IP_LIMIT = 20
 IP_WINDOW = timedelta(minutes=15)
-TOKEN_TTL = {"invite": timedelta(days=7), "reset": timedelta(hours=1)}
+TOKEN_TTL = {
+    "invite": timedelta(days=7),
+    "reset": timedelta(hours=1),
+    "unsubscribe": timedelta(days=90),  # the link in every notification mail
+}
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$")
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
 
@@ -231,6 +235,34 @@ def issue_token(s: Session, account: Account, purpose: str) -> str:
     )
     s.flush()
     return token
+
+
+def unsubscribe(s: Session, token: str) -> Account:
+    """Switch off the token's account's notification mails (the one-click link of a
+    notification mail). Unlike invitation and reset links it may be used again: a second
+    click (or a mail client's RFC 8058 POST after the person's click) changes nothing."""
+    row = s.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == security.token_hash(token or ""),
+            AccountToken.purpose == "unsubscribe",
+        )
+    )
+    if row is None:
+        raise AuthenticationError(
+            "unknown link; switch notifications off on your account page",
+            i18n="platform.err_unsubscribe_link",
+        )
+    if row.expires_at <= utcnow():
+        raise AuthenticationError(
+            "this link has expired; switch notifications off on your account page",
+            i18n="platform.err_unsubscribe_link",
+        )
+    account = s.get(Account, row.account_id)
+    if account is None:  # pragma: no cover - cascade deletes tokens
+        raise AuthenticationError("unknown account")
+    row.used_at = row.used_at or utcnow()
+    account.notify_email = False
+    return account
 
 
 def consume_token(s: Session, token: str, purpose: str) -> Account:

@@ -52,7 +52,9 @@ def validate(
 def get(s: Session, org_id: int) -> Organisation:
     org = s.get(Organisation, org_id)
     if org is None:
-        raise NotFoundError(f"unknown organisation {org_id}", value=org_id)
+        raise NotFoundError(
+            f"unknown organisation {org_id}", value=org_id, i18n="platform.err_unknown_org"
+        )
     return org
 
 

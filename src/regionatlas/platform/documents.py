@@ -134,7 +134,9 @@ def readable_document(
 ) -> tuple[Document, Path]:
     doc = s.get(Document, doc_id)
     if doc is None:
-        raise NotFoundError(f"unknown document {doc_id}")
+        raise NotFoundError(
+            f"unknown document {doc_id}", value=doc_id, i18n="platform.err_unknown_document"
+        )
     group = s.get(WorkingGroup, doc.group_id) if doc.group_id else None
     if group is not None:
         permissions.require_read_group(s, account, group)

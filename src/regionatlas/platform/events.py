@@ -25,17 +25,38 @@ MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 def get(s: Session, event_id: int) -> Event:
     ev = s.get(Event, event_id)
     if ev is None:
-        raise NotFoundError(f"unknown event {event_id}", value=event_id)
+        raise NotFoundError(
+            f"unknown event {event_id}", value=event_id, i18n="platform.err_unknown_event"
+        )
     return ev
 
 
-def listing(s: Session, group_id: int | None = None) -> list[Event]:
+def listing(s: Session, group_id: int | None = None, account: Account | None = None) -> list[Event]:
+    """Events in programme order that ``account`` (None: a visitor) may see: the events of a
+    members-only working group are for its members."""
     q = select(Event).order_by(
         func.coalesce(Event.month, "9999"), Event.starts_at, Event.position, Event.id
     )
     if group_id is not None:
         q = q.where(Event.group_id == group_id)
-    return list(s.scalars(q))
+    return [e for e in s.scalars(q) if can_see(s, account, e)]
+
+
+def can_see(s: Session, account: Account | None, ev: Event) -> bool:
+    if ev.group_id is None:
+        return True
+    from regionatlas.platform.models import WorkingGroup
+
+    group = s.get(WorkingGroup, ev.group_id)
+    return group is None or permissions.can_read_group(s, account, group)
+
+
+def require_see(s: Session, account: Account | None, ev: Event) -> None:
+    """A members-only group's event is 404 to everyone else (as a hidden thread is)."""
+    if not can_see(s, account, ev):
+        raise NotFoundError(
+            f"unknown event {ev.id}", value=ev.id, i18n="platform.err_unknown_event"
+        )
 
 
 def require_edit(s: Session, account: Account | None, group_id: int | None) -> None:

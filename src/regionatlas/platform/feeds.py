@@ -10,22 +10,34 @@ from icalendar import Event as ICalEvent
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from regionatlas.platform.models import Event, NewsItem
+from regionatlas.platform.models import Event, NewsItem, WorkingGroup
 
 ATOM = "http://www.w3.org/2005/Atom"
 EPOCH = datetime(2021, 1, 1, tzinfo=UTC)  # 'updated' of an empty feed (stable, not "now")
 
 
-def icalendar(s: Session, lang: str, base_url: str, group_id: int | None = None) -> bytes:
+def icalendar(
+    s: Session,
+    lang: str,
+    base_url: str,
+    group_id: int | None = None,
+    group_name: str | None = None,
+) -> bytes:
     """Events with a known start time (planned ones of month precision are not in the feed:
-    a calendar entry needs a day)."""
+    a calendar entry needs a day). Feeds are read without login: the events of members-only
+    working groups are left out of the feed of all events."""
     cal = Calendar()
     cal.add("prodid", "-//regionatlas//platform//DE")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", "Regionatlas – Termine" if lang == "de" else "regionatlas – events")
+    name = "Regionatlas – Termine" if lang == "de" else "regionatlas – events"
+    # a working group's feed says whose it is: subscribed beside others, it stays apart
+    cal.add("x-wr-calname", f"{name}: {group_name}" if group_name else name)
     q = select(Event).where(Event.starts_at.is_not(None)).order_by(Event.starts_at)
     if group_id is not None:
         q = q.where(Event.group_id == group_id)
+    else:
+        public = select(WorkingGroup.id).where(WorkingGroup.public.is_(True))
+        q = q.where(Event.group_id.is_(None) | Event.group_id.in_(public))
     host = base_url.split("://", 1)[-1].split("/")[0]
     for e in s.scalars(q):
         ev = ICalEvent()

@@ -39,11 +39,28 @@ class Notifier:
     mailer: object | None
     base_url: str
 
-    def mail(self, account: Account, subject: str, body: str) -> None:
+    def mail(self, s: Session, account: Account, subject: str, body: str, lang: str) -> None:
+        """Send, with a one-click link that switches these mails off (in the text and as
+        ``List-Unsubscribe`` with RFC 8058 one-click POST for mail clients)."""
         if self.mailer is None or not account.notify_email or not account.active:
             return
+        from regionatlas.platform import accounts
+
+        base = self.base_url.rstrip("/")
+        link = (
+            f"{base}/{lang}/platform/unsubscribe/{accounts.issue_token(s, account, 'unsubscribe')}"
+        )
+        body += (
+            "\nE-Mail-Benachrichtigungen mit einem Klick abschalten / "
+            f"switch off e-mail notifications with one click:\n{link}\n"
+            f"(oder im Konto / or on your account page: {base}/{lang}/platform/account/)\n"
+        )
+        headers = {
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
         try:
-            self.mailer.send(account.email, subject, body)  # type: ignore[attr-defined]
+            self.mailer.send(account.email, subject, body, headers)  # type: ignore[attr-defined]
         except MailError as exc:
             log.warning("notification mail to account %s failed: %s", account.id, exc.message)
 
@@ -51,12 +68,17 @@ class Notifier:
 def group_by_slug(s: Session, slug: str) -> WorkingGroup:
     group = s.scalar(select(WorkingGroup).where(WorkingGroup.slug == slug))
     if group is None:
-        raise NotFoundError(f"unknown working group {slug!r}", value=slug)
+        raise NotFoundError(
+            f"unknown working group {slug!r}", value=slug, i18n="platform.err_unknown_group"
+        )
     return group
 
 
-def groups(s: Session) -> list[WorkingGroup]:
-    return list(s.scalars(select(WorkingGroup).order_by(WorkingGroup.id)))
+def groups(s: Session, public_only: bool = False) -> list[WorkingGroup]:
+    q = select(WorkingGroup).order_by(WorkingGroup.id)
+    if public_only:
+        q = q.where(WorkingGroup.public.is_(True))
+    return list(s.scalars(q))
 
 
 def members(s: Session, group_id: int) -> list[tuple[Account, str]]:
@@ -108,9 +130,15 @@ def _check_text(title: str | None, body: str) -> None:
 
 
 def threads(
-    s: Session, group_id: int, *, page: int = 1, with_hidden: bool = False
+    s: Session,
+    group_id: int,
+    *,
+    page: int = 1,
+    with_hidden: bool = False,
+    per_page: int | None = PAGE_SIZE,
 ) -> tuple[list[tuple[Thread, int, str | None]], int]:
-    """Threads newest activity first, with post count and author name; and the total."""
+    """Threads newest activity first, with post count and author name; and the total.
+    ``per_page=None``: all on one page (the static export has no query strings)."""
     where = [Thread.group_id == group_id]
     if not with_hidden:
         where.append(Thread.hidden.is_(False))
@@ -121,8 +149,8 @@ def threads(
             .outerjoin(Account, Account.id == Thread.author_id)
             .where(*where)
             .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((max(page, 1) - 1) * PAGE_SIZE)
+            .limit(per_page)
+            .offset((max(page, 1) - 1) * (per_page or 0))
         )
     )
     ids = [t.id for t, _ in rows]
@@ -143,7 +171,9 @@ def threads(
 def thread(s: Session, thread_id: int) -> Thread:
     row = s.get(Thread, thread_id)
     if row is None:
-        raise NotFoundError(f"unknown thread {thread_id}", value=thread_id)
+        raise NotFoundError(
+            f"unknown thread {thread_id}", value=thread_id, i18n="platform.err_unknown_thread"
+        )
     return row
 
 
@@ -165,9 +195,10 @@ class AuthorView(NamedTuple):
 
 
 def posts(
-    s: Session, thread_id: int, *, page: int = 1
+    s: Session, thread_id: int, *, page: int = 1, per_page: int | None = PAGE_SIZE
 ) -> tuple[list[tuple[PostView, AuthorView | None]], int]:
-    """One page of a thread's posts, oldest first, with their authors; and the total."""
+    """One page of a thread's posts (all of them when ``per_page`` is None), oldest
+    first, with their authors; and the total."""
     total = s.scalar(select(func.count()).select_from(Post).where(Post.thread_id == thread_id))
     rows = s.execute(
         select(
@@ -184,8 +215,8 @@ def posts(
         .outerjoin(Account, Account.id == Post.author_id)
         .where(Post.thread_id == thread_id)
         .order_by(Post.id)
-        .limit(PAGE_SIZE)
-        .offset((max(page, 1) - 1) * PAGE_SIZE)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * (per_page or 0))
     )
     return [
         (PostView(*r[:6]), AuthorView(*r[6:]) if r[6] is not None else None) for r in rows
@@ -229,12 +260,12 @@ def _notify(
         )
         if notifier:
             notifier.mail(
+                s,
                 acc,
                 f"Erwähnung / mention: {thread_.title}",
                 f"{author.display_name} hat Sie erwähnt / mentioned you:\n"
-                f"{notifier.base_url.rstrip('/')}{link}\n\n"
-                "E-Mail-Benachrichtigungen abschalten / switch off e-mail notifications: "
-                f"{notifier.base_url.rstrip('/')}/{lang}/platform/account/\n",
+                f"{notifier.base_url.rstrip('/')}{link}\n",
+                lang,
             )
     starter = thread_.author_id
     first = s.scalar(select(func.min(Post.id)).where(Post.thread_id == thread_.id))
@@ -258,11 +289,11 @@ def _notify(
     for acc, _role in members(s, thread_.group_id):
         if acc.id not in skip:
             notifier.mail(
+                s,
                 acc,
                 f"Neuer Beitrag / new post: {thread_.title}",
-                f"{notifier.base_url.rstrip('/')}{link}\n\n"
-                "E-Mail-Benachrichtigungen abschalten / switch off e-mail notifications: "
-                f"{notifier.base_url.rstrip('/')}/{lang}/platform/account/\n",
+                f"{notifier.base_url.rstrip('/')}{link}\n",
+                lang,
             )
 
 

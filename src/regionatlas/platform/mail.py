@@ -45,22 +45,26 @@ class Mailer:
             cafile=settings.smtp_cafile,
         )
 
-    def message(self, to: str, subject: str, body: str) -> EmailMessage:
+    def message(
+        self, to: str, subject: str, body: str, headers: dict[str, str] | None = None
+    ) -> EmailMessage:
         msg = EmailMessage()
         msg["From"] = self.sender
         msg["To"] = to
         msg["Subject"] = subject.replace("\n", " ").replace("\r", " ")
         msg["Message-ID"] = make_msgid(domain=self.sender.rsplit("@", 1)[-1])
+        for name, value in (headers or {}).items():  # e.g. List-Unsubscribe (RFC 2369, 8058)
+            msg[name] = value.replace("\n", " ").replace("\r", " ")
         msg.set_content(body)
         return msg
 
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.cafile)
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
         if self.tls not in TLS_MODES:
             raise MailError(f"unknown SMTP TLS mode {self.tls!r}", expected=", ".join(TLS_MODES))
-        msg = self.message(to, subject, body)
+        msg = self.message(to, subject, body, headers)
         try:
             if self.tls == "ssl":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(

@@ -29,8 +29,10 @@ from regionatlas.platform import audit
 from regionatlas.platform.db import Database
 from regionatlas.platform.models import (
     Account,
+    AccountToken,
     AuditEntry,
     Base,
+    Document,
     EventRegistration,
     GroupMember,
     LoginAttempt,
@@ -327,6 +329,11 @@ def personal_data(s: Session, account_id: int) -> dict[str, Any]:
         "threads": table_rows(Thread, Thread.author_id == account_id),
         "posts": table_rows(Post, Post.author_id == account_id),
         "reports": table_rows(Report, Report.reporter_id == account_id),
+        "documents_uploaded": table_rows(Document, Document.uploaded_by == account_id),
+        "links_sent": [  # invitation, reset and unsubscribe links: when, what for (no hash)
+            {k: v for k, v in r.items() if k != "token_hash"}
+            for r in table_rows(AccountToken, AccountToken.account_id == account_id)
+        ],
         "notifications": table_rows(Notification, Notification.account_id == account_id),
         "event_registrations": table_rows(
             EventRegistration, EventRegistration.account_id == account_id

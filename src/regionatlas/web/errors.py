@@ -58,12 +58,18 @@ def _wants_html(request: Request) -> bool:
 
 
 def _respond(
-    request: Request, status: int, body: dict, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    body: dict,
+    headers: dict[str, str] | None = None,
+    i18n: tuple[str, dict] | None = None,
 ) -> Response:
+    """JSON for the API and for clients that do not ask for HTML; else the error page in the
+    path's language (``i18n``: a catalogue key and its values for the page's message)."""
     if _wants_html(request):
         from regionatlas.web.pages.render import render_error
 
-        response = render_error(request, status, body["error"])
+        response = render_error(request, status, body["error"], i18n)
         response.headers.update(headers or {})
         return response
     return JSONResponse(body, status_code=status, headers=headers)
@@ -101,7 +107,14 @@ def install(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 404:
             msg = f"no such page or endpoint: {request.url.path}"
-            return _respond(request, 404, error_body("NotFoundError", msg), headers)
+            shown = clip(request.url.path)
+            return _respond(
+                request,
+                404,
+                error_body("NotFoundError", msg),
+                headers,
+                ("error.no_page", {"path": shown}),
+            )
         if exc.status_code == 405:
             msg = f"method {request.method} not allowed; allowed: {headers.get('Allow', '')}"
             return _respond(request, 405, error_body("MethodNotAllowed", msg), headers)

@@ -6,7 +6,8 @@ interface (no network), and each answer is written under the same path: ``de/ind
 downloads in all four formats, and ``static/``. Pages link relatively, so the folder also
 works below a sub-path. Query-string API features (filters, search) run in the browser.
 The export is written to a temporary sibling folder and moved into place at the end, so an
-error never leaves a half-written site.
+error never leaves a half-written site. With a platform database, the platform's public pages
+are in it too (``web.export_platform``: what a visitor without login sees, no forms).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from regionatlas.web.app import STATIC_DIR, create_app
 from regionatlas.web.i18n import LANGUAGES
 
 if TYPE_CHECKING:
+    from regionatlas.platform.db import Database
     from regionatlas.web.atlas import Atlas
 
 FORMATS = ("csv", "excel.csv", "xlsx", "geojson", "gpkg")
@@ -166,7 +168,15 @@ parameters; filters and search run in the browser.</p>
 """
 
 
-async def _fetch_all(app, out: Path, todo: list[str], progress: Callable[[str], None] | None):
+async def _fetch_all(
+    app,
+    out: Path,
+    todo: list[str],
+    progress: Callable[[str], None] | None,
+    rename: dict[str, str] | None = None,
+):
+    """GET every URL and write its answer under the same path (``rename``: another path for
+    some URLs, e.g. a document under its file name)."""
     transport = httpx.ASGITransport(app=app)
     total = 0
     async with httpx.AsyncClient(transport=transport, base_url="http://atlas.local") as client:
@@ -176,7 +186,7 @@ async def _fetch_all(app, out: Path, todo: list[str], progress: Callable[[str], 
                 raise StoreError(
                     f"static export: {url} answered {r.status_code}: {r.text[:300]}", url=url
                 )
-            path = file_for(out, url)
+            path = out / rename[url] if rename and url in rename else file_for(out, url)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(r.content)
             total += len(r.content)
@@ -210,19 +220,38 @@ def export_static(
     out: Path,
     region_file: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    platform_db: Database | None = None,
+    live_url: str | None = None,
+    uploads_dir: Path | None = None,
+    base_url: str | None = None,
 ) -> dict[str, int]:
-    """Write the atlas to ``out``; returns {"files": n, "bytes": size}."""
+    """Write the atlas to ``out``; returns {"files": n, "bytes": size}.
+
+    ``platform_db``: include the platform's public pages (read only, never migrated);
+    ``live_url``: the live site's address, linked from the static copy's platform pages;
+    ``uploads_dir``: where the platform's documents are (public ones are copied);
+    ``base_url``: the address the feeds' links start with (default: ``live_url``).
+    """
     out = check_directory_target(out)
-    app = create_app(store_url, region_file)
+    platform = _platform_config(platform_db, base_url or live_url, uploads_dir)
+    app = create_app(store_url, region_file, platform=platform)
     atlas = app.state.atlas
     atlas.refresh()
     todo = list(dict.fromkeys(urls(atlas)))
+    rename: dict[str, str] = {}
+    if platform_db is not None:
+        from regionatlas.web import export_platform
+
+        atlas.static_copy = {"live_url": (live_url or "").rstrip("/")}
+        content = export_platform.public_content(platform_db)
+        todo += export_platform.urls(content)
+        rename = export_platform.document_files(content)
     tmp = out.with_name(out.name + ".partial")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     try:
-        size = _run_in_thread(_fetch_all(app, tmp, todo, progress))
+        size = _run_in_thread(_fetch_all(app, tmp, todo, progress, rename))
         shutil.copytree(STATIC_DIR, tmp / "static")
         (tmp / "index.html").write_text(REDIRECT, encoding="utf-8")
         docs = tmp / "api" / "docs" / "index.html"
@@ -238,3 +267,26 @@ def export_static(
     tmp.rename(out)
     files = sum(1 for p in out.rglob("*") if p.is_file())
     return {"files": files, "bytes": size}
+
+
+def _platform_config(db: Database | None, base_url: str | None, uploads_dir: Path | None):
+    """The platform as the export's app serves it: no mail goes out (only GETs are made)."""
+    if db is None:
+        return None
+    from regionatlas.platform.mail import Mailer
+    from regionatlas.web.platform.context import PlatformConfig
+
+    revision, head = db.current_revision(), db.head_revision()
+    if revision != head:
+        raise StoreError(
+            f"static export: the platform database {db.safe_url} is at revision {revision}, "
+            f"not {head}; run `regionatlas db upgrade` first",
+            expected=head,
+            value=revision,
+        )
+    return PlatformConfig(
+        db=db,
+        mailer=Mailer(port=1),
+        uploads_dir=uploads_dir or Path("var/uploads"),
+        base_url=base_url or "http://127.0.0.1:8000",
+    )

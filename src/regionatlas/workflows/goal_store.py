@@ -146,7 +146,9 @@ def add_goal(
     from regionatlas.workflows.monitoring import Territories, catalogue_with_inputs
 
     if goal.id in known or s.scalar(select(ImpactGoal.id).where(ImpactGoal.slug == goal.id)):
-        raise ConflictError(f"a goal {goal.id!r} exists already", value=goal.id)
+        raise ConflictError(
+            f"a goal {goal.id!r} exists already", value=goal.id, i18n="platform.err_goal_exists"
+        )
     surveys = goal_surveys.snapshot(s, goal_surveys.refs_of([goal]))
     check_goal(goal, catalogue_with_inputs(), Territories(store, region).exists, surveys)
     row = ImpactGoal(
@@ -194,7 +196,9 @@ def add_evaluation(
 
     item = next((i for i in interventions if i.id == slug), None)
     if item is None:
-        raise NotFoundError(f"unknown intervention {slug!r}", value=slug)
+        raise NotFoundError(
+            f"unknown intervention {slug!r}", value=slug, i18n="platform.err_unknown_intervention"
+        )
     check_intervention(
         replace(item, evaluations=(*item.evaluations, evaluation), file="form"),
         catalogue_with_inputs(), lambda _a: True,

@@ -44,6 +44,8 @@ def environment() -> Environment:
     )
     env.filters["num"] = format_number
     env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+    # an attribution that covers geodata (outlines): shown under maps that draw only those
+    env.tests["geodata_source"] = lambda text: "GeoBasis" in text or "BKG" in text
     return env
 
 
@@ -80,6 +82,8 @@ def page(
         "region": atlas.region_name[lang],
         "attributions": atlas.attributions(),
         "platform_enabled": getattr(atlas, "platform_enabled", False),
+        # the static export ({"live_url": …}): pages leave out what needs the server
+        "static_copy": getattr(atlas, "static_copy", None),
         "num": lambda v, d=None: format_number(v, lang, d),
         "unit_label": lambda u: unit_label(u, lang),
         "source_kind": lambda text: source_kind(text, lang),
@@ -119,14 +123,54 @@ def send_html(page: tuple[bytes, bytes]) -> Response:
     return Response(body, media_type=HTML_TYPE)
 
 
-def render_error(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
-    parts = request.url.path.strip("/").split("/")
+def render_error(
+    request: Request, status: int, error: dict[str, Any], i18n: tuple[str, dict] | None = None
+) -> HTMLResponse:
+    """The error as a page in the language of its path (German unless ``/en/…``), with the
+    site's header and footer and links back. Heading and explanation come from the
+    catalogue by status; the error's own message is shown in the page's language when it
+    names a catalogue key (its ``i18n`` detail, or ``i18n`` here), else as a technical
+    detail in English (marked ``lang="en"``)."""
+    raw = request.url.path
+    parts = [p for p in raw.strip("/").split("/") if p]
     lang = parts[0] if parts and parts[0] in LANGUAGES else DEFAULT_LANGUAGE
-    path = "/".join(parts[1:]) + "/" if len(parts) > 1 else ""
+    path = "/".join(parts[1:])
+    if path and raw.endswith("/"):
+        path += "/"
     atlas = request.app.state.atlas
+    t = Translator(lang)
+    heading = t.messages.get(f"error.status_{status}") or t("error.status_other", status=status)
+    explain = t.messages.get(f"error.explain_{status}") or t("error.explain_other")
+    message, message_lang = _error_message(t, error, i18n)
+    detail = ""  # the English original beside a generic message in the page's language
+    if message_lang == "en" and lang != "en" and error.get("type") == "NotFoundError":
+        value = (error.get("details") or {}).get("value")
+        if isinstance(value, str | int) and str(value):
+            detail, message = message, t("error.unknown_value", value=str(value)[:200])
+            message_lang = lang
     try:
-        body = page(request, "error.html", lang, path, atlas, status=status, error=error)
+        body = page(
+            request, "error.html", lang, path, atlas, status=status, error=error,
+            heading=heading, explain=explain, message=message, message_lang=message_lang,
+            detail=detail,
+            on_platform=path.startswith("platform") and getattr(atlas, "platform_enabled", False),
+        )  # fmt: skip
     except Exception:  # the error page must never fail itself: a plain one, and a log line
         log.exception("the error page for %s could not be rendered", request.url.path)
         body = f"<!doctype html><title>{status}</title><p>{error.get('message')}</p>"
     return html(body, status)
+
+
+def _error_message(
+    t: Translator, error: dict[str, Any], i18n: tuple[str, dict] | None
+) -> tuple[str, str]:
+    """(text, its language) of an error's own message; ('', lang) when there is nothing to
+    add to the status's explanation (an internal error's message is for the server log)."""
+    if i18n is not None and i18n[0] in t.messages:
+        return t.messages[i18n[0]].format(**i18n[1]), t.lang
+    key = (error.get("details") or {}).get("i18n")
+    if isinstance(key, str) and key in t.messages:
+        return t.error(error), t.lang
+    if error.get("type") == "InternalError":
+        return "", t.lang
+    return str(error.get("message", "")), "en"

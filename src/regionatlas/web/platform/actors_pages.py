@@ -46,7 +46,8 @@ def directory(ctx: CtxDep, kind: str = "", district: str = "", q: str = ""):
         district=district,
         q=q,
         districts=districts,
-        config={"points": f"/{ctx.lang}/platform/actors/map.geojson?{query}"},
+        # relative: the page also works below a sub-path and in the static export
+        config={"points": f"map.geojson?{query}" if query else "map.geojson"},
     )
 
 

@@ -41,7 +41,9 @@ def admin_user(account_id: int, ctx: CtxDep):
     ctx.require_admin()
     account = ctx.s.get(Account, account_id)
     if account is None:
-        raise NotFoundError(f"unknown account {account_id}")
+        raise NotFoundError(
+            f"unknown account {account_id}", value=account_id, i18n="platform.err_unknown_account"
+        )
     role = ctx.field("role", max_len=16)
     if role not in ("admin", "member"):
         from regionatlas.errors import InputError

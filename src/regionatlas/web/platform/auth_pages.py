@@ -75,6 +75,25 @@ def reset(token: str, ctx: CtxDep):
     return ctx.redirect("login/")
 
 
+# -- one-click unsubscribe from notification mails ---------------------------------------------
+UNSUBSCRIBE = P + "/unsubscribe/{token}"
+
+
+@router.get(UNSUBSCRIBE)
+def unsubscribe_form(token: str, ctx: CtxDep):
+    """The link of a notification mail: a page with one button (a GET changes nothing, so a
+    mail scanner that opens links does not unsubscribe anyone)."""
+    return ctx.render("unsubscribe.html", "platform/unsubscribe/x", token=token, done=False)
+
+
+@router.post(UNSUBSCRIBE)
+def unsubscribe(token: str, ctx: CtxDep):
+    """The button, or a mail client's one-click POST (RFC 8058; the token authorises it, so
+    deps.py does not ask for a CSRF token here)."""
+    accounts.unsubscribe(ctx.s, token[:200])
+    return ctx.render("unsubscribe.html", "platform/unsubscribe/x", token=token, done=True)
+
+
 # -- own account ------------------------------------------------------------------------------
 @router.get(P + "/account/")
 def account_page(ctx: CtxDep):

@@ -39,6 +39,10 @@ from regionatlas.web.platform.page_cache import NO_STORE, cache_key, gzip_ok
 SESSION_COOKIE = "ra_session"
 CSRF_COOKIE = "ra_csrf"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# routes whose POST is authorised by an unguessable token in the URL, not by a session: a
+# forged cross-site request would need the token itself (RFC 8058 one-click unsubscribe comes
+# from mail clients, without cookies)
+TOKEN_AUTHORISED = frozenset({"/{lang}/platform/unsubscribe/{token}"})
 # no caching of personal pages by browsers or proxies; CSP, framing and the other security
 # headers come from the app's SecurityHeaders middleware (web/http_headers.py)
 SECURITY_HEADERS = NO_STORE
@@ -68,6 +72,11 @@ class Ctx:
         if not account.is_admin:
             raise ForbiddenError("only administrators may do this", i18n="platform.err_admin_only")
         return account
+
+    @property
+    def static_copy(self) -> bool:
+        """Rendering for the static export (web.export): no forms, everything on one page."""
+        return getattr(self.request.app.state.atlas, "static_copy", None) is not None
 
     @property
     def ip(self) -> str:
@@ -240,7 +249,8 @@ def get_ctx(
                         },
                     )
                 )
-        if request.method not in SAFE_METHODS:
+        route = getattr(request.scope.get("route"), "path", None)
+        if request.method not in SAFE_METHODS and route not in TOKEN_AUTHORISED:
             sent = (form.get("csrf_token") if form is not None else None) or request.headers.get(
                 "x-csrf-token", ""
             )

@@ -94,7 +94,7 @@ def sites_page(ctx: CtxDep):
         names=atlas.names(),
         kinds=SITE_KINDS,
         editor=_is_editor(ctx),
-        config={"points": f"/{ctx.lang}/platform/dkz/sites.geojson"},
+        config={"points": "../sites.geojson"},  # relative (sub-path, static export)
     )
 
 

@@ -49,7 +49,7 @@ def event_list(ctx: CtxDep):
         "events.html",
         "platform/events/",
         cache=True,
-        events=events.listing(ctx.s),
+        events=events.listing(ctx.s, account=ctx.account),
         groups=groups,
         formats=EVENT_FORMATS,
     )
@@ -63,7 +63,11 @@ def calendar_all(ctx: CtxDep):
 @router.get(P + "/groups/{slug}/events.ics")
 def calendar_group(slug: str, ctx: CtxDep):
     group = forum.group_by_slug(ctx.s, slug[:60])
-    body = feeds.icalendar(ctx.s, ctx.lang, ctx.platform.base_url, group.id)
+    from regionatlas.platform import permissions
+
+    permissions.require_read_group(ctx.s, ctx.account, group)
+    name = group.name_de if ctx.lang == "de" else group.name_en
+    body = feeds.icalendar(ctx.s, ctx.lang, ctx.platform.base_url, group.id, name)
     return ctx.finish(_ics(body, group.slug))
 
 
@@ -86,6 +90,7 @@ def event_page(event_id: int, ctx: CtxDep):
     if (hit := ctx.cached()) is not None:
         return hit
     ev = events.get(ctx.s, event_id)
+    events.require_see(ctx.s, ctx.account, ev)
     group = ctx.s.get(WorkingGroup, ev.group_id) if ev.group_id else None
     try:
         events.require_edit(ctx.s, ctx.account, ev.group_id)
@@ -97,6 +102,11 @@ def event_page(event_id: int, ctx: CtxDep):
     from regionatlas.platform.models import Document
 
     docs = list(ctx.s.scalars(select(Document).where(Document.event_id == ev.id)))
+    if group is not None and not can_edit:
+        from regionatlas.platform import permissions
+
+        if permissions.group_role(ctx.s, ctx.account, group.id) is None:
+            docs = [d for d in docs if d.public]  # as on the group's page
     return ctx.render(
         "event.html",
         f"platform/events/{ev.id}/",
@@ -193,6 +203,7 @@ def timeline_add(ctx: CtxDep):
 def register(event_id: int, ctx: CtxDep):
     account = ctx.require_login()
     ev = events.get(ctx.s, event_id)
+    events.require_see(ctx.s, account, ev)  # a members-only group's event: its members only
     if ctx.field("action", max_len=20) == "cancel":
         events.unregister(ctx.s, account, ev)
     else:
@@ -212,5 +223,5 @@ def timeline(ctx: CtxDep):
         kinds=TIMELINE_KINDS,
         cache=True,
         entries=events.timeline(ctx.s),
-        events=events.listing(ctx.s),
+        events=events.listing(ctx.s, account=ctx.account),
     )

@@ -16,7 +16,9 @@ P = "/{lang}/platform"
 def _post(ctx, post_id: int) -> Post:
     post = ctx.s.get(Post, post_id)
     if post is None:
-        raise NotFoundError(f"unknown post {post_id}")
+        raise NotFoundError(
+            f"unknown post {post_id}", value=post_id, i18n="platform.err_unknown_post"
+        )
     return post
 
 
@@ -28,7 +30,7 @@ def _group(ctx, group_id: int) -> WorkingGroup:
 
 
 @router.get(P + "/threads/{thread_id}/")
-def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
+def thread_page(thread_id: int, ctx: CtxDep, page: int = 1, reported: int = 0):
     if (hit := ctx.cached()) is not None:
         return hit
     thread = forum.thread(ctx.s, thread_id)
@@ -37,10 +39,13 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
     role = permissions.group_role(ctx.s, ctx.account, group.id)
     moderator = role in ("admin", "editor")
     if thread.hidden and not moderator:
-        raise NotFoundError(f"unknown thread {thread_id}")
+        raise NotFoundError(
+            f"unknown thread {thread_id}", value=thread_id, i18n="platform.err_unknown_thread"
+        )
     page = max(1, min(page, 100_000))
-    posts, total = forum.posts(ctx.s, thread.id, page=page)
-    pages = max(1, -(-total // forum.PAGE_SIZE))
+    per_page = None if ctx.static_copy else forum.PAGE_SIZE  # a static copy: one page
+    posts, total = forum.posts(ctx.s, thread.id, page=page, per_page=per_page)
+    pages = max(1, -(-total // per_page)) if per_page else 1
     return ctx.render(
         "thread.html",
         f"platform/threads/{thread.id}/",
@@ -49,6 +54,7 @@ def thread_page(thread_id: int, ctx: CtxDep, page: int = 1):
         group=group,
         role=role,
         moderator=moderator,
+        reported=bool(reported) and ctx.account is not None,  # the report's confirmation
         posts=posts,
         page=page,
         pages=pages,
@@ -139,7 +145,9 @@ def resolve(report_id: int, ctx: CtxDep):
     account = ctx.require_login()
     row = ctx.s.get(Report, report_id)
     if row is None:
-        raise NotFoundError(f"unknown report {report_id}")
+        raise NotFoundError(
+            f"unknown report {report_id}", value=report_id, i18n="platform.err_unknown_report"
+        )
     forum.resolve_report(ctx.s, account, row)
     post = _post(ctx, row.post_id)
     return ctx.redirect(f"threads/{post.thread_id}/")

@@ -21,7 +21,8 @@ P = "/{lang}/platform"
 def group_list(ctx: CtxDep):
     if (hit := ctx.cached()) is not None:
         return hit
-    return ctx.render("groups.html", "platform/groups/", cache=True, groups=forum.groups(ctx.s))
+    groups = forum.groups(ctx.s, public_only=ctx.static_copy)  # the static copy: public ones
+    return ctx.render("groups.html", "platform/groups/", cache=True, groups=groups)
 
 
 @router.get(P + "/groups/{slug}/")
@@ -33,7 +34,10 @@ def group_page(slug: str, ctx: CtxDep, page: int = 1):
     role = permissions.group_role(ctx.s, ctx.account, group.id)
     page = max(1, min(page, 100_000))
     moderator = role in ("admin", "editor")
-    threads, total = forum.threads(ctx.s, group.id, page=page, with_hidden=moderator)
+    per_page = None if ctx.static_copy else forum.PAGE_SIZE  # a static copy: one page
+    threads, total = forum.threads(
+        ctx.s, group.id, page=page, with_hidden=moderator, per_page=per_page
+    )
     docs = list(
         ctx.s.scalars(
             select(Document)
@@ -43,7 +47,7 @@ def group_page(slug: str, ctx: CtxDep, page: int = 1):
     )
     if role is None:
         docs = [d for d in docs if d.public]
-    pages = max(1, -(-total // forum.PAGE_SIZE))
+    pages = max(1, -(-total // per_page)) if per_page else 1
     return ctx.render(
         "group.html",
         f"platform/groups/{group.slug}/",
@@ -57,7 +61,7 @@ def group_page(slug: str, ctx: CtxDep, page: int = 1):
         page=page,
         pages=pages,
         documents=docs,
-        events=events.listing(ctx.s, group.id),
+        events=events.listing(ctx.s, group.id, ctx.account),
         reports=forum.open_reports(ctx.s, group.id) if moderator else [],
     )
 
@@ -133,7 +137,9 @@ def delete(doc_id: int, ctx: CtxDep):
     account = ctx.require_login()
     doc = ctx.s.get(Document, doc_id)
     if doc is None:
-        raise NotFoundError(f"unknown document {doc_id}")
+        raise NotFoundError(
+            f"unknown document {doc_id}", value=doc_id, i18n="platform.err_unknown_document"
+        )
     group = ctx.s.get(WorkingGroup, doc.group_id) if doc.group_id else None
     slug = group.slug if group else None
     documents.delete_document(ctx.s, account, doc)

@@ -19,7 +19,8 @@ def home(ctx: CtxDep):
     if (hit := ctx.cached()) is not None:
         return hit
     news = list(ctx.s.scalars(select(NewsItem).order_by(NewsItem.published_at.desc()).limit(5)))
-    return ctx.render("home.html", "platform/", cache=True, groups=forum.groups(ctx.s), news=news)
+    groups = forum.groups(ctx.s, public_only=ctx.static_copy)
+    return ctx.render("home.html", "platform/", cache=True, groups=groups, news=news)
 
 
 @router.get(P + "/news.atom")

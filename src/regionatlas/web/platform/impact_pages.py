@@ -28,7 +28,12 @@ def _number(ctx, name: str, kind=float):
     try:
         return kind(text)
     except ValueError:
-        raise InputError(f"the field {name!r} must be a number", field=name, value=text) from None
+        raise InputError(
+            f"the field {name!r} must be a number",
+            field=name,
+            value=text,
+            i18n="platform.err_decimal",
+        ) from None
 
 
 def _survey_ref(ctx) -> SurveyRef | None:
@@ -71,7 +76,10 @@ def add_goal(ctx: CtxDep):
     group_id = int(group_text) if group_text.isdigit() else None
     if group_id is None:
         if not account.is_admin:
-            raise ForbiddenError("only administrators may add a goal without a working group")
+            raise ForbiddenError(
+                "only administrators may add a goal without a working group",
+                i18n="platform.err_goal_admin_only",
+            )
     else:
         permissions.require_editor(ctx.s, account, group_id)
     kind = ctx.field("territory_kind", max_len=20)
@@ -119,7 +127,10 @@ def add_evaluation(slug: str, ctx: CtxDep):
             )
         )
         if editor is None:
-            raise ForbiddenError("only editors of a working group may record an evaluation")
+            raise ForbiddenError(
+                "only editors of a working group may record an evaluation",
+                i18n="platform.err_evaluation_editors",
+            )
     _atlas, _region, content, goal_store = _content(ctx)
     ev = Evaluation(
         date=ctx.field("date", max_len=10), decision=ctx.field("decision", max_len=16),

@@ -36,6 +36,8 @@ async function main() {
       div.textContent = p.label;
       new maplibregl.Popup().setLngLat(e.lngLat).setDOMContent(div).addTo(map);
     });
+    // for tests and scripts: the map has drawn this many points
+    map.once("idle", () => { document.body.dataset.platformMapPoints = String(points.features.length); });
     if (points.features.length) {
       const xs = points.features.map((f) => f.geometry.coordinates[0]);
       const ys = points.features.map((f) => f.geometry.coordinates[1]);
