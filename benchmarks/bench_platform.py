@@ -27,7 +27,8 @@ Needs ``wrk`` (Debian package ``wrk``); this script installs nothing.
     member posts a reply over HTTP every ``--write-every`` s to a thread of one of their
     groups (scoped invalidation: only that thread's pages, its group's pages, the start page
     and the group list become stale; web/platform/content_scopes.py); prints the number of
-    writes and their latency too;
+    writes and their latency too (``--mixed-writes site-wide``: each write makes every page
+    stale instead, as every write did before scoped invalidation);
   - ``readers with think time``: the connections pause 0–2×``--think`` ms (mean
     ``--think``) between pages, as people reading;
   each with requests/s, p50/p95/p99/max latency, non-2xx answers and the server's CPU time
@@ -279,11 +280,13 @@ def writer_threads(db: Database, email: str) -> list[int]:
 
 
 class Writer(threading.Thread):
-    """A logged-in synthetic member replying over HTTP every ``every`` seconds."""
+    """A logged-in synthetic member replying over HTTP every ``every`` seconds; ``site_wide``:
+    instead a write that makes every page stale (``invalidate``, through the database) – what
+    every write cost before scoped invalidation, for comparison."""
 
-    def __init__(self, base: str, db: Database, every: float) -> None:
+    def __init__(self, base: str, db: Database, every: float, site_wide: bool = False) -> None:
         super().__init__(daemon=True)
-        self.base, self.every = base, every
+        self.base, self.db, self.every, self.site_wide = base, db, every, site_wide
         self.email = "synth0000@example.invalid"
         self.threads = writer_threads(db, self.email)
         self.stop = threading.Event()
@@ -302,6 +305,11 @@ class Writer(threading.Thread):
             token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
             n = 0
             while not self.stop.wait(self.every):
+                if self.site_wide:
+                    t0 = time.perf_counter()
+                    invalidate(self.db)
+                    self.times.append((time.perf_counter() - t0) * 1000)
+                    continue
                 thread = rnd.choice(self.threads)
                 n += 1
                 body = f"synthetisch / synthetic: Antwort {n} im Lasttest"
@@ -332,6 +340,12 @@ def main() -> None:
     ap.add_argument("--logins", type=int, default=20)
     ap.add_argument("--mixed-seconds", type=int, default=30, help="0: no mixed run")
     ap.add_argument("--write-every", type=float, default=2.0, help="seconds between replies")
+    ap.add_argument(
+        "--mixed-writes",
+        choices=("reply", "site-wide"),
+        default="reply",
+        help="site-wide: the mixed run's writes make every page stale (for comparison)",
+    )
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench_platform needs wrk: apt-get install wrk (Debian package)")
@@ -384,7 +398,8 @@ def main() -> None:
             once=True,
         )
         if args.mixed_seconds > 0:  # the cold pass has cached every page again
-            writer = Writer(base, db, args.write_every)
+            site_wide = args.mixed_writes == "site-wide"
+            writer = Writer(base, db, args.write_every, site_wide)
             if not writer.threads:
                 sys.exit("the synthetic member belongs to no working group with threads")
             writer.start()
@@ -394,7 +409,7 @@ def main() -> None:
                 paths_file,
                 label=(
                     f"mixed: {conns} readers, no think time, {args.mixed_seconds} s, "
-                    f"a reply every {args.write_every:g} s"
+                    f"a {'site-wide write' if site_wide else 'reply'} every {args.write_every:g} s"
                 ),
                 seconds=args.mixed_seconds,
                 connections=conns,
@@ -403,9 +418,13 @@ def main() -> None:
             writer.join(timeout=60)
             wt = writer.times or [0.0]
             print(
-                f"mixed: {len(writer.times)} replies written ({writer.failed} failed) by "
-                f"{writer.email} over HTTP, write latency median {statistics.median(wt):.0f} ms, "
-                f"max {max(wt):.0f} ms"
+                f"mixed: {len(writer.times)} writes ({writer.failed} failed): "
+                + (
+                    "site-wide, through the database"
+                    if site_wide
+                    else f"replies by {writer.email} over HTTP"
+                )
+                + f", write latency median {statistics.median(wt):.0f} ms, max {max(wt):.0f} ms"
             )
         if args.think > 0:
             run_wrk(
