@@ -108,12 +108,13 @@ def test_keyboard_login_and_post(page, live):
 def test_actor_map_draws_points(page, live):
     page.goto(live + "/de/platform/actors/")
     page.wait_for_selector("#platform-map canvas", timeout=20_000)
-    page.wait_for_function(
-        "fetch('/de/platform/actors/map.geojson').then(r => r.json())"
-        ".then(j => j.features.length === 1)",
-        timeout=10_000,
+    # The app's CSP forbids eval, and wait_for_function polls an evaluated string: so
+    # evaluate once (over the DevTools protocol, outside the CSP) and wait on a selector.
+    features = page.evaluate(
+        "fetch('/de/platform/actors/map.geojson').then(r => r.json()).then(j => j.features)"
     )
-    page.wait_for_function("document.body.dataset.platformMapPoints === '1'", timeout=20_000)
+    assert len(features) == 1
+    page.wait_for_selector("body[data-platform-map-points='1']", state="attached", timeout=20_000)
     assert "Stadt Kassel" in page.inner_text("table")
     assert "Testdaten" in page.inner_text(".map-attribution")  # the map's sources under it
 

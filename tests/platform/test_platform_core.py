@@ -309,3 +309,15 @@ def test_mail_over_starttls_with_a_real_server(tmp_path):
             Mailer(host="localhost", port=port, tls="none").send("a@example.org", "x", "y")
     finally:
         controller.stop()
+
+
+def test_handles_come_from_the_name_never_from_the_address(pdb):
+    """Handles are public (posts, member lists, static copy); the address is not."""
+    assert accounts.handle_from_name("Jörg Weiß") == "joerg.weiss"
+    assert accounts.handle_from_name("  Élodie  d'Arc ") == "elodie.d.arc"
+    assert accounts.handle_from_name("") == "mitglied"
+    with pdb.session() as s:
+        a = accounts.create_account(s, "max.mustermann@example.org", "Erika M.", password=PASSWORD)
+        b = accounts.create_account(s, "e.m@example.org", "Erika M.", password=PASSWORD)
+        assert (a.handle, b.handle) == ("erika.m", "erika.m2")
+        assert "mustermann" not in a.handle

@@ -136,7 +136,7 @@ def test_mentions_notify_and_mail_unless_switched_off(client, make_user, pdb, sm
     )
     client.post("/de/platform/logout/", data={"csrf_token": token_of(client)})
     login(client, "m1@example.org")
-    _new_thread(client, "universitaeten", "Kooperation", "Was meint @m2 dazu? Und @m3.")
+    _new_thread(client, "universitaeten", "Kooperation", "Was meint @max dazu? Und @quiet.")
     with pdb.session() as s:
         notes = list(s.scalars(select(Notification)))
     assert sorted(n.account_id for n in notes) == [2, 3]

@@ -10,6 +10,7 @@ Invitation and reset tokens are single-use, expire, and only their hashes are st
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -71,6 +72,20 @@ def check_password(password: str) -> str:
     return password
 
 
+_GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def handle_from_name(display_name: str) -> str:
+    """A public handle made from the display name ("Jörg Weiß" -> "joerg.weiss").
+
+    Handles appear beside every post, in member lists and in the static copy, so they
+    must not give away any part of the e-mail address, which stays private."""
+    text = (display_name or "").strip().lower().translate(_GERMAN_LETTERS)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", ".", text).strip(".")[:40].rstrip(".")
+    return text if len(text) >= 2 else "mitglied"
+
+
 def create_account(
     s: Session,
     email: str,
@@ -81,9 +96,8 @@ def create_account(
     password: str | None = None,
 ) -> Account:
     email = normal_email(email)
-    if handle is None:  # derived from the address: cleaned and long enough
-        handle = re.sub(r"[^a-z0-9_.-]", "", email.split("@")[0]).lstrip("_.-")[:40]
-        handle = handle if len(handle) >= 2 else f"{handle}user"
+    if handle is None:  # shown on public pages: from the name, never from the address
+        handle = handle_from_name(display_name)
     handle = handle.strip().lower()
     if not HANDLE.match(handle):
         raise InputError(
