@@ -7,31 +7,11 @@ Rendered from the same templates as the brief page (``brief_pdf.html`` includes 
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from regionatlas.web.i18n import Translator
 from regionatlas.web.numbers import format_number
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    """Configured as the pages' environment (``web.pages.render.environment``)."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["num"] = format_number
-    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
-    return env
+from regionatlas.web.templating import environment as _environment
 
 
 def brief_pdf_html(brief: dict[str, Any], lang: str, attributions: list[str]) -> str:

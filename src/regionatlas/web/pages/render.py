@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 from collections.abc import Callable, Hashable
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
 from regionatlas.errors import NotFoundError
@@ -24,29 +20,13 @@ from regionatlas.web.citation_i18n import (
 from regionatlas.web.classify import MAX_K, PALETTES, palette
 from regionatlas.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from regionatlas.web.numbers import format_number
+from regionatlas.web.templating import environment
 from regionatlas.web.unit_labels import unit_label
 
 if TYPE_CHECKING:
     from regionatlas.web.atlas import Atlas
 
 log = logging.getLogger(__name__)
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["num"] = format_number
-    env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
-    # an attribution that covers geodata (outlines): shown under maps that draw only those
-    env.tests["geodata_source"] = lambda text: "GeoBasis" in text or "BKG" in text
-    return env
 
 
 def check_lang(lang: str) -> str:
