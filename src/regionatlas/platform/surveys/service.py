@@ -53,6 +53,18 @@ def questionnaire_of(survey: Survey) -> Questionnaire:
     return _parsed(survey.definition, f"survey {survey.slug}")
 
 
+def check_retention(days: int) -> int:
+    """A retention period in days, 1…3650; InputError otherwise."""
+    if not 1 <= days <= 3650:
+        raise InputError(
+            "retention period out of range",
+            field="retention_days",
+            expected="1…3650 days",
+            i18n="platform.err_retention_range",
+        )
+    return days
+
+
 def create_survey(
     s: Session,
     slug: str,
@@ -93,13 +105,6 @@ def create_survey(
             expected=questionnaire,
             i18n="platform.err_questionnaire_mismatch",
         )
-    if not 1 <= retention_days <= 3650:
-        raise InputError(
-            "retention period out of range",
-            field="retention_days",
-            expected="1…3650 days",
-            i18n="platform.err_retention_range",
-        )
     survey = Survey(
         slug=slug,
         questionnaire=questionnaire,
@@ -109,7 +114,7 @@ def create_survey(
         mode=mode,
         opens_at=opens_at,
         closes_at=closes_at,
-        retention_days=retention_days,
+        retention_days=check_retention(retention_days),
         results_public=results_public,
         synthetic=synthetic,
     )

@@ -128,23 +128,26 @@ def _date(value: str) -> datetime | None:
         ) from exc
 
 
-@router.post(P + "/new")
-def create(ctx: CtxDep):
-    ctx.require_admin()
+def _retention_days(ctx: Ctx) -> int:
     try:
-        days = int(ctx.field("retention_days", max_len=5))
+        return int(ctx.field("retention_days", max_len=5))
     except ValueError as exc:
         raise InputError(
             "retention period must be a number of days",
             field="retention_days",
             i18n="platform.err_number",
         ) from exc
+
+
+@router.post(P + "/new")
+def create(ctx: CtxDep):
+    ctx.require_admin()
     survey = service.create_survey(
         ctx.s,
         ctx.field("slug", max_len=60),
         ctx.field("questionnaire", max_len=40),
         mode=ctx.field("mode", max_len=10),
-        retention_days=days,
+        retention_days=_retention_days(ctx),
     )
     return ctx.redirect(f"surveys/{survey.slug}/admin/")
 
@@ -187,22 +190,7 @@ def admin_settings(slug: str, ctx: CtxDep):
     survey = service.get(ctx.s, slug)
     survey.opens_at = _date(ctx.field("opens_at", required=False, max_len=20))
     survey.closes_at = _date(ctx.field("closes_at", required=False, max_len=20))
-    try:
-        days = int(ctx.field("retention_days", max_len=5))
-    except ValueError as exc:
-        raise InputError(
-            "retention period must be a number of days",
-            field="retention_days",
-            i18n="platform.err_number",
-        ) from exc
-    if not 1 <= days <= 3650:
-        raise InputError(
-            "retention period out of range",
-            field="retention_days",
-            expected="1…3650 days",
-            i18n="platform.err_retention_range",
-        )
-    survey.retention_days = days
+    survey.retention_days = service.check_retention(_retention_days(ctx))
     survey.results_public = ctx.flag("results_public")
     return ctx.redirect(f"surveys/{survey.slug}/admin/?message=saved")
 
