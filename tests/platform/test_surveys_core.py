@@ -310,3 +310,12 @@ def test_import_and_results_on_postgresql(pg_database_url, firms):
         with db.engine.begin() as con:
             con.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         db.dispose()
+
+
+def test_retention_period_is_one_to_ten_years():
+    from regionatlas.errors import InputError
+
+    assert service.check_retention(1) == 1 and service.check_retention(3650) == 3650
+    for days in (0, -5, 3651):
+        with pytest.raises(InputError, match="retention period out of range"):
+            service.check_retention(days)
